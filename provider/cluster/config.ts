@@ -1,0 +1,43 @@
+import { FlinkConfig, mergeConfig, renderConfig } from "../home/config";
+import { distributionConfig } from "../home/distribution";
+import { LocalLayout } from "../local/layout";
+import { configDialect, ConfigDialect, parseFlinkVersion, stateKeys } from "../util/version";
+import { LocalClusterArgs } from "./schema";
+
+/**
+ * The effective configuration of a local cluster: what the distribution ships, home defaults,
+ * then the cluster's own
+ * configuration, then what the cluster manages itself (ports, addresses, sizes). Pure.
+ */
+export function localClusterConfig(args: LocalClusterArgs, layout: LocalLayout): { dialect: ConfigDialect; config: FlinkConfig; text: string } {
+    const version = parseFlinkVersion(args.home.flinkVersion);
+    if (!version) throw new Error(`home.flinkVersion ${JSON.stringify(args.home.flinkVersion)} is not a Flink version`);
+    const dialect = configDialect(version);
+    const keys = stateKeys(version);
+    const defaults: FlinkConfig = {
+        [keys.savepointDir]: `file://${layout.savepointDir}`,
+        [keys.checkpointDir]: `file://${layout.checkpointDir}`,
+    };
+    const managed: FlinkConfig = {
+        "rest.port": args.restPort,
+        "rest.address": args.host,
+        "rest.bind-address": args.host,
+        "jobmanager.rpc.address": args.host,
+        "jobmanager.rpc.port": args.rpcPort,
+        "jobmanager.bind-host": args.host,
+        "taskmanager.bind-host": args.host,
+        "taskmanager.host": args.host,
+        "taskmanager.numberOfTaskSlots": args.slotsPerTaskManager,
+        "jobmanager.memory.process.size": args.jobManagerMemory,
+        "taskmanager.memory.process.size": args.taskManagerMemory,
+    };
+    const shipped = distributionConfig(args.home.homePath, dialect);
+    const config = mergeConfig(shipped, defaults, args.home.defaultConfig, args.configuration, managed);
+    return { dialect, config, text: renderConfig(dialect, config) };
+}
+
+/** The REST URL of a local cluster as seen from the deploying machine. */
+export function localRestUrl(args: Pick<LocalClusterArgs, "host" | "restPort">): string {
+    const host = args.host === "0.0.0.0" ? "localhost" : args.host;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${args.restPort}`;
+}

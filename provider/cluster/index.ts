@@ -1,0 +1,183 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import { DeployError } from "../util/errors";
+import { changedKeys, plain } from "../util/diff";
+import { hashOf, stableJson } from "../util/hash";
+import { progressFor, Progress } from "../util/log";
+import { localLayout } from "../local/layout";
+import { clusterProcesses, stopProcesses } from "../local/processes";
+import { startLocalCluster } from "../local/start";
+import { withoutPulumiKeys } from "../home/schema";
+import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
+import { localClusterConfig, localRestUrl } from "./config";
+import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs } from "./schema";
+
+export { checkClusterArgs } from "./schema";
+export { localClusterConfig } from "./config";
+
+export const CLUSTER_STATE_VERSION = 1;
+
+/** Stored outputs: the inputs echoed under their own names (so secrets stay secret), plus facts. */
+export type ClusterState = ClusterArgs & {
+    restUrl: string;
+    webUiUrl: string;
+    flinkVersion: string;
+    taskManagers: number;
+    slots: number;
+    jobsTotal: number;
+    jobsRunning: number;
+    status: "running" | "stopped" | "unreachable";
+    /** Hash of the effective configuration a local cluster was started with. */
+    configHash: string;
+    stateVersion: number;
+};
+
+/** Inputs whose change means a different cluster (replace), per target. */
+const REPLACE_KEYS: Record<string, readonly string[]> = { local: ["target", "workDir"], remote: ["target", "restUrl"] };
+const UPDATE_KEYS: Record<string, readonly string[]> = {
+    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds"],
+    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds"],
+};
+
+function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
+    const { args, failures } = checkClusterArgs(inputs);
+    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "invalid SessionCluster arguments");
+    return args;
+}
+
+function connectionOf(args: ClusterArgs): ClusterConnection {
+    if (args.target === "local") return { restUrl: localRestUrl(args), timeoutMs: 10_000 };
+    return {
+        restUrl: args.restUrl,
+        headers: args.headers,
+        caCert: args.caCert,
+        clientCert: args.clientCert,
+        clientKey: args.clientKey,
+        insecureSkipVerify: args.insecureSkipVerify,
+        timeoutMs: args.requestTimeoutSeconds * 1000,
+    };
+}
+
+function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string): ClusterState {
+    const restUrl = connectionOf(args).restUrl;
+    const webUiUrl = args.target === "remote" && args.webUiUrl ? args.webUiUrl : `${restUrl.replace(/\/$/, "")}/#/overview`;
+    return plain({ ...args, restUrl, webUiUrl, ...snap, status: "running" as const, configHash, stateVersion: CLUSTER_STATE_VERSION });
+}
+
+/** Refuse to restart a cluster that runs jobs: a restart would kill them without a savepoint. */
+async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise<void> {
+    let jobs: { name: string; state: string }[];
+    try {
+        jobs = await clusterApi(connectionOf(args)).jobs();
+    } catch {
+        return; // not reachable: nothing runs there that a restart could lose
+    }
+    const running = jobs.filter((j) => !["FINISHED", "CANCELED", "FAILED"].includes(j.state));
+    if (running.length) {
+        const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
+        throw new DeployError(
+            `${why} restarts the local cluster, which would kill ${running.length} job(s) without a savepoint: ${names}`,
+            "the cluster unchanged and its jobs running; stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
+        );
+    }
+}
+
+async function startLocal(args: LocalClusterArgs, progress: Progress): Promise<ClusterState> {
+    const layout = localLayout(args.workDir);
+    const { config, dialect, text } = localClusterConfig(args, layout);
+    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers });
+    const api = clusterApi(connectionOf(args));
+    const running = clusterProcesses(layout);
+    const recorded = fs.existsSync(layout.stateFile) ? (JSON.parse(fs.readFileSync(layout.stateFile, "utf8")) as { configHash?: string }) : {};
+    if (running.length && recorded.configHash === configHash) {
+        // A previous run started it and then died before saving state: adopt, do not restart.
+        progress(`adopting the cluster already running from ${layout.workDir}`);
+        return stateOf(args, await api.snapshot(), configHash);
+    }
+    if (running.length) {
+        await ensureNoRunningJobs(args, "a changed configuration");
+        progress(`stopping ${running.length} process(es) started with an older configuration`);
+        await stopProcesses(layout);
+    }
+    const probe = async () => {
+        const s = await api.snapshot();
+        return { taskManagers: s.taskManagers, slotsTotal: s.slots, flinkVersion: s.flinkVersion };
+    };
+    const ports = [args.restPort, args.rpcPort];
+    const configFileName = dialect;
+    await startLocalCluster({ layout, homePath: args.home.homePath, configText: text, configFileName, host: args.host, ports, taskManagers: args.taskManagers, slotsPerTaskManager: args.slotsPerTaskManager, timeoutMs: args.startTimeoutSeconds * 1000, probe }, progress);
+    fs.writeFileSync(layout.stateFile, stableJson({ configHash, startedAt: new Date().toISOString() }));
+    return stateOf(args, await api.snapshot(), configHash);
+}
+
+async function connectRemote(args: RemoteClusterArgs, progress: Progress): Promise<ClusterState> {
+    try {
+        const snap = await clusterApi(connectionOf(args)).snapshot();
+        progress(`adopted remote cluster: Flink ${snap.flinkVersion}, ${snap.taskManagers} TaskManager(s), ${snap.jobsRunning} running job(s)`);
+        return stateOf(args, snap, "");
+    } catch (err) {
+        throw new DeployError(`cannot reach the Flink REST API at ${args.restUrl}: ${err instanceof Error ? err.message : String(err)}`, "nothing; check restUrl, headers and TLS options");
+    }
+}
+
+/** The SessionCluster dynamic provider. */
+export const clusterProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        const { failures } = checkClusterArgs(news);
+        return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
+    },
+
+    async diff(_id, olds: ClusterState, rawNews) {
+        // Outputs hold defaulted values, so compare against defaulted inputs when they are known.
+        const parsed = checkClusterArgs(rawNews).args;
+        const news = (parsed ?? withoutPulumiKeys(rawNews)) as Record<string, unknown>;
+        const old = olds as unknown as Record<string, unknown>;
+        const target = String(news.target);
+        if (olds.target !== news.target) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
+        const replaces = changedKeys(old, news, REPLACE_KEYS[target] ?? []);
+        const updates = changedKeys(old, news, UPDATE_KEYS[target] ?? []);
+        // A refresh that found the cluster dead makes the next `up` start it again.
+        if (olds.status && olds.status !== "running" && target === "local") updates.push("status");
+        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
+    },
+
+    async create(inputs) {
+        const args = parseArgs(inputs);
+        const progress = progressFor(`SessionCluster ${args.target}`);
+        const outs = args.target === "local" ? await startLocal(args, progress) : await connectRemote(args, progress);
+        const id = args.target === "local" ? `local-${hashOf(localLayout(args.workDir).workDir)}` : `remote-${hashOf(args.restUrl)}`;
+        return { id, outs };
+    },
+
+    async update(_id, olds: ClusterState, news) {
+        const args = parseArgs(news);
+        const progress = progressFor(`SessionCluster ${args.target}`);
+        if (args.target === "remote") return { outs: await connectRemote(args, progress) };
+        if (olds.status === "running" && olds.target === "local") await ensureNoRunningJobs(olds, "changing the cluster's configuration");
+        progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
+        await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
+        return { outs: await startLocal(args, progress) };
+    },
+
+    async read(id, props?: ClusterState) {
+        if (!props) return { id, props: {} };
+        if (props.target === "local" && clusterProcesses(localLayout(props.workDir)).length === 0) {
+            return { id, props: { ...props, status: "stopped", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 } };
+        }
+        try {
+            const snap = await clusterApi(connectionOf(props)).snapshot();
+            return { id, props: { ...props, ...snap, status: "running" } };
+        } catch {
+            return { id, props: { ...props, status: props.target === "local" ? "stopped" : "unreachable" } };
+        }
+    },
+
+    async delete(_id, props: ClusterState) {
+        if (props.target !== "local") return; // adopted, never ours to stop
+        const layout = localLayout(props.workDir);
+        const stopped = await stopProcesses(layout);
+        const left = clusterProcesses(layout);
+        if (left.length) throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
+        progressFor("SessionCluster local")(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
+    },
+};

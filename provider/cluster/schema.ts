@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { InputFailure, invalid } from "../util/errors";
+import { containsUnknown } from "../util/unknown";
+import { zodFailures } from "../util/zod";
+import { configDialect, parseFlinkVersion } from "../util/version";
+import { FlinkConfig, validateConfig } from "../home/config";
+import { withoutPulumiKeys } from "../home/schema";
+
+const port = z.number().int().min(1).max(65535);
+const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
+
+/** What a cluster needs of its FlinkHome (the sdk passes the home's outputs). */
+const homeRef = z
+    .object({
+        homePath: z.string().min(1),
+        flinkVersion: z.string().min(1),
+        defaultConfig: z.record(z.unknown()).optional(),
+    });
+
+export const localClusterSchema = z
+    .object({
+        target: z.literal("local"),
+        home: homeRef,
+        workDir: z.string().min(1),
+        host: z.string().min(1).default("localhost"),
+        restPort: port.default(8081),
+        rpcPort: port.default(6123),
+        taskManagers: z.number().int().min(1).max(32).default(1),
+        slotsPerTaskManager: z.number().int().min(1).max(128).default(2),
+        jobManagerMemory: memory.default("1024m"),
+        taskManagerMemory: memory.default("1280m"),
+        configuration: z.record(z.unknown()).optional(), // values checked by validateConfig
+        startTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    })
+    .strict();
+
+export const remoteClusterSchema = z
+    .object({
+        target: z.literal("remote"),
+        restUrl: z.string().url(),
+        webUiUrl: z.string().url().optional(),
+        headers: z.record(z.string()).optional(),
+        caCert: z.string().min(1).optional(),
+        clientCert: z.string().min(1).optional(),
+        clientKey: z.string().min(1).optional(),
+        insecureSkipVerify: z.boolean().default(false),
+        requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+    })
+    .strict();
+
+type HomeRef = Omit<z.infer<typeof homeRef>, "defaultConfig"> & { defaultConfig?: FlinkConfig };
+/** Local cluster arguments after validation (configuration values checked by validateConfig). */
+export type LocalClusterArgs = Omit<z.infer<typeof localClusterSchema>, "configuration" | "home"> & { configuration?: FlinkConfig; home: HomeRef };
+export type RemoteClusterArgs = z.infer<typeof remoteClusterSchema>;
+export type ClusterArgs = LocalClusterArgs | RemoteClusterArgs;
+
+/** Keys the local target sets itself from typed arguments; setting them twice would conflict. */
+export const MANAGED_KEYS: Readonly<Record<string, string>> = {
+    "rest.port": "restPort",
+    "rest.address": "host",
+    "rest.bind-address": "host",
+    "jobmanager.rpc.address": "host",
+    "jobmanager.rpc.port": "rpcPort",
+    "jobmanager.bind-host": "host",
+    "taskmanager.bind-host": "host",
+    "taskmanager.host": "host",
+    "taskmanager.numberOfTaskSlots": "slotsPerTaskManager",
+    "jobmanager.memory.process.size": "jobManagerMemory",
+    "taskmanager.memory.process.size": "taskManagerMemory",
+};
+
+const TARGETS = ["local", "remote", "kubernetes"];
+
+/** Validate SessionCluster inputs (pure). */
+export function checkClusterArgs(news: Record<string, unknown>): { args?: ClusterArgs; failures: InputFailure[] } {
+    const inputs = withoutPulumiKeys(news);
+    const target = inputs.target;
+    if (target === "kubernetes") {
+        return { failures: [invalid("target", target, "the kubernetes target is not available in this version of pulumi-flink", 'use "local" or "remote" (for a cluster the Flink Operator runs, "remote" with its REST URL works today)')] };
+    }
+    if (target !== "local" && target !== "remote") {
+        return { failures: [invalid("target", target, "is not a known target", `use one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`)] };
+    }
+    // On the first preview the home does not exist yet: check everything else against a stand-in.
+    const homeUnknown = target === "local" && containsUnknown(inputs.home);
+    const probe = homeUnknown ? { ...inputs, home: { homePath: "(not yet known)", flinkVersion: "(not yet known)" } } : inputs;
+    if (containsUnknown(probe)) return { failures: [] }; // re-checked once the values are known
+    const schema = target === "local" ? localClusterSchema : remoteClusterSchema;
+    const parsed = schema.safeParse(probe);
+    if (!parsed.success) return { failures: zodFailures(parsed.error, probe) };
+    const args = parsed.data as ClusterArgs;
+    const failures = args.target === "local" ? checkLocal(args, !homeUnknown) : checkRemote(args);
+    return { args: homeUnknown ? undefined : args, failures };
+}
+
+function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] {
+    const failures: InputFailure[] = [];
+    if (args.restPort === args.rpcPort) {
+        failures.push(invalid("rpcPort", args.rpcPort, "is the same as restPort", "give the JobManager RPC and the REST endpoint different ports"));
+    }
+    for (const key of Object.keys(args.configuration ?? {})) {
+        const arg = MANAGED_KEYS[key];
+        if (arg) failures.push(invalid(`configuration[${JSON.stringify(key)}]`, args.configuration?.[key], "is set by the cluster itself", `use the ${arg} argument instead`));
+    }
+    const v = homeKnown ? parseFlinkVersion(args.home.flinkVersion) : undefined;
+    if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
+    failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
+    return failures;
+}
+
+function checkRemote(args: RemoteClusterArgs): InputFailure[] {
+    const failures: InputFailure[] = [];
+    const url = new URL(args.restUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+        failures.push(invalid("restUrl", args.restUrl, "must be an http or https URL", 'use e.g. "http://flink-jobmanager:8081"'));
+    }
+    if (url.search || url.hash) failures.push(invalid("restUrl", args.restUrl, "must not carry a query or fragment", "remove everything after the path"));
+    const tls = args.caCert || args.clientCert || args.clientKey || args.insecureSkipVerify;
+    if (tls && url.protocol !== "https:") {
+        failures.push(invalid("restUrl", args.restUrl, "TLS options are set but the URL is not https", "use an https:// URL or remove caCert/clientCert/clientKey/insecureSkipVerify"));
+    }
+    if (Boolean(args.clientCert) !== Boolean(args.clientKey)) {
+        failures.push(invalid(args.clientCert ? "clientKey" : "clientCert", undefined, "a client certificate needs both the certificate and its key", "set both clientCert and clientKey (PEM text)"));
+    }
+    for (const name of Object.keys(args.headers ?? {})) {
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));
+    }
+    return failures;
+}

@@ -1,0 +1,59 @@
+/**
+ * Flink JobManager REST client (`provider/flink`): `createFlinkClient` with one function per
+ * endpoint, version-aware request bodies, zod-checked responses and one error hierarchy.
+ */
+export { createFlinkClient, newTriggerId, rootCause } from "./client";
+export type { FlinkClient, RootException, WaitForSavepointOptions } from "./client";
+export type { FlinkClientOptions, HttpMethod } from "./http";
+export {
+    FlinkApiError,
+    FlinkResponseError,
+    FlinkSavepointError,
+    FlinkTimeoutError,
+    FlinkUnreachableError,
+    extractFlinkMessage,
+    isFlinkNotFound,
+    redactUrl,
+    summarizeJavaError,
+} from "./errors";
+export type { FlinkApiErrorInit, FlinkErrorKind } from "./errors";
+export {
+    MIN_SUPPORTED_VERSION,
+    buildRunJarBody,
+    buildSavepointBody,
+    buildStopBody,
+    compareFlinkVersions,
+    formatFlinkVersion,
+    isAtLeast,
+    parseFlinkVersion,
+    runJarFields,
+    toFlinkVersion,
+} from "./versions";
+export type {
+    ClaimMode,
+    FlinkVersion,
+    JarRunBody,
+    RunJarRequest,
+    SavepointBody,
+    SavepointFormatType,
+    SavepointRequest,
+    StopBody,
+    StopRequest,
+} from "./versions";
+export { EXECUTION_STATES, JOB_STATES, TERMINAL_JOB_STATES } from "./schemas";
+export type {
+    CheckpointConfig,
+    CheckpointStats,
+    ClusterOverview,
+    DashboardConfig,
+    ExceptionEntry,
+    ExecutionState,
+    JarList,
+    JobConfig,
+    JobDetails,
+    JobExceptions,
+    JobOverview,
+    JobState,
+    SavepointStatus,
+    TaskManagers,
+} from "./schemas";

@@ -1,0 +1,233 @@
+/**
+ * Flink version awareness (pure, no I/O): which request-body fields each release line knows.
+ *
+ * Flink 1.16–1.19 reject unknown body fields with HTTP 400; 1.20+ silently ignore them (so a
+ * misspelt or removed field, like `programArgs` on 2.x, would be dropped without a word).
+ * Either way, send only the fields the target version documents. Facts, from the REST specs:
+ *
+ * | field (POST /jars/:id/run) | versions |
+ * |---|---|
+ * | entryClass, programArgsList, parallelism, jobId, savepointPath, allowNonRestoredState | 1.16+ |
+ * | restoreMode (CLAIM, NO_CLAIM, LEGACY) | 1.16+ (deprecated from 1.20 in favour of claimMode) |
+ * | flinkConfiguration | 1.17+ |
+ * | claimMode | 1.20+ |
+ * | programArgs (one string) | 1.16–1.20; removed in 2.0; never sent by this client |
+ *
+ * `POST /jobs/:id/stop` (`targetDirectory`, `drain`, `formatType`, `triggerId`) and
+ * `POST /jobs/:id/savepoints` (`target-directory`, `cancel-job`, `formatType`, `triggerId`) have
+ * the same fields on every version from 1.16 to 2.3.
+ */
+import { InputError, type InputFailure, invalid } from "../util/errors";
+
+/** A parsed Flink version. */
+export interface FlinkVersion {
+    readonly major: number;
+    readonly minor: number;
+    /** 0 when absent, e.g. for `2.4-SNAPSHOT`. */
+    readonly patch: number;
+    /** Suffix after `-`, e.g. `SNAPSHOT`; absent for releases. */
+    readonly qualifier?: string;
+}
+
+/** Oldest release line this client is written and tested for. */
+export const MIN_SUPPORTED_VERSION: FlinkVersion = { major: 1, minor: 16, patch: 0 };
+
+/**
+ * Parse `"1.20.3"`, `"2.3.0"`, `"2.4-SNAPSHOT"`, `"1.18"`.
+ * @throws InputError naming `flinkVersion` when the text is not a version.
+ */
+export function parseFlinkVersion(text: string): FlinkVersion {
+    const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?\s*$/.exec(text);
+    if (!m) {
+        throw new InputError([
+            invalid("flinkVersion", text, "is not a Flink version", 'use MAJOR.MINOR[.PATCH], e.g. "1.20.3" or "2.3.0"'),
+        ]);
+    }
+    const version = { major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? 0 : Number(m[3]) };
+    return m[4] === undefined ? version : { ...version, qualifier: m[4] };
+}
+
+/** Accept either form. */
+export function toFlinkVersion(version: string | FlinkVersion): FlinkVersion {
+    return typeof version === "string" ? parseFlinkVersion(version) : version;
+}
+
+/** Negative, zero or positive, like `Array.prototype.sort` comparators (qualifiers ignored). */
+export function compareFlinkVersions(a: string | FlinkVersion, b: string | FlinkVersion): number {
+    const x = toFlinkVersion(a);
+    const y = toFlinkVersion(b);
+    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+}
+
+/** True when `version` is `major.minor` or newer. */
+export function isAtLeast(version: string | FlinkVersion, major: number, minor: number): boolean {
+    return compareFlinkVersions(version, { major, minor, patch: 0 }) >= 0;
+}
+
+/** `"1.20.3"` for display. */
+export function formatFlinkVersion(v: FlinkVersion): string {
+    return `${v.major}.${v.minor}.${v.patch}${v.qualifier ? `-${v.qualifier}` : ""}`;
+}
+
+/** How a job restored from a savepoint treats its snapshot files. */
+export type ClaimMode = "CLAIM" | "NO_CLAIM" | "LEGACY";
+const CLAIM_MODES: readonly ClaimMode[] = ["CLAIM", "NO_CLAIM", "LEGACY"];
+
+/** What the caller wants submitted; {@link buildRunJarBody} turns it into a version-correct body. */
+export interface RunJarRequest {
+    /** Main class; omit to use the jar manifest's `Main-Class`. */
+    readonly entryClass?: string;
+    /** Program arguments, one element per argument (sent as `programArgsList`). */
+    readonly programArgs?: readonly string[];
+    /** Job parallelism; omit for the cluster default. */
+    readonly parallelism?: number;
+    /** Fixed job id (32 lowercase hex characters); omit to let Flink choose one. */
+    readonly jobId?: string;
+    /** Savepoint or retained checkpoint to restore from. */
+    readonly savepointPath?: string;
+    /** Skip savepoint state that maps to no operator of the new job. @default false */
+    readonly allowNonRestoredState?: boolean;
+    /** Snapshot ownership on restore: `claimMode` on 1.20+, `restoreMode` before. */
+    readonly claimMode?: ClaimMode;
+    /** Per-job configuration (Flink 1.17+). */
+    readonly flinkConfiguration?: Readonly<Record<string, string>>;
+}
+
+/** The JSON body of `POST /jars/:id/run`, restricted to fields every supported version knows. */
+export interface JarRunBody {
+    entryClass?: string;
+    programArgsList?: string[];
+    parallelism?: number;
+    jobId?: string;
+    savepointPath?: string;
+    allowNonRestoredState?: boolean;
+    restoreMode?: ClaimMode;
+    claimMode?: ClaimMode;
+    flinkConfiguration?: Record<string, string>;
+}
+
+/** Field names of `POST /jars/:id/run` this client may send to `version`. */
+export function runJarFields(version: string | FlinkVersion): readonly (keyof JarRunBody)[] {
+    const v = toFlinkVersion(version);
+    const fields: (keyof JarRunBody)[] = ["entryClass", "programArgsList", "parallelism", "jobId", "savepointPath"];
+    fields.push("allowNonRestoredState", isAtLeast(v, 1, 20) ? "claimMode" : "restoreMode");
+    if (isAtLeast(v, 1, 17)) fields.push("flinkConfiguration");
+    return fields;
+}
+
+const JOB_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Build the body of `POST /jars/:id/run` for `version`: only set fields, only fields that
+ * version knows, `claimMode`/`restoreMode` picked by version.
+ * @throws InputError for invalid values, versions older than 1.16, or `flinkConfiguration` on 1.16.
+ */
+export function buildRunJarBody(version: string | FlinkVersion, request: RunJarRequest): JarRunBody {
+    const v = toFlinkVersion(version);
+    const failures: InputFailure[] = [];
+    if (compareFlinkVersions(v, MIN_SUPPORTED_VERSION) < 0) {
+        failures.push(invalid("flinkVersion", formatFlinkVersion(v), "is older than the oldest supported Flink (1.16)", "use Flink 1.16 or newer"));
+    }
+    const { parallelism, jobId, claimMode, flinkConfiguration, programArgs } = request;
+    if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0)) {
+        failures.push(invalid("parallelism", parallelism, "must be a positive integer", "set e.g. 1, 2 or 4, or omit it"));
+    }
+    if (jobId !== undefined && !JOB_ID.test(jobId)) {
+        failures.push(invalid("jobId", jobId, "must be 32 lowercase hex characters", "omit it or use an id like 'a1b2…' (32 chars)"));
+    }
+    if (claimMode !== undefined && !CLAIM_MODES.includes(claimMode)) {
+        failures.push(invalid("claimMode", claimMode, "is not a claim mode", `use one of ${CLAIM_MODES.join(", ")}`));
+    }
+    if (programArgs !== undefined && !programArgs.every((a) => typeof a === "string")) {
+        failures.push(invalid("programArgs", programArgs, "must be a list of strings", "quote every argument"));
+    }
+    const hasConfig = flinkConfiguration !== undefined && Object.keys(flinkConfiguration).length > 0;
+    if (hasConfig && !isAtLeast(v, 1, 17)) {
+        failures.push(
+            invalid("flinkConfiguration", flinkConfiguration, `is not supported by the run-jar REST API of Flink ${formatFlinkVersion(v)} (1.17+)`,
+                "set these options in the cluster configuration or in the job's code, or use Flink 1.17+"),
+        );
+    }
+    if (failures.length > 0) throw new InputError(failures);
+
+    const body: JarRunBody = {};
+    if (request.entryClass !== undefined) body.entryClass = request.entryClass;
+    if (programArgs !== undefined) body.programArgsList = [...programArgs];
+    if (parallelism !== undefined) body.parallelism = parallelism;
+    if (jobId !== undefined) body.jobId = jobId;
+    if (request.savepointPath !== undefined) body.savepointPath = request.savepointPath;
+    if (request.allowNonRestoredState !== undefined) body.allowNonRestoredState = request.allowNonRestoredState;
+    if (claimMode !== undefined) {
+        if (isAtLeast(v, 1, 20)) body.claimMode = claimMode;
+        else body.restoreMode = claimMode;
+    }
+    if (hasConfig) body.flinkConfiguration = { ...flinkConfiguration };
+    return body;
+}
+
+/** Savepoint binary format. */
+export type SavepointFormatType = "CANONICAL" | "NATIVE";
+
+/** Options of stop-with-savepoint. */
+export interface StopRequest {
+    /** Where to write the savepoint; omit to use the cluster's default savepoint directory. */
+    readonly targetDirectory?: string;
+    /** Emit MAX_WATERMARK before stopping (ends event time; not for jobs meant to resume). @default false */
+    readonly drain?: boolean;
+    /** @default "CANONICAL" (Flink's default) */
+    readonly formatType?: SavepointFormatType;
+    /** 32-hex client trigger id; makes the call idempotent. Generated when omitted. */
+    readonly triggerId?: string;
+}
+
+/** Options of a savepoint trigger. */
+export interface SavepointRequest {
+    /** Where to write the savepoint; omit to use the cluster's default savepoint directory. */
+    readonly targetDirectory?: string;
+    /** Cancel the job once the savepoint completed. @default false */
+    readonly cancelJob?: boolean;
+    /** @default "CANONICAL" (Flink's default) */
+    readonly formatType?: SavepointFormatType;
+    /** 32-hex client trigger id; makes the call idempotent. Generated when omitted. */
+    readonly triggerId?: string;
+}
+
+/** Body of `POST /jobs/:id/stop` (camelCase on every version). */
+export interface StopBody {
+    targetDirectory?: string;
+    drain: boolean;
+    formatType?: SavepointFormatType;
+    triggerId: string;
+}
+
+/** Body of `POST /jobs/:id/savepoints` (kebab-case, except `formatType` and `triggerId`). */
+export interface SavepointBody {
+    "target-directory"?: string;
+    "cancel-job": boolean;
+    formatType?: SavepointFormatType;
+    triggerId: string;
+}
+
+function checkTriggerId(triggerId: string): void {
+    if (!JOB_ID.test(triggerId)) {
+        throw new InputError([invalid("triggerId", triggerId, "must be 32 lowercase hex characters", "omit it to have one generated")]);
+    }
+}
+
+/** Build the stop-with-savepoint body; `triggerId` is required here (the client generates one). */
+export function buildStopBody(request: StopRequest & { readonly triggerId: string }): StopBody {
+    checkTriggerId(request.triggerId);
+    const body: StopBody = { drain: request.drain ?? false, triggerId: request.triggerId };
+    if (request.targetDirectory !== undefined) body.targetDirectory = request.targetDirectory;
+    if (request.formatType !== undefined) body.formatType = request.formatType;
+    return body;
+}
+
+/** Build the savepoint-trigger body; `triggerId` is required here (the client generates one). */
+export function buildSavepointBody(request: SavepointRequest & { readonly triggerId: string }): SavepointBody {
+    checkTriggerId(request.triggerId);
+    const body: SavepointBody = { "cancel-job": request.cancelJob ?? false, triggerId: request.triggerId };
+    if (request.targetDirectory !== undefined) body["target-directory"] = request.targetDirectory;
+    if (request.formatType !== undefined) body.formatType = request.formatType;
+    return body;
+}

@@ -1,0 +1,122 @@
+import * as path from "path";
+import type * as pulumi from "@pulumi/pulumi";
+import { DeployError } from "../util/errors";
+import { changedKeys, plain } from "../util/diff";
+import { run } from "../util/exec";
+import { hashOf } from "../util/hash";
+import { progressFor, Progress } from "../util/log";
+import { defaultCacheDir, expandHome, packageRoot } from "../util/paths";
+import { configDialect, parseFlinkVersion } from "../util/version";
+import { FlinkConfig, renderConfig } from "./config";
+import { detectFlinkHome } from "./detect";
+import { checkHomeArgs, HomeArgs, withoutPulumiKeys } from "./schema";
+
+export { FlinkConfig, renderConfig, mergeConfig, validateConfig } from "./config";
+export { detectFlinkHome } from "./detect";
+export { checkHomeArgs } from "./schema";
+
+/** Bumped when the shape of stored outputs changes, so newer code can read older state. */
+export const HOME_STATE_VERSION = 1;
+
+/** Stored outputs of a FlinkHome. */
+export interface HomeState {
+    /** Inputs, echoed so that `diff` can compare against them. */
+    path?: string;
+    version?: string;
+    defaultConfig?: FlinkConfig;
+    cacheDir?: string;
+    /** Where the distribution is on the deploying machine. */
+    homePath: string;
+    /** Detected from the distribution, never taken from input. */
+    flinkVersion: string;
+    configDialect: string;
+    /** `defaultConfig` rendered in the dialect of this version (what clusters start from). */
+    renderedConfig: string;
+    source: "path" | "registry";
+    present: boolean;
+    stateVersion: number;
+}
+
+const INPUT_KEYS = ["path", "version", "defaultConfig", "cacheDir"] as const;
+
+async function materialize(args: HomeArgs, progress: Progress): Promise<HomeState> {
+    let homePath: string;
+    if (args.path !== undefined) {
+        homePath = path.resolve(expandHome(args.path));
+    } else {
+        const script = path.join(packageRoot(), "scripts", "install-flink.sh");
+        const cacheDir = args.cacheDir ? path.resolve(expandHome(args.cacheDir)) : defaultCacheDir();
+        progress(`materializing Flink ${args.version} into ${cacheDir} (first time only; ~300 MB)`);
+        const env = { ...process.env, PULUMI_FLINK_CACHE: cacheDir, FLINK_HOME: "" };
+        const result = await run("bash", [script, String(args.version)], { env, progress });
+        if (result.code !== 0) {
+            const tail = result.stderr.trim().split("\n").slice(-5).join("\n");
+            throw new DeployError(`could not materialize Flink ${args.version} (exit ${result.code}):\n${tail}`, "nothing; the cache holds at most a partial download, which the next run resumes");
+        }
+        homePath = result.stdout.trim().split("\n").pop() ?? "";
+    }
+    const found = detectFlinkHome(homePath);
+    if (!found.ok) throw new DeployError(`the Flink home at ${homePath} ${found.problem}`, "nothing");
+    if (args.version !== undefined && args.version !== found.version) {
+        throw new DeployError(`the Flink home at ${homePath} is Flink ${found.version}, not ${args.version}`, "nothing");
+    }
+    const v = parseFlinkVersion(found.version);
+    const dialect = v ? configDialect(v) : "config.yaml";
+    return plain<HomeState>({
+        path: args.path,
+        version: args.version,
+        defaultConfig: args.defaultConfig,
+        cacheDir: args.cacheDir,
+        homePath,
+        flinkVersion: found.version,
+        configDialect: dialect,
+        renderedConfig: renderConfig(dialect, args.defaultConfig ?? {}),
+        source: (args.path !== undefined ? "path" : "registry") as HomeState["source"],
+        present: true,
+        stateVersion: HOME_STATE_VERSION,
+    });
+}
+
+function parseArgs(inputs: Record<string, unknown>): HomeArgs {
+    const { args, failures } = checkHomeArgs(inputs);
+    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n"));
+    return args;
+}
+
+/** The FlinkHome dynamic provider. */
+export const homeProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        const { failures } = checkHomeArgs(news);
+        return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
+    },
+
+    async diff(_id, olds: HomeState, news) {
+        const changed = changedKeys(olds as unknown as Record<string, unknown>, withoutPulumiKeys(news), INPUT_KEYS);
+        if (olds.present === false) changed.push("homePath");
+        return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+    },
+
+    async create(inputs) {
+        const args = parseArgs(inputs);
+        const outs = await materialize(args, progressFor("FlinkHome"));
+        return { id: `flink-home-${hashOf({ p: outs.homePath })}`, outs };
+    },
+
+    async update(_id, _olds, news) {
+        const outs = await materialize(parseArgs(news), progressFor("FlinkHome"));
+        return { outs };
+    },
+
+    async read(id, props?: HomeState) {
+        if (!props) return { id, props: {} };
+        const found = detectFlinkHome(props.homePath);
+        const present = found.ok && found.version === props.flinkVersion;
+        return { id, props: { ...props, present } };
+    },
+
+    // A home is shared by design (cache or the user's own directory): deleting the resource never
+    // deletes files.
+    async delete() {
+        return;
+    },
+};

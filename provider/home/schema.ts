@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { InputFailure, invalid } from "../util/errors";
+import { containsUnknown } from "../util/unknown";
+import { zodFailures } from "../util/zod";
+import { configDialect, isSupported, OLDEST_SUPPORTED, parseFlinkVersion } from "../util/version";
+import { FlinkConfig, validateConfig } from "./config";
+import { detectFlinkHome } from "./detect";
+
+export const homeArgsSchema = z
+    .object({
+        path: z.string().min(1).optional(),
+        version: z.string().min(1).optional(),
+        defaultConfig: z.record(z.unknown()).optional(), // values checked by validateConfig, with better messages
+        cacheDir: z.string().min(1).optional(),
+    })
+    .strict();
+
+export type HomeArgs = Omit<z.infer<typeof homeArgsSchema>, "defaultConfig"> & { defaultConfig?: FlinkConfig };
+
+/** Validate FlinkHome inputs. Pure apart from looking at the given directory. */
+export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs; failures: InputFailure[] } {
+    const inputs = withoutPulumiKeys(news);
+    const parsed = homeArgsSchema.safeParse(inputs);
+    if (!parsed.success) return { failures: zodFailures(parsed.error, inputs) };
+    const args = parsed.data as HomeArgs; // config values are checked below
+    const failures: InputFailure[] = [];
+    if (args.path === undefined && args.version === undefined) {
+        failures.push(invalid("path", undefined, "a FlinkHome needs a distribution", 'set path to an existing FLINK_HOME, or version (e.g. "1.20.3") to have it downloaded'));
+        return { failures };
+    }
+    let version = args.version;
+    if (version !== undefined && !containsUnknown(version)) {
+        const v = parseFlinkVersion(version);
+        if (!v) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3" or "2.3.0"'));
+        else if (!isSupported(v)) failures.push(invalid("version", version, `is not supported (supported: ${OLDEST_SUPPORTED} to 2.x)`, "use Flink 1.16 or newer, 2.x at most"));
+    }
+    if (args.path !== undefined && !containsUnknown(args.path)) {
+        const found = detectFlinkHome(args.path);
+        if (!found.ok) {
+            failures.push(invalid("path", args.path, found.problem, "point path at an unpacked Flink distribution (the folder holding bin/ and lib/)"));
+        } else {
+            const v = parseFlinkVersion(found.version);
+            if (!v || !isSupported(v)) {
+                failures.push(invalid("path", args.path, `holds Flink ${found.version}, which is not supported`, `use Flink ${OLDEST_SUPPORTED} to 2.x`));
+            } else if (version !== undefined && !containsUnknown(version) && version !== found.version) {
+                failures.push(invalid("version", version, `does not match the distribution at path, which is Flink ${found.version}`, `set version to "${found.version}" or remove it (the version is read from the distribution)`));
+            }
+            version = found.version;
+        }
+    }
+    const v = version && !containsUnknown(version) ? parseFlinkVersion(version) : undefined;
+    failures.push(...validateConfig("defaultConfig", args.defaultConfig, v ? configDialect(v) : undefined));
+    return { args, failures };
+}
+
+/** Pulumi adds `__provider` (the serialized provider) to dynamic resource inputs. */
+export function withoutPulumiKeys(inputs: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(inputs)) if (!k.startsWith("__")) out[k] = v;
+    return out;
+}

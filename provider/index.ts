@@ -1,0 +1,16 @@
+/**
+ * The provider side of pulumi-flink: what runs inside Pulumi's dynamic-provider host.
+ * The sdk's provider stubs load this module by name (`pulumi-flink/provider`).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { clusterProvider } from "./cluster";
+import { homeProvider } from "./home";
+
+export const providers: Record<"home" | "cluster", pulumi.dynamic.ResourceProvider> = {
+    home: homeProvider,
+    cluster: clusterProvider,
+};
+
+export * as flink from "./flink";
+export { checkHomeArgs, renderConfig } from "./home";
+export { checkClusterArgs } from "./cluster";

@@ -1,0 +1,118 @@
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { DeployError } from "../util/errors";
+import { run } from "../util/exec";
+import { Progress } from "../util/log";
+import { LocalLayout, scriptEnv } from "./layout";
+import { clusterProcesses, stopProcesses } from "./processes";
+
+/** What the cluster reports about itself, read over REST. */
+export interface ClusterProbe {
+    taskManagers: number;
+    slotsTotal: number;
+    flinkVersion: string;
+}
+
+export interface StartRequest {
+    layout: LocalLayout;
+    homePath: string;
+    /** Full text of the configuration file, already rendered in the home's dialect. */
+    configText: string;
+    configFileName: string;
+    host: string;
+    ports: number[];
+    taskManagers: number;
+    slotsPerTaskManager: number;
+    timeoutMs: number;
+    /** Reads the cluster's overview; throws while the REST endpoint is not up. */
+    probe: () => Promise<ClusterProbe>;
+}
+
+/** True if nothing listens on host:port. */
+export function portFree(host: string, port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const server = net.createServer();
+        server.once("error", () => resolve(false));
+        server.once("listening", () => server.close(() => resolve(true)));
+        server.listen(port, host);
+    });
+}
+
+/** Write conf/ for this cluster: our config file plus the home's logging setup. */
+export function writeConf(req: Pick<StartRequest, "layout" | "homePath" | "configText" | "configFileName">): void {
+    const { layout } = req;
+    for (const dir of [layout.confDir, layout.logDir, layout.pidDir, layout.savepointDir, layout.checkpointDir]) fs.mkdirSync(dir, { recursive: true });
+    for (const file of fs.readdirSync(layout.confDir)) {
+        if (file === "flink-conf.yaml" || file === "config.yaml") fs.rmSync(path.join(layout.confDir, file));
+    }
+    const homeConf = path.join(req.homePath, "conf");
+    for (const file of fs.readdirSync(homeConf)) {
+        if (/^log4j.*\.properties$|^logback.*\.xml$/.test(file)) fs.copyFileSync(path.join(homeConf, file), path.join(layout.confDir, file));
+    }
+    fs.writeFileSync(path.join(layout.confDir, req.configFileName), req.configText);
+}
+
+/** Last lines of the job manager's log: the root cause of a failed start is usually there. */
+export function logTail(layout: LocalLayout, lines = 15): string {
+    if (!fs.existsSync(layout.logDir)) return "";
+    const logs = fs.readdirSync(layout.logDir).filter((f) => f.endsWith(".log") || f.endsWith(".out"));
+    const interesting = logs
+        .map((f) => path.join(layout.logDir, f))
+        .flatMap((f) => fs.readFileSync(f, "utf8").split("\n").map((l) => `${path.basename(f)}: ${l}`))
+        .filter((l) => /ERROR|Exception|Caused by/.test(l));
+    return interesting.slice(-lines).join("\n");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Start a standalone JobManager and N TaskManagers with Flink's own scripts, and wait until the
+ * cluster reports all its slots. On failure, stops whatever it started and reports the log.
+ */
+export async function startLocalCluster(req: StartRequest, progress: Progress): Promise<ClusterProbe> {
+    for (const port of req.ports) {
+        if (!(await portFree(req.host, port))) {
+            throw new DeployError(
+                `port ${port} on ${req.host} is already in use by another process`,
+                "nothing was started; choose free ports (restPort / rpcPort) or stop the other process",
+            );
+        }
+    }
+    writeConf(req);
+    const env = scriptEnv(req.layout);
+    const bin = path.join(req.homePath, "bin");
+    progress(`starting JobManager (work dir ${req.layout.workDir})`);
+    const scripts: string[] = ["jobmanager.sh", ...Array.from({ length: req.taskManagers }, () => "taskmanager.sh")];
+    for (const script of scripts) {
+        const result = await run("bash", [path.join(bin, script), "start"], { env, cwd: req.layout.workDir });
+        if (result.code !== 0) {
+            await stopProcesses(req.layout);
+            throw new DeployError(`${script} start failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`, "no process of this cluster (stopped what had started)");
+        }
+    }
+    progress(`started JobManager and ${req.taskManagers} TaskManager(s); waiting for ${req.taskManagers * req.slotsPerTaskManager} slots`);
+    const deadline = Date.now() + req.timeoutMs;
+    let last: ClusterProbe | undefined;
+    let lastError = "";
+    while (Date.now() < deadline) {
+        if (clusterProcesses(req.layout).length === 0) break; // every JVM died: no point waiting
+        try {
+            last = await req.probe();
+            if (last.taskManagers >= req.taskManagers && last.slotsTotal >= req.taskManagers * req.slotsPerTaskManager) {
+                progress(`ready: Flink ${last.flinkVersion}, ${last.taskManagers} TaskManager(s), ${last.slotsTotal} slots`);
+                return last;
+            }
+        } catch (err) {
+            lastError = err instanceof Error ? err.message : String(err);
+        }
+        await sleep(500);
+    }
+    const tail = logTail(req.layout);
+    await stopProcesses(req.layout);
+    const seen = last ? `it reported ${last.taskManagers} TaskManager(s) and ${last.slotsTotal} slots` : `its REST endpoint never answered (${lastError || "no process left"})`;
+    throw new DeployError(
+        `the local cluster did not become ready within ${Math.round(req.timeoutMs / 1000)} s: ${seen}${tail ? `\nlog:\n${tail}` : ""}`,
+        `no process of this cluster (stopped); logs are in ${req.layout.logDir}`,
+    );
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a warm one:
+#   1. install npm dependencies and build the package
+#   2. prepare the real test bed (cached outside the repo, keyed by version):
+#      Flink 1.20 and 2.x homes, the test job built against each, the pulumi CLI
+#   3. run unit, integration (real Flink) and e2e (real pulumi CLI + real Flink) tests
+# Ends with one line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export PULUMI_FLINK_CACHE="${PULUMI_FLINK_CACHE:-$HOME/.cache/pulumi-flink}"
+FLINK_VERSIONS="${FLINK_VERSIONS:-1.20.3 2.3.0}"
+step() { echo "==> $*" >&2; }
+start=$(date +%s)
+
+step "npm dependencies"
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund >&2
+fi
+step "build"
+npx tsc -p tsconfig.json
+
+step "test bed: Flink ${FLINK_VERSIONS}, test job"
+lines=""
+for v in $FLINK_VERSIONS; do
+  home=$(bash scripts/install-flink.sh "$v")
+  jar=$(bash scripts/build-test-job.sh "$home")
+  lines+="$v=$home=$jar;"
+done
+export PULUMI_FLINK_TEST_LINES="$lines"
+
+step "test bed: pulumi CLI"
+export PULUMI_BIN_DIR
+PULUMI_BIN_DIR=$(bash scripts/install-pulumi.sh | tail -1)
+
+step "test bed: e2e workspace (the package packed and installed as a user would)"
+export PULUMI_FLINK_E2E_WORKSPACE
+PULUMI_FLINK_E2E_WORKSPACE=$(bash scripts/prepare-workspace.sh "$PULUMI_FLINK_CACHE/e2e-workspace")
+
+results="$root/.work/jest"
+mkdir -p "$results"
+status=0
+step "unit tests"
+npx jest --ci --selectProjects unit --json --outputFile="$results/unit.json" || status=1
+step "integration and e2e tests (real Flink, real pulumi CLI)"
+npx jest --ci --runInBand --selectProjects integration e2e --json --outputFile="$results/real.json" || status=1
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) { failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+' "$results/unit.json" "$results/real.json"
+step "done in $(( $(date +%s) - start )) s"
+exit $status

@@ -1,0 +1,148 @@
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { FlinkConfigValue, FlinkHome } from "./home";
+import { providerFor } from "./provider";
+
+/** A standalone cluster started on the deploying machine (dev, test, quickstart). */
+export interface LocalSessionClusterArgs {
+    /** Where the cluster runs. */
+    readonly target: "local";
+    /** The Flink distribution and default configuration the cluster is started from. */
+    readonly home: FlinkHome;
+    /**
+     * Working directory (configuration, logs, pid files, savepoints). It survives between runs;
+     * savepoints in it are never deleted by pulumi-flink.
+     * @default ~/.local/share/pulumi-flink/<project>/<stack>/<name>
+     */
+    readonly workDir?: pulumi.Input<string>;
+    /**
+     * Address the cluster binds to and is reached at.
+     * @default "localhost"
+     */
+    readonly host?: pulumi.Input<string>;
+    /**
+     * Port of the REST API and web UI.
+     * @default 8081
+     */
+    readonly restPort?: pulumi.Input<number>;
+    /**
+     * Port of the JobManager RPC endpoint.
+     * @default 6123
+     */
+    readonly rpcPort?: pulumi.Input<number>;
+    /**
+     * Number of TaskManager processes.
+     * @default 1
+     */
+    readonly taskManagers?: pulumi.Input<number>;
+    /**
+     * Task slots per TaskManager.
+     * @default 2
+     */
+    readonly slotsPerTaskManager?: pulumi.Input<number>;
+    /**
+     * Total process memory of the JobManager.
+     * @default "1024m"
+     */
+    readonly jobManagerMemory?: pulumi.Input<string>;
+    /**
+     * Total process memory of each TaskManager.
+     * @default "1280m"
+     */
+    readonly taskManagerMemory?: pulumi.Input<string>;
+    /**
+     * Flink configuration on top of the home's defaults. Keys the cluster sets from the
+     * arguments above (ports, addresses, memory, slots) are rejected here.
+     * @default {}
+     */
+    readonly configuration?: pulumi.Input<Record<string, pulumi.Input<FlinkConfigValue>>>;
+    /**
+     * How long to wait for all TaskManagers to register.
+     * @default 120
+     */
+    readonly startTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/** An existing cluster (standalone, YARN session, managed elsewhere), adopted by REST URL. */
+export interface RemoteSessionClusterArgs {
+    /** Where the cluster runs. */
+    readonly target: "remote";
+    /** REST URL of the JobManager, e.g. `http://flink-jobmanager:8081` (may carry a path prefix). */
+    readonly restUrl: pulumi.Input<string>;
+    /**
+     * URL of the web UI as users open it, when it differs from `restUrl` (an ingress).
+     * @default restUrl
+     */
+    readonly webUiUrl?: pulumi.Input<string>;
+    /**
+     * Extra HTTP headers for every request, e.g. auth for a gateway in front of Flink. Stored as secrets.
+     * @default {}
+     */
+    readonly headers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * PEM CA certificate to trust for an https `restUrl`.
+     * @default the system trust store
+     */
+    readonly caCert?: pulumi.Input<string>;
+    /**
+     * PEM client certificate for mutual TLS (with `clientKey`).
+     * @default none
+     */
+    readonly clientCert?: pulumi.Input<string>;
+    /**
+     * PEM private key of `clientCert`. Stored as a secret.
+     * @default none
+     */
+    readonly clientKey?: pulumi.Input<string>;
+    /**
+     * Skip TLS certificate verification (test setups only).
+     * @default false
+     */
+    readonly insecureSkipVerify?: pulumi.Input<boolean>;
+    /**
+     * Timeout of one REST request.
+     * @default 30
+     */
+    readonly requestTimeoutSeconds?: pulumi.Input<number>;
+}
+
+export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs;
+
+/** A Flink session cluster that jobs are submitted to. */
+export class SessionCluster extends pulumi.dynamic.Resource {
+    /** REST endpoint, as reached from the deploying machine. */
+    public readonly restUrl!: pulumi.Output<string>;
+    /** Web UI address to open in a browser. */
+    public readonly webUiUrl!: pulumi.Output<string>;
+    /** Version the cluster reports. */
+    public readonly flinkVersion!: pulumi.Output<string>;
+    /** Registered TaskManagers (as of the last create, update or refresh). */
+    public readonly taskManagers!: pulumi.Output<number>;
+    /** Total task slots (as of the last create, update or refresh). */
+    public readonly slots!: pulumi.Output<number>;
+    /** Jobs in any state / running (as of the last create, update or refresh). */
+    public readonly jobsTotal!: pulumi.Output<number>;
+    public readonly jobsRunning!: pulumi.Output<number>;
+    /** `running`, or `stopped` when a refresh found a local cluster dead (the next `up` restarts it). */
+    public readonly status!: pulumi.Output<string>;
+
+    constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = { restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined };
+        let props: pulumi.Inputs;
+        if (args.target === "local") {
+            const { home, ...rest } = args;
+            props = {
+                ...outputs,
+                ...rest,
+                home: pulumi.output({ homePath: home.homePath, flinkVersion: home.flinkVersion, defaultConfig: home.defaultConfig }),
+                workDir: args.workDir ?? path.join(os.homedir(), ".local", "share", "pulumi-flink", pulumi.getProject(), pulumi.getStack(), name),
+                taskManagers: args.taskManagers,
+            };
+        } else {
+            props = { ...outputs, ...args };
+        }
+        const secrets = { additionalSecretOutputs: ["headers", "clientKey"] };
+        super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
+    }
+}

@@ -1,0 +1,24 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Provider kinds implemented in `pulumi-flink/provider`. */
+export type ProviderKind = "home" | "cluster";
+
+/**
+ * A dynamic provider that loads its implementation inside the provider host.
+ *
+ * Pulumi serializes the provider object into state and runs it in another process. Capturing
+ * our provider modules would inline them (and undici, zod, ...) by value, so the methods only
+ * capture `kind` and `require` the installed package by name; that resolves through the
+ * package's `exports` map from the program's node_modules.
+ */
+export function providerFor(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+    const impl = () => require("pulumi-flink/provider").providers[kind] as Required<pulumi.dynamic.ResourceProvider>;
+    return {
+        check: (olds, news) => impl().check(olds, news),
+        diff: (id, olds, news) => impl().diff(id, olds, news),
+        create: (inputs) => impl().create(inputs),
+        read: (id, props) => impl().read(id, props),
+        update: (id, olds, news) => impl().update(id, olds, news),
+        delete: (id, props) => impl().delete(id, props),
+    };
+}

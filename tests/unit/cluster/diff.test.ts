@@ -1,0 +1,47 @@
+import { clusterProvider, ClusterState } from "../../../provider/cluster";
+import { UNKNOWN } from "../../../provider/util/unknown";
+
+const home = { homePath: "/opt/flink", flinkVersion: "1.20.3" };
+const inputs = { target: "local", home, workDir: "/tmp/pf-diff" };
+// What create stores: inputs with defaults, plus facts.
+const olds = {
+    ...inputs, host: "localhost", restPort: 8081, rpcPort: 6123, taskManagers: 1, slotsPerTaskManager: 2,
+    jobManagerMemory: "1024m", taskManagerMemory: "1280m", startTimeoutSeconds: 120,
+    restUrl: "http://localhost:8081", webUiUrl: "http://localhost:8081/#/overview", flinkVersion: "1.20.3",
+    slots: 2, jobsTotal: 0, jobsRunning: 0, status: "running", configHash: "x", stateVersion: 1,
+} as unknown as ClusterState;
+
+const diff = (news: Record<string, unknown>, old: ClusterState = olds) => clusterProvider.diff!("id", old, { __provider: "stub", ...news });
+
+describe("SessionCluster diff (what preview shows)", () => {
+    test("unchanged inputs with defaults left out: no change", async () => {
+        expect((await diff(inputs)).changes).toBe(false);
+    });
+    test("explicit default values: no change", async () => {
+        expect((await diff({ ...inputs, restPort: 8081, taskManagers: 1 })).changes).toBe(false);
+    });
+    test("a port change is an in-place update (restart), not a replace", async () => {
+        expect(await diff({ ...inputs, restPort: 9081 })).toMatchObject({ changes: true, replaces: [] });
+    });
+    test("configuration change is an update", async () => {
+        expect(await diff({ ...inputs, configuration: { "web.refresh-interval": 5000 } })).toMatchObject({ changes: true, replaces: [] });
+    });
+    test("a new work dir is another cluster: replace, deleting the old one first (ports)", async () => {
+        expect(await diff({ ...inputs, workDir: "/tmp/other" })).toMatchObject({ changes: true, replaces: ["workDir"], deleteBeforeReplace: true });
+    });
+    test("switching target replaces", async () => {
+        expect((await diff({ target: "remote", restUrl: "http://x:8081" })).replaces).toEqual(["target"]);
+    });
+    test("a home not yet known in preview counts as a change", async () => {
+        expect((await diff({ ...inputs, home: UNKNOWN })).changes).toBe(true);
+    });
+    test("a cluster found stopped by refresh is started by the next up", async () => {
+        expect((await diff(inputs, { ...olds, status: "stopped" } as ClusterState)).changes).toBe(true);
+    });
+    test("remote: a new URL is another cluster", async () => {
+        const remote = { target: "remote", restUrl: "http://a:8081", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running" } as unknown as ClusterState;
+        expect((await diff({ target: "remote", restUrl: "http://a:8081" }, remote)).changes).toBe(false);
+        expect((await diff({ target: "remote", restUrl: "http://b:8081" }, remote)).replaces).toEqual(["restUrl"]);
+        expect((await diff({ target: "remote", restUrl: "http://a:8081", headers: { A: "b" } }, remote))).toMatchObject({ changes: true, replaces: [] });
+    });
+});
