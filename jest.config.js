@@ -1,5 +1,6 @@
 /** Three tiers: unit (pure, mocked I/O), integration (real Flink), e2e (real pulumi CLI + Flink). */
-const tsJest = ["ts-jest", { isolatedModules: true, diagnostics: false }];
+// Type checking is done once by `tsc -p tsconfig.test.json`; jest only transpiles.
+const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json", diagnostics: false }];
 const common = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest }, moduleFileExtensions: ["ts", "js", "json"] };
 
 module.exports = {

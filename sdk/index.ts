@@ -2,5 +2,7 @@
  * pulumi-flink: Apache Flink environments as Pulumi resources.
  * @packageDocumentation
  */
-export { FlinkHome, FlinkHomeArgs, FlinkConfigValue } from "./home";
-export { SessionCluster, SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterArgs } from "./cluster";
+export { FlinkHome } from "./home";
+export type { FlinkHomeArgs, FlinkConfigValue } from "./home";
+export { SessionCluster } from "./cluster";
+export type { SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterArgs } from "./cluster";

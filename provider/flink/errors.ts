@@ -80,7 +80,9 @@ export class FlinkUnreachableError extends FlinkApiError {
             `Flink REST ${init.method} ${init.path}: cannot reach ${init.baseUrl}` +
                 `${code ? ` (${code})` : ""}${init.flinkMessage ? `: ${init.flinkMessage}` : ""}` +
                 attemptsSuffix(init.attempts) +
-                "; check that the cluster is running and the URL is right",
+                (code && /CERT|SSL|TLS/i.test(code)
+                    ? "; check the server certificate, the trusted CA (option ca) or rejectUnauthorized"
+                    : "; check that the cluster is running and the URL is right"),
         );
         this.name = "FlinkUnreachableError";
     }

@@ -109,6 +109,15 @@ function parseBaseUrl(baseUrl: string): { base: string; auth?: string } {
     return auth ? { base, auth } : { base };
 }
 
+function passwordOf(baseUrl: string): string[] {
+    try {
+        const url = new URL(baseUrl);
+        return [url.password, decodeURIComponent(url.password)].filter(Boolean);
+    } catch {
+        return [];
+    }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Build the transport; owns an undici `Agent` only when TLS options are given. */
@@ -128,23 +137,29 @@ export function createTransport(options: FlinkClientOptions): Transport {
     const headers: Record<string, string> = { accept: "application/json" };
     if (auth) headers.authorization = auth;
     for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = v;
+    // Values that must never reach a message, even when a gateway echoes them back.
+    const values = Object.entries(headers).filter(([k]) => k !== "accept").map(([, v]) => v);
+    const secrets = [...values, ...values.flatMap((v) => v.split(/\s+/).filter((w) => w.length >= 8)), ...passwordOf(options.baseUrl)]
+        .filter((v) => v.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    const scrub = (text: string | undefined) => secrets.reduce((t, v) => t?.split(v).join("***"), text);
 
     async function attempt<T>(spec: CallSpec, schema: ZodType<T, ZodTypeDef, unknown>, n: number): Promise<T> {
         const ctx = { method: spec.method, path: spec.path, baseUrl: shownBase, attempts: n };
         const budget = spec.timeoutMs ?? timeoutMs;
+        const reqHeaders = { ...headers };
+        let body: string | FormData | undefined;
+        if (spec.form) body = await spec.form();
+        else if (spec.json !== undefined) {
+            body = JSON.stringify(spec.json);
+            reqHeaders["content-type"] = "application/json";
+        }
+        options.onRequest?.(spec.method, spec.path, n);
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(TIMEOUT), budget);
         let status: number;
         let text: string;
         try {
-            const reqHeaders = { ...headers };
-            let body: string | FormData | undefined;
-            if (spec.form) body = await spec.form();
-            else if (spec.json !== undefined) {
-                body = JSON.stringify(spec.json);
-                reqHeaders["content-type"] = "application/json";
-            }
-            options.onRequest?.(spec.method, spec.path, n);
             const res = await request(base + spec.path, { method: spec.method, headers: reqHeaders, body, signal: controller.signal, dispatcher });
             status = res.statusCode;
             text = await res.body.text();
@@ -152,21 +167,20 @@ export function createTransport(options: FlinkClientOptions): Transport {
             if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
                 throw new FlinkTimeoutError({ ...ctx, retryable: spec.idempotent, cause: err }, budget);
             }
-            if (err instanceof FlinkApiError || err instanceof InputError) throw err;
             const code = errorCode(err);
             const notSent = code !== undefined && NOT_SENT.has(code);
             const unreachable = notSent || (code !== undefined && PERMANENT_UNREACHABLE.has(code));
             const retryable = notSent || (spec.idempotent && code !== undefined && BROKEN.has(code));
             const message = err instanceof Error ? err.message : String(err);
             throw new FlinkUnreachableError(
-                { ...ctx, kind: unreachable ? "unreachable" : "network", retryable, flinkMessage: message.split("\n")[0]?.slice(0, 200), cause: err },
+                { ...ctx, kind: unreachable ? "unreachable" : "network", retryable, flinkMessage: scrub(message.split("\n")[0]?.slice(0, 200)), cause: err },
                 code,
             );
         } finally {
             clearTimeout(timer);
         }
         if (status < 200 || status >= 300) {
-            const init: FlinkApiErrorInit = { ...ctx, kind: "http", status, flinkMessage: extractFlinkMessage(text), retryable: spec.idempotent && status >= 500 };
+            const init: FlinkApiErrorInit = { ...ctx, kind: "http", status, flinkMessage: scrub(extractFlinkMessage(text)), retryable: spec.idempotent && status >= 500 };
             throw new FlinkApiError(init);
         }
         let data: unknown = {};
@@ -174,7 +188,7 @@ export function createTransport(options: FlinkClientOptions): Transport {
             try {
                 data = JSON.parse(text);
             } catch {
-                throw new FlinkResponseError({ ...ctx, status }, `body is not JSON: ${JSON.stringify(text.slice(0, 60))}`);
+                throw new FlinkResponseError({ ...ctx, status }, `body is not JSON: ${scrub(JSON.stringify(text.slice(0, 60)))}`);
             }
         }
         const parsed = schema.safeParse(data);
@@ -182,7 +196,7 @@ export function createTransport(options: FlinkClientOptions): Transport {
             const [first] = parsed.error.issues;
             const where = first && first.path.length > 0 ? first.path.join(".") : "(root)";
             const more = parsed.error.issues.length > 1 ? ` (+${parsed.error.issues.length - 1} more)` : "";
-            throw new FlinkResponseError({ ...ctx, status }, `${where}: ${first?.message ?? "invalid"}${more}`);
+            throw new FlinkResponseError({ ...ctx, status }, scrub(`${where}: ${first?.message ?? "invalid"}${more}`) ?? where);
         }
         return parsed.data;
     }

@@ -36,9 +36,7 @@ export const DashboardConfigSchema = z
     .object({
         "flink-version": z.string(),
         "flink-revision": z.string().optional(),
-        "refresh-interval": z.number().optional(),
         "timezone-name": z.string().optional(),
-        "timezone-offset": z.number().optional(),
         features: z.record(z.string(), z.boolean()).optional(),
     })
     .passthrough();
@@ -55,7 +53,6 @@ export const ClusterOverviewSchema = z
         "jobs-cancelled": int.optional(),
         "jobs-failed": int.optional(),
         "flink-version": z.string(),
-        "flink-commit": z.string().optional(),
     })
     .passthrough();
 export type ClusterOverview = z.infer<typeof ClusterOverviewSchema>;
@@ -144,9 +141,6 @@ export const JobDetailsSchema = z
                     parallelism: int,
                     maxParallelism: z.number().optional(),
                     status: ExecutionStateSchema,
-                    "start-time": z.number().optional(),
-                    "end-time": z.number().optional(),
-                    duration: z.number().optional(),
                     tasks: counts.optional(),
                 })
                 .passthrough(),
@@ -159,13 +153,10 @@ export type JobDetails = z.infer<typeof JobDetailsSchema>;
 const CompletedCheckpointSchema = z
     .object({
         id: z.number(),
-        status: z.string().optional(),
         is_savepoint: z.boolean().optional(),
         trigger_timestamp: z.number().optional(),
         latest_ack_timestamp: z.number().optional(),
-        state_size: z.number().optional(),
         checkpoint_type: z.string().optional(),
-        savepointFormat: z.string().nullish(),
         external_path: z.string(),
         discarded: z.boolean().optional(),
     })

@@ -11,7 +11,8 @@ import { FlinkConfig, renderConfig } from "./config";
 import { detectFlinkHome } from "./detect";
 import { checkHomeArgs, HomeArgs, withoutPulumiKeys } from "./schema";
 
-export { FlinkConfig, renderConfig, mergeConfig, validateConfig } from "./config";
+export { renderConfig, mergeConfig, validateConfig } from "./config";
+export type { FlinkConfig } from "./config";
 export { detectFlinkHome } from "./detect";
 export { checkHomeArgs } from "./schema";
 

@@ -6,6 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
+import { createFlinkClient } from "../../provider/flink";
+import { waitFor } from "../support/counter";
 import { PulumiProject } from "../support/pulumi";
 import { flinkLines, portBlock } from "../support/testbed";
 
@@ -40,7 +42,7 @@ exports.dialect = home.configDialect;
 /** Java processes started with this cluster's configuration folder. */
 function ourJavaProcesses(workDir: string): string[] {
     try {
-        return execFileSync("pgrep", ["-f", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
     } catch {
         return []; // pgrep exits 1 when nothing matches
     }
@@ -92,6 +94,21 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("local Ses
         const preview = await project.run(["preview", "--expect-no-changes"]);
         expect(preview.output).not.toMatch(/error/i);
         expect(preview.code).toBe(0);
+    });
+
+    test("a configuration change is refused while a job runs, and the job keeps running", async () => {
+        const client = createFlinkClient({ baseUrl: `http://localhost:${rest}` });
+        const jar = await client.uploadJar(line.testJobJar);
+        const jobId = await client.runJar(jar, { programArgsList: ["--out", path.join(workDir, "out"), "--rate", "5", "--name", "bystander"] });
+        await waitFor("bystander running", async () => ((await client.job(jobId)).state === "RUNNING" ? true : undefined));
+        await project.ok(["config", "set", "configuration", JSON.stringify({ "web.refresh-interval": 4000 })]);
+        const up = await project.run(["up", "--yes", "--skip-preview"]);
+        expect(up.code).not.toBe(0);
+        expect(up.output).toContain("would kill 1 job(s) without a savepoint: bystander (RUNNING)");
+        expect(up.output).toContain("left behind: the cluster unchanged and its jobs running");
+        expect((await client.job(jobId)).state).toBe("RUNNING");
+        await client.cancelJob(jobId);
+        await waitFor("bystander canceled", async () => ((await client.job(jobId)).state === "CANCELED" ? true : undefined));
     });
 
     test("a configuration change restarts the cluster with the new configuration", async () => {

@@ -8,8 +8,8 @@ export const JOB = "460b36b8f271e74d34a952d45b6254fc";
 export const JSON_HEADERS = { headers: { "content-type": "application/json; charset=UTF-8" } };
 
 /** A response body captured from a real Flink (see fixtures/). */
-export function fixture(name: string): unknown {
-    return JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8"));
+export function fixture(name: string): Record<string, unknown> {
+    return JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as Record<string, unknown>;
 }
 
 /** Raw text of a fixture, as Flink sent it. */
