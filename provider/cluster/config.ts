@@ -1,7 +1,7 @@
 import { FlinkConfig, mergeConfig, renderConfig } from "../home/config";
 import { distributionConfig } from "../home/distribution";
 import { LocalLayout } from "../local/layout";
-import { configDialect, ConfigDialect, parseFlinkVersion, stateKeys } from "../util/version";
+import { configDialect, ConfigDialect, tryParseFlinkVersion, stateKeys } from "../util/version";
 import { LocalClusterArgs } from "./schema";
 
 /**
@@ -10,7 +10,7 @@ import { LocalClusterArgs } from "./schema";
  * configuration, then what the cluster manages itself (ports, addresses, sizes). Pure.
  */
 export function localClusterConfig(args: LocalClusterArgs, layout: LocalLayout): { dialect: ConfigDialect; config: FlinkConfig; text: string } {
-    const version = parseFlinkVersion(args.home.flinkVersion);
+    const version = tryParseFlinkVersion(args.home.flinkVersion);
     if (!version) throw new Error(`home.flinkVersion ${JSON.stringify(args.home.flinkVersion)} is not a Flink version`);
     const dialect = configDialect(version);
     const keys = stateKeys(version);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InputFailure, invalid } from "../util/errors";
 import { containsUnknown } from "../util/unknown";
 import { zodFailures } from "../util/zod";
-import { configDialect, parseFlinkVersion } from "../util/version";
+import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "../home/config";
 import { withoutPulumiKeys } from "../home/schema";
 
@@ -102,7 +102,7 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
         const arg = MANAGED_KEYS[key];
         if (arg) failures.push(invalid(`configuration[${JSON.stringify(key)}]`, args.configuration?.[key], "is set by the cluster itself", `use the ${arg} argument instead`));
     }
-    const v = homeKnown ? parseFlinkVersion(args.home.flinkVersion) : undefined;
+    const v = homeKnown ? tryParseFlinkVersion(args.home.flinkVersion) : undefined;
     if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
     return failures;

@@ -18,33 +18,25 @@
  * the same fields on every version from 1.16 to 2.3.
  */
 import { InputError, type InputFailure, invalid } from "../util/errors";
+import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../util/version";
 
-/** A parsed Flink version. */
-export interface FlinkVersion {
-    readonly major: number;
-    readonly minor: number;
-    /** 0 when absent, e.g. for `2.4-SNAPSHOT`. */
-    readonly patch: number;
-    /** Suffix after `-`, e.g. `SNAPSHOT`; absent for releases. */
-    readonly qualifier?: string;
-}
+export type { FlinkVersion } from "../util/version";
 
 /** Oldest release line this client is written and tested for. */
-export const MIN_SUPPORTED_VERSION: FlinkVersion = { major: 1, minor: 16, patch: 0 };
+export const MIN_SUPPORTED_VERSION: FlinkVersion = OLDEST_SUPPORTED;
 
 /**
  * Parse `"1.20.3"`, `"2.3.0"`, `"2.4-SNAPSHOT"`, `"1.18"`.
  * @throws InputError naming `flinkVersion` when the text is not a version.
  */
 export function parseFlinkVersion(text: string): FlinkVersion {
-    const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?\s*$/.exec(text);
-    if (!m) {
+    const version = tryParseFlinkVersion(text);
+    if (!version) {
         throw new InputError([
             invalid("flinkVersion", text, "is not a Flink version", 'use MAJOR.MINOR[.PATCH], e.g. "1.20.3" or "2.3.0"'),
         ]);
     }
-    const version = { major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? 0 : Number(m[3]) };
-    return m[4] === undefined ? version : { ...version, qualifier: m[4] };
+    return version;
 }
 
 /** Accept either form. */
@@ -54,9 +46,7 @@ export function toFlinkVersion(version: string | FlinkVersion): FlinkVersion {
 
 /** Negative, zero or positive, like `Array.prototype.sort` comparators (qualifiers ignored). */
 export function compareFlinkVersions(a: string | FlinkVersion, b: string | FlinkVersion): number {
-    const x = toFlinkVersion(a);
-    const y = toFlinkVersion(b);
-    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+    return compareVersions(toFlinkVersion(a), toFlinkVersion(b));
 }
 
 /** True when `version` is `major.minor` or newer. */

@@ -6,7 +6,7 @@ import { run } from "../util/exec";
 import { hashOf } from "../util/hash";
 import { progressFor, Progress } from "../util/log";
 import { defaultCacheDir, expandHome, packageRoot } from "../util/paths";
-import { configDialect, parseFlinkVersion } from "../util/version";
+import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, renderConfig } from "./config";
 import { detectFlinkHome } from "./detect";
 import { checkHomeArgs, HomeArgs, withoutPulumiKeys } from "./schema";
@@ -61,7 +61,7 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
     if (args.version !== undefined && args.version !== found.version) {
         throw new DeployError(`the Flink home at ${homePath} is Flink ${found.version}, not ${args.version}`, "nothing");
     }
-    const v = parseFlinkVersion(found.version);
+    const v = tryParseFlinkVersion(found.version);
     const dialect = v ? configDialect(v) : "config.yaml";
     return plain<HomeState>({
         path: args.path,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InputFailure, invalid } from "../util/errors";
 import { containsUnknown } from "../util/unknown";
 import { zodFailures } from "../util/zod";
-import { configDialect, isSupported, OLDEST_SUPPORTED, parseFlinkVersion } from "../util/version";
+import { configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "./config";
 import { detectFlinkHome } from "./detect";
 
@@ -30,25 +30,25 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
     }
     let version = args.version;
     if (version !== undefined && !containsUnknown(version)) {
-        const v = parseFlinkVersion(version);
+        const v = tryParseFlinkVersion(version);
         if (!v) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3" or "2.3.0"'));
-        else if (!isSupported(v)) failures.push(invalid("version", version, `is not supported (supported: ${OLDEST_SUPPORTED} to 2.x)`, "use Flink 1.16 or newer, 2.x at most"));
+        else if (!isSupported(v)) failures.push(invalid("version", version, "is not supported (supported: 1.16 to 2.x)", "use Flink 1.16 or newer, 2.x at most"));
     }
     if (args.path !== undefined && !containsUnknown(args.path)) {
         const found = detectFlinkHome(args.path);
         if (!found.ok) {
             failures.push(invalid("path", args.path, found.problem, "point path at an unpacked Flink distribution (the folder holding bin/ and lib/)"));
         } else {
-            const v = parseFlinkVersion(found.version);
+            const v = tryParseFlinkVersion(found.version);
             if (!v || !isSupported(v)) {
-                failures.push(invalid("path", args.path, `holds Flink ${found.version}, which is not supported`, `use Flink ${OLDEST_SUPPORTED} to 2.x`));
+                failures.push(invalid("path", args.path, `holds Flink ${found.version}, which is not supported`, "use Flink 1.16 to 2.x"));
             } else if (version !== undefined && !containsUnknown(version) && version !== found.version) {
                 failures.push(invalid("version", version, `does not match the distribution at path, which is Flink ${found.version}`, `set version to "${found.version}" or remove it (the version is read from the distribution)`));
             }
             version = found.version;
         }
     }
-    const v = version && !containsUnknown(version) ? parseFlinkVersion(version) : undefined;
+    const v = version && !containsUnknown(version) ? tryParseFlinkVersion(version) : undefined;
     failures.push(...validateConfig("defaultConfig", args.defaultConfig, v ? configDialect(v) : undefined));
     return { args, failures };
 }

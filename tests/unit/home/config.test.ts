@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { renderConfig, validateConfig } from "../../../provider/home/config";
-import { configDialect, parseFlinkVersion, stateKeys } from "../../../provider/util/version";
+import { configDialect, tryParseFlinkVersion, stateKeys } from "../../../provider/util/version";
 
 describe("config dialect follows the version", () => {
     test.each([
@@ -10,12 +10,12 @@ describe("config dialect follows the version", () => {
         ["1.20.3", "config.yaml"],
         ["2.3.0", "config.yaml"],
     ])("%s uses %s", (version, dialect) => {
-        expect(configDialect(parseFlinkVersion(version)!)).toBe(dialect);
+        expect(configDialect(tryParseFlinkVersion(version)!)).toBe(dialect);
     });
 
     test("savepoint key renamed in 1.20", () => {
-        expect(stateKeys(parseFlinkVersion("1.19.1")!).savepointDir).toBe("state.savepoints.dir");
-        expect(stateKeys(parseFlinkVersion("1.20.3")!).savepointDir).toBe("execution.checkpointing.savepoint-dir");
+        expect(stateKeys(tryParseFlinkVersion("1.19.1")!).savepointDir).toBe("state.savepoints.dir");
+        expect(stateKeys(tryParseFlinkVersion("1.20.3")!).savepointDir).toBe("execution.checkpointing.savepoint-dir");
     });
 });
 
