@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ws="${1:?usage: prepare-workspace.sh DIR}"
 mkdir -p "$ws/projects"
-pulumi_version=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]')
+pulumi_version=$(node -p 'require("./package.json").devDependencies["@pulumi/pulumi"]')
 tarball=$(npm pack --silent --pack-destination "$ws" 2>/dev/null | tail -1)
 cat > "$ws/package.json" <<JSON
 { "name": "pulumi-flink-workspace", "private": true,

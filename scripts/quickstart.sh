@@ -10,7 +10,7 @@ export PULUMI_FLINK_CACHE="${PULUMI_FLINK_CACHE:-$HOME/.cache/pulumi-flink}"
 step() { echo "==> $*" >&2; }
 
 step "npm dependencies and build"
-[[ -d node_modules ]] || npm ci --no-audit --no-fund >&2
+[[ -d node_modules ]] || npm install --no-audit --no-fund >&2
 npx tsc -p tsconfig.json
 
 step "pulumi CLI"

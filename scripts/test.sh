@@ -15,7 +15,7 @@ start=$(date +%s)
 
 step "npm dependencies"
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund >&2
+  npm install --no-audit --no-fund >&2
 fi
 step "build"
 npx tsc -p tsconfig.json

@@ -107,6 +107,17 @@ export interface RemoteSessionClusterArgs {
     readonly requestTimeoutSeconds?: pulumi.Input<number>;
 }
 
+/** How the provider reaches a cluster's REST API. */
+export interface ClusterConnection {
+    restUrl: string;
+    headers?: Record<string, string>;
+    caCert?: string;
+    clientCert?: string;
+    clientKey?: string;
+    insecureSkipVerify?: boolean;
+    timeoutMs: number;
+}
+
 export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs;
 
 /** A Flink session cluster that jobs are submitted to. */
@@ -126,9 +137,11 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     public readonly jobsRunning!: pulumi.Output<number>;
     /** `running`, or `stopped` when a refresh found a local cluster dead (the next `up` restarts it). */
     public readonly status!: pulumi.Output<string>;
+    /** How jobs reach the REST API (URL, headers, TLS); secret when it carries credentials. */
+    public readonly connection!: pulumi.Output<ClusterConnection>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined };
+        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined };
         let props: pulumi.Inputs;
         if (args.target === "local") {
             const { home, ...rest } = args;
@@ -142,7 +155,8 @@ export class SessionCluster extends pulumi.dynamic.Resource {
         } else {
             props = { ...outputs, ...args };
         }
-        const secrets = { additionalSecretOutputs: ["headers", "clientKey"] };
+        const credentials = args.target === "remote" && (args.headers !== undefined || args.clientKey !== undefined);
+        const secrets = { additionalSecretOutputs: ["headers", "clientKey", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
     }
 }

@@ -27,6 +27,8 @@ export type ClusterState = ClusterArgs & {
     jobsTotal: number;
     jobsRunning: number;
     status: "running" | "stopped" | "unreachable";
+    /** How jobs reach this cluster (secret when it carries headers or a client key). */
+    connection: ClusterConnection;
     /** Hash of the effective configuration a local cluster was started with. */
     configHash: string;
     stateVersion: number;
@@ -61,7 +63,8 @@ function connectionOf(args: ClusterArgs): ClusterConnection {
 function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string): ClusterState {
     const restUrl = connectionOf(args).restUrl;
     const webUiUrl = args.target === "remote" && args.webUiUrl ? args.webUiUrl : `${restUrl.replace(/\/$/, "")}/#/overview`;
-    return plain({ ...args, restUrl, webUiUrl, ...snap, status: "running" as const, configHash, stateVersion: CLUSTER_STATE_VERSION });
+    const connection = connectionOf(args);
+    return plain({ ...args, restUrl, webUiUrl, ...snap, status: "running" as const, connection, configHash, stateVersion: CLUSTER_STATE_VERSION });
 }
 
 /** Refuse to restart a cluster that runs jobs: a restart would kill them without a savepoint. */

@@ -1,0 +1,199 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SessionCluster } from "./cluster";
+import { FlinkConfigValue } from "./home";
+import { providerFor } from "./provider";
+
+/** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
+export interface JarArtifact {
+    /**
+     * A JAR on the deploying machine. Its sha256 is read at preview time, so a rebuilt JAR
+     * shows up in the preview as a redeploy.
+     * @default undefined
+     */
+    readonly path?: pulumi.Input<string>;
+    /**
+     * An http(s) URL to download the JAR from (cached by content).
+     * @default undefined
+     */
+    readonly url?: pulumi.Input<string>;
+    /**
+     * Maven coordinates `group:artifact:version[:classifier]`, resolved from `mavenRepository`.
+     * @default undefined
+     */
+    readonly maven?: pulumi.Input<string>;
+    /**
+     * Expected sha256 of the JAR (hex). Required to notice a changed JAR behind the same URL;
+     * a mismatch fails before anything is touched.
+     * @default not checked (path: computed at preview)
+     */
+    readonly sha256?: pulumi.Input<string>;
+    /**
+     * Maven repository for `maven` coordinates.
+     * @default "https://repo.maven.apache.org/maven2"
+     */
+    readonly mavenRepository?: pulumi.Input<string>;
+}
+
+/** How a changed job is upgraded, and what it restores from. */
+export interface UpgradePolicy {
+    /**
+     * `savepoint`: stop with a savepoint and restore the new version from it (state kept).
+     * `stateless`: cancel and start from empty state (the preview says state is dropped).
+     * @default "savepoint"
+     */
+    readonly mode?: pulumi.Input<"savepoint" | "stateless">;
+    /**
+     * What a (re)started job restores from when no running job is stopped for it, e.g. after the
+     * job was cancelled out of band: the latest savepoint, the latest retained checkpoint or
+     * savepoint (`latest-state`), or nothing.
+     * @default "latest-savepoint"
+     */
+    readonly restore?: pulumi.Input<"latest-savepoint" | "latest-state" | "none">;
+    /**
+     * Let the new version skip state of operators it no longer has. Not allowed with `stateless`.
+     * @default false
+     */
+    readonly allowNonRestoredState?: pulumi.Input<boolean>;
+    /**
+     * Directory (URI) for this job's savepoints; one sub-folder per generation.
+     * @default the cluster's savepoint directory + "/<job name>"
+     */
+    readonly savepointDir?: pulumi.Input<string>;
+    /**
+     * Bound on stop-with-savepoint. When it passes, the old job keeps running and the update fails.
+     * @default 600
+     */
+    readonly savepointTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * Savepoint format.
+     * @default "CANONICAL"
+     */
+    readonly formatType?: pulumi.Input<"CANONICAL" | "NATIVE">;
+}
+
+/** When a freshly (re)deployed job counts as healthy. */
+export interface HealthGate {
+    /**
+     * Time allowed to reach RUNNING with every task running.
+     * @default 120
+     */
+    readonly runningTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * Then it must keep running, within `maxRestarts`, for this long.
+     * @default 10
+     */
+    readonly stableSeconds?: pulumi.Input<number>;
+    /**
+     * Also wait for one completed checkpoint (needs checkpointing enabled for the job).
+     * @default false
+     */
+    readonly requireCheckpoint?: pulumi.Input<boolean>;
+    /**
+     * Restarts tolerated during the stable window.
+     * @default 0
+     */
+    readonly maxRestarts?: pulumi.Input<number>;
+}
+
+/** Arguments of a {@link FlinkJob} (JAR job on a session cluster). */
+export interface FlinkJobArgs {
+    /** The session cluster the job runs on. Changing it replaces the job. */
+    readonly cluster: SessionCluster;
+    /**
+     * The job's name in Flink, and its identity: the job is found by it. Changing it replaces the job.
+     * @default the resource name
+     */
+    readonly name?: pulumi.Input<string>;
+    /** The JAR to run. */
+    readonly jar: pulumi.Input<JarArtifact>;
+    /**
+     * Main class.
+     * @default the JAR manifest's entry class
+     */
+    readonly entryClass?: pulumi.Input<string>;
+    /**
+     * Program arguments, one element per argument.
+     * @default []
+     */
+    readonly args?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Job parallelism.
+     * @default the cluster's `parallelism.default`
+     */
+    readonly parallelism?: pulumi.Input<number>;
+    /**
+     * Flink configuration for this job only (Flink 1.17+), e.g. checkpointing and restart strategy.
+     * Keys the provider manages (savepoint path, job id) are rejected.
+     * @default {}
+     */
+    readonly configuration?: pulumi.Input<Record<string, pulumi.Input<FlinkConfigValue>>>;
+    /**
+     * Upgrade and restore policy.
+     * @default { mode: "savepoint", restore: "latest-savepoint" }
+     */
+    readonly upgrade?: pulumi.Input<UpgradePolicy>;
+    /**
+     * Health gate after every (re)deploy.
+     * @default { runningTimeoutSeconds: 120, stableSeconds: 10, maxRestarts: 0 }
+     */
+    readonly health?: pulumi.Input<HealthGate>;
+    /**
+     * When the new version fails its health gate, cancel it and start the previous version
+     * again from the same savepoint.
+     * @default true
+     */
+    readonly rollbackOnFailure?: pulumi.Input<boolean>;
+    /**
+     * What `pulumi destroy` (or removing the job) does: stop with a savepoint, cancel, or leave
+     * the job running untouched.
+     * @default "savepoint"
+     */
+    readonly onDelete?: pulumi.Input<"savepoint" | "cancel" | "leave-running">;
+    /**
+     * Take over a job already running under `name` (started by hand or by another tool) without
+     * restarting it. Without it, such a job makes `up` fail rather than run a duplicate.
+     * @default false
+     */
+    readonly adopt?: pulumi.Input<boolean>;
+    /**
+     * Free-form labels, kept in state only (no Flink action).
+     * @default {}
+     */
+    readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A Flink JAR job on a session cluster, upgraded with savepoint-and-redeploy. */
+export class FlinkJob extends pulumi.dynamic.Resource {
+    /** Flink job id of the running generation. */
+    public readonly jobId!: pulumi.Output<string>;
+    /** Flink job state as of the last create, update or refresh. */
+    public readonly state!: pulumi.Output<string>;
+    /** Deploy generation: 1 for the first submission, +1 per redeploy or restore. */
+    public readonly generation!: pulumi.Output<number>;
+    /** The most recent savepoint taken by pulumi-flink for this job ("" if none). */
+    public readonly lastSavepoint!: pulumi.Output<string>;
+    /** What the running generation restored from ("" if it started empty). */
+    public readonly restoredFrom!: pulumi.Output<string>;
+    /** The job's page in the Flink web UI. */
+    public readonly webUiUrl!: pulumi.Output<string>;
+    /** When the running generation was submitted (ISO 8601). */
+    public readonly deployedAt!: pulumi.Output<string>;
+
+    constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
+        const { cluster, ...rest } = args;
+        const props = {
+            ...outputs,
+            ...rest,
+            name: args.name ?? name,
+            // What the provider needs of the cluster; its REST URL is the job's cluster identity.
+            cluster: pulumi.output({
+                restUrl: cluster.restUrl,
+                flinkVersion: cluster.flinkVersion,
+                webUiUrl: cluster.webUiUrl,
+                connection: cluster.connection,
+            }),
+        };
+        super(providerFor("job"), name, props, pulumi.mergeOptions(opts, { dependsOn: [cluster] }), "flink", "Job");
+    }
+}
