@@ -5,10 +5,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { clusterProvider } from "./cluster";
 import { homeProvider } from "./home";
+import { jobProvider } from "./job";
 
-export const providers: Record<"home" | "cluster", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<"home" | "cluster" | "job", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
+    job: jobProvider,
 };
 
 export * as flink from "./flink";

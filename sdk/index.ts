@@ -6,3 +6,6 @@ export { FlinkHome } from "./home";
 export type { FlinkHomeArgs, FlinkConfigValue } from "./home";
 export { SessionCluster } from "./cluster";
 export type { SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterArgs } from "./cluster";
+export { FlinkJob } from "./job";
+export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job";
+export type { ClusterConnection } from "./cluster";

@@ -16,7 +16,7 @@ import {
     CheckpointConfigSchema, type CheckpointConfig, CheckpointStatsSchema, type CheckpointStats,
     ClusterOverviewSchema, type ClusterOverview, DashboardConfigSchema, type DashboardConfig,
     type ExceptionEntry, JarListSchema, type JarList, JarRunResponseSchema, JarUploadSchema,
-    JobConfigSchema, type JobConfig, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
+    JobConfigSchema, type JobConfig, JobManagerConfigSchema, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
     type JobOverview, JobsOverviewSchema, type SavepointStatus, SavepointStatusWireSchema,
     TaskManagersSchema, type TaskManagers, TriggerResponseSchema,
 } from "./schemas";
@@ -86,6 +86,8 @@ export interface FlinkClient {
     rootException(jobId: string): Promise<RootException | undefined>;
     /** GET /jobs/:jobid/config */
     jobConfig(jobId: string): Promise<JobConfig>;
+    /** GET /jobmanager/config: the cluster's effective configuration as key/value pairs. */
+    jobManagerConfig(): Promise<Record<string, string>>;
     /** Release the connection pool the client owns (only with TLS options). */
     close(): Promise<void>;
 }
@@ -212,6 +214,7 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
         rootException: async (jobId: string) =>
             rootCause((await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries),
         jobConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/config`, JobConfigSchema),
+        jobManagerConfig: async () => Object.fromEntries((await get("/jobmanager/config", JobManagerConfigSchema)).map((e) => [e.key, e.value])),
         close: () => http.close(),
     };
 }

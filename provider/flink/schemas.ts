@@ -254,3 +254,6 @@ export type SavepointStatus =
     | { readonly status: "IN_PROGRESS" }
     | { readonly status: "COMPLETED"; readonly location: string }
     | { readonly status: "COMPLETED"; readonly failureCause: string };
+
+/** GET /jobmanager/config */
+export const JobManagerConfigSchema = z.array(z.object({ key: z.string(), value: z.string() }).passthrough());

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { copyFile, link, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type Dispatcher, request } from "undici";
 import { type FlinkClient, isFlinkNotFound } from "../flink";
@@ -97,7 +97,6 @@ export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {
         throw new InputError([invalid("jar.sha256", spec.sha256, "is not 64 hex digits", "use the output of `sha256sum <jar>`")]);
     }
     const net: Net = { progress: options.progress ?? silent, timeoutMs: options.timeoutMs ?? 60_000, dispatcher: options.dispatcher };
-
     if (source === "path") {
         const file = resolve(process.cwd(), expandHome(spec.path ?? ""));
         const isFile = await stat(file).then((s) => s.isFile(), () => false);
@@ -110,11 +109,11 @@ export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {
     }
 
     const url = source === "url" ? (spec.url ?? "") : mavenUrl(spec.maven ?? "", spec.mavenRepository || DEFAULT_MAVEN_REPOSITORY);
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-    if (scheme !== "http" && scheme !== "https") {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed?.protocol !== "http:" && parsed?.protocol !== "https:") {
         throw new InputError([invalid(`jar.${source === "url" ? "url" : "mavenRepository"}`, displayUrl(url), "is not an http(s) URL", "use http:// or https://")]);
     }
-    const fileName = fileNameOf(url);
+    const fileName = fileNameOf(parsed);
     const art = join(options.cacheDir ?? defaultCacheDir(), "artifacts");
     const done = (file: string, sha256: string): ResolvedArtifact => ({ file, sha256, fileName, source });
     if (want !== undefined) {
@@ -176,10 +175,8 @@ export interface PruneOptions {
 /** Delete older `pf-<digest>-<fileName>` uploads of the same file name beyond the newest `keep`; returns the deleted ids. */
 export async function pruneJars(client: FlinkClient, artifact: Pick<ResolvedArtifact, "fileName">, options: PruneOptions = {}): Promise<string[]> {
     const suffix = uploadName({ sha256: "", fileName: artifact.fileName }).slice("pf--".length);
-    const ours = (await client.listJars()).files
-        .filter((f) => /^pf-[0-9a-f]{16}-/.test(f.name) && f.name.slice(20) === suffix)
-        .sort((a, b) => b.uploaded - a.uploaded);
-    const doomed = ours.slice(options.keep ?? 3).filter((f) => !(options.protect ?? []).includes(f.id));
+    const ours = (await client.listJars()).files.filter((f) => /^pf-[0-9a-f]{16}-/.test(f.name) && f.name.slice(20) === suffix);
+    const doomed = ours.sort((a, b) => b.uploaded - a.uploaded).slice(options.keep ?? 3).filter((f) => !(options.protect ?? []).includes(f.id));
     for (const jar of doomed) {
         await client.deleteJar(jar.id).catch((err: unknown) => {
             if (!isFlinkNotFound(err)) throw err; // already gone: fine
@@ -189,29 +186,23 @@ export async function pruneJars(client: FlinkClient, artifact: Pick<ResolvedArti
     return doomed.map((f) => f.id);
 }
 
-interface Net {
-    readonly progress: Progress;
-    readonly timeoutMs: number;
-    readonly dispatcher: Dispatcher | undefined;
-}
+type Net = Required<Pick<ResolveOptions, "progress" | "timeoutMs">> & Pick<ResolveOptions, "dispatcher">;
 
-function fileNameOf(url: string): string {
-    const last = new URL(url).pathname.split("/").pop() ?? "";
-    let name = last;
+function decode(text: string): string {
     try {
-        name = decodeURIComponent(last);
+        return decodeURIComponent(text);
     } catch {
-        // keep it encoded
+        return text;
     }
-    return basename(name) || "artifact.jar";
 }
 
-function mb(bytes: number): string {
-    return (bytes / 1048576).toFixed(1);
-}
+/** Last path segment of a URL, decoded. */
+const fileNameOf = (url: URL): string => basename(decode(url.pathname.split("/").pop() ?? "")) || "artifact.jar";
 
-async function hashFile(file: string, algorithm = "sha256"): Promise<string> {
-    const hash = createHash(algorithm);
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(bytes < 104858 ? 2 : 1);
+
+async function hashFile(file: string): Promise<string> {
+    const hash = createHash("sha256");
     for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
     return hash.digest("hex");
 }
@@ -226,26 +217,24 @@ async function cached(art: string, sha256: string): Promise<string | undefined> 
 }
 
 async function atomicWrite(file: string, text: string): Promise<void> {
-    await mkdir(join(file, ".."), { recursive: true });
+    await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, text);
     await rename(tmp, file);
 }
 
 function failure(url: string, err: unknown, timeoutMs: number): DeployError {
-    const code = (err as { code?: unknown } | null)?.code;
-    const why = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
-        ? `timed out (no data for ${timeoutMs} ms)`
-        : scrub(messageOf(err).split("\n")[0] ?? "").slice(0, 200) + (typeof code === "string" ? ` (${code})` : "");
+    const code = String((err as { code?: unknown } | null)?.code ?? "");
+    const text = scrub(messageOf(err).split("\n")[0] ?? "").replace(/^(\w*Error: )+/, "").slice(0, 200);
+    const why = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(code) ? `timed out (no data for ${timeoutMs} ms)` : text.includes(code) ? text : `${text} (${code})`;
     return new DeployError(`downloading ${displayUrl(url)} failed: ${why}`, DISCARDED, err);
 }
 
 /** GET with redirects followed (at most 5); userinfo becomes Basic auth, sent to the original origin only. */
 async function open(url: string, net: Net): Promise<Dispatcher.ResponseData> {
     const first = new URL(url);
-    const auth = first.username || first.password
-        ? `Basic ${Buffer.from(`${decodeURIComponent(first.username)}:${decodeURIComponent(first.password)}`).toString("base64")}`
-        : undefined;
+    const user = first.username || first.password ? `${decode(first.username)}:${decode(first.password)}` : undefined;
+    const auth = user === undefined ? undefined : `Basic ${Buffer.from(user).toString("base64")}`;
     let current = first;
     for (let hops = 0; ; hops++) {
         const headers: Record<string, string> = { "user-agent": "pulumi-flink" };
@@ -298,19 +287,16 @@ async function download(url: string, art: string, want: { sha256?: string; sha1?
     const h256 = createHash("sha256");
     const h1 = createHash("sha1");
     let bytes = 0;
-    try {
-        try {
-            await pipeline(res.body, async function* (chunks: AsyncIterable<Buffer>) {
-                for await (const chunk of chunks) {
-                    h256.update(chunk);
-                    h1.update(chunk);
-                    bytes += chunk.length;
-                    yield chunk;
-                }
-            }, createWriteStream(tmp));
-        } catch (err) {
-            throw failure(url, err, net.timeoutMs);
+    const tee = async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+            h256.update(chunk);
+            h1.update(chunk);
+            bytes += chunk.length;
+            yield chunk;
         }
+    };
+    try {
+        await pipeline(res.body, tee, createWriteStream(tmp)).catch((err: unknown) => { throw failure(url, err, net.timeoutMs); });
         const sha256 = h256.digest("hex");
         const sha1 = h1.digest("hex");
         net.progress(`downloaded ${mb(bytes)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,211 @@
+/**
+ * The savepoint-and-redeploy state machine, shared by JAR and SQL jobs (DESIGN §4).
+ *
+ * It is written as "converge": look at what Flink runs under the job's name, then do what is
+ * missing. So a run that was killed at any step is finished by the next run, from the truth
+ * in Flink: a running job (whose id says which definition it runs), or the ended job's savepoint.
+ */
+import type { FlinkClient, JobOverview } from "../flink";
+import { DeployError, messageOf } from "../util/errors";
+import { Progress } from "../util/log";
+import { healthGate, HealthPolicy } from "./health";
+import { jobIdFor, parseJobId, runsDefinition } from "./identity";
+import { clusterJobs, invalidate } from "./watch";
+import { findRestorePoint, RestorePolicy } from "./restore";
+import { faultPoint } from "./fault";
+
+/** One version of a job: how to check it and how to submit it. */
+export interface JobVersion {
+    definitionHash: string;
+    /** Everything that can fail before the running job is touched (upload, validation). */
+    preflight(): Promise<void>;
+    /** Submit with the given job id, restoring from `restore` when set. */
+    submit(jobId: string, restore: RestoreRequest | undefined): Promise<void>;
+}
+
+export interface RestoreRequest {
+    path: string;
+    allowNonRestoredState: boolean;
+}
+
+export interface DeployPolicy extends RestorePolicy {
+    mode: "savepoint" | "stateless";
+    allowNonRestoredState: boolean;
+    /** Savepoint directory of this job (URI). */
+    savepointDir: string;
+    savepointTimeoutSeconds: number;
+    formatType: "CANONICAL" | "NATIVE";
+    health: HealthPolicy;
+    rollbackOnFailure: boolean;
+    adopt: boolean;
+}
+
+/** What state says about the job before this run. */
+export interface PriorDeployment {
+    jobId: string;
+    generation: number;
+    lastSavepoint: string;
+}
+
+export interface DeployOutcome {
+    jobId: string;
+    generation: number;
+    state: string;
+    restoredFrom: string;
+    lastSavepoint: string;
+    deployedAt: string;
+    /** What was done, for progress and tests: adopted | unchanged | submitted. */
+    action: "adopted" | "unchanged" | "submitted";
+}
+
+export interface DeployContext {
+    client: FlinkClient;
+    restUrl: string;
+    name: string;
+    progress: Progress;
+}
+
+const ACTIVE = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "RECONCILING", "FAILING", "CANCELLING", "SUSPENDED"]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
+export async function jobsNamed(ctx: DeployContext): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
+    invalidate(ctx.restUrl);
+    const jobs = (await clusterJobs(ctx.restUrl, ctx.client)).filter((j) => j.name === ctx.name);
+    return {
+        active: jobs.filter((j) => ACTIVE.has(j.state)),
+        ended: jobs.filter((j) => !ACTIVE.has(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
+    };
+}
+
+/** Smallest generation above every one in use, so the new job id was never seen by Flink. */
+function nextGeneration(name: string, prior: number, jobs: JobOverview[]): number {
+    const used = jobs.map((j) => parseJobId(name, j.jid)?.generation ?? 0);
+    return Math.max(prior, ...used) + 1;
+}
+
+async function waitForState(ctx: DeployContext, jobId: string, states: string[], timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let state = "";
+    while (Date.now() < deadline) {
+        state = (await ctx.client.job(jobId)).state;
+        if (states.includes(state)) return state;
+        await sleep(300);
+    }
+    throw new DeployError(`job ${jobId} did not reach ${states.join("/")} within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
+}
+
+/** Stop the running job with a savepoint. Failure leaves it running (Flink aborts the stop). */
+async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: DeployPolicy): Promise<string> {
+    ctx.progress(`stopping job ${job.jid} with a savepoint into ${policy.savepointDir}`);
+    let location: string;
+    try {
+        const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: policy.savepointDir, drain: false, formatType: policy.formatType });
+        location = await ctx.client.waitForSavepoint(job.jid, trigger, { timeoutMs: policy.savepointTimeoutSeconds * 1000 });
+    } catch (err) {
+        const state = await ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
+        throw new DeployError(
+            `the savepoint of job ${job.jid} failed, so nothing was redeployed: ${messageOf(err)}`,
+            state === "RUNNING" ? `the old job ${job.jid} RUNNING, untouched` : `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores it from its latest savepoint`,
+        );
+    }
+    ctx.progress(`savepoint at ${location}`);
+    // The savepoint completes a moment before the job reports FINISHED.
+    await waitForState(ctx, job.jid, ["FINISHED", "CANCELED", "FAILED"], 60_000);
+    return location;
+}
+
+async function cancel(ctx: DeployContext, jobId: string): Promise<void> {
+    try {
+        await ctx.client.cancelJob(jobId);
+    } catch {
+        /* may have ended already; the wait below tells */
+    }
+    await waitForState(ctx, jobId, ["CANCELED", "FAILED", "FINISHED"], 60_000);
+}
+
+async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
+    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId}${restore ? ` from ${restore.path}` : " from empty state"}`);
+    await version.submit(jobId, restore);
+    faultPoint("after-submit");
+    invalidate(ctx.restUrl);
+    return healthGate(ctx.client, ctx.restUrl, jobId, policy.health, ctx.progress);
+}
+
+/**
+ * Converge the job to `desired`. `previous` is the version in state (for rollback), absent on
+ * create. Throws DeployError saying what is left running when it cannot.
+ */
+export async function converge(ctx: DeployContext, desired: JobVersion, previous: JobVersion | undefined, prior: PriorDeployment | undefined, policy: DeployPolicy): Promise<DeployOutcome> {
+    const { active, ended } = await jobsNamed(ctx);
+    const isOurs = (j: JobOverview) => parseJobId(ctx.name, j.jid) !== undefined || j.jid === prior?.jobId;
+    const foreign = active.filter((j) => !isOurs(j));
+    const ours = active.filter(isOurs);
+    const now = () => new Date().toISOString();
+    const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "" };
+
+    if (foreign.length && !(policy.adopt && ours.length === 0 && foreign.length === 1)) {
+        throw new DeployError(
+            `job(s) ${foreign.map((j) => `${j.jid} (${j.state})`).join(", ")} already run under the name "${ctx.name}" and were not started by pulumi-flink`,
+            `those jobs, untouched; set adopt: true to take a single one over without a restart, or choose another name`,
+        );
+    }
+    if (foreign.length) {
+        ctx.progress(`adopting job ${foreign[0].jid} already running under this name, without a restart`);
+        return { ...base, jobId: foreign[0].jid, generation: prior?.generation ?? 0, state: foreign[0].state, deployedAt: now(), action: "adopted" };
+    }
+    if (ours.length > 1) {
+        throw new DeployError(`${ours.length} copies of "${ctx.name}" are running: ${ours.map((j) => j.jid).join(", ")}`, "all of them; stop all but one with a savepoint (flink stop), then run pulumi up again");
+    }
+    const current = ours[0];
+    if (current && runsDefinition(ctx.name, current.jid, desired.definitionHash)) {
+        // Already runs what is desired: a run killed after its submit, or nothing to do.
+        ctx.progress(`job ${current.jid} already runs this definition; checking its health`);
+        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, { ...policy.health, stableSeconds: 0 }, ctx.progress);
+        if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
+        const generation = parseJobId(ctx.name, current.jid)?.generation ?? prior?.generation ?? 0;
+        return { ...base, jobId: current.jid, generation, state: "RUNNING", deployedAt: now(), action: "unchanged" };
+    }
+
+    await desired.preflight();
+    let restore: RestoreRequest | undefined;
+    let lastSavepoint = prior?.lastSavepoint ?? "";
+    if (current && policy.mode === "savepoint") {
+        const path = await stopWithSavepoint(ctx, current, policy);
+        restore = { path, allowNonRestoredState: policy.allowNonRestoredState };
+        lastSavepoint = path;
+        faultPoint("after-stop");
+    } else if (current) {
+        ctx.progress(`cancelling job ${current.jid} (stateless upgrade: its state is dropped)`);
+        await cancel(ctx, current.jid);
+    } else if (policy.mode === "savepoint") {
+        const point = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
+        if (point) restore = { path: point, allowNonRestoredState: policy.allowNonRestoredState };
+    }
+
+    const generation = nextGeneration(ctx.name, prior?.generation ?? 0, [...active, ...ended]);
+    const jobId = jobIdFor(ctx.name, generation, desired.definitionHash);
+    let gate;
+    try {
+        gate = await submitAndGate(ctx, desired, jobId, restore, policy);
+    } catch (err) {
+        gate = { ok: false as const, reason: `submission failed: ${messageOf(err)}` };
+    }
+    if (gate.ok) {
+        ctx.progress(`healthy after ${Math.round(gate.afterMs / 1000)} s`);
+        return { jobId, generation, state: "RUNNING", restoredFrom: restore?.path ?? "", lastSavepoint, deployedAt: now(), action: "submitted" };
+    }
+    await cancel(ctx, jobId).catch(() => undefined);
+    const stateNote = restore ? `its state is in savepoint ${restore.path}` : "it had no state to keep";
+    if (!previous || !policy.rollbackOnFailure) {
+        throw new DeployError(`the new version failed: ${gate.reason}`, `no job running under "${ctx.name}"; ${stateNote}; fix the job and run pulumi up again (it restores from there)`);
+    }
+    ctx.progress(`rolling back: starting the previous version again${restore ? ` from ${restore.path}` : ""}`);
+    const rollbackGen = generation + 1;
+    const rollbackId = jobIdFor(ctx.name, rollbackGen, previous.definitionHash);
+    const back = await submitAndGate(ctx, previous, rollbackId, restore, { ...policy, health: { ...policy.health, stableSeconds: 0, requireCheckpoint: false } }).catch((err: unknown) => ({ ok: false as const, reason: messageOf(err) }));
+    throw new DeployError(
+        `the new version failed its health gate and was rolled back: ${gate.reason}`,
+        back.ok ? `the previous version RUNNING again as job ${rollbackId} (generation ${rollbackGen}), restored from ${restore?.path ?? "empty state"}` : `no job running: the rollback failed too (${back.reason}); ${stateNote}`,
+    );
+}

@@ -1,0 +1,165 @@
+/** The FlinkJob dynamic provider (JAR jobs on session clusters). */
+import type * as pulumi from "@pulumi/pulumi";
+import { connect, Connection } from "../flink/connect";
+import { classifyJobChange, describeClassification } from "../deploy/classify";
+import { jobFolder, parseJobId } from "../deploy/identity";
+import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
+import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
+import { DeployError, messageOf } from "../util/errors";
+import { plain } from "../util/diff";
+import { progressFor } from "../util/log";
+import { withoutPulumiKeys } from "../home/schema";
+import { jarVersion } from "./jar";
+import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
+
+export { checkJobArgs } from "./schema";
+
+export const JOB_STATE_VERSION = 1;
+
+/** Stored outputs: validated inputs echoed (for diff), plus what Flink runs. */
+export type JobState = JobArgs & {
+    artifactDigest?: string;
+    jobId: string;
+    state: string;
+    generation: number;
+    lastSavepoint: string;
+    restoredFrom: string;
+    webUiUrl: string;
+    deployedAt: string;
+    jarId: string;
+    stateVersion: number;
+};
+
+/** check() adds `artifactDigest` to the inputs; validate without it. */
+function checkInputs(inputs: Record<string, unknown>): ReturnType<typeof checkJobArgs> {
+    const { artifactDigest: _digest, ...rest } = inputs;
+    return checkJobArgs(rest);
+}
+
+function parse(inputs: Record<string, unknown>): JobArgs & { artifactDigest?: string } {
+    const { args, failures, jarDigest } = checkInputs(inputs);
+    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
+    return { ...args, artifactDigest: jarDigest };
+}
+
+function connectionOf(args: JobArgs): Connection {
+    const cluster = args.cluster as JobArgs["cluster"] & { connection?: Connection };
+    return cluster.connection ?? { restUrl: cluster.restUrl };
+}
+
+function context(args: JobArgs): DeployContext {
+    return { client: connect(connectionOf(args)), restUrl: args.cluster.restUrl, name: args.name, progress: progressFor(`FlinkJob ${args.name}`) };
+}
+
+/** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */
+async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> {
+    if (args.upgrade.savepointDir) return normalizeSavepointDir(args.upgrade.savepointDir);
+    const config = await ctx.client.jobManagerConfig();
+    const base = config["execution.checkpointing.savepoint-dir"] ?? config["state.savepoints.dir"];
+    if (!base) {
+        if (args.upgrade.mode === "stateless") return "";
+        throw new DeployError(`the cluster at ${args.cluster.restUrl} has no default savepoint directory`, "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)");
+    }
+    return `${normalizeSavepointDir(base)}/${jobFolder(args.name)}`;
+}
+
+async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
+    return { ...args.upgrade, savepointDir: await savepointDir(ctx, args), health: args.health, rollbackOnFailure: args.rollbackOnFailure, adopt: args.adopt };
+}
+
+function jobWebUi(args: JobArgs, jobId: string): string {
+    const base = (args.cluster.webUiUrl || args.cluster.restUrl).replace(/#.*$/, "").replace(/\/$/, "");
+    return `${base}/#/job/running/${jobId}/overview`;
+}
+
+function stateOf(args: JobArgs & { artifactDigest?: string }, outcome: DeployOutcome, jarId: string): JobState {
+    const { action: _action, ...facts } = outcome;
+    return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, stateVersion: JOB_STATE_VERSION });
+}
+
+async function deploy(args: JobArgs & { artifactDigest?: string }, olds?: JobState & { artifactDigest?: string }): Promise<JobState> {
+    const ctx = context(args);
+    return withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
+        const opts = { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress };
+        const desired = jarVersion(args, opts);
+        const previous = olds ? jarVersion(olds, { ...opts, knownJarId: olds.jarId }) : undefined;
+        const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint } : undefined;
+        const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
+        return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
+    });
+}
+
+export const jobProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        const { failures, jarDigest } = checkInputs(news);
+        const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
+        return { inputs, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
+    },
+
+    async diff(_id, olds: JobState, news) {
+        const { args } = checkInputs(news);
+        const desired = (args ? { ...args, artifactDigest: news.artifactDigest } : withoutPulumiKeys(news)) as Record<string, unknown>;
+        const c = classifyJobChange(olds as unknown as Record<string, unknown>, desired);
+        if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
+        const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
+        return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+    },
+
+    async create(inputs) {
+        const args = parse(inputs);
+        const outs = await deploy(args);
+        return { id: `job-${outs.jobId.slice(0, 12)}-${args.name}`.slice(0, 100), outs };
+    },
+
+    async update(_id, olds: JobState, news) {
+        const args = { ...parse(news), artifactDigest: news.artifactDigest as string | undefined };
+        const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
+        progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
+        if (c.action === "none") {
+            const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId } = olds;
+            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, stateVersion: JOB_STATE_VERSION }) };
+        }
+        return { outs: await deploy(args, olds) };
+    },
+
+    async read(id, props?: JobState) {
+        if (!props?.name) return { id, props: props ?? {} };
+        const ctx = context(props);
+        try {
+            const { active, ended } = await jobsNamed(ctx);
+            const running = active.find((j) => parseJobId(props.name, j.jid) || j.jid === props.jobId);
+            if (running) {
+                const generation = parseJobId(props.name, running.jid)?.generation ?? props.generation;
+                return { id, props: { ...props, jobId: running.jid, state: running.state, generation, webUiUrl: jobWebUi(props, running.jid) } };
+            }
+            const last = ended.find((j) => j.jid === props.jobId) ?? ended[0];
+            return { id, props: { ...props, state: last?.state ?? "MISSING" } };
+        } catch (err) {
+            ctx.progress(`refresh could not reach the cluster: ${messageOf(err)}`);
+            return { id, props: { ...props, state: "UNKNOWN" } };
+        }
+    },
+
+    async delete(_id, props: JobState) {
+        const ctx = context(props);
+        if (props.onDelete === "leave-running") {
+            ctx.progress(`left running (onDelete: leave-running): job ${props.jobId}`);
+            return;
+        }
+        await withClusterSlot(props.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
+            const { active } = await jobsNamed(ctx);
+            const job = active.find((j) => parseJobId(props.name, j.jid) || j.jid === props.jobId);
+            if (!job) return ctx.progress("no running job to stop");
+            if (props.onDelete === "cancel") {
+                await ctx.client.cancelJob(job.jid);
+                return ctx.progress(`cancelled job ${job.jid} (onDelete: cancel; state dropped)`);
+            }
+            const dir = await savepointDir(ctx, props);
+            const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: dir, drain: false, formatType: props.upgrade.formatType });
+            const location = await ctx.client.waitForSavepoint(job.jid, trigger, { timeoutMs: props.upgrade.savepointTimeoutSeconds * 1000 }).catch((err: unknown) => {
+                throw new DeployError(`the final savepoint of job ${job.jid} failed: ${messageOf(err)}`, `the job RUNNING; retry, or set onDelete to "cancel" to drop its state`);
+            });
+            ctx.progress(`stopped job ${job.jid} with a final savepoint at ${location}`);
+        });
+    },
+};

@@ -1,0 +1,64 @@
+/** A JAR job as a deployable version: upload in preflight, `POST /jars/:id/run` to submit. */
+import { buildRunJarBody, FlinkClient } from "../flink";
+import { JobVersion, RestoreRequest } from "../deploy/redeploy";
+import { hashOf } from "../util/hash";
+import { Progress } from "../util/log";
+import { ensureUploaded, JarSpec, resolveArtifact } from "./artifact";
+
+/** The inputs that define what a JAR job runs. */
+export interface JarDefinition {
+    jar: JarSpec;
+    /** sha256 of a local `jar.path`, computed by check (so a rebuilt JAR is a change in preview). */
+    artifactDigest?: string;
+    entryClass?: string;
+    args: string[];
+    parallelism?: number;
+    configuration: Record<string, string | number | boolean>;
+}
+
+/** Content hash of a definition: equal definitions run the same thing. */
+export function jarDefinitionHash(def: JarDefinition): string {
+    const { path, url, maven, sha256 } = def.jar;
+    return hashOf({ jar: { path: def.artifactDigest ? undefined : path, url, maven, sha256: def.artifactDigest ?? sha256 }, entryClass: def.entryClass, args: def.args, parallelism: def.parallelism, configuration: def.configuration });
+}
+
+export interface JarVersionOptions {
+    client: FlinkClient;
+    flinkVersion: string;
+    progress: Progress;
+    /** A jar id already on the cluster for this definition (from state): reused if still there. */
+    knownJarId?: string;
+}
+
+/** The JobVersion of a JAR definition; `jarId()` tells which uploaded jar it ran. */
+export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVersion & { jarId(): string | undefined } {
+    let jarId = opts.knownJarId;
+    const stringConfig = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, String(v)]));
+    const prepare = async () => {
+        if (jarId && (await opts.client.listJars()).files.some((f) => f.id === jarId)) return jarId;
+        // Pin what the preview saw: a JAR rebuilt since then fails instead of deploying unseen code.
+        const artifact = await resolveArtifact({ ...def.jar, sha256: def.jar.sha256 ?? def.artifactDigest }, { progress: opts.progress });
+        jarId = await ensureUploaded(opts.client, artifact, opts.progress);
+        return jarId;
+    };
+    return {
+        definitionHash: jarDefinitionHash(def),
+        jarId: () => jarId,
+        async preflight() {
+            await prepare();
+        },
+        async submit(jobId: string, restore: RestoreRequest | undefined) {
+            const id = await prepare();
+            const body = buildRunJarBody(opts.flinkVersion, {
+                entryClass: def.entryClass,
+                programArgs: def.args,
+                parallelism: def.parallelism,
+                jobId,
+                savepointPath: restore?.path,
+                allowNonRestoredState: restore ? restore.allowNonRestoredState : undefined,
+                flinkConfiguration: Object.keys(stringConfig).length ? stringConfig : undefined,
+            });
+            await opts.client.runJar(id, body);
+        },
+    };
+}
