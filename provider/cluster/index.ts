@@ -133,7 +133,9 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: ClusterState, rawNews) {
         // Outputs hold defaulted values, so compare against defaulted inputs when they are known.
         const parsed = checkClusterArgs(rawNews).args;
-        const news = (parsed ?? withoutPulumiKeys(rawNews)) as Record<string, unknown>;
+        const news = { ...(parsed ?? withoutPulumiKeys(rawNews)) } as Record<string, unknown>;
+        // webUiUrl is both an optional input (remote) and an output: compare what it resolves to.
+        if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string") news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
         const old = olds as unknown as Record<string, unknown>;
         const target = String(news.target);
         if (olds.target !== news.target) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };

@@ -35,6 +35,17 @@ function differs(olds: Record<string, unknown>, news: Record<string, unknown>, k
     return containsUnknown(n) || stableJson(get(olds, key) ?? null) !== stableJson(n ?? null);
 }
 
+/**
+ * Identity changes only when the new value is known and different. While a cluster is being
+ * updated its outputs are unknown in preview; calling every job on it "replace" would be a
+ * false alarm. Pulumi diffs again with the real values before it acts.
+ */
+function identityDiffers(olds: Record<string, unknown>, news: Record<string, unknown>, key: string): boolean {
+    const n = get(news, key);
+    const parentUnknown = key.includes(".") && containsUnknown(get(news, key.split(".")[0]));
+    return !parentUnknown && !containsUnknown(n) && stableJson(get(olds, key) ?? null) !== stableJson(n ?? null);
+}
+
 function modeOf(inputs: Record<string, unknown>): string {
     return String((inputs.upgrade as Record<string, unknown> | undefined)?.mode ?? "savepoint");
 }
@@ -44,7 +55,7 @@ function modeOf(inputs: Record<string, unknown>): string {
  * inputs with defaults applied.
  */
 export function classifyJobChange(olds: Record<string, unknown>, news: Record<string, unknown>): Classification {
-    const identity = IDENTITY_KEYS.filter((k) => differs(olds, news, k));
+    const identity = IDENTITY_KEYS.filter((k) => identityDiffers(olds, news, k));
     const definition = DEFINITION_KEYS.filter((k) => differs(olds, news, k));
     const policyChanged = POLICY_KEYS.filter((k) => differs(olds, news, k));
     const stateless = modeOf(news) === "stateless";

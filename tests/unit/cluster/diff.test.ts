@@ -39,9 +39,11 @@ describe("SessionCluster diff (what preview shows)", () => {
         expect((await diff(inputs, { ...olds, status: "stopped" } as ClusterState)).changes).toBe(true);
     });
     test("remote: a new URL is another cluster", async () => {
-        const remote = { target: "remote", restUrl: "http://a:8081", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running" } as unknown as ClusterState;
+        // As create stores it: webUiUrl is an output here (the input was omitted).
+        const remote = { target: "remote", restUrl: "http://a:8081", webUiUrl: "http://a:8081/#/overview", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running" } as unknown as ClusterState;
         expect((await diff({ target: "remote", restUrl: "http://a:8081" }, remote)).changes).toBe(false);
         expect((await diff({ target: "remote", restUrl: "http://b:8081" }, remote)).replaces).toEqual(["restUrl"]);
         expect((await diff({ target: "remote", restUrl: "http://a:8081", headers: { A: "b" } }, remote))).toMatchObject({ changes: true, replaces: [] });
+        expect((await diff({ target: "remote", restUrl: "http://a:8081", webUiUrl: "https://ui.example/flink/" }, remote)).changes).toBe(true);
     });
 });

@@ -1,0 +1,64 @@
+import { classifyJobChange, describeClassification } from "../../../provider/deploy/classify";
+import { identityPrefix, jobIdFor, parseJobId, runsDefinition } from "../../../provider/deploy/identity";
+import { UNKNOWN } from "../../../provider/util/unknown";
+
+const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0" };
+const base = { name: "orders", cluster, jar: { path: "/jobs/a.jar" }, artifactDigest: "abc", args: ["--x", "1"], configuration: {}, upgrade: { mode: "savepoint", restore: "latest-savepoint" }, health: { stableSeconds: 10 }, onDelete: "savepoint", labels: {} };
+const olds = { ...base, state: "RUNNING" };
+
+describe("classifyJobChange: the table of DESIGN §4", () => {
+    test.each<[string, Record<string, unknown>, string, string[]]>([
+        ["nothing changed", {}, "none", []],
+        ["labels only", { labels: { team: "a" } }, "none", []],
+        ["health gate only", { health: { stableSeconds: 30 } }, "none", []],
+        ["onDelete only", { onDelete: "cancel" }, "none", []],
+        ["args", { args: ["--x", "2"] }, "redeploy", ["args"]],
+        ["rebuilt jar (digest)", { artifactDigest: "def" }, "redeploy", ["artifactDigest"]],
+        ["parallelism", { parallelism: 4 }, "redeploy", ["parallelism"]],
+        ["job configuration", { configuration: { "pipeline.max-parallelism": 256 } }, "redeploy", ["configuration"]],
+        ["entry class", { entryClass: "com.example.Other" }, "redeploy", ["entryClass"]],
+        ["name", { name: "orders-v2" }, "replace", ["name"]],
+        ["cluster", { cluster: { ...cluster, restUrl: "http://other:8081" } }, "replace", ["cluster.restUrl"]],
+        ["stateless + args", { args: ["--x", "3"], upgrade: { mode: "stateless" } }, "stateless-restart", ["args"]],
+        ["unknown args in preview", { args: UNKNOWN }, "redeploy", ["args"]],
+        ["unknown cluster in preview (cluster being updated) is not a replace", { cluster: UNKNOWN }, "none", []],
+    ])("%s -> %s", (_name, change, action, changed) => {
+        const c = classifyJobChange(olds, { ...base, ...change });
+        expect(c.action).toBe(action);
+        expect(c.changed).toEqual(changed);
+    });
+
+    test("policy changes are reported without a Flink action", () => {
+        expect(classifyJobChange(olds, { ...base, onDelete: "cancel", labels: { a: "b" } }).policyChanged).toEqual(["onDelete", "labels"]);
+    });
+
+    test("a job found CANCELED by refresh is restored; the line says from what", () => {
+        const c = classifyJobChange({ ...olds, state: "CANCELED" }, base);
+        expect(c.action).toBe("restore");
+        expect(describeClassification("orders", c)).toContain("is CANCELED; it is started again and restores from the latest savepoint");
+        const none = classifyJobChange({ ...olds, state: "FAILED" }, { ...base, upgrade: { restore: "none" } });
+        expect(none.stateImpact).toContain("DROPS STATE");
+    });
+
+    test("preview wording makes state loss loud", () => {
+        const c = classifyJobChange(olds, { ...base, args: [], upgrade: { mode: "stateless" } });
+        expect(describeClassification("orders", c)).toBe("orders: stateless restart (changed: args) - DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)");
+        expect(describeClassification("orders", classifyJobChange(olds, { ...base, parallelism: 2 }))).toContain("keeps state");
+    });
+});
+
+describe("job identity", () => {
+    const def = "0123456789abcdef0123";
+    test("job ids encode identity, generation and definition, and decode back", () => {
+        const id = jobIdFor("orders", 7, def);
+        expect(id).toMatch(/^[0-9a-f]{32}$/);
+        expect(parseJobId("orders", id)).toEqual({ identity: identityPrefix("orders"), generation: 7, definition: def.slice(0, 12) });
+        expect(runsDefinition("orders", id, def)).toBe(true);
+        expect(runsDefinition("orders", id, "ffff")).toBe(false);
+    });
+    test("every generation gets a fresh id; other names and foreign ids do not parse", () => {
+        expect(jobIdFor("orders", 1, def)).not.toBe(jobIdFor("orders", 2, def));
+        expect(parseJobId("payments", jobIdFor("orders", 1, def))).toBeUndefined();
+        expect(parseJobId("orders", "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5")).toBeUndefined();
+    });
+});
