@@ -25,10 +25,18 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:
   export PULUMI_CONFIG_PASSPHRASE=quickstart
 fi
 
+step "Flink distribution and the counter job (built against it)"
+flink_version="${QUICKSTART_FLINK_VERSION:-2.3.0}"
+home=$(bash scripts/install-flink.sh "$flink_version")
+jar=$(bash scripts/build-test-job.sh "$home")
+
 step "example dependencies (pulumi-flink installed from this checkout)"
 cd "$root/examples/local"
+rm -rf node_modules/pulumi-flink # npm keeps a same-version file: copy; always take this checkout
 npm install --no-audit --no-fund >&2
 pulumi stack select local --create --non-interactive >&2
+pulumi config set flinkVersion "$flink_version" --non-interactive >&2
+pulumi config set counterJar "$jar" --non-interactive >&2
 
 if [[ "$action" == "destroy" ]]; then
   pulumi destroy --yes --non-interactive
@@ -38,3 +46,5 @@ step "pulumi up"
 pulumi up --yes --skip-preview --non-interactive
 echo
 echo "Flink web UI: $(pulumi stack output webUiUrl)"
+echo "Counter job:  $(pulumi stack output counterJobUrl)"
+echo "Try an upgrade: (cd examples/local && pulumi config set counterTag v2 && pulumi up)  # savepoint, redeploy, count continues"

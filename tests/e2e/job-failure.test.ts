@@ -106,6 +106,12 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const d = await deployV1(cluster, line, "counter-b2", slow, ["--snapshot-delay-ms", "30000"]);
         await d.stack.setJobs({ counter: counterJob(line, "counter-b2", d.out, ["--snapshot-delay-ms", "30000", "--tag", "v2"], slow) });
         const output = await upFails(d.stack);
+        for (let i = 0; i < 20; i++) {
+            const j = await d.stack.client.job(d.v1.jobId);
+            const ex = await d.stack.client.exceptions(d.v1.jobId);
+            console.log(`DEBUG ${version} t=${i * 2}s state=${j.state} exceptions=${ex.length} root=${JSON.stringify(await d.stack.client.rootException(d.v1.jobId))} counter=${JSON.stringify(require("../support/counter").readCounter(d.out))} active=${JSON.stringify((await d.stack.active("counter-b2")).map((x) => [x.jid, x.state]))}`);
+            await new Promise((r) => setTimeout(r, 2000));
+        }
         expect(output).toContain(`the savepoint of job ${d.v1.jobId} failed`);
         expect(output).toContain(`left behind: the old job ${d.v1.jobId} RUNNING, untouched`);
         await expectOldJobUntouched(d, "counter-b2", 90_000); // the aborted snapshot still blocks the task for 30 s
