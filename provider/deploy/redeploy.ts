@@ -5,7 +5,7 @@
  * missing. So a run that was killed at any step is finished by the next run, from the truth
  * in Flink: a running job (whose id says which definition it runs), or the ended job's savepoint.
  */
-import type { FlinkClient, JobOverview } from "../flink";
+import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flink";
 import { DeployError, messageOf } from "../util/errors";
 import { Progress } from "../util/log";
 import { healthGate, HealthPolicy } from "./health";
@@ -104,10 +104,15 @@ async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: D
         location = await ctx.client.waitForSavepoint(job.jid, trigger, { timeoutMs: policy.savepointTimeoutSeconds * 1000 });
     } catch (err) {
         const state = await ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
-        throw new DeployError(
-            `the savepoint of job ${job.jid} failed, so nothing was redeployed: ${messageOf(err)}`,
-            state === "RUNNING" ? `the old job ${job.jid} RUNNING, untouched` : `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores it from its latest savepoint`,
-        );
+        // Flink has no way to abort a stop-with-savepoint: after our time-out it may still finish.
+        const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
+        const leftBehind =
+            state !== "RUNNING"
+                ? `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores the new version from its savepoint`
+                : timedOut
+                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; if it does, the next \`pulumi up\` restores the new version from that savepoint. Raise upgrade.savepointTimeoutSeconds, or set the job's execution.checkpointing.timeout so Flink itself aborts slow savepoints`
+                  : `the old job ${job.jid} RUNNING, untouched`;
+        throw new DeployError(`the savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`, leftBehind);
     }
     ctx.progress(`savepoint at ${location}`);
     // The savepoint completes a moment before the job reports FINISHED.

@@ -125,6 +125,9 @@ export const MANAGED_JOB_KEYS: Readonly<Record<string, string>> = {
     "parallelism.default": "use parallelism",
     "execution.checkpointing.savepoint-dir": "use upgrade.savepointDir",
     "state.savepoints.dir": "use upgrade.savepointDir",
+    // CLAIM mode lets Flink delete the savepoint a rollback needs.
+    "execution.savepoint-restore-mode": "remove it; savepoints are restored in NO_CLAIM mode so a rollback can reuse them",
+    "execution.state-recovery.claim-mode": "remove it; savepoints are restored in NO_CLAIM mode so a rollback can reuse them",
 };
 
 const CHECKPOINT_INTERVAL = "execution.checkpointing.interval";

@@ -175,6 +175,8 @@ describe("FlinkJob check rejects bad input with property, value and fix", () => 
         ["configuration sets parallelism.default", withConfig({ "parallelism.default": 4 }), 'configuration["parallelism.default"]', "fix: use parallelism"],
         ["configuration sets the savepoint dir (1.20+ key)", withConfig({ "execution.checkpointing.savepoint-dir": "s3://b/sp" }), 'configuration["execution.checkpointing.savepoint-dir"]', "use upgrade.savepointDir"],
         ["configuration sets the savepoint dir (old key)", withConfig({ "state.savepoints.dir": "s3://b/sp" }), 'configuration["state.savepoints.dir"]', "use upgrade.savepointDir"],
+        ["configuration sets CLAIM restore mode (1.x key)", withConfig({ "execution.savepoint-restore-mode": "CLAIM" }), 'configuration["execution.savepoint-restore-mode"]', "NO_CLAIM"],
+        ["configuration sets CLAIM restore mode (2.x key)", withConfig({ "execution.state-recovery.claim-mode": "CLAIM" }), 'configuration["execution.state-recovery.claim-mode"]', "rollback can reuse them"],
         ["configuration on a Flink 1.16 cluster", withConfig({ "restart-strategy.type": "none" }, "1.16.3"), "configuration", "Flink 1.17+"],
         ["configuration not a map", withConfig(["a"]), "configuration", "Expected object"],
         ["configuration key with a space", withConfig({ "a b": 1 }), 'configuration["a b"]', "not a Flink configuration key"],

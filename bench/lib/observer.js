@@ -1,0 +1,139 @@
+"use strict";
+/**
+ * The external observer: polls GET /jobs/overview every `intervalMs` from the benchmark process
+ * and keeps what it saw of the jobs of interest. Both methods under comparison (pulumi up and
+ * the raw REST script / Flink CLI) are measured by the same observer, at the same rate.
+ *
+ * Optionally it also tails files (the provider's PULUMI_FLINK_REST_LOG) on every tick, so the
+ * provider's REST calls can be placed on the same time line (±1 tick).
+ */
+const fs = require("fs");
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+class FileTail {
+    constructor(file) {
+        this.file = file;
+        this.offset = 0;
+        this.partial = "";
+        this.lines = []; // { t, line }
+    }
+    poll(t) {
+        let size;
+        try {
+            size = fs.statSync(this.file).size;
+        } catch {
+            return;
+        }
+        if (size <= this.offset) return;
+        const fd = fs.openSync(this.file, "r");
+        try {
+            const buf = Buffer.alloc(size - this.offset);
+            fs.readSync(fd, buf, 0, buf.length, this.offset);
+            this.offset = size;
+            const text = this.partial + buf.toString("utf8");
+            const parts = text.split("\n");
+            this.partial = parts.pop();
+            for (const line of parts) if (line) this.lines.push({ t, line });
+        } finally {
+            fs.closeSync(fd);
+        }
+    }
+}
+
+class Observer {
+    constructor(restUrl, intervalMs) {
+        this.restUrl = restUrl.replace(/\/$/, "");
+        this.intervalMs = intervalMs;
+    }
+
+    /**
+     * Poll while `fn` runs. `keep(job)` selects the jobs to remember. Returns fn's result and the
+     * samples: [{ t, jobs: [{ jid, name, state, running, total }] }] (t = ms since epoch, taken
+     * when the answer arrived), plus tails of the given files.
+     */
+    async record(keep, fn, tailFiles = []) {
+        const samples = [];
+        const tails = tailFiles.map((f) => new FileTail(f));
+        let stop = false;
+        let errors = 0;
+        const loop = (async () => {
+            while (!stop) {
+                const started = Date.now();
+                try {
+                    const res = await fetch(`${this.restUrl}/jobs/overview`);
+                    const body = await res.json();
+                    const t = Date.now();
+                    samples.push({
+                        t,
+                        jobs: body.jobs.filter(keep).map((j) => ({ jid: j.jid, name: j.name, state: j.state, running: j.tasks?.running, total: j.tasks?.total })),
+                    });
+                    for (const tail of tails) tail.poll(t);
+                } catch {
+                    errors++;
+                }
+                const wait = started + this.intervalMs - Date.now();
+                if (wait > 0) await sleep(wait);
+            }
+        })();
+        // Let the first sample land before the measured action starts.
+        while (samples.length === 0 && errors < 50) await sleep(5);
+        let result;
+        try {
+            result = await fn();
+        } finally {
+            // One more interval so a final transition is seen.
+            await sleep(this.intervalMs * 2);
+            stop = true;
+            await loop;
+        }
+        const now = Date.now();
+        for (const tail of tails) tail.poll(now);
+        return { result, samples, tails: tails.map((t) => t.lines), errors };
+    }
+}
+
+const serving = (j) => j.state === "RUNNING";
+const allTasks = (j) => j.state === "RUNNING" && j.total !== undefined && j.running === j.total;
+
+/**
+ * Downtime of one redeploy of the job named `name` whose running job was `oldJid`, from samples:
+ * down = first sample where no job with that name is RUNNING;
+ * up   = first sample where a job with that name other than oldJid is RUNNING with all tasks running.
+ * Also: when the new job was first seen (any state), and the alternative "down" edge where the
+ * old job stopped having all tasks running.
+ */
+function downtime(samples, name, oldJid) {
+    let down, downTasks, newSeen, up, newJid;
+    for (const s of samples) {
+        const mine = s.jobs.filter((j) => j.name === name);
+        if (downTasks === undefined && !mine.some(allTasks)) downTasks = s.t;
+        if (down === undefined && !mine.some(serving)) down = s.t;
+        const fresh = mine.filter((j) => j.jid !== oldJid);
+        if (newSeen === undefined && fresh.length) newSeen = s.t;
+        const ready = fresh.find(allTasks);
+        if (ready && up === undefined) {
+            up = s.t;
+            newJid = ready.jid;
+            break;
+        }
+    }
+    if (up === undefined) return { ok: false, down, newSeen };
+    const d = down === undefined ? up : down; // never seen down: the new one ran before the old one ended
+    const dt = downTasks === undefined ? up : downTasks;
+    return {
+        ok: true,
+        newJid,
+        down: d,
+        up,
+        newSeen,
+        downtimeMs: Math.max(0, up - d),
+        downtimeTasksMs: Math.max(0, up - dt),
+        /** down edge → new job visible in Flink (client-side: detect savepoint, wait, submit). */
+        gapToSubmitMs: newSeen === undefined ? undefined : Math.max(0, newSeen - d),
+        /** new job visible → RUNNING with all tasks (Flink: schedule, deploy, restore). */
+        startMs: newSeen === undefined ? undefined : up - Math.max(newSeen, d),
+    };
+}
+
+module.exports = { Observer, downtime, allTasks, sleep };
