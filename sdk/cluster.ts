@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkConfigValue, FlinkHome } from "./home";
 import { providerFor } from "./provider";
+import type { Connection } from "../provider/flink/connect";
 
 /** A standalone cluster started on the deploying machine (dev, test, quickstart). */
 export interface LocalSessionClusterArgs {
@@ -107,16 +108,8 @@ export interface RemoteSessionClusterArgs {
     readonly requestTimeoutSeconds?: pulumi.Input<number>;
 }
 
-/** How the provider reaches a cluster's REST API. */
-export interface ClusterConnection {
-    restUrl: string;
-    headers?: Record<string, string>;
-    caCert?: string;
-    clientCert?: string;
-    clientKey?: string;
-    insecureSkipVerify?: boolean;
-    timeoutMs: number;
-}
+/** How the provider reaches a cluster's REST API (URL, headers, TLS). */
+export type ClusterConnection = Connection;
 
 export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs;
 

@@ -1,15 +1,7 @@
-import { createFlinkClient } from "../flink";
+import { connect, Connection } from "../flink/connect";
 
-/** How to reach a cluster's REST API. */
-export interface ClusterConnection {
-    restUrl: string;
-    headers?: Record<string, string>;
-    caCert?: string;
-    clientCert?: string;
-    clientKey?: string;
-    insecureSkipVerify?: boolean;
-    timeoutMs: number;
-}
+/** How to reach a cluster's REST API (the SessionCluster's `connection` output). */
+export type ClusterConnection = Connection & { timeoutMs: number };
 
 /** What a cluster reports about itself. */
 export interface ClusterSnapshot {
@@ -22,18 +14,9 @@ export interface ClusterSnapshot {
 
 /** The few cluster-level calls the SessionCluster provider needs. */
 export function clusterApi(conn: ClusterConnection) {
-    const connect = () => createFlinkClient({
-        baseUrl: conn.restUrl,
-        headers: conn.headers,
-        ca: conn.caCert,
-        cert: conn.clientCert,
-        key: conn.clientKey,
-        rejectUnauthorized: !conn.insecureSkipVerify,
-        timeoutMs: conn.timeoutMs,
-    });
     // One client per call: with TLS options a client owns a connection pool that must be closed.
     async function withClient<T>(fn: (client: ReturnType<typeof connect>) => Promise<T>): Promise<T> {
-        const client = connect();
+        const client = connect(conn);
         try {
             return await fn(client);
         } finally {
