@@ -6,11 +6,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clusterProvider } from "./cluster";
 import { homeProvider } from "./home";
 import { jobProvider } from "./job";
+import { variablesProvider } from "./variables";
 
-export const providers: Record<"home" | "cluster" | "job", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<"home" | "cluster" | "job" | "variables", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
     job: jobProvider,
+    variables: variablesProvider,
 };
 
 export * as flink from "./flink";

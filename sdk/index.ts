@@ -9,3 +9,5 @@ export type { SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterA
 export { FlinkJob } from "./job";
 export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job";
 export type { ClusterConnection } from "./cluster";
+export { VariableSet } from "./variables";
+export type { VariableSetArgs } from "./variables";

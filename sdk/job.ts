@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SessionCluster } from "./cluster";
 import { FlinkConfigValue } from "./home";
 import { providerFor } from "./provider";
+import { VariableSet } from "./variables";
 
 /** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
 export interface JarArtifact {
@@ -95,7 +96,7 @@ export interface HealthGate {
     readonly maxRestarts?: pulumi.Input<number>;
 }
 
-/** Arguments of a {@link FlinkJob} (JAR job on a session cluster). */
+/** Arguments of a {@link FlinkJob}: a JAR job (`jar`) or a SQL job (`sql`) on a session cluster. */
 export interface FlinkJobArgs {
     /** The session cluster the job runs on. Changing it replaces the job. */
     readonly cluster: SessionCluster;
@@ -104,8 +105,31 @@ export interface FlinkJobArgs {
      * @default the resource name
      */
     readonly name?: pulumi.Input<string>;
-    /** The JAR to run. */
-    readonly jar: pulumi.Input<JarArtifact>;
+    /**
+     * The JAR to run (a JAR job). Exactly one of `jar` and `sql`.
+     * @default undefined
+     */
+    readonly jar?: pulumi.Input<JarArtifact>;
+    /**
+     * The Flink SQL of a SQL job, as one script or a list of statements: DDL, `SET`, views, then
+     * exactly one `INSERT INTO ...` or `EXECUTE STATEMENT SET BEGIN ... END`. `${NAME}` is
+     * replaced by the variable NAME of `variables`; `$${NAME}` stays `${NAME}`. Submitted through
+     * the cluster's SQL Gateway; changed SQL is compiled (EXPLAIN) before the running job is touched.
+     * @default undefined
+     */
+    readonly sql?: pulumi.Input<string | pulumi.Input<string>[]>;
+    /**
+     * Connector JARs a SQL job needs (added to its session with `ADD JAR`). Paths must be
+     * readable by the SQL Gateway.
+     * @default []
+     */
+    readonly dependencies?: pulumi.Input<pulumi.Input<JarArtifact>[]>;
+    /**
+     * Variables for `${NAME}` in `sql`, `args` and `configuration` values. Secrets may only be
+     * used in `sql` (Flink shows arguments and configuration in its web UI).
+     * @default []
+     */
+    readonly variables?: VariableSet | VariableSet[];
     /**
      * Main class.
      * @default the JAR manifest's entry class
@@ -162,7 +186,7 @@ export interface FlinkJobArgs {
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** A Flink JAR job on a session cluster, upgraded with savepoint-and-redeploy. */
+/** A Flink job (JAR or SQL) on a session cluster, upgraded with savepoint-and-redeploy. */
 export class FlinkJob extends pulumi.dynamic.Resource {
     /** Flink job id of the running generation. */
     public readonly jobId!: pulumi.Output<string>;
@@ -181,10 +205,13 @@ export class FlinkJob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
-        const { cluster, ...rest } = args;
+        const { cluster, variables, ...rest } = args;
+        const sets = variables === undefined ? [] : Array.isArray(variables) ? variables : [variables];
         const props = {
             ...outputs,
             ...rest,
+            // One secret input: values and secrets of every set, encrypted in state as a whole.
+            variables: pulumi.secret(pulumi.all(sets.map((v) => pulumi.all([v.values, v.secrets]).apply(([values, secrets]) => ({ values: values ?? {}, secrets: secrets ?? {} }))))),
             name: args.name ?? name,
             // What the provider needs of the cluster; its REST URL is the job's cluster identity.
             cluster: pulumi.output({
@@ -194,6 +221,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
                 connection: cluster.connection,
             }),
         };
-        super(providerFor("job"), name, props, pulumi.mergeOptions(opts, { dependsOn: [cluster] }), "flink", "Job");
+        const options = { dependsOn: [cluster, ...sets], additionalSecretOutputs: ["variables", "variablesHash"] };
+        super(providerFor("job"), name, props, pulumi.mergeOptions(opts, options), "flink", "Job");
     }
 }

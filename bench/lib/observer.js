@@ -99,17 +99,20 @@ const allTasks = (j) => j.state === "RUNNING" && j.total !== undefined && j.runn
 /**
  * Downtime of one redeploy of the job named `name` whose running job was `oldJid`, from samples:
  * down = first sample where no job with that name is RUNNING;
- * up   = first sample where a job with that name other than oldJid is RUNNING with all tasks running.
+ * up   = first sample where a job with that name not seen in the first sample is RUNNING with all tasks running.
  * Also: when the new job was first seen (any state), and the alternative "down" edge where the
  * old job stopped having all tasks running.
  */
 function downtime(samples, name, oldJid) {
     let down, downTasks, newSeen, up, newJid;
+    // Jobs already known before the action (the old one, and ended ones of earlier rounds) are not new.
+    const before = new Set(samples.length ? samples[0].jobs.map((j) => j.jid) : [oldJid]);
+    before.add(oldJid);
     for (const s of samples) {
         const mine = s.jobs.filter((j) => j.name === name);
         if (downTasks === undefined && !mine.some(allTasks)) downTasks = s.t;
         if (down === undefined && !mine.some(serving)) down = s.t;
-        const fresh = mine.filter((j) => j.jid !== oldJid);
+        const fresh = mine.filter((j) => !before.has(j.jid));
         if (newSeen === undefined && fresh.length) newSeen = s.t;
         const ready = fresh.find(allTasks);
         if (ready && up === undefined) {
@@ -136,4 +139,20 @@ function downtime(samples, name, oldJid) {
     };
 }
 
-module.exports = { Observer, downtime, allTasks, sleep };
+/** The samples reduced to state changes: [{ t, jid, state, running, total }] (compact, for results.json). */
+function transitions(samples) {
+    const last = new Map();
+    const out = [];
+    for (const s of samples) {
+        for (const j of s.jobs) {
+            const key = `${j.state}/${j.running}/${j.total}`;
+            if (last.get(j.jid) !== key) {
+                last.set(j.jid, key);
+                out.push({ t: s.t, jid: j.jid, state: j.state, running: j.running, total: j.total });
+            }
+        }
+    }
+    return out;
+}
+
+module.exports = { Observer, downtime, transitions, allTasks, sleep };

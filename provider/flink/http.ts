@@ -68,6 +68,14 @@ export interface Transport {
     close(): Promise<void>;
 }
 
+/** Hooks for clients of other Flink REST services (the SQL Gateway) that share this transport. */
+export interface TransportHooks {
+    /** Reduce an error body to one line. @default extractFlinkMessage */
+    readonly extractMessage?: (body: string) => string | undefined;
+    /** Whether an HTTP error status may succeed when an idempotent call is repeated. @default status >= 500 */
+    readonly retryableStatus?: (status: number) => boolean;
+}
+
 const TIMEOUT = Symbol("flink-request-timeout");
 /** Nothing was sent: safe to retry even non-idempotent calls. */
 const NOT_SENT = new Set(["ECONNREFUSED", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -121,7 +129,9 @@ function passwordOf(baseUrl: string): string[] {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Build the transport; owns an undici `Agent` only when TLS options are given. */
-export function createTransport(options: FlinkClientOptions): Transport {
+export function createTransport(options: FlinkClientOptions, hooks: TransportHooks = {}): Transport {
+    const extractMessage = hooks.extractMessage ?? extractFlinkMessage;
+    const retryableStatus = hooks.retryableStatus ?? ((status: number) => status >= 500);
     const { base, auth } = parseBaseUrl(options.baseUrl);
     const shownBase = redactUrl(options.baseUrl).replace(/\/+$/, "");
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -180,7 +190,7 @@ export function createTransport(options: FlinkClientOptions): Transport {
             clearTimeout(timer);
         }
         if (status < 200 || status >= 300) {
-            const init: FlinkApiErrorInit = { ...ctx, kind: "http", status, flinkMessage: scrub(extractFlinkMessage(text)), retryable: spec.idempotent && status >= 500 };
+            const init: FlinkApiErrorInit = { ...ctx, kind: "http", status, flinkMessage: scrub(extractMessage(text)), retryable: spec.idempotent && retryableStatus(status) };
             throw new FlinkApiError(init);
         }
         let data: unknown = {};

@@ -10,6 +10,11 @@ import { plain } from "../util/diff";
 import { progressFor } from "../util/log";
 import { withoutPulumiKeys } from "../home/schema";
 import { jarVersion } from "./jar";
+import { sqlVersion } from "./sql";
+import { JobVersion } from "../deploy/redeploy";
+import { mergeVariables } from "../variables/merge";
+import { stringsIn, usedVariablesHash, findReferences } from "../variables/substitute";
+import { withRedaction } from "../util/redact";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 
 export { checkJobArgs } from "./schema";
@@ -27,8 +32,30 @@ export type JobState = JobArgs & {
     webUiUrl: string;
     deployedAt: string;
     jarId: string;
+    /** Hash of the variable values the job uses (secret output). */
+    variablesHash: string;
     stateVersion: number;
 };
+
+type Desired = JobArgs & { artifactDigest?: string; variablesHash: string };
+
+/** The texts that may use `${NAME}`: a changed value of a variable they use is a redeploy. */
+function texts(args: JobArgs): string[] {
+    return stringsIn([args.sql ?? [], args.args, args.configuration]);
+}
+
+function variablesOf(args: JobArgs) {
+    const merged = mergeVariables(args.variables ?? []);
+    return { ...merged, hash: usedVariablesHash(texts(args), merged.vars) };
+}
+
+/** Which used variables changed value (names only; for the preview line). */
+function changedVariables(olds: JobArgs, news: JobArgs): string[] {
+    const before = mergeVariables(olds.variables ?? []).vars;
+    const after = mergeVariables(news.variables ?? []).vars;
+    const used = [...new Set(texts(news).flatMap(findReferences))];
+    return used.filter((n) => before[n] !== after[n]).sort();
+}
 
 /** check() adds `artifactDigest` to the inputs; validate without it. */
 function checkInputs(inputs: Record<string, unknown>): ReturnType<typeof checkJobArgs> {
@@ -36,10 +63,10 @@ function checkInputs(inputs: Record<string, unknown>): ReturnType<typeof checkJo
     return checkJobArgs(rest);
 }
 
-function parse(inputs: Record<string, unknown>): JobArgs & { artifactDigest?: string } {
+function parse(inputs: Record<string, unknown>): Desired {
     const { args, failures, jarDigest } = checkInputs(inputs);
     if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
-    return { ...args, artifactDigest: jarDigest };
+    return { ...args, artifactDigest: jarDigest, variablesHash: variablesOf(args).hash };
 }
 
 function connectionOf(args: JobArgs): Connection {
@@ -72,21 +99,35 @@ function jobWebUi(args: JobArgs, jobId: string): string {
     return `${base}/#/job/running/${jobId}/overview`;
 }
 
-function stateOf(args: JobArgs & { artifactDigest?: string }, outcome: DeployOutcome, jarId: string): JobState {
+function stateOf(args: Desired, outcome: DeployOutcome, jarId: string): JobState {
     const { action: _action, ...facts } = outcome;
     return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, stateVersion: JOB_STATE_VERSION });
 }
 
-async function deploy(args: JobArgs & { artifactDigest?: string }, olds?: JobState & { artifactDigest?: string }): Promise<JobState> {
+/** The deployable version of a job definition: a JAR or a SQL script. */
+function versionOf(args: Desired, ctx: DeployContext, knownJarId?: string): JobVersion & { jarId(): string | undefined } {
+    const vars = variablesOf(args);
+    if (args.sql === undefined) return jarVersion({ ...args, jar: args.jar ?? {} }, { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress, knownJarId, vars: vars.vars });
+    const conn = connectionOf(args) as Connection & { sqlGatewayUrl?: string };
+    if (!conn.sqlGatewayUrl) {
+        throw new DeployError(`job "${args.name}" is a SQL job, but the cluster at ${args.cluster.restUrl} has no SQL Gateway`, "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one");
+    }
+    const version = sqlVersion({ ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash }, { gatewayUrl: conn.sqlGatewayUrl, headers: conn.headers, flinkVersion: args.cluster.flinkVersion, vars: vars.vars, secretValues: vars.secretValues, progress: ctx.progress });
+    return { ...version, jarId: () => undefined };
+}
+
+async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
     const ctx = context(args);
-    return withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
-        const opts = { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress };
-        const desired = jarVersion(args, opts);
-        const previous = olds ? jarVersion(olds, { ...opts, knownJarId: olds.jarId }) : undefined;
-        const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint } : undefined;
-        const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
-        return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
-    });
+    const secrets = variablesOf(args).secretValues;
+    return withRedaction(secrets, () =>
+        withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
+            const desired = versionOf(args, ctx);
+            const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds.jarId) : undefined;
+            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint } : undefined;
+            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
+            return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
+        }),
+    );
 }
 
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
@@ -98,8 +139,11 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
 
     async diff(_id, olds: JobState, news) {
         const { args } = checkInputs(news);
-        const desired = (args ? { ...args, artifactDigest: news.artifactDigest } : withoutPulumiKeys(news)) as Record<string, unknown>;
-        const c = classifyJobChange(olds as unknown as Record<string, unknown>, desired);
+        const desired = (args ? { ...args, artifactDigest: news.artifactDigest, variablesHash: variablesOf(args).hash } : withoutPulumiKeys(news)) as Record<string, unknown>;
+        // State written before variables existed has no hash: that is the hash of "uses none".
+        const old = { ...olds, variablesHash: olds.variablesHash ?? usedVariablesHash([], {}) } as unknown as Record<string, unknown>;
+        const c = classifyJobChange(old, desired);
+        if (args && c.changed.includes("variablesHash")) c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
         if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
@@ -116,8 +160,8 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
         if (c.action === "none") {
-            const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId } = olds;
-            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, stateVersion: JOB_STATE_VERSION }) };
+            const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash } = olds;
+            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, stateVersion: JOB_STATE_VERSION }) };
         }
         return { outs: await deploy(args, olds) };
     },

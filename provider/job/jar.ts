@@ -3,6 +3,7 @@ import { buildRunJarBody, FlinkClient } from "../flink";
 import { JobVersion, RestoreRequest } from "../deploy/redeploy";
 import { hashOf } from "../util/hash";
 import { Progress } from "../util/log";
+import { resolveAll } from "../variables/substitute";
 import { ensureUploaded, JarSpec, resolveArtifact } from "./artifact";
 
 /** The inputs that define what a JAR job runs. */
@@ -14,12 +15,14 @@ export interface JarDefinition {
     args: string[];
     parallelism?: number;
     configuration: Record<string, string | number | boolean>;
+    /** Hash of the variables args and configuration use (see provider/variables). */
+    variablesHash?: string;
 }
 
 /** Content hash of a definition: equal definitions run the same thing. */
 export function jarDefinitionHash(def: JarDefinition): string {
     const { path, url, maven, sha256 } = def.jar;
-    return hashOf({ jar: { path: def.artifactDigest ? undefined : path, url, maven, sha256: def.artifactDigest ?? sha256 }, entryClass: def.entryClass, args: def.args, parallelism: def.parallelism, configuration: def.configuration });
+    return hashOf({ jar: { path: def.artifactDigest ? undefined : path, url, maven, sha256: def.artifactDigest ?? sha256 }, entryClass: def.entryClass, args: def.args, parallelism: def.parallelism, configuration: def.configuration, variables: def.variablesHash });
 }
 
 export interface JarVersionOptions {
@@ -28,12 +31,16 @@ export interface JarVersionOptions {
     progress: Progress;
     /** A jar id already on the cluster for this definition (from state): reused if still there. */
     knownJarId?: string;
+    /** Variables for `${NAME}` in args and configuration values. */
+    vars?: Record<string, string>;
 }
 
 /** The JobVersion of a JAR definition; `jarId()` tells which uploaded jar it ran. */
 export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVersion & { jarId(): string | undefined } {
     let jarId = opts.knownJarId;
-    const stringConfig = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, String(v)]));
+    const vars = opts.vars ?? {};
+    const stringConfig = resolveAll(Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, String(v)])), vars, "configuration");
+    const programArgs = resolveAll(def.args, vars, "args");
     const prepare = async () => {
         if (jarId && (await opts.client.listJars()).files.some((f) => f.id === jarId)) return jarId;
         // Pin what the preview saw: a JAR rebuilt since then fails instead of deploying unseen code.
@@ -51,7 +58,7 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
             const id = await prepare();
             const body = buildRunJarBody(opts.flinkVersion, {
                 entryClass: def.entryClass,
-                programArgs: def.args,
+                programArgs,
                 parallelism: def.parallelism,
                 jobId,
                 savepointPath: restore?.path,

@@ -1,5 +1,5 @@
 /**
- * Validation of `FlinkJob` inputs (a JAR job on a session cluster), the contract of sdk/job.ts:
+ * Validation of `FlinkJob` inputs (a JAR or SQL job on a session cluster), the contract of sdk/job.ts:
  * shape and defaults in zod, then the rules that span properties or read the local JAR.
  */
 import * as path from "path";
@@ -12,6 +12,8 @@ import { FlinkConfig, validateConfig } from "../home/config";
 import { withoutPulumiKeys } from "../home/schema";
 import { DEFAULT_MAVEN_REPOSITORY } from "./artifact";
 import { checkArtifact, redactInputs } from "./validate-artifact";
+import { checkSqlAndVariables } from "./sql-schema";
+import { mergeVariables } from "../variables/merge";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -80,7 +82,10 @@ export const jobArgsSchema = z
     .object({
         name: ruled(z.string(), nameRule),
         cluster: clusterRef,
-        jar: jarSchema,
+        jar: jarSchema.optional(),
+        sql: z.union([z.string(), z.array(z.string())], { errorMap: () => ({ message: "must be one SQL script (a string) or a list of statements (strings)" }) }).optional(),
+        dependencies: z.array(jarSchema).default([]),
+        variables: z.array(z.object({ values: z.record(z.string()).default({}), secrets: z.record(z.string()).default({}) }).strict()).default([]),
         entryClass: ruled(z.string(), (s) => (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(s) ? undefined : ["is not a Java class name", 'use the fully qualified binary name, e.g. "com.example.MyJob" or "com.example.Outer$Inner"'])).optional(),
         args: z
             .array(ruled(z.string(), (s) => (s.includes("\0") ? ["contains a NUL character", "remove the NUL character from the argument"] : undefined)))
@@ -141,7 +146,7 @@ const CHECKPOINT_INTERVAL = "execution.checkpointing.interval";
  */
 export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; failures: InputFailure[]; jarDigest?: string } {
     const unknown = new Set<string>();
-    const { artifactDigest: _added, ...given } = withoutPulumiKeys(news);
+    const { artifactDigest: _added, variablesHash: _hash, ...given } = withoutPulumiKeys(news);
     const probe = withStandIns(given, [], unknown) as Record<string, unknown>;
     const isUnknown = (property: string) => [...unknown].some((u) => property === u || property.startsWith(`${u}.`));
     const parsed = jobArgsSchema.safeParse(probe);
@@ -158,7 +163,14 @@ export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; f
     failures.push(...crossChecks(probe));
     if (!parsed.success) return { failures, jarDigest: artifact.digest };
     const data = parsed.data;
-    if (data.jar.maven !== undefined && data.jar.mavenRepository === undefined) data.jar.mavenRepository = DEFAULT_MAVEN_REPOSITORY;
+    // References can only be checked once the variables (and the texts) are known.
+    if (!isUnknown("variables") && !isUnknown("sql")) failures.push(...checkSqlAndVariables(data, mergeVariables(data.variables)));
+    data.dependencies.forEach((dep, i) => {
+        const prefix = `dependencies[${i}]`;
+        const own = checkArtifact(dep, (p) => isUnknown(p.replace(/^jar/, prefix))).failures;
+        failures.push(...own.map((f) => ({ property: f.property.replace(/^jar/, prefix), reason: f.reason.replace(/^jar/, prefix) })));
+    });
+    if (data.jar?.maven !== undefined && data.jar.mavenRepository === undefined) data.jar.mavenRepository = DEFAULT_MAVEN_REPOSITORY;
     const args = unknown.size > 0 ? undefined : (data as JobArgs); // configuration values checked above
     return { args, failures, jarDigest: artifact.digest };
 }

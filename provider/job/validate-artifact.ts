@@ -28,7 +28,7 @@ export function redactUrl(text: string): string {
     return text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/).*@/s, "$1***@");
 }
 
-/** Job inputs as failures may quote them: no URL credentials (jar, cluster), no cluster connection settings. */
+/** Job inputs as failures may quote them: no URL credentials (jar, cluster), no connection settings, no variables. */
 export function redactInputs(inputs: Record<string, unknown>): Record<string, unknown> {
     const redact = (o: unknown, keys: string[]): unknown => {
         if (o === null || typeof o !== "object" || Array.isArray(o)) return o;
@@ -37,7 +37,8 @@ export function redactInputs(inputs: Record<string, unknown>): Record<string, un
         if ("connection" in copy) copy.connection = "(not shown)";
         return copy;
     };
-    return { ...inputs, jar: redact(inputs.jar, ["url", "mavenRepository"]), cluster: redact(inputs.cluster, ["restUrl", "webUiUrl"]) };
+    const hidden = inputs.variables === undefined ? {} : { variables: "(not shown)" }; // may hold secrets
+    return { ...inputs, ...hidden, jar: redact(inputs.jar, ["url", "mavenRepository"]), cluster: redact(inputs.cluster, ["restUrl", "webUiUrl"]) };
 }
 
 /** sha256 (lowercase hex) of a file, read in chunks. */

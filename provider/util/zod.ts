@@ -22,7 +22,7 @@ export function zodFailures(error: z.ZodError, input: unknown, prefix = ""): Inp
         } else if (issue.code === "invalid_type") {
             fix = `pass a ${issue.expected}`;
         } else if (issue.code === "invalid_union") {
-            problem = "has the wrong type";
+            problem = issue.message === "Invalid input" ? "has the wrong type" : issue.message;
         } else if (issue.code === "custom" && issue.params?.fix) {
             fix = String(issue.params.fix);
         }

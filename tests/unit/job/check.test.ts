@@ -76,6 +76,8 @@ describe("FlinkJob check accepts valid input", () => {
             cluster,
             jar: { path: jarFile },
             args: [],
+            dependencies: [],
+            variables: [],
             configuration: {},
             upgrade: { mode: "savepoint", restore: "latest-savepoint", allowNonRestoredState: false, savepointTimeoutSeconds: 600, formatType: "CANONICAL" },
             health: { runningTimeoutSeconds: 120, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 0 },
@@ -121,7 +123,8 @@ describe("FlinkJob check rejects bad input with property, value and fix", () => 
         ["cluster version too old", { ...base, cluster: { ...cluster, flinkVersion: "1.15.4" } }, "cluster.flinkVersion", "not supported"],
         ["cluster with an unknown property", { ...base, cluster: { ...cluster, home: "/opt/flink" } }, "cluster", "unknown property"],
         // jar: sources
-        ["missing jar", { name: "orders", cluster }, "jar", "is required"],
+        ["neither jar nor sql", { name: "orders", cluster }, "sql", "needs either jar or sql"],
+        ["both jar and sql", { ...base, sql: "INSERT INTO a SELECT 1" }, "jar", "not both"],
         ["jar as a string", { ...base, jar: jarFile }, "jar", "Expected object"],
         ["jar without a source", withJar({}), "jar", "names no JAR"],
         ["jar with path and url", withJar({ path: jarFile, url: "https://x.example/a.jar" }), "jar", "exactly one of path, url or maven"],
@@ -211,7 +214,7 @@ describe("FlinkJob check rejects bad input with property, value and fix", () => 
         ["label key with a space", { ...base, labels: { "my team": "x" } }, 'labels["my team"]', "not a label key"],
         ["label key too long", { ...base, labels: { ["k".repeat(64)]: "x" } }, "labels", "not a label key"],
         ["label value not a string", { ...base, labels: { team: 7 } }, "labels.team", "Expected string"],
-        ["unknown top-level property", { ...base, sql: "SELECT 1" }, "(args)", "unknown property"],
+        ["unknown top-level property", { ...base, sqll: "SELECT 1" }, "(args)", "unknown property"],
     ])("%s", (_name, inputs, property, problem) => {
         const { failures } = checkJobArgs(inputs);
         const failure = failures.find((f) => f.property === property) ?? failures.find((f) => f.property.startsWith(property));
