@@ -59,10 +59,30 @@ export interface LocalSessionClusterArgs {
      */
     readonly configuration?: pulumi.Input<Record<string, pulumi.Input<FlinkConfigValue>>>;
     /**
-     * How long to wait for all TaskManagers to register.
+     * How long to wait for all TaskManagers to register (and for the SQL Gateway to answer).
      * @default 120
      */
     readonly startTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * A Flink SQL Gateway started next to the cluster, from the same home and configuration, so
+     * SQL jobs can be submitted to it. Its URL is the `sqlGatewayUrl` output.
+     * @default { enabled: false }
+     */
+    readonly sqlGateway?: pulumi.Input<LocalSqlGatewayArgs>;
+}
+
+/** The SQL Gateway of a local cluster. Changing it restarts the cluster, like other settings. */
+export interface LocalSqlGatewayArgs {
+    /**
+     * Start the SQL Gateway with the cluster.
+     * @default false
+     */
+    readonly enabled?: pulumi.Input<boolean>;
+    /**
+     * Port of the gateway's REST endpoint, on the cluster's `host`; must differ from `restPort` and `rpcPort`.
+     * @default 8083
+     */
+    readonly port?: pulumi.Input<number>;
 }
 
 /** An existing cluster (standalone, YARN session, managed elsewhere), adopted by REST URL. */
@@ -106,10 +126,19 @@ export interface RemoteSessionClusterArgs {
      * @default 30
      */
     readonly requestTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * REST URL of a Flink SQL Gateway that submits to this cluster, e.g. `http://flink-sql-gateway:8083`
+     * (same headers and TLS options as `restUrl`). Checked to answer `GET /v1/info` when set.
+     * @default none (SQL jobs cannot be deployed to this cluster)
+     */
+    readonly sqlGatewayUrl?: pulumi.Input<string>;
 }
 
-/** How the provider reaches a cluster's REST API (URL, headers, TLS). */
-export type ClusterConnection = Connection;
+/** How the provider reaches a cluster's REST API (URL, headers, TLS) and its SQL Gateway, if any. */
+export type ClusterConnection = Connection & {
+    /** SQL Gateway REST URL, when the cluster has one. */
+    sqlGatewayUrl?: string;
+};
 
 export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs;
 
@@ -128,13 +157,15 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     /** Jobs in any state / running (as of the last create, update or refresh). */
     public readonly jobsTotal!: pulumi.Output<number>;
     public readonly jobsRunning!: pulumi.Output<number>;
+    /** SQL Gateway REST URL, as reached from the deploying machine; "" when the cluster has none. */
+    public readonly sqlGatewayUrl!: pulumi.Output<string>;
     /** `running`, or `stopped` when a refresh found a local cluster dead (the next `up` restarts it). */
     public readonly status!: pulumi.Output<string>;
     /** How jobs reach the REST API (URL, headers, TLS); secret when it carries credentials. */
     public readonly connection!: pulumi.Output<ClusterConnection>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined };
+        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined };
         let props: pulumi.Inputs;
         if (args.target === "local") {
             const { home, ...rest } = args;

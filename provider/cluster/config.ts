@@ -2,7 +2,7 @@ import { FlinkConfig, mergeConfig, renderConfig } from "../home/config";
 import { distributionConfig } from "../home/distribution";
 import { LocalLayout } from "../local/layout";
 import { configDialect, ConfigDialect, tryParseFlinkVersion, stateKeys } from "../util/version";
-import { LocalClusterArgs } from "./schema";
+import { LocalClusterArgs, sqlGatewayOf } from "./schema";
 
 /**
  * The effective configuration of a local cluster: what the distribution ships, home defaults,
@@ -40,4 +40,10 @@ export function localClusterConfig(args: LocalClusterArgs, layout: LocalLayout):
 export function localRestUrl(args: Pick<LocalClusterArgs, "host" | "restPort">): string {
     const host = args.host === "0.0.0.0" ? "localhost" : args.host;
     return `http://${host.includes(":") ? `[${host}]` : host}:${args.restPort}`;
+}
+
+/** The SQL Gateway URL of a local cluster as seen from the deploying machine; "" when it has none. */
+export function localSqlGatewayUrl(args: Pick<LocalClusterArgs, "host" | "sqlGateway">): string {
+    const gateway = sqlGatewayOf(args);
+    return gateway.enabled ? localRestUrl({ host: args.host, restPort: gateway.port }) : "";
 }

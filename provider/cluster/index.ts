@@ -6,11 +6,13 @@ import { hashOf, stableJson } from "../util/hash";
 import { progressFor, Progress } from "../util/log";
 import { localLayout } from "../local/layout";
 import { clusterProcesses, stopProcesses } from "../local/processes";
-import { startLocalCluster } from "../local/start";
+import { portFree, startLocalCluster, startSqlGateway } from "../local/start";
+import { createGatewayClient, type GatewayClientOptions } from "../sqlgateway";
+import { containsUnknown } from "../util/unknown";
 import { withoutPulumiKeys } from "../home/schema";
 import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
-import { localClusterConfig, localRestUrl } from "./config";
-import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs } from "./schema";
+import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
+import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
 
 export { checkClusterArgs } from "./schema";
 export { localClusterConfig } from "./config";
@@ -26,6 +28,8 @@ export type ClusterState = ClusterArgs & {
     slots: number;
     jobsTotal: number;
     jobsRunning: number;
+    /** SQL Gateway REST URL ("" when the cluster has none). */
+    sqlGatewayUrl: string;
     status: "running" | "stopped" | "unreachable";
     /** How jobs reach this cluster (secret when it carries headers or a client key). */
     connection: ClusterConnection;
@@ -37,8 +41,8 @@ export type ClusterState = ClusterArgs & {
 /** Inputs whose change means a different cluster (replace), per target. */
 const REPLACE_KEYS: Record<string, readonly string[]> = { local: ["target", "workDir"], remote: ["target", "restUrl"] };
 const UPDATE_KEYS: Record<string, readonly string[]> = {
-    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds"],
-    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds"],
+    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds", "sqlGateway"],
+    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl"],
 };
 
 function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
@@ -48,9 +52,13 @@ function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
 }
 
 function connectionOf(args: ClusterArgs): ClusterConnection {
-    if (args.target === "local") return { restUrl: localRestUrl(args), timeoutMs: 10_000 };
+    if (args.target === "local") {
+        const sqlGatewayUrl = localSqlGatewayUrl(args);
+        return { restUrl: localRestUrl(args), timeoutMs: 10_000, ...(sqlGatewayUrl ? { sqlGatewayUrl } : {}) };
+    }
     return {
         restUrl: args.restUrl,
+        sqlGatewayUrl: args.sqlGatewayUrl,
         headers: args.headers,
         caCert: args.caCert,
         clientCert: args.clientCert,
@@ -64,7 +72,48 @@ function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string): 
     const restUrl = connectionOf(args).restUrl;
     const webUiUrl = args.target === "remote" && args.webUiUrl ? args.webUiUrl : `${restUrl.replace(/\/$/, "")}/#/overview`;
     const connection = connectionOf(args);
-    return plain({ ...args, restUrl, webUiUrl, ...snap, status: "running" as const, connection, configHash, stateVersion: CLUSTER_STATE_VERSION });
+    const sqlGatewayUrl = args.target === "local" ? localSqlGatewayUrl(args) : (args.sqlGatewayUrl ?? "");
+    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, stateVersion: CLUSTER_STATE_VERSION });
+}
+
+/** A SQL Gateway client with the cluster's connection options (headers, TLS). */
+function gatewayOptions(conn: ClusterConnection, url: string): GatewayClientOptions {
+    return {
+        baseUrl: url,
+        headers: conn.headers,
+        ca: conn.caCert,
+        cert: conn.clientCert,
+        key: conn.clientKey,
+        rejectUnauthorized: !conn.insecureSkipVerify,
+        timeoutMs: conn.timeoutMs,
+    };
+}
+
+/** The version the SQL Gateway at `url` reports (GET /v1/info). */
+async function gatewayVersion(conn: ClusterConnection, url: string, retries?: number): Promise<string> {
+    const client = createGatewayClient({ ...gatewayOptions(conn, url), ...(retries !== undefined ? { retries } : {}) });
+    try {
+        return (await client.info()).version;
+    } finally {
+        await client.close();
+    }
+}
+
+/** Start the SQL Gateway of a running local cluster if it is enabled and not running yet. */
+async function ensureLocalSqlGateway(args: LocalClusterArgs, progress: Progress): Promise<void> {
+    const gateway = sqlGatewayOf(args);
+    if (!gateway.enabled) return;
+    const layout = localLayout(args.workDir);
+    if (clusterProcesses(layout).some((p) => p.role === "sqlgateway")) return;
+    if (!(await portFree(args.host, gateway.port))) {
+        throw new DeployError(
+            `port ${gateway.port} on ${args.host} (sqlGateway.port) is already in use by another process`,
+            "the cluster running without its SQL Gateway; choose a free sqlGateway.port or stop the other process",
+        );
+    }
+    const conn = connectionOf(args);
+    const url = localSqlGatewayUrl(args);
+    await startSqlGateway({ layout, homePath: args.home.homePath, host: args.host, port: gateway.port, timeoutMs: args.startTimeoutSeconds * 1000, probe: () => gatewayVersion(conn, url, 0) }, progress);
 }
 
 /** Refuse to restart a cluster that runs jobs: a restart would kill them without a savepoint. */
@@ -88,13 +137,16 @@ async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise
 async function startLocal(args: LocalClusterArgs, progress: Progress): Promise<ClusterState> {
     const layout = localLayout(args.workDir);
     const { config, dialect, text } = localClusterConfig(args, layout);
-    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers });
+    const gateway = sqlGatewayOf(args);
+    // Only an enabled gateway enters the hash: clusters started before it existed keep theirs.
+    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers, ...(gateway.enabled ? { sqlGateway: gateway.port } : {}) });
     const api = clusterApi(connectionOf(args));
     const running = clusterProcesses(layout);
     const recorded = fs.existsSync(layout.stateFile) ? (JSON.parse(fs.readFileSync(layout.stateFile, "utf8")) as { configHash?: string }) : {};
     if (running.length && recorded.configHash === configHash) {
         // A previous run started it and then died before saving state: adopt, do not restart.
         progress(`adopting the cluster already running from ${layout.workDir}`);
+        await ensureLocalSqlGateway(args, progress);
         return stateOf(args, await api.snapshot(), configHash);
     }
     if (running.length) {
@@ -106,9 +158,10 @@ async function startLocal(args: LocalClusterArgs, progress: Progress): Promise<C
         const s = await api.snapshot();
         return { taskManagers: s.taskManagers, slotsTotal: s.slots, flinkVersion: s.flinkVersion };
     };
-    const ports = [args.restPort, args.rpcPort];
+    const ports = [args.restPort, args.rpcPort, ...(gateway.enabled ? [gateway.port] : [])];
     const configFileName = dialect;
     await startLocalCluster({ layout, homePath: args.home.homePath, configText: text, configFileName, host: args.host, ports, taskManagers: args.taskManagers, slotsPerTaskManager: args.slotsPerTaskManager, timeoutMs: args.startTimeoutSeconds * 1000, probe }, progress);
+    await ensureLocalSqlGateway(args, progress);
     fs.writeFileSync(layout.stateFile, stableJson({ configHash, startedAt: new Date().toISOString() }));
     return stateOf(args, await api.snapshot(), configHash);
 }
@@ -117,10 +170,23 @@ async function connectRemote(args: RemoteClusterArgs, progress: Progress): Promi
     try {
         const snap = await clusterApi(connectionOf(args)).snapshot();
         progress(`adopted remote cluster: Flink ${snap.flinkVersion}, ${snap.taskManagers} TaskManager(s), ${snap.jobsRunning} running job(s)`);
+        if (args.sqlGatewayUrl) await checkRemoteGateway(args, args.sqlGatewayUrl, snap.flinkVersion, progress);
         return stateOf(args, snap, "");
     } catch (err) {
+        if (err instanceof DeployError) throw err;
         throw new DeployError(`cannot reach the Flink REST API at ${args.restUrl}: ${err instanceof Error ? err.message : String(err)}`, "nothing; check restUrl, headers and TLS options");
     }
+}
+
+async function checkRemoteGateway(args: RemoteClusterArgs, url: string, clusterVersion: string, progress: Progress): Promise<void> {
+    let version: string;
+    try {
+        version = await gatewayVersion(connectionOf(args), url);
+    } catch (err) {
+        throw new DeployError(`cannot reach the Flink SQL Gateway at ${url}: ${err instanceof Error ? err.message : String(err)}`, "nothing; check sqlGatewayUrl (the gateway's REST endpoint, port 8083 by default), headers and TLS options");
+    }
+    if (version !== clusterVersion) progress(`warning: the SQL Gateway reports Flink ${version} but the cluster ${clusterVersion}; use a gateway of the cluster's version`);
+    else progress(`SQL Gateway at ${url}: Flink ${version}`);
 }
 
 /** The SessionCluster dynamic provider. */
@@ -136,7 +202,15 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const news = { ...(parsed ?? withoutPulumiKeys(rawNews)) } as Record<string, unknown>;
         // webUiUrl is both an optional input (remote) and an output: compare what it resolves to.
         if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string") news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
-        const old = olds as unknown as Record<string, unknown>;
+        const old = { ...(olds as unknown as Record<string, unknown>) };
+        // An off gateway is off whatever its port; state from before sqlGateway existed has none.
+        if (news.target === "local" && !containsUnknown(news.sqlGateway)) {
+            news.sqlGateway = sqlGatewayOf(news);
+            old.sqlGateway = sqlGatewayOf(old);
+        }
+        // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
+        if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
+        if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";
         const target = String(news.target);
         if (olds.target !== news.target) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const replaces = changedKeys(old, news, REPLACE_KEYS[target] ?? []);

@@ -31,6 +31,13 @@ export const localClusterSchema = z
         taskManagerMemory: memory.default("1280m"),
         configuration: z.record(z.unknown()).optional(), // values checked by validateConfig
         startTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+        sqlGateway: z
+            .object({
+                enabled: z.boolean().default(false),
+                port: port.default(8083),
+            })
+            .strict()
+            .optional(),
     })
     .strict();
 
@@ -45,6 +52,7 @@ export const remoteClusterSchema = z
         clientKey: z.string().min(1).optional(),
         insecureSkipVerify: z.boolean().default(false),
         requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+        sqlGatewayUrl: z.string().url().optional(),
     })
     .strict();
 
@@ -70,6 +78,16 @@ export const MANAGED_KEYS: Readonly<Record<string, string>> = {
 };
 
 const TARGETS = ["local", "remote", "kubernetes"];
+
+/** The SQL Gateway a local cluster runs: off unless enabled; the port only matters when on. */
+export type SqlGatewaySetting = { enabled: false } | { enabled: true; port: number };
+
+/** Effective SQL Gateway setting of local cluster inputs (defaulted or raw, old or new). */
+export function sqlGatewayOf(args: { sqlGateway?: unknown }): SqlGatewaySetting {
+    const gw = (args.sqlGateway ?? {}) as { enabled?: unknown; port?: unknown };
+    if (gw.enabled !== true) return { enabled: false };
+    return { enabled: true, port: typeof gw.port === "number" ? gw.port : 8083 };
+}
 
 /** Validate SessionCluster inputs (pure). */
 export function checkClusterArgs(news: Record<string, unknown>): { args?: ClusterArgs; failures: InputFailure[] } {
@@ -98,6 +116,12 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     if (args.restPort === args.rpcPort) {
         failures.push(invalid("rpcPort", args.rpcPort, "is the same as restPort", "give the JobManager RPC and the REST endpoint different ports"));
     }
+    const gateway = sqlGatewayOf(args);
+    if (gateway.enabled) {
+        for (const [name, value] of [["restPort", args.restPort], ["rpcPort", args.rpcPort]] as const) {
+            if (gateway.port === value) failures.push(invalid("sqlGateway.port", gateway.port, `is the same as ${name}`, `give the SQL Gateway its own port (it defaults to 8083)`));
+        }
+    }
     for (const key of Object.keys(args.configuration ?? {})) {
         const arg = MANAGED_KEYS[key];
         if (arg) failures.push(invalid(`configuration[${JSON.stringify(key)}]`, args.configuration?.[key], "is set by the cluster itself", `use the ${arg} argument instead`));
@@ -121,6 +145,13 @@ function checkRemote(args: RemoteClusterArgs): InputFailure[] {
     }
     if (Boolean(args.clientCert) !== Boolean(args.clientKey)) {
         failures.push(invalid(args.clientCert ? "clientKey" : "clientCert", undefined, "a client certificate needs both the certificate and its key", "set both clientCert and clientKey (PEM text)"));
+    }
+    if (args.sqlGatewayUrl !== undefined) {
+        const gw = new URL(args.sqlGatewayUrl);
+        if (gw.protocol !== "http:" && gw.protocol !== "https:") {
+            failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must be an http or https URL", 'use e.g. "http://flink-sql-gateway:8083"'));
+        }
+        if (gw.search || gw.hash) failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must not carry a query or fragment", "remove everything after the path"));
     }
     for (const name of Object.keys(args.headers ?? {})) {
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));

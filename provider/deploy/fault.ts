@@ -10,19 +10,35 @@ export type FaultPoint = "after-stop" | "after-submit" | "during-gate";
 export function faultPoint(point: FaultPoint): void {
     if (process.env.PULUMI_FLINK_FAULT !== point) return;
     process.stderr.write(`[pulumi-flink] fault injection: killing the pulumi CLI and the provider host at ${point}\n`);
+    // Give the CLI a moment to print that line: a SIGKILLed CLI would swallow it.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     // The host runs under a shell script started by the CLI: kill up to the `pulumi` process.
     const victims = [process.pid];
     for (let pid = process.ppid; pid > 1 && victims.length < 4; pid = parentOf(pid)) {
         victims.push(pid);
         if (commandOf(pid) === "pulumi") break;
     }
-    for (const pid of victims.reverse()) {
+    // Like a power cut, take the CLI's other processes too (the language host would be orphaned).
+    const cli = victims[victims.length - 1];
+    if (commandOf(cli) === "pulumi") victims.push(...descendantsOf(cli).filter((pid) => !victims.includes(pid)));
+    for (const pid of [cli, ...victims.filter((pid) => pid !== cli && pid !== process.pid), process.pid]) {
         try {
             if (pid > 1) process.kill(pid, "SIGKILL");
         } catch {
             /* already gone */
         }
     }
+}
+
+function descendantsOf(root: number): number[] {
+    const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+    const found: number[] = [];
+    for (let frontier = [root]; frontier.length; ) {
+        const next = all.filter((pid) => frontier.includes(parentOf(pid)));
+        found.push(...next);
+        frontier = next;
+    }
+    return found;
 }
 
 function parentOf(pid: number): number {

@@ -120,6 +120,13 @@ async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: D
     return location;
 }
 
+/** What a running job restored from when it was submitted, per Flink (not its own failover checkpoints). */
+async function restoredAtSubmit(ctx: DeployContext, jobId: string): Promise<{ path: string; kind: "savepoint" | "checkpoint" } | undefined> {
+    const restored = await ctx.client.checkpoints(jobId).then((s) => s.latest.restored, () => null);
+    if (!restored || restored.external_path.includes(jobId)) return undefined;
+    return { path: restored.external_path, kind: restored.is_savepoint ? "savepoint" : "checkpoint" };
+}
+
 async function cancel(ctx: DeployContext, jobId: string): Promise<void> {
     try {
         await ctx.client.cancelJob(jobId);
@@ -166,10 +173,15 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     if (current && runsDefinition(ctx.name, current.jid, desired.definitionHash)) {
         // Already runs what is desired: a run killed after its submit, or nothing to do.
         ctx.progress(`job ${current.jid} already runs this definition; checking its health`);
-        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, { ...policy.health, stableSeconds: 0 }, ctx.progress);
+        // A job state does not know yet was submitted by a run that died: give it the full gate.
+        const health = current.jid === prior?.jobId ? { ...policy.health, stableSeconds: 0 } : policy.health;
+        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
         if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
         const generation = parseJobId(ctx.name, current.jid)?.generation ?? prior?.generation ?? 0;
-        return { ...base, jobId: current.jid, generation, state: "RUNNING", deployedAt: now(), action: "unchanged" };
+        // The run that submitted it may have died before saving its outcome: ask Flink what it restored.
+        const restored = await restoredAtSubmit(ctx, current.jid);
+        const lastSavepoint = restored?.kind === "savepoint" ? restored.path : base.lastSavepoint;
+        return { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, state: "RUNNING", deployedAt: now(), action: "unchanged" };
     }
 
     await desired.preflight();
@@ -185,7 +197,8 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         await cancel(ctx, current.jid);
     } else if (policy.mode === "savepoint") {
         const point = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
-        if (point) restore = { path: point, allowNonRestoredState: policy.allowNonRestoredState };
+        if (point) restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState };
+        if (point?.kind === "savepoint") lastSavepoint = point.path; // e.g. taken by a run killed after its stop
     }
 
     const generation = nextGeneration(ctx.name, prior?.generation ?? 0, [...active, ...ended]);

@@ -11,7 +11,7 @@ export interface RestorePolicy {
     restore: "latest-savepoint" | "latest-state" | "none";
 }
 
-interface Snapshot {
+export interface Snapshot {
     path: string;
     at: number;
     kind: "savepoint" | "checkpoint";
@@ -38,7 +38,7 @@ export async function findRestorePoint(
     prior: { lastSavepoint: string; generation: number } | undefined,
     policy: RestorePolicy,
     progress: Progress,
-): Promise<string | undefined> {
+): Promise<Snapshot | undefined> {
     for (const job of endedOurs.slice(0, 5)) {
         const stats = await client.checkpoints(job.jid).catch(() => undefined);
         const latest = stats?.latest as { savepoint?: Entry; completed?: Entry } | undefined;
@@ -47,14 +47,14 @@ export async function findRestorePoint(
         // that is an upgrade in flight, and its state is kept whatever the restore policy.
         if (job.state === "FINISHED" && savepoint) {
             progress(`job ${job.jid} was stopped with a savepoint; restoring from ${savepoint.path}`);
-            return savepoint.path;
+            return savepoint;
         }
         if (policy.restore === "none") break;
         const checkpoint = policy.restore === "latest-state" ? snapshotOf(latest?.completed, "checkpoint") : undefined;
         const best = [savepoint, checkpoint].filter((s): s is Snapshot => !!s).sort((a, b) => b.at - a.at)[0];
         if (best) {
             progress(`job ${job.jid} is ${job.state}; restoring from its latest ${best.kind} ${best.path}`);
-            return best.path;
+            return best;
         }
     }
     if (policy.restore === "none") {
@@ -63,7 +63,7 @@ export async function findRestorePoint(
     }
     if (prior?.lastSavepoint && exists(prior.lastSavepoint)) {
         progress(`restoring from the last savepoint in state, ${prior.lastSavepoint}`);
-        return prior.lastSavepoint;
+        return { path: prior.lastSavepoint, at: 0, kind: "savepoint" };
     }
     if (prior && prior.generation > 0) {
         throw new DeployError(

@@ -6,7 +6,7 @@ import { LocalLayout } from "./layout";
 /** A JVM of one local cluster. */
 export interface ClusterProcess {
     pid: number;
-    role: "jobmanager" | "taskmanager";
+    role: "jobmanager" | "taskmanager" | "sqlgateway";
 }
 
 function commandLine(pid: number): string | undefined {
@@ -28,7 +28,8 @@ export function clusterProcesses(layout: LocalLayout): ClusterProcess[] {
     const found: ClusterProcess[] = [];
     for (const file of fs.readdirSync(layout.pidDir)) {
         if (!file.endsWith(".pid")) continue;
-        const role = file.includes("standalonesession") ? "jobmanager" : file.includes("taskexecutor") ? "taskmanager" : undefined;
+        // Flink's daemon script names pid files flink-<ident>-<entrypoint>.pid.
+        const role = file.includes("standalonesession") ? "jobmanager" : file.includes("taskexecutor") ? "taskmanager" : file.includes("sql-gateway") ? "sqlgateway" : undefined;
         if (!role) continue;
         const pids = fs.readFileSync(path.join(layout.pidDir, file), "utf8").split(/\s+/).filter(Boolean).map(Number);
         for (const pid of pids) {
@@ -56,8 +57,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function stopProcesses(layout: LocalLayout, graceMs = 20_000): Promise<number[]> {
     const procs = clusterProcesses(layout);
-    // Task managers first, so the job manager does not spend the grace period restarting tasks.
-    const ordered = [...procs.filter((p) => p.role === "taskmanager"), ...procs.filter((p) => p.role === "jobmanager")];
+    // The SQL Gateway first (it submits to the cluster), then task managers, so the job manager
+    // does not spend the grace period restarting tasks.
+    const ordered = [...procs.filter((p) => p.role === "sqlgateway"), ...procs.filter((p) => p.role === "taskmanager"), ...procs.filter((p) => p.role === "jobmanager")];
     for (const p of ordered) {
         try {
             process.kill(p.pid, "SIGTERM");

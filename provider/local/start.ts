@@ -53,10 +53,10 @@ export function writeConf(req: Pick<StartRequest, "layout" | "homePath" | "confi
     fs.writeFileSync(path.join(layout.confDir, req.configFileName), req.configText);
 }
 
-/** Last lines of the job manager's log: the root cause of a failed start is usually there. */
-export function logTail(layout: LocalLayout, lines = 15): string {
+/** Last error lines of the cluster's logs (or of the files matching `only`): the root cause of a failed start is usually there. */
+export function logTail(layout: LocalLayout, lines = 15, only?: RegExp): string {
     if (!fs.existsSync(layout.logDir)) return "";
-    const logs = fs.readdirSync(layout.logDir).filter((f) => f.endsWith(".log") || f.endsWith(".out"));
+    const logs = fs.readdirSync(layout.logDir).filter((f) => (f.endsWith(".log") || f.endsWith(".out")) && (!only || only.test(f)));
     const interesting = logs
         .map((f) => path.join(layout.logDir, f))
         .flatMap((f) => fs.readFileSync(f, "utf8").split("\n").map((l) => `${path.basename(f)}: ${l}`))
@@ -75,7 +75,7 @@ export async function startLocalCluster(req: StartRequest, progress: Progress): 
         if (!(await portFree(req.host, port))) {
             throw new DeployError(
                 `port ${port} on ${req.host} is already in use by another process`,
-                "nothing was started; choose free ports (restPort / rpcPort) or stop the other process",
+                "nothing was started; choose free ports (restPort / rpcPort / sqlGateway.port) or stop the other process",
             );
         }
     }
@@ -115,4 +115,57 @@ export async function startLocalCluster(req: StartRequest, progress: Progress): 
         `the local cluster did not become ready within ${Math.round(req.timeoutMs / 1000)} s: ${seen}${tail ? `\nlog:\n${tail}` : ""}`,
         `no process of this cluster (stopped); logs are in ${req.layout.logDir}`,
     );
+}
+
+export interface SqlGatewayStartRequest {
+    layout: LocalLayout;
+    homePath: string;
+    host: string;
+    port: number;
+    timeoutMs: number;
+    /** Asks the gateway for its version (GET /v1/info); throws while it is not up. */
+    probe: () => Promise<string>;
+}
+
+/**
+ * Start Flink's SQL Gateway next to a running local cluster, with Flink's own script from the same
+ * home and the cluster's conf dir (so it submits to this cluster), and wait until it answers.
+ * Its pid file lands in the cluster's pid dir, so `stopProcesses` stops it with the cluster.
+ * On failure, stops every process of the cluster: a half-started cluster is never left behind.
+ */
+export async function startSqlGateway(req: SqlGatewayStartRequest, progress: Progress): Promise<string> {
+    const gatewayUp = () => clusterProcesses(req.layout).some((p) => p.role === "sqlgateway");
+    const fail = async (why: string): Promise<never> => {
+        const tail = logTail(req.layout, 15, /sql-gateway/);
+        await stopProcesses(req.layout);
+        throw new DeployError(`the SQL Gateway of the local cluster ${why}${tail ? `\nlog:\n${tail}` : ""}`, `no process of this cluster (stopped); logs are in ${req.layout.logDir}`);
+    };
+    const args = [
+        path.join(req.homePath, "bin", "sql-gateway.sh"),
+        "start",
+        `-Dsql-gateway.endpoint.rest.address=${req.host}`,
+        `-Dsql-gateway.endpoint.rest.bind-address=${req.host}`,
+        `-Dsql-gateway.endpoint.rest.port=${req.port}`,
+    ];
+    progress(`starting the SQL Gateway on port ${req.port}`);
+    const result = await run("bash", args, { env: scriptEnv(req.layout), cwd: req.layout.workDir });
+    if (result.code !== 0) return fail(`did not start: sql-gateway.sh start failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`);
+    const deadline = Date.now() + req.timeoutMs;
+    let lastError = "";
+    while (Date.now() < deadline) {
+        try {
+            const version = await req.probe();
+            progress(`SQL Gateway ready (Flink ${version})`);
+            return version;
+        } catch (err) {
+            lastError = err instanceof Error ? err.message : String(err);
+        }
+        if (!gatewayUp()) {
+            // The script returns before the JVM is up; give a just-written pid file a moment.
+            await sleep(1_000);
+            if (!gatewayUp()) return fail(`exited during start (${lastError || "no answer"})`);
+        }
+        await sleep(500);
+    }
+    return fail(`did not answer GET /v1/info within ${Math.round(req.timeoutMs / 1000)} s (${lastError})`);
 }

@@ -1,4 +1,4 @@
-import { checkClusterArgs } from "../../../provider/cluster/schema";
+import { checkClusterArgs, sqlGatewayOf } from "../../../provider/cluster/schema";
 import { UNKNOWN } from "../../../provider/util/unknown";
 
 const home = { homePath: "/opt/flink", flinkVersion: "1.20.3" };
@@ -13,6 +13,12 @@ describe("SessionCluster check accepts valid input", () => {
         [{ ...local, home: UNKNOWN }],
         [remote],
         [{ ...remote, restUrl: "https://gw.example/flink/prod", headers: { Authorization: "Bearer x" }, insecureSkipVerify: true }],
+        [{ ...local, sqlGateway: { enabled: true } }],
+        [{ ...local, restPort: 18081, sqlGateway: { enabled: true, port: 18083 } }],
+        [{ ...local, sqlGateway: { enabled: false, port: 8081 } }], // off: its port cannot clash
+        [{ ...local, sqlGateway: {} }],
+        [{ ...remote, sqlGatewayUrl: "http://flink-sql-gateway:8083" }],
+        [{ ...remote, sqlGatewayUrl: "https://gw.example/flink/sql" }],
     ])("%j", (inputs) => {
         expect(checkClusterArgs(inputs).failures).toEqual([]);
     });
@@ -20,6 +26,9 @@ describe("SessionCluster check accepts valid input", () => {
     test("defaults are applied", () => {
         const { args } = checkClusterArgs(local);
         expect(args).toMatchObject({ restPort: 8081, rpcPort: 6123, taskManagers: 1, slotsPerTaskManager: 2, host: "localhost" });
+        expect(sqlGatewayOf(args!)).toEqual({ enabled: false });
+        expect(checkClusterArgs({ ...local, sqlGateway: { enabled: true } }).args).toMatchObject({ sqlGateway: { enabled: true, port: 8083 } });
+        expect(sqlGatewayOf(checkClusterArgs({ ...local, sqlGateway: { enabled: true } }).args!)).toEqual({ enabled: true, port: 8083 });
     });
 });
 
@@ -56,6 +65,18 @@ describe("SessionCluster check rejects bad input with property, value and fix", 
         ["bad header name", { ...remote, headers: { "X Bad": "1" } }, 'headers["X Bad"]', "not a valid HTTP header"],
         ["request timeout zero", { ...remote, requestTimeoutSeconds: 0 }, "requestTimeoutSeconds", "greater than or equal to 1"],
         ["home on a remote cluster", { ...remote, home }, "(args)", "unknown property"],
+        ["sqlGateway port zero", { ...local, sqlGateway: { enabled: true, port: 0 } }, "sqlGateway.port", "greater than or equal to 1"],
+        ["sqlGateway port too large", { ...local, sqlGateway: { enabled: true, port: 65536 } }, "sqlGateway.port", "less than or equal to 65535"],
+        ["sqlGateway port fractional", { ...local, sqlGateway: { enabled: true, port: 8083.5 } }, "sqlGateway.port", "integer"],
+        ["sqlGateway port equals restPort", { ...local, sqlGateway: { enabled: true, port: 8081 } }, "sqlGateway.port", "same as restPort"],
+        ["sqlGateway port equals rpcPort", { ...local, rpcPort: 7000, sqlGateway: { enabled: true, port: 7000 } }, "sqlGateway.port", "same as rpcPort"],
+        ["sqlGateway enabled as string", { ...local, sqlGateway: { enabled: "yes" } }, "sqlGateway.enabled", "Expected boolean"],
+        ["sqlGateway unknown key", { ...local, sqlGateway: { enabled: true, address: "x" } }, "sqlGateway", "unknown property"],
+        ["sqlGateway on a remote cluster", { ...remote, sqlGateway: { enabled: true } }, "(args)", "unknown property"],
+        ["sqlGatewayUrl on a local cluster", { ...local, sqlGatewayUrl: "http://x:8083" }, "(args)", "unknown property"],
+        ["sqlGatewayUrl not a URL", { ...remote, sqlGatewayUrl: "gateway:8083" }, "sqlGatewayUrl", "http or https"],
+        ["sqlGatewayUrl wrong scheme", { ...remote, sqlGatewayUrl: "ftp://gw:8083" }, "sqlGatewayUrl", "http or https"],
+        ["sqlGatewayUrl with query", { ...remote, sqlGatewayUrl: "http://gw:8083/?x=1" }, "sqlGatewayUrl", "query"],
     ])("%s", (_name, inputs, property, problem) => {
         const { failures } = checkClusterArgs(inputs);
         const failure = failures.find((f) => f.property.startsWith(property));

@@ -38,6 +38,29 @@ describe("SessionCluster diff (what preview shows)", () => {
     test("a cluster found stopped by refresh is started by the next up", async () => {
         expect((await diff(inputs, { ...olds, status: "stopped" } as ClusterState)).changes).toBe(true);
     });
+    test("sqlGateway: state from before it existed, or an explicit off, is no change", async () => {
+        expect((await diff({ ...inputs, sqlGateway: { enabled: false } })).changes).toBe(false);
+        expect((await diff({ ...inputs, sqlGateway: { enabled: false, port: 9999 } })).changes).toBe(false);
+        expect((await diff({ ...inputs, sqlGateway: {} })).changes).toBe(false);
+    });
+    test("sqlGateway: turning it on, off or moving its port restarts in place", async () => {
+        const on = { ...olds, sqlGateway: { enabled: true, port: 8083 }, sqlGatewayUrl: "http://localhost:8083" } as unknown as ClusterState;
+        expect(await diff({ ...inputs, sqlGateway: { enabled: true } })).toMatchObject({ changes: true, replaces: [] });
+        expect((await diff({ ...inputs, sqlGateway: { enabled: true } }, on)).changes).toBe(false);
+        expect((await diff({ ...inputs, sqlGateway: { enabled: true, port: 8083 } }, on)).changes).toBe(false);
+        expect(await diff({ ...inputs, sqlGateway: { enabled: true, port: 9083 } }, on)).toMatchObject({ changes: true, replaces: [] });
+        expect(await diff(inputs, on)).toMatchObject({ changes: true, replaces: [] });
+        expect((await diff({ ...inputs, sqlGateway: UNKNOWN }, on)).changes).toBe(true);
+    });
+    test("remote: sqlGatewayUrl is an input and an output; unset stays unchanged", async () => {
+        const remote = { target: "remote", restUrl: "http://a:8081", webUiUrl: "http://a:8081/#/overview", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running", sqlGatewayUrl: "" } as unknown as ClusterState;
+        expect((await diff({ target: "remote", restUrl: "http://a:8081" }, remote)).changes).toBe(false);
+        const { sqlGatewayUrl: _, ...before } = remote as unknown as Record<string, unknown>; // state from before sqlGatewayUrl existed
+        expect((await diff({ target: "remote", restUrl: "http://a:8081" }, before as unknown as ClusterState)).changes).toBe(false);
+        expect(await diff({ target: "remote", restUrl: "http://a:8081", sqlGatewayUrl: "http://a:8083" }, remote)).toMatchObject({ changes: true, replaces: [] });
+        const withGw = { ...remote, sqlGatewayUrl: "http://a:8083" } as unknown as ClusterState;
+        expect((await diff({ target: "remote", restUrl: "http://a:8081", sqlGatewayUrl: "http://a:8083" }, withGw)).changes).toBe(false);
+    });
     test("remote: a new URL is another cluster", async () => {
         // As create stores it: webUiUrl is an output here (the input was omitted).
         const remote = { target: "remote", restUrl: "http://a:8081", webUiUrl: "http://a:8081/#/overview", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running" } as unknown as ClusterState;
