@@ -16,5 +16,7 @@ export const providers: Record<"home" | "cluster" | "job" | "variables", pulumi.
 };
 
 export * as flink from "./flink";
+export * as sqlgateway from "./sqlgateway";
+export { checkJobArgs } from "./job";
 export { checkHomeArgs, renderConfig } from "./home";
 export { checkClusterArgs } from "./cluster";

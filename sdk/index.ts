@@ -8,6 +8,6 @@ export { SessionCluster } from "./cluster";
 export type { SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterArgs } from "./cluster";
 export { FlinkJob } from "./job";
 export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job";
-export type { ClusterConnection } from "./cluster";
+export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";

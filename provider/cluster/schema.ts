@@ -83,8 +83,8 @@ const TARGETS = ["local", "remote", "kubernetes"];
 export type SqlGatewaySetting = { enabled: false } | { enabled: true; port: number };
 
 /** Effective SQL Gateway setting of local cluster inputs (defaulted or raw, old or new). */
-export function sqlGatewayOf(args: { sqlGateway?: unknown }): SqlGatewaySetting {
-    const gw = (args.sqlGateway ?? {}) as { enabled?: unknown; port?: unknown };
+export function sqlGatewayOf(args: object): SqlGatewaySetting {
+    const gw = ((args as { sqlGateway?: unknown }).sqlGateway ?? {}) as { enabled?: unknown; port?: unknown };
     if (gw.enabled !== true) return { enabled: false };
     return { enabled: true, port: typeof gw.port === "number" ? gw.port : 8083 };
 }

@@ -95,24 +95,49 @@ async function waitForState(ctx: DeployContext, jobId: string, states: string[],
     throw new DeployError(`job ${jobId} did not reach ${states.join("/")} within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
 }
 
-/** Stop the running job with a savepoint. Failure leaves it running (Flink aborts the stop). */
+/**
+ * Stop the running job with a savepoint, so that a failure leaves it running.
+ *
+ * Flink fails the whole job when a stop-with-savepoint fails after its barriers went out (e.g. the
+ * savepoint expires at the job's execution.checkpointing.timeout): "Stop-with-savepoint failed",
+ * and without a restart strategy the job is FAILED with its state lost. A plain savepoint that
+ * fails leaves the job running. So a plain savepoint comes first: if it fails or times out,
+ * nothing is touched; if it succeeds, the stop follows, and should the stop fail anyway, the
+ * plain savepoint is a restore point of at most one savepoint's age.
+ */
 async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: DeployPolicy): Promise<string> {
-    ctx.progress(`stopping job ${job.jid} with a savepoint into ${policy.savepointDir}`);
+    const timeoutMs = policy.savepointTimeoutSeconds * 1000;
+    const target = { targetDirectory: policy.savepointDir, formatType: policy.formatType };
+    const stateOf = () => ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
+    ctx.progress(`taking a savepoint of job ${job.jid} into ${policy.savepointDir} before stopping it`);
+    let probe: string;
+    try {
+        probe = await ctx.client.waitForSavepoint(job.jid, await ctx.client.triggerSavepoint(job.jid, target), { timeoutMs });
+    } catch (err) {
+        const state = await stateOf();
+        const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
+        throw new DeployError(
+            `the savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`,
+            state === "RUNNING"
+                ? `the old job ${job.jid} RUNNING, untouched${timedOut ? " (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds" : ""}`
+                : `the old job ${job.jid} in state ${state}`,
+        );
+    }
+    ctx.progress(`savepoint at ${probe}; stopping job ${job.jid} with a savepoint`);
     let location: string;
     try {
-        const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: policy.savepointDir, drain: false, formatType: policy.formatType });
-        location = await ctx.client.waitForSavepoint(job.jid, trigger, { timeoutMs: policy.savepointTimeoutSeconds * 1000 });
+        location = await ctx.client.waitForSavepoint(job.jid, await ctx.client.stopWithSavepoint(job.jid, { ...target, drain: false }), { timeoutMs });
     } catch (err) {
-        const state = await ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
-        // Flink has no way to abort a stop-with-savepoint: after our time-out it may still finish.
+        const state = await stateOf();
         const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
-        const leftBehind =
-            state !== "RUNNING"
-                ? `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores the new version from its savepoint`
-                : timedOut
-                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; if it does, the next \`pulumi up\` restores the new version from that savepoint. Raise upgrade.savepointTimeoutSeconds, or set the job's execution.checkpointing.timeout so Flink itself aborts slow savepoints`
-                  : `the old job ${job.jid} RUNNING, untouched`;
-        throw new DeployError(`the savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`, leftBehind);
+        throw new DeployError(
+            `the stop-with-savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`,
+            state === "RUNNING" && !timedOut
+                ? `the old job ${job.jid} RUNNING, untouched`
+                : state === "RUNNING"
+                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; if it does, the next \`pulumi up\` restores the new version from that savepoint`
+                  : `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores it from its latest savepoint (at least ${probe})`,
+        );
     }
     ctx.progress(`savepoint at ${location}`);
     // The savepoint completes a moment before the job reports FINISHED.

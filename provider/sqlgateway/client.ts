@@ -279,6 +279,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             } finally {
                 await closeOperation(session, operation).catch(() => undefined);
             }
+            // Before 1.17 there is no jobID field: an INSERT's only row is its job id.
+            const first = rows[0]?.[0];
+            if (jobId === undefined && columns.length === 1 && columns[0] === "job id" && typeof first === "string" && /^[0-9a-f]{32}$/.test(first)) jobId = first;
             return {
                 ...(jobId !== undefined ? { jobId } : {}),
                 columns,

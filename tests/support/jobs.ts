@@ -29,8 +29,8 @@ export class JobStack {
     readonly project: PulumiProject;
     readonly client: FlinkClient;
 
-    constructor(name: string, readonly restUrl: string, env: NodeJS.ProcessEnv = {}) {
-        this.project = new PulumiProject(name, JOBS_PROGRAM);
+    constructor(name: string, readonly restUrl: string, env: NodeJS.ProcessEnv = {}, program = JOBS_PROGRAM) {
+        this.project = new PulumiProject(name, program);
         Object.assign(this.project.env, env);
         this.client = createFlinkClient({ baseUrl: restUrl });
     }
@@ -90,4 +90,47 @@ export function outDirFor(workDir: string, name: string): string {
     const dir = path.join(workDir, "out", name);
     fs.mkdirSync(dir, { recursive: true });
     return dir;
+}
+
+/**
+ * Like JOBS_PROGRAM, with a SQL Gateway on the cluster and one VariableSet passed to every job:
+ * plain values from config `variables` (JSON), secrets from secret config `secret_<NAME>` for
+ * each name listed in config `secretNames`.
+ */
+export const SQL_JOBS_PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const flink = require("pulumi-flink");
+const cfg = new pulumi.Config();
+const cluster = new flink.SessionCluster("cluster", { target: "remote", restUrl: cfg.require("restUrl"), sqlGatewayUrl: cfg.require("sqlGatewayUrl") });
+const secrets = {};
+for (const name of JSON.parse(cfg.get("secretNames") || "[]")) secrets[name] = cfg.requireSecret("secret_" + name);
+const vars = new flink.VariableSet("vars", { values: JSON.parse(cfg.get("variables") || "{}"), secrets });
+const jobs = JSON.parse(cfg.get("jobs") || "{}");
+for (const [resource, args] of Object.entries(jobs)) {
+    const job = new flink.FlinkJob(resource, { cluster, variables: vars, ...args });
+    exports[resource] = { jobId: job.jobId, state: job.state, generation: job.generation, lastSavepoint: job.lastSavepoint, restoredFrom: job.restoredFrom };
+}
+`;
+
+/** A stateful SQL job: a keyed running count printed by the `print` connector as `<tag>> +U[0, N]`. */
+export function countingSql(identifier: string, filter = ""): string {
+    return [
+        "CREATE TABLE src (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.k.min' = '0', 'fields.k.max' = '0')",
+        `CREATE TABLE snk (k INT, c BIGINT) WITH ('connector' = 'print', 'print-identifier' = '${identifier}')`,
+        `INSERT INTO snk SELECT k, COUNT(*) FROM src ${filter} GROUP BY k`,
+    ].join(";\n");
+}
+
+/** First and latest count printed under `identifier` in the cluster's TaskManager stdout files. */
+export function printedCounts(workDir: string, identifier: string): { first: number; last: number } | undefined {
+    const logDir = path.join(workDir, "log");
+    const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> [+-][IU]\\[0, (\\d+)\\]`);
+    const counts: number[] = [];
+    for (const file of fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith(".out")).sort() : []) {
+        for (const line of fs.readFileSync(path.join(logDir, file), "utf8").split("\n")) {
+            const m = pattern.exec(line);
+            if (m) counts.push(Number(m[1]));
+        }
+    }
+    return counts.length ? { first: counts[0], last: Math.max(...counts) } : undefined;
 }

@@ -224,6 +224,26 @@ describe("runStatement", () => {
         expect(calls[calls.length - 1]).toBe(`DELETE ${OP_PATH}/close`);
     });
 
+    test("before Flink 1.17 (no jobID field) the INSERT's job id is read from its only row", async () => {
+        const { pool, client } = mocked();
+        expectStatement(pool, "INSERT INTO snk SELECT * FROM src");
+        const row = { columns: [{ name: "job id", logicalType: { type: "VARCHAR" } }], data: [{ kind: "INSERT", fields: [JOB] }] };
+        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, { resultType: "PAYLOAD", results: row, nextResultUri: `${OP_PATH}/result/1` }, JSON_HEADERS);
+        pool.intercept({ path: `${OP_PATH}/result/1` }).reply(200, { resultType: "EOS", results: { ...row, data: [] } }, JSON_HEADERS);
+        expect(await client.runStatement(SESSION, "INSERT INTO snk SELECT * FROM src", { timeoutMs: 10_000 })).toMatchObject({ jobId: JOB, isQueryResult: false });
+    });
+
+    test("an unknown operation is a typed not-found error (message of real Flink 1.20 and 2.3)", async () => {
+        const { pool, client } = mocked();
+        const gone = "<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat a.B.c(B.java:1)\n" +
+            "Caused by: org.apache.flink.table.gateway.api.utils.SqlGatewayException: Can not find the submitted operation in the OperationManager with the 00000000-0000-0000-0000-000000000000.\n\tat a.B.c(B.java:2)\n\nEnd of exception on server side>";
+        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(500, { errors: ["Internal server error.", gone] }, JSON_HEADERS);
+        const err = await rejection(client.fetchResults(SESSION, OP, 0));
+        expect(isSqlGatewayNotFound(err)).toBe(true);
+        expect(err).toMatchObject({ statementFailed: false });
+        expect((err as Error).message).toContain("Can not find the submitted operation");
+    });
+
     test("a statement that never completes times out and is closed", async () => {
         const { pool, client, calls } = mocked();
         expectStatement(pool, "SELECT * FROM endless");
