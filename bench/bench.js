@@ -32,6 +32,7 @@ const CONFIG = {
     wideReps: Number(env.BENCH_WIDE_REPS || 2), // 20-job ups with both concurrency limits raised
     oneLimitReps: Number(env.BENCH_ONE_LIMIT_REPS || 1), // 20-job ups with only one of them raised
     cliReps: Number(env.BENCH_CLI_REPS || 1),
+    rawFleetReps: Number(env.BENCH_RAW_FLEET_REPS || 2), // 20 raw-REST redeploys at once (diagnostic floor)
     fleetPollMs: Number(env.BENCH_FLEET_POLL_MS || 100),
     rate: env.BENCH_RATE || "2",
     out: env.BENCH_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "pf-bench-out-")),
@@ -98,7 +99,9 @@ function providerTimeline(lines, oldJid, t0) {
     const stop = at(new RegExp(`^POST /jobs/${oldJid}/stop`));
     const spPolls = lines.filter((l) => new RegExp(`^GET /jobs/${oldJid}/savepoints/`).test(l.line));
     const run = at(/^POST \/jars\/.*\/run/);
+    const probe = at(new RegExp(`^POST /jobs/${oldJid}/savepoints$`));
     return {
+        probeSavepointPostedMs: probe ? probe.t - t0 : undefined,
         stopPostedMs: stop ? stop.t - t0 : undefined,
         lastSavepointPollMs: spPolls.length ? spPolls[spPolls.length - 1].t - t0 : undefined,
         runPostedMs: run ? run.t - t0 : undefined,
@@ -225,7 +228,7 @@ async function benchFleet(ctx) {
     const names = Array.from({ length: n }, (_, k) => `fleet-${String(k).padStart(2, "0")}`);
     const tags = Object.fromEntries(names.map((nm) => [nm, "v0"]));
     const jobsConfig = () => Object.fromEntries(names.map((nm, k) => [`job${String(k).padStart(2, "0")}`, pulumiJob(line, nm, tags[nm])]));
-    const res = { all: [], single: [], wide: [], parallel64: [], provider64: [], cli: [] };
+    const res = { all: [], single: [], wide: [], parallel64: [], provider64: [], rawFleet: [], cli: [] };
 
     const project = new Project(ctx.workspace, "fleet", ctx.pulumiBin);
     await project.init(cluster.restUrl);
@@ -269,7 +272,14 @@ async function benchFleet(ctx) {
     const destroyed = await project.destroy();
     res.destroyMs = destroyed.ms;
 
-    // Sequential Flink CLI on the same cluster, the same number of jobs.
+    if (CONFIG.cliReps > 0 || CONFIG.rawFleetReps > 0) await benchCli(ctx, observer, names, res);
+    return res;
+}
+
+/** Sequential Flink CLI on the same cluster, the same number of jobs. */
+async function benchCli(ctx, observer, names, res) {
+    const { line, rest, cluster } = ctx;
+    const n = names.length;
     const jarId = await ctx.rawJar();
     const cli = new FlinkCli(line.home, cluster.confDir, cluster.restUrl.replace(/^https?:\/\//, ""), path.join(CONFIG.out, "flink-cli-log"));
     const sp = `${await rest.savepointDir()}/bench-cli`;
@@ -279,6 +289,24 @@ async function benchFleet(ctx) {
     for (const nm of cliNames) jids[nm] = await rest.run(jarId, jobArgs(nm, "v0"));
     await rest.untilRunning(Object.values(jids));
     await sleep(3000);
+    // Diagnostic floor: the same 20 redeploys by the raw-REST script, all at once (what Flink
+    // itself needs on this machine when every job is redeployed concurrently).
+    const rawSp = `${await rest.savepointDir()}/bench-raw-fleet`;
+    for (let r = 0; r < CONFIG.rawFleetReps; r++) {
+        const oldJids = { ...jids };
+        const rec = await observer.record((j) => cliNames.includes(j.name), async () => {
+            const t0 = Date.now();
+            await Promise.all(cliNames.map(async (nm) => {
+                cliTags[nm]++;
+                jids[nm] = (await rawRedeploy(rest, { jid: jids[nm], jarId, args: jobArgs(nm, `v${cliTags[nm]}`), savepointDir: rawSp })).newJid;
+            }));
+            return { t0, ms: Date.now() - t0 };
+        });
+        const a = fleetAnalysis(rec.samples, cliNames, oldJids, rec.result.t0);
+        res.rawFleet.push({ ms: rec.result.ms, ...a });
+        log(`fleet: raw REST, ${n} jobs concurrently: ${s(rec.result.ms)} s; per-job downtime ${fmt(a.downtime)}`);
+        await sleep(2000);
+    }
     for (let r = 0; r < CONFIG.cliReps; r++) {
         const per = [];
         const oldJids = { ...jids };
@@ -302,7 +330,6 @@ async function benchFleet(ctx) {
         log(`fleet: Flink CLI, ${n} jobs sequentially: script ${s(r2.scriptMs)} s (all RUNNING after ${s(r2.allRunningMs)} s); flink stop ${fmt(r2.stop)}, flink run ${fmt(r2.run)}; per-job downtime ${fmt(r2.downtime)}`);
     }
     for (const jid of Object.values(jids)) await rest.cancel(jid);
-    return res;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +362,10 @@ function report(ctx, down, fleet) {
             const wide = stats(fleet.wide.map((r) => r.upMs));
             p(`| (diagnostic) ${CONFIG.fleetSize} jobs, \`--parallel 64\` + PULUMI_FLINK_CLUSTER_CONCURRENCY=64 | ${fmt(wide)} | single job: ${fmt(single)} | ${(wide.median / single.max).toFixed(2)}× | ≤ 1.5× | ${ok(wide.median / single.max <= 1.5)} |`);
             if (cli.n) p(`| (diagnostic) same, vs Flink CLI | ${fmt(wide)} | CLI script: ${fmt(cli)} | ${(cli.median / wide.median).toFixed(2)}× faster | ≥ 5× faster | ${ok(cli.median / wide.median >= 5)} |`);
+        }
+        if (fleet.rawFleet.length) {
+            const raw = stats(fleet.rawFleet.map((r) => r.ms));
+            p(`| (diagnostic) ${CONFIG.fleetSize} jobs redeployed at once by the raw-REST script: Flink's own floor here | ${fmt(all)} | raw REST: ${fmt(raw)} | ${(all.median / raw.median).toFixed(2)}× | – | – |`);
         }
     }
     p();
@@ -369,6 +400,7 @@ function report(ctx, down, fleet) {
         for (const [kind, rs] of [["single", fleet.single], ["all", fleet.all], ["wide: --parallel 64 + PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.wide], ["only --parallel 64", fleet.parallel64], ["only PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.provider64]]) {
             rs.forEach((r, k) => p(`| ${kind} #${k + 1} | ${s(r.upMs)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`));
         }
+        for (const [k, r] of fleet.rawFleet.entries()) p(`| raw REST, all ${CONFIG.fleetSize} at once #${k + 1} (diagnostic floor) | ${s(r.ms)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`);
         for (const [k, r] of fleet.cli.entries()) p(`| Flink CLI #${k + 1} | ${s(r.scriptMs)} s (all RUNNING ${s(r.allRunningMs)} s) | | | sequential; flink stop median ${s(r.stop.median)} s, flink run median ${s(r.run.median)} s | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`);
         p();
         p(`Create ${CONFIG.fleetSize} jobs: ${s(fleet.createMs)} s; \`pulumi up\` with no change: ${s(fleet.noopUpMs)} s; destroy: ${s(fleet.destroyMs)} s. Machine at the end of the pulumi runs: ${JSON.stringify(fleet.machineAtPeak)}.`);

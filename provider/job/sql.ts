@@ -46,12 +46,15 @@ export function restoreKeys(flinkVersion: string): { path: string; ignoreUnclaim
         : { path: "execution.savepoint.path", ignoreUnclaimed: "execution.savepoint.ignore-unclaimed-state" };
 }
 
-/** Where a gateway error points, in the user's script. */
-function located(stmt: SqlStatement, err: unknown): string {
+/**
+ * Where a gateway error points, in the user's script. `shift` is how many characters were put in
+ * front of the statement's first line (the `EXPLAIN ` of preflight).
+ */
+function located(stmt: SqlStatement, err: unknown, shift = 0): string {
     const pos = (err as { sqlPosition?: { line: number; column: number } }).sqlPosition;
     const where = stmt.element !== undefined ? `sql[${stmt.element}]` : "sql";
     if (!pos) return `${where} statement at line ${stmt.line}`;
-    const at = scriptPosition(stmt, pos.line, pos.column);
+    const at = scriptPosition(stmt, pos.line, pos.line === 1 ? Math.max(1, pos.column - shift) : pos.column);
     return `${where} line ${at.line}, column ${at.column}`;
 }
 
@@ -65,8 +68,10 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
     const config = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, substitute(String(v), opts.vars, `configuration[${JSON.stringify(k)}]`)]));
 
     /** Run setup statements and then `last`, mapping any SQL error to the user's script. */
-    const runScript = (properties: Record<string, string>, last: (stmt: string) => string) =>
-        withRedaction(opts.secretValues, async () => {
+    const runScript = (properties: Record<string, string>, last: (stmt: string) => string) => {
+        const lastText = last(job.resolved);
+        const shift = lastText.length - job.resolved.length; // prefixes only: EXPLAIN, minus EXECUTE
+        return withRedaction(opts.secretValues, async () => {
             const client = gateway();
             return client.withSession(properties, async (session) => {
                 for (const jar of await resolveJars()) await client.runStatement(session, `ADD JAR '${jar.replace(/'/g, "''")}'`, { timeoutMs: 60_000 });
@@ -75,11 +80,12 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
                         throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, "the running job untouched");
                     });
                 }
-                return client.runStatement(session, last(job.resolved), { timeoutMs: 120_000 }).catch((err: unknown) => {
-                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err)}: ${messageOf(err)}`, "the running job untouched");
+                return client.runStatement(session, lastText, { timeoutMs: 120_000 }).catch((err: unknown) => {
+                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, "the running job untouched");
                 });
             });
         });
+    };
 
     return {
         definitionHash: sqlDefinitionHash(def),

@@ -124,7 +124,7 @@ export function countingSql(identifier: string, filter = ""): string {
 /** First and latest count printed under `identifier` in the cluster's TaskManager stdout files. */
 export function printedCounts(workDir: string, identifier: string): { first: number; last: number } | undefined {
     const logDir = path.join(workDir, "log");
-    const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> [+-][IU]\\[0, (\\d+)\\]`);
+    const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> \\+[IU]\\[0, (\\d+)\\]`);
     const counts: number[] = [];
     for (const file of fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith(".out")).sort() : []) {
         for (const line of fs.readFileSync(path.join(logDir, file), "utf8").split("\n")) {
