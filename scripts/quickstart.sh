@@ -37,6 +37,11 @@ npm install --no-audit --no-fund >&2
 pulumi stack select local --create --non-interactive >&2
 pulumi config set flinkVersion "$flink_version" --non-interactive >&2
 pulumi config set counterJar "$jar" --non-interactive >&2
+# A demo secret for the SQL job's VariableSet (stored encrypted in the stack; set your own with
+# `pulumi config set --secret dbPassword ...`).
+if ! pulumi config get dbPassword >/dev/null 2>&1; then
+  pulumi config set --secret dbPassword "demo-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')" --non-interactive >&2
+fi
 
 if [[ "$action" == "destroy" ]]; then
   pulumi destroy --yes --non-interactive
@@ -47,4 +52,5 @@ pulumi up --yes --skip-preview --non-interactive
 echo
 echo "Flink web UI: $(pulumi stack output webUiUrl)"
 echo "Counter job:  $(pulumi stack output counterJobUrl)"
+echo "SQL job:      $(pulumi stack output ordersJobUrl)"
 echo "Try an upgrade: (cd examples/local && pulumi config set counterTag v2 && pulumi up)  # savepoint, redeploy, count continues"

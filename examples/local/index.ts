@@ -19,6 +19,7 @@ const cluster = new flink.SessionCluster("local", {
     rpcPort: 6123,
     taskManagers: 1,
     slotsPerTaskManager: 4,
+    sqlGateway: { enabled: true, port: config.getNumber("sqlGatewayPort") ?? 8083 },
 });
 
 // A stateful JAR job: it counts events in keyed state. Change its args (e.g. --tag v2) and run
@@ -35,7 +36,28 @@ const counter = counterJar
       })
     : undefined;
 
+// Variables for SQL: plain values, and a secret that is encrypted in state and never printed.
+const vars = new flink.VariableSet("shop", {
+    values: { REGION: config.get("region") ?? "eu" },
+    secrets: { DB_PASSWORD: config.requireSecret("dbPassword") },
+});
+
+// A stateful SQL job through the cluster's SQL Gateway: a running count per key, printed to the
+// TaskManager's stdout (see the .out file in the cluster's log folder).
+const ordersPerRegion = new flink.FlinkJob("orders-per-region", {
+    cluster,
+    variables: vars,
+    sql: `
+        CREATE TABLE orders (k INT, amount BIGINT) WITH (
+          'connector' = 'datagen', 'rows-per-second' = '5', 'fields.k.min' = '0', 'fields.k.max' = '3');
+        -- A real job would pass the secret to a sink, e.g. 'password' = '\${DB_PASSWORD}' of a JDBC table.
+        CREATE TABLE totals (k INT, orders BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'orders-\${REGION}');
+        INSERT INTO totals SELECT k, COUNT(*) FROM orders WHERE CAST(amount AS STRING) <> '\${DB_PASSWORD}' GROUP BY k`,
+    configuration: { "execution.checkpointing.interval": "10s" },
+});
+
 export const webUiUrl = cluster.webUiUrl;
+export const ordersJobUrl = ordersPerRegion.webUiUrl;
 export const counterJobId = counter?.jobId;
 export const counterJobUrl = counter?.webUiUrl;
 export const restUrl = cluster.restUrl;
