@@ -3,7 +3,7 @@
 # (downtime per redeploy; 20 jobs in one `pulumi up`), print a Markdown table on stdout.
 # Progress goes to stderr. Measurements, not tests: nothing here fails on a missed goal.
 #
-#   bash bench/run.sh                      # everything (~15-20 min on 2 cores)
+#   bash bench/run.sh                      # everything (~10 min on 2 cores)
 #   BENCH_PARTS=downtime bash bench/run.sh # one part; knobs: see bench/README.md
 set -euo pipefail
 cd "$(dirname "$0")/.."

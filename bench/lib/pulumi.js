@@ -85,8 +85,11 @@ class Project {
         return JSON.parse((await this.ok(["stack", "output", "--json"])).stdout);
     }
 
-    destroy() {
-        return this.run(["destroy", "--yes", "--skip-preview"]);
+    /** Destroy the stack; on success also remove the project folder (state included). */
+    async destroy() {
+        const r = await this.run(["destroy", "--yes", "--skip-preview"]);
+        if (r.code === 0) fs.rmSync(this.dir, { recursive: true, force: true });
+        return r;
     }
 }
 

@@ -47,7 +47,7 @@ async function untilRunning(client: FlinkClient, restUrl: string, jobId: string,
         if (job && TERMINAL.has(job.state)) return { ok: false, state };
         const tasks = job?.tasks as { running?: number; total?: number } | undefined;
         if (job?.state === "RUNNING" && tasks && tasks.total !== undefined && tasks.running === tasks.total) return { ok: true };
-        await sleep(500);
+        await sleep(200);
     }
     return { ok: false, state: `${state} after ${Math.round(timeoutMs / 1000)} s` };
 }

@@ -6,7 +6,7 @@
  */
 import type { FlinkClient, JobOverview } from "../flink";
 
-const POLL_MS = 500;
+const POLL_MS = 200;
 
 interface Watcher {
     client: FlinkClient;
@@ -68,4 +68,4 @@ export async function withClusterSlot<T>(restUrl: string, limit: number, fn: () 
 }
 
 /** Default number of concurrent deploy operations per cluster. */
-export const DEFAULT_CLUSTER_CONCURRENCY = Number(process.env.PULUMI_FLINK_CLUSTER_CONCURRENCY ?? 8);
+export const DEFAULT_CLUSTER_CONCURRENCY = Number(process.env.PULUMI_FLINK_CLUSTER_CONCURRENCY ?? 16);

@@ -38,8 +38,14 @@ export interface RootException {
 export interface WaitForSavepointOptions {
     /** Give up after this many milliseconds (the job's savepoint timeout). */
     readonly timeoutMs: number;
-    /** Delay between status polls. @default 1000 */
+    /**
+     * First delay between status polls; it grows by half each poll up to `maxPollMs`, so a quick
+     * savepoint is seen within tens of milliseconds (it is downtime) and a long one costs few calls.
+     * @default 50
+     */
     readonly pollMs?: number;
+    /** @default 1000 */
+    readonly maxPollMs?: number;
     /** Called after every poll, e.g. to log progress. */
     readonly onProgress?: (status: SavepointStatus, elapsedMs: number) => void;
 }
@@ -189,7 +195,8 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
         },
         savepointStatus,
         async waitForSavepoint(jobId: string, triggerId: string, wait: WaitForSavepointOptions): Promise<string> {
-            const pollMs = wait.pollMs ?? 1_000;
+            let pollMs = wait.pollMs ?? 50;
+            const maxPollMs = Math.max(pollMs, wait.maxPollMs ?? 1_000);
             const started = Date.now();
             for (;;) {
                 const status = await savepointStatus(jobId, triggerId);
@@ -205,6 +212,7 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
                     throw new FlinkSavepointError({ kind: "savepoint-timeout", status: 200, method: "GET", path, baseUrl: http.baseUrl, flinkMessage }, jobId, triggerId);
                 }
                 await new Promise((resolve) => setTimeout(resolve, pollMs));
+                pollMs = Math.min(maxPollMs, Math.ceil(pollMs * 1.5));
             }
         },
 

@@ -41,11 +41,13 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
     const vars = opts.vars ?? {};
     const stringConfig = resolveAll(Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, String(v)])), vars, "configuration");
     const programArgs = resolveAll(def.args, vars, "args");
+    let checked = false; // preflight verified the jar; submit (inside the downtime) does not ask again
     const prepare = async () => {
-        if (jarId && (await opts.client.listJars()).files.some((f) => f.id === jarId)) return jarId;
+        if (jarId && (checked || (await opts.client.listJars()).files.some((f) => f.id === jarId))) return (checked = true), jarId;
         // Pin what the preview saw: a JAR rebuilt since then fails instead of deploying unseen code.
         const artifact = await resolveArtifact({ ...def.jar, sha256: def.jar.sha256 ?? def.artifactDigest }, { progress: opts.progress });
         jarId = await ensureUploaded(opts.client, artifact, opts.progress);
+        checked = true;
         return jarId;
     };
     return {

@@ -104,4 +104,13 @@ describe("waitForSavepoint", () => {
         expect(calls.length).toBeGreaterThanOrEqual(2);
         expect(calls.length).toBeLessThanOrEqual(8);
     });
+
+    test("polls fast at first, then backs off up to maxPollMs", async () => {
+        const { pool, client, calls } = mocked();
+        pool.intercept({ path: STATUS_PATH }).reply(200, fixture("savepoint-in-progress.json"), JSON_HEADERS).persist();
+        await rejection(client.waitForSavepoint(JOB, TRIGGER, { timeoutMs: 400, pollMs: 10, maxPollMs: 80 }));
+        // Fixed 10 ms polling would make ~40 calls in 400 ms; growing delays (10, 15, 23, 35, 53, 80, ...) make ~10.
+        expect(calls.length).toBeGreaterThanOrEqual(6);
+        expect(calls.length).toBeLessThanOrEqual(14);
+    });
 });
