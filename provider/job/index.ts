@@ -57,14 +57,8 @@ function changedVariables(olds: JobArgs, news: JobArgs): string[] {
     return used.filter((n) => before[n] !== after[n]).sort();
 }
 
-/** check() adds `artifactDigest` to the inputs; validate without it. */
-function checkInputs(inputs: Record<string, unknown>): ReturnType<typeof checkJobArgs> {
-    const { artifactDigest: _digest, ...rest } = inputs;
-    return checkJobArgs(rest);
-}
-
 function parse(inputs: Record<string, unknown>): Desired {
-    const { args, failures, jarDigest } = checkInputs(inputs);
+    const { args, failures, jarDigest } = checkJobArgs(inputs);
     if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
     return { ...args, artifactDigest: jarDigest, variablesHash: variablesOf(args).hash };
 }
@@ -132,13 +126,13 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
 
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
-        const { failures, jarDigest } = checkInputs(news);
+        const { failures, jarDigest } = checkJobArgs(news);
         const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
         return { inputs, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
     },
 
     async diff(_id, olds: JobState, news) {
-        const { args } = checkInputs(news);
+        const { args } = checkJobArgs(news);
         const desired = (args ? { ...args, artifactDigest: news.artifactDigest, variablesHash: variablesOf(args).hash } : withoutPulumiKeys(news)) as Record<string, unknown>;
         // State written before variables existed has no hash: that is the hash of "uses none".
         const old = { ...olds, variablesHash: olds.variablesHash ?? usedVariablesHash([], {}) } as unknown as Record<string, unknown>;
