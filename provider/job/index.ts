@@ -15,6 +15,7 @@ import { JobVersion } from "../deploy/redeploy";
 import { mergeVariables } from "../variables/merge";
 import { stringsIn, usedVariablesHash, findReferences } from "../variables/substitute";
 import { withRedaction } from "../util/redact";
+import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 
 export { checkJobArgs } from "./schema";
@@ -124,6 +125,20 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
     );
 }
 
+/**
+ * The new inputs, parsed with their defaults, for classifying a change. While the job's cluster
+ * is being updated its outputs are unknown in preview; parse with the stored cluster then, so
+ * defaults apply and the preview names only inputs that really changed (not every defaulted
+ * one). The cluster's identity stays "unknown" to the classifier, and Pulumi diffs again with
+ * known values before it acts.
+ */
+function argsForDiff(olds: JobState, news: Record<string, unknown>): JobArgs | undefined {
+    const { args } = checkJobArgs(news);
+    if (args || !containsUnknown(news.cluster) || !olds?.cluster) return args;
+    const parsed = checkJobArgs({ ...news, cluster: olds.cluster }).args;
+    return parsed && { ...parsed, cluster: news.cluster as JobArgs["cluster"] };
+}
+
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         const { failures, jarDigest } = checkJobArgs(news);
@@ -132,7 +147,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id, olds: JobState, news) {
-        const { args } = checkJobArgs(news);
+        const args = argsForDiff(olds, news);
         const desired = (args ? { ...args, artifactDigest: news.artifactDigest, variablesHash: variablesOf(args).hash } : withoutPulumiKeys(news)) as Record<string, unknown>;
         // State written before variables existed has no hash: that is the hash of "uses none".
         const old = { ...olds, variablesHash: olds.variablesHash ?? usedVariablesHash([], {}) } as unknown as Record<string, unknown>;
