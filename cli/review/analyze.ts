@@ -133,8 +133,11 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
             return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };
         case "stateless-restart":
             return { ...base, warnings, action: "stateless restart", causes, stateImpact: c.stateImpact, dropsState: true };
-        default:
-            return { ...base, warnings, action: "restart", causes, stateImpact: c.stateImpact, dropsState: drops };
+        default: {
+            // Name the savepoint a restore starts from, when the state knows one.
+            const last = typeof olds.lastSavepoint === "string" && olds.lastSavepoint && !drops ? ` (last known: ${olds.lastSavepoint})` : "";
+            return { ...base, warnings, action: "restart", causes, stateImpact: `${c.stateImpact}${last}`, dropsState: drops };
+        }
     }
 }
 
@@ -183,10 +186,11 @@ export function analyzePreview(preview: Preview): Review {
             if (change) clusterFor(urn, nameOfUrn(urn), (steps[0].oldState?.outputs?.restUrl as string | undefined) ?? undefined).majorVersionChange = change;
         }
     }
-    for (const c of clusters.values()) c.jobs.sort((a, b) => ACTIONS.indexOf(a.action) - ACTIONS.indexOf(b.action) || a.name.localeCompare(b.name));
+    const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const c of clusters.values()) c.jobs.sort((a, b) => ACTIONS.indexOf(a.action) - ACTIONS.indexOf(b.action) || byName(a.name, b.name));
     const errors = preview.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
     const stack = preview.steps.map((s) => stackOfUrn(s.urn)).find(Boolean);
-    return { stack, clusters: [...clusters.values()].sort((a, b) => a.label.localeCompare(b.label)), errors, unchanged: preview.changeSummary?.same };
+    return { stack, clusters: [...clusters.values()].sort((a, b) => byName(a.label, b.label)), errors, unchanged: preview.changeSummary?.same };
 }
 
 /** Jobs whose state would be lost. */

@@ -55,10 +55,22 @@ function webUiFor(base: string | undefined, restUrl: string, jid: string, runnin
     return `${root}/#/job/${running ? "running" : "completed"}/${jid}/overview`;
 }
 
+/** Overview entries by job name, built once per cluster (hundreds of jobs per cluster). */
+const byNameCache = new WeakMap<ClusterObservation, Map<string, JobOverview[]>>();
+function namesOf(seen: ClusterObservation): Map<string, JobOverview[]> {
+    let map = byNameCache.get(seen);
+    if (!map) {
+        map = new Map();
+        for (const j of seen.jobs ?? []) map.set(j.name, [...(map.get(j.name) ?? []), j]);
+        byNameCache.set(seen, map);
+    }
+    return map;
+}
+
 function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | undefined, now: number): StatusRow {
     const base = { job: job.name, resource: job.resource, cluster, lastSavepoint: job.lastSavepoint || undefined };
     if (!seen || !seen.jobs) return { ...base, state: "UNKNOWN", ok: false, problem: `cluster unreachable: ${seen?.error ?? "not asked"}` };
-    const named = seen.jobs.filter((j) => j.name === job.name).sort((a, b) => b["start-time"] - a["start-time"]);
+    const named = [...(namesOf(seen).get(job.name) ?? [])].sort((a, b) => b["start-time"] - a["start-time"]);
     const active = named.filter((j) => !TERMINAL.has(j.state));
     if (active.length > 1) return { ...base, state: "DUPLICATE", ok: false, problem: `${active.length} copies active: ${active.map((j) => j.jid).join(", ")}` };
     if (active.length === 0) {
@@ -93,11 +105,13 @@ function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | un
     return row;
 }
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Build the report; `now` is injected so tests are exact. */
 export function buildStatus(declared: Declared, seen: readonly ClusterObservation[], requests: number, now: number): StatusReport {
     const byUrl = new Map(seen.map((s) => [s.restUrl, s]));
     const labelOf = (restUrl: string) => declared.clusters.find((c) => c.restUrl === restUrl)?.resource ?? restUrl;
-    const rows = declared.jobs.map((j) => rowFor(j, labelOf(j.restUrl), byUrl.get(j.restUrl), now)).sort((a, b) => Number(a.ok) - Number(b.ok) || a.cluster.localeCompare(b.cluster) || a.job.localeCompare(b.job));
+    const rows = declared.jobs.map((j) => rowFor(j, labelOf(j.restUrl), byUrl.get(j.restUrl), now)).sort((a, b) => Number(a.ok) - Number(b.ok) || byName(a.cluster, b.cluster) || byName(a.job, b.job));
     const undeclaredRunning: Record<string, number> = {};
     for (const s of seen) {
         const names = new Set(declared.jobs.filter((j) => j.restUrl === s.restUrl).map((j) => j.name));

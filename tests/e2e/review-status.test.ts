@@ -202,4 +202,12 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         expect(report.requests).toBeGreaterThanOrEqual(1 + 2 * 4);
         expect(report.requests).toBeLessThanOrEqual(1 + 3 * 4);
     });
+
+    test("B: after that out-of-band cancel and a refresh, the review shows the restart and where it restores from", async () => {
+        await project.ok(["refresh", "--yes", "--skip-preview"]);
+        const result = await runCli(["review"], { stdin: await previewJson() });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain("1 job in this preview: 1 restart.");
+        expect(result.stdout).toContain("| `orders-agg` (orders) | restart | state | the job is CANCELED; it is started again and restores from the latest savepoint |");
+    });
 });

@@ -124,6 +124,11 @@ describe("analyzePreview: every action", () => {
         expect([j.action, j.causes, j.stateImpact]).toEqual(["restart", ["state"], "the job is FAILED; it is started again and restores from the latest savepoint"]);
     });
 
+    it("a restore names the last savepoint the state knows", () => {
+        const j = only([jobStep("update", "a", stored("a", { state: "CANCELED", lastSavepoint: "s3://sp/a/savepoint-1" }), newsOf("a"))]);
+        expect(j.stateImpact).toBe("the job is CANCELED; it is started again and restores from the latest savepoint (last known: s3://sp/a/savepoint-1)");
+    });
+
     it("a FAILED job with restore none drops state", () => {
         const j = only([jobStep("update", "a", stored("a", { state: "FAILED" }), newsOf("a", { upgrade: { restore: "none" } }))]);
         expect(j.dropsState).toBe(true);
