@@ -67,7 +67,8 @@ function totals(review: Review): string[] {
 export function renderReview(review: Review): string {
     const jobs = review.clusters.flatMap((c) => c.jobs);
     const out = [`## pulumi-flink review${review.stack ? ` of stack ${code(review.stack)}` : ""}`, ""];
-    out.push(jobs.length ? `${plural(jobs.length, "job")} in this preview: ${counts(jobs)}.` : "No Flink job changes in this preview.", "");
+    const none = review.errors.length ? "No Flink job changes found before the preview failed." : "No Flink job changes in this preview.";
+    out.push(jobs.length ? `${plural(jobs.length, "job")} in this preview: ${counts(jobs)}.` : none, "");
     out.push(...warnings(review));
     for (const c of review.clusters) {
         out.push(`### Cluster ${clusterTitle(c)}`, "");

@@ -151,7 +151,7 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         );
     });
 
-    test("B: no change, stack export output, random JSON and text get a plain answer (exit 0 / 2)", async () => {
+    test("B: no change, stack export output, random JSON, text, a missing file and a wrong command get a plain answer (exit 0 / 2)", async () => {
         const none = await runCli(["review"], { stdin: await previewJson() });
         expect(none.code).toBe(0);
         expect(none.stdout).toContain("No Flink job changes in this preview.");
@@ -164,6 +164,13 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         const random = await runCli(["review"], { stdin: JSON.stringify({ items: [1, 2] }) });
         expect(random.code).toBe(2);
         expect(random.stderr).toContain('is JSON, but not the output of `pulumi preview --json` (no "steps" or "changeSummary"; its keys: "items")');
+
+        const help = await runCli(["--help"]);
+        expect([help.code, help.stdout.startsWith("pulumi-flink <command> [options]")]).toEqual([0, true]);
+        const unknown = await runCli(["deploy"]);
+        expect([unknown.code, unknown.stderr]).toEqual([2, 'pulumi-flink: unknown command "deploy": use review or status (pulumi-flink --help)\n']);
+        const missing = await runCli(["review", path.join(workDir, "no-such.json")]);
+        expect([missing.code, missing.stderr]).toEqual([2, `pulumi-flink review: cannot read ${path.join(workDir, "no-such.json")}: ENOENT\n`]);
 
         const text = await runCli(["review"], { stdin: (await project.ok(["preview"])).stdout });
         expect(text.code).toBe(2);

@@ -94,6 +94,17 @@ describe("analyzePreview on real preview --json output", () => {
     });
 });
 
+describe("a real failed preview (an invalid job input)", () => {
+    it("says the preview failed, quotes the error, exits 1", () => {
+        const result = review(fixture("failed.preview.json"), { allowStateLoss: true });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toContain("No Flink job changes found before the preview failed.");
+        expect(result.stdout).toContain("> **The preview failed: this report is incomplete**");
+        expect(result.stdout).toContain("parallelism = 0: must be a whole number from 1 to 32768");
+        expect(result.stderr).toBe("pulumi-flink review: the preview failed (1 error(s)); the report is incomplete\n");
+    });
+});
+
 describe("analyzePreview: every action", () => {
     it("labels only: in-place, keeps state", () => {
         const j = only([jobStep("update", "a", stored("a"), newsOf("a", { labels: { team: "x" } }))]);
