@@ -165,7 +165,7 @@ function clusterVersionChange(step: PreviewStep, byUrn: Map<string, PreviewStep[
 export function analyzePreview(preview: Preview): Review {
     const byUrn = new Map<string, PreviewStep[]>();
     for (const step of preview.steps) byUrn.set(step.urn, [...(byUrn.get(step.urn) ?? []), step]);
-    const kindOf = (steps: PreviewStep[]) => flinkKind(steps.find((s) => s.newState?.type ?? s.oldState?.type)?.newState?.type ?? steps[0].oldState?.type ?? typeOfUrn(steps[0].urn));
+    const kindOf = (steps: PreviewStep[]) => flinkKind(steps.map((s) => s.newState?.type ?? s.oldState?.type).find(Boolean) ?? typeOfUrn(steps[0].urn));
     const sets = new Map<string, SetChange>();
     for (const [urn, steps] of byUrn) if (kindOf(steps) === "VariableSet") sets.set(urn, setChange(steps[0]));
 

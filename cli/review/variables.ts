@@ -8,7 +8,7 @@
 import { findReferences, stringsIn } from "../../provider/variables/substitute";
 import { stableJson } from "../../provider/util/hash";
 import { containsUnknown } from "../../provider/util/unknown";
-import { PreviewDiagnostic, PreviewStep, nameOfUrn } from "./preview";
+import { PreviewDiagnostic, PreviewStep } from "./preview";
 
 export interface SetChange {
     /** Plain names whose value changed (or appeared, or went away). */
@@ -73,5 +73,5 @@ export function changedVariablesOf(jobName: string, used: readonly string[], set
 /** The VariableSet URNs a job step depends on for `variables`. */
 export function setUrnsOf(step: PreviewStep): string[] {
     const deps = step.newState?.propertyDependencies?.variables ?? step.oldState?.propertyDependencies?.variables ?? [];
-    return deps.filter((u) => u.includes("flink:VariableSet::") || nameOfUrn(u) !== "");
+    return deps.filter((u) => u.includes("flink:VariableSet::"));
 }
