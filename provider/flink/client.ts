@@ -13,7 +13,7 @@ import { InputError, invalid, messageOf } from "../util/errors";
 import { FlinkResponseError, FlinkSavepointError, summarizeJavaError } from "./errors";
 import { createTransport, type FlinkClientOptions } from "./http";
 import {
-    CheckpointConfigSchema, type CheckpointConfig, CheckpointStatsSchema, type CheckpointStats,
+    CheckpointConfigSchema, type CheckpointConfig, JobMetricsSchema, CheckpointStatsSchema, type CheckpointStats,
     ClusterOverviewSchema, type ClusterOverview, DashboardConfigSchema, type DashboardConfig,
     type ExceptionEntry, JarListSchema, type JarList, JarRunResponseSchema, JarUploadSchema,
     JobConfigSchema, type JobConfig, JobManagerConfigSchema, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
@@ -86,6 +86,8 @@ export interface FlinkClient {
     checkpoints(jobId: string): Promise<CheckpointStats>;
     /** GET /jobs/:jobid/checkpoints/config */
     checkpointConfig(jobId: string): Promise<CheckpointConfig>;
+    /** GET /jobs/:jobid/metrics?get=a,b: job-level metric values by name (absent names are left out). */
+    jobMetrics(jobId: string, names: readonly string[]): Promise<Record<string, string>>;
     /** GET /jobs/:jobid/exceptions: `exceptionHistory.entries`, newest first. */
     exceptions(jobId: string): Promise<ExceptionEntry[]>;
     /** The newest exception of a job, reduced to one line; undefined when there is none. */
@@ -218,6 +220,8 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
 
         checkpoints: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints`, CheckpointStatsSchema),
         checkpointConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints/config`, CheckpointConfigSchema),
+        jobMetrics: async (jobId: string, names: readonly string[]) =>
+            Object.fromEntries((await get(`/jobs/${seg(jobId)}/metrics?get=${names.map(seg).join(",")}`, JobMetricsSchema)).map((m) => [m.id, m.value])),
         exceptions: async (jobId: string) => (await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries,
         rootException: async (jobId: string) =>
             rootCause((await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries),

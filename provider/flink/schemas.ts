@@ -257,3 +257,6 @@ export type SavepointStatus =
 
 /** GET /jobmanager/config */
 export const JobManagerConfigSchema = z.array(z.object({ key: z.string(), value: z.string() }).passthrough());
+
+/** GET /jobs/:id/metrics?get=...: `[{ id, value }]` (values are strings on the wire). */
+export const JobMetricsSchema = z.array(z.object({ id: z.string(), value: z.string() }).passthrough());
