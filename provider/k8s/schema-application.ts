@@ -3,7 +3,7 @@ import { z } from "zod";
 import { InputFailure, invalid } from "../util/errors";
 import { zodFailures } from "../util/zod";
 import { validateConfig } from "../home/config";
-import { crossCheck, deploymentSpecSchema, DeploymentSpec, rule } from "./schema";
+import { checkDerivedName, crossCheck, deploymentSpecSchema, DeploymentSpec, rule } from "./schema";
 
 const uri = rule(z.string(), (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(s), "is not a URI with a scheme", 'use e.g. "s3://bucket/savepoints/savepoint-1a2b"');
 const JAR_SCHEMES = ["local", "http", "https", "s3", "s3a", "s3p", "gs", "hdfs", "oss", "abfs", "abfss", "wasb", "wasbs"];
@@ -51,9 +51,9 @@ const OWNED: Record<string, string> = {
 /** Check an application job; `homeConfig` is the image home's default configuration. */
 export function checkApplication(input: unknown, homeConfig: Record<string, unknown> = {}): { args?: ApplicationArgs; failures: InputFailure[] } {
     const parsed = applicationSchema.safeParse(input);
-    if (!parsed.success) return { failures: zodFailures(parsed.error, input) };
+    if (!parsed.success) return { failures: zodFailures(parsed.error, input).map((x) => ({ property: x.property.replace(/^kubernetes\./, "application.kubernetes."), reason: x.reason.replace(/^kubernetes\./, "application.kubernetes.") })) };
     const a = parsed.data;
-    const f: InputFailure[] = crossCheck(a.kubernetes as DeploymentSpec, "application.kubernetes.");
+    const f: InputFailure[] = [...checkDerivedName(a.name, a.kubernetes, "application.kubernetes.", "job name"), ...crossCheck(a.kubernetes as DeploymentSpec, "application.kubernetes.")];
     if (a.sql !== undefined) f.push(invalid("sql", "(SQL)", "application mode runs a JAR; the Operator has no SQL application", "run SQL jobs on a SessionCluster with a SQL Gateway, or package them in a JAR"));
     const jar = a.jar;
     if (!jar && a.sql === undefined) f.push(invalid("jar", undefined, "an application-mode job needs a JAR", 'set jar.url, e.g. "local:///opt/flink/usrlib/my-job.jar" (baked into the image)'));

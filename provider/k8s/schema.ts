@@ -130,10 +130,17 @@ export function crossCheck(spec: DeploymentSpec & { sqlGateway?: SessionSpec["sq
     return f;
 }
 
+/** Without `name`, the resource (or job) name becomes the FlinkDeployment's name; it must be one. */
+export function checkDerivedName(fallback: string, spec: DeploymentSpec, prefix: string, what: string): InputFailure[] {
+    if (spec.name !== undefined || (fallback.length <= 45 && DNS1035_LABEL.test(fallback))) return [];
+    return [invalid(`${prefix}name`, undefined, `defaults to the ${what} ${JSON.stringify(fallback)}, which is not a valid FlinkDeployment name (a DNS-1035 label of at most 45 characters)`, `set ${prefix}name, e.g. "${fallback.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 45).replace(/-+$/, "") || "flink"}"`)];
+}
+
 /** Check the `kubernetes` arguments of a session cluster. */
-export function checkSessionSpec(input: unknown, prefix = "kubernetes."): { spec?: SessionSpec; failures: InputFailure[] } {
+export function checkSessionSpec(input: unknown, prefix = "kubernetes.", resourceName?: string): { spec?: SessionSpec; failures: InputFailure[] } {
     if (input === undefined || input === null) return { failures: [invalid(prefix.replace(/\.$/, ""), input, "is required for target \"kubernetes\"", 'set kubernetes: { namespace: "flink" }')] };
     const parsed = sessionSpecSchema.safeParse(input);
     if (!parsed.success) return { failures: zodFailures(parsed.error, input, prefix) };
-    return { spec: parsed.data, failures: crossCheck(parsed.data, prefix) };
+    const named = resourceName === undefined ? [] : checkDerivedName(resourceName, parsed.data, prefix, "resource name");
+    return { spec: parsed.data, failures: [...named, ...crossCheck(parsed.data, prefix)] };
 }
