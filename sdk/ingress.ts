@@ -5,8 +5,10 @@ import { FlinkJob } from "./job";
 import { createObject } from "./kubernetes";
 import { InputError, invalid } from "../provider/util/errors";
 import { checkIngressSpec } from "../provider/k8s/schema-ingress";
-import { renderIngress } from "../provider/k8s/render/ingress";
+import { renderAuthSecret, renderIngress } from "../provider/k8s/render/ingress";
 import type { Manifest } from "../provider/k8s/render/types";
+
+const PLACEHOLDER = "placeholder-not-the-password";
 
 /** Basic authentication in front of the web UI (ingress-nginx), from a user name and password. */
 export interface FlinkIngressBasicAuth {
@@ -84,14 +86,24 @@ export class FlinkIngress extends pulumi.ComponentResource {
         if (!source.kubernetesTarget) throw new InputError([invalid(args.cluster ? "cluster" : "job", name, "is not on Kubernetes", 'use a SessionCluster with target "kubernetes" or a FlinkJob with application')]);
         const { cluster, job, provider, basicAuth, ...rest } = args;
         void [cluster, job];
-        const rendered = pulumi.all([source.kubernetesTarget, pulumi.output(rest), pulumi.output(basicAuth)]).apply(([target, r, auth]) => {
-            const checked = checkIngressSpec({ ...r, target, ...(auth ? { basicAuth: auth } : {}) });
+        // The Ingress is rendered with a placeholder password, so only the Secret is secret in state.
+        const auth = basicAuth ? pulumi.output({ username: basicAuth.username, realm: basicAuth.realm }) : pulumi.output(undefined);
+        const rendered = pulumi.all([source.kubernetesTarget, pulumi.output(rest), auth]).apply(([target, r, a]) => {
+            const checked = checkIngressSpec({ ...r, target, ...(a ? { basicAuth: { ...a, password: PLACEHOLDER } } : {}) });
             if (checked.failures.length || !checked.spec) throw new InputError(checked.failures);
             return renderIngress(name, checked.spec);
         });
         const options = { parent: this, provider };
-        const secret = basicAuth ? createObject(`${name}-basic-auth`, pulumi.secret(rendered.apply((r) => r.authSecret!)) as unknown as pulumi.Output<Manifest>, "Secret", options) : undefined;
-        const dependsOn = secret ? [secret] : [];
+        let dependsOn: pulumi.Resource[] = [];
+        if (basicAuth) {
+            const secret = pulumi.all([rendered, basicAuth.username, pulumi.secret(basicAuth.password)]).apply(([r, username, password]) => {
+                const checked = checkIngressSpec({ target: { namespace: "x", name: "x", restPort: 1 }, host: "x.example", basicAuth: { username: "x", password } });
+                if (checked.failures.length) throw new InputError(checked.failures);
+                const m = r.authSecret as Manifest;
+                return renderAuthSecret(m.metadata.name, m.metadata.namespace as string, m.metadata.labels ?? {}, username, password);
+            });
+            dependsOn = [createObject(`${name}-basic-auth`, secret as unknown as pulumi.Output<Manifest>, "Secret", options)];
+        }
         createObject(name, rendered.apply((r) => r.ingress), "Ingress", { ...options, dependsOn });
         createObject(`${name}-slash`, rendered.apply((r) => r.redirect), "Ingress", options);
         this.url = rendered.apply((r) => r.url);

@@ -51,7 +51,7 @@ export function renderIngress(resourceName: string, spec: IngressSpec, salt?: Bu
         annotations["nginx.ingress.kubernetes.io/auth-type"] = "basic";
         annotations["nginx.ingress.kubernetes.io/auth-secret"] = secretName;
         annotations["nginx.ingress.kubernetes.io/auth-realm"] = spec.basicAuth.realm ?? `Flink ${spec.target.name}`;
-        authSecret = { apiVersion: "v1", kind: "Secret", metadata: { name: secretName, namespace: ns, labels }, type: "Opaque", stringData: { auth: htpasswdLine(spec.basicAuth.username, spec.basicAuth.password, salt) } };
+        authSecret = renderAuthSecret(secretName, ns, labels, spec.basicAuth.username, spec.basicAuth.password, salt);
     }
     const scheme = spec.tls ? "https" : "http";
     const ingress: Manifest = {
@@ -68,4 +68,9 @@ export function renderIngress(resourceName: string, spec: IngressSpec, salt?: Bu
     };
     void resourceName;
     return { ingress, redirect, ...(authSecret ? { authSecret } : {}), url: `${scheme}://${spec.host}${path}`, path };
+}
+
+/** The htpasswd Secret ingress-nginx reads (key "auth"); rendered apart so only it carries the password. */
+export function renderAuthSecret(name: string, namespace: string, labels: Record<string, string>, username: string, password: string, salt?: Buffer): Manifest {
+    return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace, labels }, type: "Opaque", stringData: { auth: htpasswdLine(username, password, salt) } };
 }
