@@ -58,7 +58,7 @@ export const deploymentSpecSchema = z
         namespace: labelName("namespace name", "flink"),
         createNamespace: z.boolean().optional(),
         name: rule(str, (s) => s.length <= 45 && DNS1035_LABEL.test(s), "is not a valid FlinkDeployment name (a DNS-1035 label of at most 45 characters: Flink's kubernetes.cluster-id limit)", 'use a name like "analytics"').optional(),
-        serviceAccount: z.object({ create: z.boolean().optional(), name: subdomainName("ServiceAccount name", "flink") }).strict().optional(),
+        serviceAccount: z.object({ create: z.boolean().optional(), name: subdomainName("ServiceAccount name", "flink").optional() }).strict().optional(),
         jobManager: z.object({ ...resources, replicas: intIn(1, 3, "use 1, or up to 3 standby JobManagers with highAvailability").optional() }).strict().optional(),
         taskManager: z.object({ ...resources, replicas: intIn(0, 10000, "use a TaskManager count such as 2").optional(), slots: intIn(1, 1024, "use a slot count such as 2").optional() }).strict().optional(),
         configuration: z.record(z.unknown()).optional(),
@@ -140,7 +140,14 @@ export function checkDerivedName(fallback: string, spec: DeploymentSpec, prefix:
 export function checkSessionSpec(input: unknown, prefix = "kubernetes.", resourceName?: string): { spec?: SessionSpec; failures: InputFailure[] } {
     if (input === undefined || input === null) return { failures: [invalid(prefix.replace(/\.$/, ""), input, "is required for target \"kubernetes\"", 'set kubernetes: { namespace: "flink" }')] };
     const parsed = sessionSpecSchema.safeParse(input);
-    if (!parsed.success) return { failures: zodFailures(parsed.error, input, prefix) };
+    if (!parsed.success) return { failures: zodFailures(parsed.error, input, prefix).map(trimDot) };
     const named = resourceName === undefined ? [] : checkDerivedName(resourceName, parsed.data, prefix, "resource name");
     return { spec: parsed.data, failures: [...named, ...crossCheck(parsed.data, prefix)] };
+}
+
+/** A failure at the root of a prefixed object is named "kubernetes", not "kubernetes.". */
+export function trimDot(f: InputFailure): InputFailure {
+    if (!f.property.endsWith(".")) return f;
+    const property = f.property.slice(0, -1);
+    return { property, reason: property + f.reason.slice(f.property.length) };
 }
