@@ -204,7 +204,7 @@ export interface FlinkJobArgs {
     /**
      * When the new version fails its health gate, cancel it and start the previous version
      * again from the same savepoint.
-     * @default true
+     * @default true (application jobs: true with `kubernetes.highAvailability`, else false; the Operator rolls back only with HA)
      */
     readonly rollbackOnFailure?: pulumi.Input<boolean>;
     /**

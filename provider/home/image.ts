@@ -1,7 +1,7 @@
 /** Validation of a FlinkHome that is a container image (for the Kubernetes target). */
 import { InputFailure, invalid } from "../util/errors";
 import { containsUnknown } from "../util/unknown";
-import { configDialect, tryParseFlinkVersion } from "../util/version";
+import { configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
 import { acceptedLines, crdFlinkVersion, OPERATOR_VERSION } from "../k8s/operator";
 import { isSubdomain, parseImage } from "../k8s/names";
 import { validateConfig } from "./config";
@@ -18,7 +18,9 @@ export function checkImageHome(args: HomeArgs): InputFailure[] {
     if (version === undefined) {
         failures.push(invalid("version", undefined, "an image home must declare the Flink version inside the image (it cannot be read from the image at preview)", 'set version, e.g. "1.20.3"'));
     } else if (!containsUnknown(version)) {
-        if (!tryParseFlinkVersion(version)) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3"'));
+        const parsed = tryParseFlinkVersion(version);
+        if (!parsed) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3"'));
+        else if (!isSupported(parsed)) failures.push(invalid("version", version, "is not supported by pulumi-flink (supported: 1.16 to 2.x)", "use an image of Flink 1.16 or newer"));
         else if (!crdFlinkVersion(version)) {
             failures.push(invalid("version", version, `is not a Flink version the Flink Kubernetes Operator ${OPERATOR_VERSION} CRD accepts (${acceptedLines()})`, "use an image of an accepted Flink release line"));
         }

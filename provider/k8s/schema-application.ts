@@ -74,6 +74,9 @@ export function checkApplication(input: unknown, homeConfig: Record<string, unkn
         if (!a.kubernetes.highAvailability) f.push(invalid("upgrade.restore", "latest-state", "maps to the Operator's last-state upgrade mode, which needs Kubernetes high availability", "set application.kubernetes.highAvailability.storageDir, or restore \"latest-savepoint\""));
         if (config["state.checkpoints.dir"] === undefined) f.push(invalid("configuration[\"state.checkpoints.dir\"]", undefined, "last-state upgrades restore from checkpoints, which need a checkpoint directory", 'set configuration "state.checkpoints.dir" (e.g. "s3://bucket/checkpoints")'));
     }
+    if (a.rollbackOnFailure === true && !a.kubernetes.highAvailability) {
+        f.push(invalid("rollbackOnFailure", true, "the Operator rolls back failed upgrades only with Kubernetes high availability", "set application.kubernetes.highAvailability.storageDir, or rollbackOnFailure false"));
+    }
     if (a.onDelete === "leave-running") f.push(invalid("onDelete", "leave-running", "an application job is its FlinkDeployment; deleting it stops the job", 'use "savepoint" or "cancel", or the resource option retainOnDelete'));
     f.push(...validateConfig("configuration", a.configuration, undefined));
     for (const key of Object.keys(a.configuration ?? {})) {

@@ -49,8 +49,10 @@ export function jarUri(jar: NonNullable<ApplicationArgs["jar"]>): string {
 /** Operator settings our policy controls, plus autoscaler keys passed through. */
 export function operatorConfig(a: ApplicationArgs): Record<string, unknown> {
     const out: Record<string, unknown> = { ...(a.configuration ?? {}) };
-    out["kubernetes.operator.deployment.rollback.enabled"] = a.rollbackOnFailure ?? true;
-    if (a.health?.runningTimeoutSeconds !== undefined) out["kubernetes.operator.deployment.readiness.timeout"] = `${a.health.runningTimeoutSeconds}s`;
+    // The Operator rolls back only with HA, so the default follows whether HA is configured.
+    out["kubernetes.operator.deployment.rollback.enabled"] = a.rollbackOnFailure ?? a.kubernetes.highAvailability !== undefined;
+    // The job's health-gate default (120 s), not the Operator's 1 minute.
+    out["kubernetes.operator.deployment.readiness.timeout"] = `${a.health?.runningTimeoutSeconds ?? 120}s`;
     if (a.upgrade?.savepointDir) out["state.savepoints.dir"] = a.upgrade.savepointDir;
     if (a.upgrade?.formatType) out["kubernetes.operator.savepoint.format.type"] = a.upgrade.formatType;
     out["kubernetes.operator.job.savepoint-on-deletion"] = (a.onDelete ?? "savepoint") === "savepoint";
