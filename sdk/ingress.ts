@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { SessionCluster } from "./cluster";
 import { FlinkJob } from "./job";
 import { createObject } from "./kubernetes";
-import { InputError, invalid } from "../provider/util/errors";
+import { inputError } from "./kubernetes-render";
+import { invalid } from "../provider/util/errors";
 import { checkIngressSpec } from "../provider/k8s/schema-ingress";
 import { renderAuthSecret, renderIngress } from "../provider/k8s/render/ingress";
 import type { Manifest } from "../provider/k8s/render/types";
@@ -82,15 +83,15 @@ export class FlinkIngress extends pulumi.ComponentResource {
     constructor(name: string, args: FlinkIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flink:index:FlinkIngress", name, {}, opts);
         const source = args.cluster ?? args.job;
-        if (!source || (args.cluster && args.job)) throw new InputError([invalid("cluster", undefined, "a FlinkIngress needs exactly one of cluster and job", "set cluster to a Kubernetes SessionCluster, or job to an application-mode FlinkJob")]);
-        if (!source.kubernetesTarget) throw new InputError([invalid(args.cluster ? "cluster" : "job", name, "is not on Kubernetes", 'use a SessionCluster with target "kubernetes" or a FlinkJob with application')]);
+        if (!source || (args.cluster && args.job)) throw inputError([invalid("cluster", undefined, "a FlinkIngress needs exactly one of cluster and job", "set cluster to a Kubernetes SessionCluster, or job to an application-mode FlinkJob")]);
+        if (!source.kubernetesTarget) throw inputError([invalid(args.cluster ? "cluster" : "job", name, "is not on Kubernetes", 'use a SessionCluster with target "kubernetes" or a FlinkJob with application')]);
         const { cluster, job, provider, basicAuth, ...rest } = args;
         void [cluster, job];
         // The Ingress is rendered with a placeholder password, so only the Secret is secret in state.
         const auth = basicAuth ? pulumi.output({ username: basicAuth.username, realm: basicAuth.realm }) : pulumi.output(undefined);
         const rendered = pulumi.all([source.kubernetesTarget, pulumi.output(rest), auth]).apply(([target, r, a]) => {
             const checked = checkIngressSpec({ ...r, target, ...(a ? { basicAuth: { ...a, password: PLACEHOLDER } } : {}) });
-            if (checked.failures.length || !checked.spec) throw new InputError(checked.failures);
+            if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
             return renderIngress(name, checked.spec);
         });
         const options = { parent: this, provider };
@@ -98,7 +99,7 @@ export class FlinkIngress extends pulumi.ComponentResource {
         if (basicAuth) {
             const secret = pulumi.all([rendered, basicAuth.username, pulumi.secret(basicAuth.password)]).apply(([r, username, password]) => {
                 const checked = checkIngressSpec({ target: { namespace: "x", name: "x", restPort: 1 }, host: "x.example", basicAuth: { username: "x", password } });
-                if (checked.failures.length) throw new InputError(checked.failures);
+                if (checked.failures.length) throw inputError(checked.failures);
                 const m = r.authSecret as Manifest;
                 return renderAuthSecret(m.metadata.name, m.metadata.namespace as string, m.metadata.labels ?? {}, username, password);
             });

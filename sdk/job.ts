@@ -5,8 +5,8 @@ import { providerFor } from "./provider";
 import { VariableSet } from "./variables";
 import { FlinkHome } from "./home";
 import type { KubernetesDeploymentArgs, KubernetesTarget } from "./kubernetes";
-import { kubernetesApplication } from "./kubernetes-render";
-import { InputError, invalid } from "../provider/util/errors";
+import { inputError, kubernetesApplication } from "./kubernetes-render";
+import { invalid } from "../provider/util/errors";
 
 /**
  * Application mode on Kubernetes: the job gets its own FlinkDeployment (with `spec.job`), which
@@ -251,8 +251,8 @@ export class FlinkJob extends pulumi.dynamic.Resource {
         const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
         if (args.application) {
             const { application, cluster, variables, ...rest } = args;
-            if (cluster) throw new InputError([invalid("cluster", "(SessionCluster)", "conflicts with application (an application-mode job has its own cluster)", "set exactly one of cluster and application")]);
-            if (variables) throw new InputError([invalid("variables", "(VariableSet)", "are not supported for application-mode jobs", "put the values in args or configuration, or run the job on a session cluster")]);
+            if (cluster) throw inputError([invalid("cluster", "(SessionCluster)", "conflicts with application (an application-mode job has its own cluster)", "set exactly one of cluster and application")]);
+            if (variables) throw inputError([invalid("variables", "(VariableSet)", "are not supported for application-mode jobs", "put the values in args or configuration, or run the job on a session cluster")]);
             const { home, kubernetes, ...extra } = application;
             const k = kubernetesApplication(name, home, { ...rest, ...extra, name: args.name ?? name, kubernetes } as never, opts);
             const props = { ...outputs, lifecycleState: undefined, flinkVersion: undefined, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
@@ -261,7 +261,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
             return;
         }
         const { cluster: maybeCluster, variables, ...rest } = args;
-        if (!maybeCluster) throw new InputError([invalid("cluster", undefined, "a job needs a session cluster or an application target", "set cluster to a SessionCluster, or application: { home, kubernetes }")]);
+        if (!maybeCluster) throw inputError([invalid("cluster", undefined, "a job needs a session cluster or an application target", "set cluster to a SessionCluster, or application: { home, kubernetes }")]);
         const cluster = maybeCluster;
         const sets = variables === undefined ? [] : Array.isArray(variables) ? variables : [variables];
         const props = {

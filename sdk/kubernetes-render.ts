@@ -1,12 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkHome } from "./home";
 import { createObjects, KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
-import { InputError, invalid } from "../provider/util/errors";
+import { InputFailure, invalid } from "../provider/util/errors";
 import { checkSessionSpec } from "../provider/k8s/schema";
 import { checkApplication } from "../provider/k8s/schema-application";
 import { renderSession, SessionManifests } from "../provider/k8s/render/session";
 import { ApplicationManifests, renderApplication } from "../provider/k8s/render/application";
 import type { ImageHome } from "../provider/k8s/render/types";
+
+/**
+ * Bad input found while the program runs (at preview): a RunError, which Pulumi prints as its
+ * message alone (property, value, fix), without a stack trace.
+ */
+export function inputError(failures: readonly InputFailure[]): pulumi.RunError {
+    return new pulumi.RunError(`invalid input:\n  ${failures.map((f) => f.reason).join("\n  ")}`);
+}
 
 /** An Output of an object as an object of Outputs, one per key (what a resource's props must be). */
 export function fieldsOf<T extends object>(value: pulumi.Output<T>, keys: (keyof T & string)[]): Record<string, pulumi.Output<unknown>> {
@@ -19,7 +27,7 @@ export function fieldsOf<T extends object>(value: pulumi.Output<T>, keys: (keyof
 export function imageHomeOf(home: FlinkHome): pulumi.Output<ImageHome> {
     const d = home.declared;
     return pulumi.output({ image: d.image, version: d.version, imagePullPolicy: d.imagePullPolicy, imagePullSecrets: d.imagePullSecrets, defaultConfig: d.defaultConfig }).apply((h) => {
-        if (!h.image || !h.version) throw new InputError([invalid("home", h.image, "the Kubernetes target needs an image home", 'declare the home with image and version, e.g. { image: "flink:1.20.3-java17", version: "1.20.3" }')]);
+        if (!h.image || !h.version) throw inputError([invalid("home", h.image, "the Kubernetes target needs an image home", 'declare the home with image and version, e.g. { image: "flink:1.20.3-java17", version: "1.20.3" }')]);
         return h as ImageHome;
     });
 }
@@ -46,7 +54,7 @@ export function kubernetesSession(name: string, home: FlinkHome, k: KubernetesSe
     const { kubeconfig, provider, rest } = renderable(k);
     const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest)]).apply(([h, spec]) => {
         const checked = checkSessionSpec(spec, "kubernetes.", name);
-        if (checked.failures.length || !checked.spec) throw new InputError(checked.failures);
+        if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
         return renderSession(name, h, checked.spec);
     });
     const objects = createObjects(name, rendered, sessionKeys(k), { parent: opts?.parent, provider, dependsOn: [home] });
@@ -64,7 +72,7 @@ export function kubernetesApplication(name: string, home: FlinkHome, job: Applic
     const { kubeconfig, provider, rest } = renderable(job.kubernetes);
     const rendered = pulumi.all([imageHomeOf(home), pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
         const checked = checkApplication(a, h.defaultConfig);
-        if (checked.failures.length || !checked.args) throw new InputError(checked.failures);
+        if (checked.failures.length || !checked.args) throw inputError(checked.failures);
         return renderApplication(h, checked.args);
     });
     const k = job.kubernetes;
