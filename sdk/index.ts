@@ -12,7 +12,7 @@ export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
 export type { KubernetesSessionClusterArgs } from "./cluster";
-export type { FlinkApplicationArgs } from "./job";
+export type { FlinkApplicationArgs } from "./application";
 export type { KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesSqlGatewayArgs, KubernetesResources, KubernetesToleration, KubernetesAccess, KubernetesTarget } from "./kubernetes";
 export { FlinkIngress } from "./ingress";
 export type { FlinkIngressArgs, FlinkIngressBasicAuth } from "./ingress";
