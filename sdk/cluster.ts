@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FlinkConfigValue, FlinkHome } from "./home";
 import { providerFor } from "./provider";
 import type { Connection } from "../provider/flink/connect";
+import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
+import { kubernetesSession } from "./kubernetes-render";
 
 /** A standalone cluster started on the deploying machine (dev, test, quickstart). */
 export interface LocalSessionClusterArgs {
@@ -140,7 +142,17 @@ export type ClusterConnection = Connection & {
     sqlGatewayUrl?: string;
 };
 
-export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs;
+/** A session-mode FlinkDeployment for the Flink Kubernetes Operator, with its service account and RBAC. */
+export interface KubernetesSessionClusterArgs {
+    /** Where the cluster runs. */
+    readonly target: "kubernetes";
+    /** An image home: the image, the Flink version inside it, and the default configuration. */
+    readonly home: FlinkHome;
+    /** Namespace, resources, HA, pod settings, REST service and access, SQL Gateway. */
+    readonly kubernetes: KubernetesSessionArgs;
+}
+
+export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs | KubernetesSessionClusterArgs;
 
 /** A Flink session cluster that jobs are submitted to. */
 export class SessionCluster extends pulumi.dynamic.Resource {
@@ -163,10 +175,21 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     public readonly status!: pulumi.Output<string>;
     /** How jobs reach the REST API (URL, headers, TLS); secret when it carries credentials. */
     public readonly connection!: pulumi.Output<ClusterConnection>;
+    /** Kubernetes target only: the FlinkDeployment's namespace, name and REST port (for FlinkIngress). */
+    public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined };
         let props: pulumi.Inputs;
+        if (args.target === "kubernetes") {
+            // The Kubernetes objects are created first; the k8sCluster provider awaits and reaches them.
+            const k = kubernetesSession(name, args.home, args.kubernetes, opts);
+            props = { ...outputs, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
+            const options = { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig", ...(k.kubeconfig === undefined ? [] : ["connection"])] };
+            super(providerFor("k8sCluster"), name, props, pulumi.mergeOptions(opts, options), "flink", "SessionCluster");
+            this.kubernetesTarget = k.target;
+            return;
+        }
         if (args.target === "local") {
             const { home, ...rest } = args;
             props = {

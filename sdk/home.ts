@@ -4,7 +4,7 @@ import { providerFor } from "./provider";
 /** A Flink configuration value: Flink keys are flat, e.g. `{"parallelism.default": 2}`. */
 export type FlinkConfigValue = string | number | boolean;
 
-/** Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both. */
+/** Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both; or `image` and `version` (Kubernetes). */
 export interface FlinkHomeArgs {
     /**
      * An existing Flink distribution (the folder holding `bin/` and `lib/`) on the deploying
@@ -15,6 +15,8 @@ export interface FlinkHomeArgs {
     /**
      * The Flink version. Without `path`, the package downloads this version from the package
      * registries into its cache; with `path`, it must match the distribution found there.
+     * With `image`, the Flink version inside the image: required, and it must be a release line
+     * the Flink Kubernetes Operator's CRD accepts (see the README).
      * @default the version found at `path`
      */
     readonly version?: pulumi.Input<string>;
@@ -29,6 +31,22 @@ export interface FlinkHomeArgs {
      * @default $PULUMI_FLINK_CACHE or ~/.cache/pulumi-flink
      */
     readonly cacheDir?: pulumi.Input<string>;
+    /**
+     * A Flink container image for the Kubernetes target, pinned by tag or digest
+     * (e.g. "flink:1.20.3-java17"); a tag naming a Flink version must match `version`.
+     * @default undefined: a local distribution (path/version)
+     */
+    readonly image?: pulumi.Input<string>;
+    /**
+     * Pull policy of the image.
+     * @default the cluster's default ("IfNotPresent" for a pinned tag)
+     */
+    readonly imagePullPolicy?: pulumi.Input<"Always" | "IfNotPresent" | "Never">;
+    /**
+     * Names of docker-registry Secrets (in the cluster's namespace) to pull the image with.
+     * @default []
+     */
+    readonly imagePullSecrets?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** A Flink distribution: its version and the default configuration of clusters built from it. */
@@ -43,9 +61,18 @@ export class FlinkHome extends pulumi.dynamic.Resource {
     public readonly defaultConfig!: pulumi.Output<Record<string, FlinkConfigValue> | undefined>;
     /** The default configuration rendered in the version's dialect. */
     public readonly renderedConfig!: pulumi.Output<string>;
+    /** The image (image homes only). */
+    public readonly image!: pulumi.Output<string | undefined>;
+    /**
+     * The arguments as declared, so Kubernetes objects built from an image home render their
+     * values at preview instead of waiting for this resource's outputs.
+     * @internal
+     */
+    public readonly declared: FlinkHomeArgs;
 
     constructor(name: string, args: FlinkHomeArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { homePath: undefined, flinkVersion: undefined, configDialect: undefined, renderedConfig: undefined };
+        const outputs = { homePath: undefined, flinkVersion: undefined, configDialect: undefined, renderedConfig: undefined, image: undefined };
         super(providerFor("home"), name, { ...outputs, ...args }, opts, "flink", "Home");
+        this.declared = args;
     }
 }

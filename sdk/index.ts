@@ -11,3 +11,8 @@ export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job
 export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
+export type { KubernetesSessionClusterArgs } from "./cluster";
+export type { FlinkApplicationArgs } from "./application";
+export type { KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesSqlGatewayArgs, KubernetesResources, KubernetesToleration, KubernetesAccess, KubernetesTarget } from "./kubernetes";
+export { FlinkIngress } from "./ingress";
+export type { FlinkIngressArgs, FlinkIngressBasicAuth } from "./ingress";

@@ -3,6 +3,11 @@ import { SessionCluster } from "./cluster";
 import { FlinkConfigValue } from "./home";
 import { providerFor } from "./provider";
 import { VariableSet } from "./variables";
+import type { FlinkApplicationArgs } from "./application";
+import type { KubernetesTarget } from "./kubernetes";
+import { inputError, kubernetesApplication } from "./kubernetes-render";
+import { invalid } from "../provider/util/errors";
+
 
 /** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
 export interface JarArtifact {
@@ -96,10 +101,18 @@ export interface HealthGate {
     readonly maxRestarts?: pulumi.Input<number>;
 }
 
-/** Arguments of a {@link FlinkJob}: a JAR job (`jar`) or a SQL job (`sql`) on a session cluster. */
+/** Arguments of a {@link FlinkJob}: a JAR job (`jar`) or a SQL job (`sql`) on a session cluster, or an application-mode job on Kubernetes. */
 export interface FlinkJobArgs {
-    /** The session cluster the job runs on. Changing it replaces the job. */
-    readonly cluster: SessionCluster;
+    /**
+     * The session cluster the job runs on. Changing it replaces the job. Exactly one of `cluster` and `application`.
+     * @default undefined
+     */
+    readonly cluster?: SessionCluster;
+    /**
+     * Run the job in application mode on Kubernetes (its own FlinkDeployment) instead of on a session cluster.
+     * @default undefined
+     */
+    readonly application?: FlinkApplicationArgs;
     /**
      * The job's name in Flink, and its identity: the job is found by it. Changing it replaces the job.
      * @default the resource name
@@ -164,7 +177,7 @@ export interface FlinkJobArgs {
     /**
      * When the new version fails its health gate, cancel it and start the previous version
      * again from the same savepoint.
-     * @default true
+     * @default true (application jobs: true with `kubernetes.highAvailability`, else false; the Operator rolls back only with HA)
      */
     readonly rollbackOnFailure?: pulumi.Input<boolean>;
     /**
@@ -202,10 +215,27 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly webUiUrl!: pulumi.Output<string>;
     /** When the running generation was submitted (ISO 8601). */
     public readonly deployedAt!: pulumi.Output<string>;
+    /** Application mode only: the Operator's lifecycle state (STABLE, ROLLED_BACK, ...). */
+    public readonly lifecycleState!: pulumi.Output<string | undefined>;
+    /** Application mode only: the FlinkDeployment's namespace, name and REST port (for FlinkIngress). */
+    public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
 
     constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
-        const { cluster, variables, ...rest } = args;
+        if (args.application) {
+            const { application, cluster, variables, ...rest } = args;
+            if (cluster) throw inputError([invalid("cluster", "(SessionCluster)", "conflicts with application (an application-mode job has its own cluster)", "set exactly one of cluster and application")]);
+            if (variables) throw inputError([invalid("variables", "(VariableSet)", "are not supported for application-mode jobs", "put the values in args or configuration, or run the job on a session cluster")]);
+            const { home, kubernetes, ...extra } = application;
+            const k = kubernetesApplication(name, home, { ...rest, ...extra, name: args.name ?? name, kubernetes } as never, opts);
+            const props = { ...outputs, lifecycleState: undefined, flinkVersion: undefined, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
+            super(providerFor("k8sApplication"), name, props, pulumi.mergeOptions(opts, { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig"] }), "flink", "Job");
+            this.kubernetesTarget = k.target;
+            return;
+        }
+        const { cluster: maybeCluster, variables, ...rest } = args;
+        if (!maybeCluster) throw inputError([invalid("cluster", undefined, "a job needs a session cluster or an application target", "set cluster to a SessionCluster, or application: { home, kubernetes }")]);
+        const cluster = maybeCluster;
         const sets = variables === undefined ? [] : Array.isArray(variables) ? variables : [variables];
         const props = {
             ...outputs,

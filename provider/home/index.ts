@@ -26,6 +26,10 @@ export interface HomeState {
     version?: string;
     defaultConfig?: FlinkConfig;
     cacheDir?: string;
+    /** Image homes (Kubernetes target): the image and how it is pulled. */
+    image?: string;
+    imagePullPolicy?: string;
+    imagePullSecrets?: string[];
     /** Where the distribution is on the deploying machine. */
     homePath: string;
     /** Detected from the distribution, never taken from input. */
@@ -33,14 +37,35 @@ export interface HomeState {
     configDialect: string;
     /** `defaultConfig` rendered in the dialect of this version (what clusters start from). */
     renderedConfig: string;
-    source: "path" | "registry";
+    source: "path" | "registry" | "image";
     present: boolean;
     stateVersion: number;
 }
 
-const INPUT_KEYS = ["path", "version", "defaultConfig", "cacheDir"] as const;
+const INPUT_KEYS = ["path", "version", "defaultConfig", "cacheDir", "image", "imagePullPolicy", "imagePullSecrets"] as const;
+
+/** An image home has nothing to download here: the image is pulled by the cluster's nodes. */
+function imageHome(args: HomeArgs): HomeState {
+    const v = tryParseFlinkVersion(String(args.version));
+    const dialect = v ? configDialect(v) : "config.yaml";
+    return plain<HomeState>({
+        version: args.version,
+        defaultConfig: args.defaultConfig,
+        image: args.image,
+        imagePullPolicy: args.imagePullPolicy,
+        imagePullSecrets: args.imagePullSecrets,
+        homePath: "",
+        flinkVersion: String(args.version),
+        configDialect: dialect,
+        renderedConfig: renderConfig(dialect, args.defaultConfig ?? {}),
+        source: "image" as HomeState["source"],
+        present: true,
+        stateVersion: HOME_STATE_VERSION,
+    });
+}
 
 async function materialize(args: HomeArgs, progress: Progress): Promise<HomeState> {
+    if (args.image !== undefined) return imageHome(args);
     let homePath: string;
     if (args.path !== undefined) {
         homePath = path.resolve(expandHome(args.path));
@@ -100,7 +125,7 @@ export const homeProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs) {
         const args = parseArgs(inputs);
         const outs = await materialize(args, progressFor("FlinkHome"));
-        return { id: `flink-home-${hashOf({ p: outs.homePath })}`, outs };
+        return { id: `flink-home-${hashOf(outs.source === "image" ? { i: outs.image } : { p: outs.homePath })}`, outs };
     },
 
     async update(_id, _olds, news) {
@@ -110,6 +135,7 @@ export const homeProvider: pulumi.dynamic.ResourceProvider = {
 
     async read(id, props?: HomeState) {
         if (!props) return { id, props: {} };
+        if (props.source === "image") return { id, props };
         const found = detectFlinkHome(props.homePath);
         const present = found.ok && found.version === props.flinkVersion;
         return { id, props: { ...props, present } };

@@ -5,6 +5,7 @@ import { zodFailures } from "../util/zod";
 import { configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "./config";
 import { detectFlinkHome } from "./detect";
+import { checkImageHome } from "./image";
 
 export const homeArgsSchema = z
     .object({
@@ -12,6 +13,9 @@ export const homeArgsSchema = z
         version: z.string().min(1).optional(),
         defaultConfig: z.record(z.unknown()).optional(), // values checked by validateConfig, with better messages
         cacheDir: z.string().min(1).optional(),
+        image: z.string().min(1).optional(),
+        imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
+        imagePullSecrets: z.array(z.string()).optional(),
     })
     .strict();
 
@@ -24,6 +28,10 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
     if (!parsed.success) return { failures: zodFailures(parsed.error, inputs) };
     const args = parsed.data as HomeArgs; // config values are checked below
     const failures: InputFailure[] = [];
+    if (args.image !== undefined || args.imagePullPolicy !== undefined || args.imagePullSecrets !== undefined) {
+        failures.push(...checkImageHome(args));
+        return { args, failures };
+    }
     if (args.path === undefined && args.version === undefined) {
         failures.push(invalid("path", undefined, "a FlinkHome needs a distribution", 'set path to an existing FLINK_HOME, or version (e.g. "1.20.3") to have it downloaded'));
         return { failures };

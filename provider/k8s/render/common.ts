@@ -1,0 +1,79 @@
+/** Pieces shared by session and application FlinkDeployments: names, configuration, pod template. */
+import { crdFlinkVersion } from "../operator";
+import type { DeploymentSpec } from "../schema";
+import type { ImageHome, Manifest } from "./types";
+
+export const FLINK_API = "flink.apache.org/v1beta1";
+export const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi-flink" };
+
+export function deploymentName(resourceName: string, spec: DeploymentSpec): string {
+    return spec.name ?? resourceName;
+}
+export function serviceAccountName(fdName: string, spec: DeploymentSpec): string {
+    return spec.serviceAccount?.name ?? `${fdName}-flink`;
+}
+export function restPort(spec: DeploymentSpec): number {
+    return spec.restService?.port ?? 8081;
+}
+
+/** The FlinkDeployment CRD types flinkConfiguration as a string map. */
+function strings(config: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of Object.keys(config).sort()) out[key] = String(config[key]);
+    return out;
+}
+
+/** Home defaults, then the user's configuration, then the keys typed arguments own. */
+export function flinkConfiguration(home: ImageHome, spec: DeploymentSpec, extra: Record<string, unknown> = {}): Record<string, string> {
+    const owned: Record<string, unknown> = {};
+    if (spec.restService?.port !== undefined) owned["rest.port"] = spec.restService.port;
+    if (spec.restService?.exposedType !== undefined) owned["kubernetes.rest-service.exposed.type"] = spec.restService.exposedType;
+    if (spec.taskManager?.slots !== undefined) owned["taskmanager.numberOfTaskSlots"] = spec.taskManager.slots;
+    if (spec.highAvailability) {
+        owned["high-availability.type"] = "kubernetes";
+        owned["high-availability.storageDir"] = spec.highAvailability.storageDir;
+    }
+    return strings({ ...(home.defaultConfig ?? {}), ...(spec.configuration ?? {}), ...extra, ...owned });
+}
+
+function resource(r: { cpu?: number; memory?: string; ephemeralStorage?: string } | undefined, cpu: number, memory: string) {
+    return { cpu: r?.cpu ?? cpu, memory: r?.memory ?? memory, ...(r?.ephemeralStorage ? { ephemeralStorage: r.ephemeralStorage } : {}) };
+}
+
+/** Pod template: the user's, with node selector, tolerations, annotations and pull secrets added. */
+export function podTemplate(home: ImageHome, spec: DeploymentSpec): Record<string, unknown> {
+    const user = spec.podTemplate ?? {};
+    const userSpec = (user.spec ?? {}) as Record<string, unknown>;
+    const userMeta = (user.metadata ?? {}) as Record<string, unknown>;
+    const podSpec: Record<string, unknown> = { ...userSpec };
+    if (spec.nodeSelector) podSpec.nodeSelector = { ...((userSpec.nodeSelector as object) ?? {}), ...spec.nodeSelector };
+    if (spec.tolerations) podSpec.tolerations = [...((userSpec.tolerations as unknown[]) ?? []), ...spec.tolerations];
+    if (home.imagePullSecrets?.length) podSpec.imagePullSecrets = home.imagePullSecrets.map((name) => ({ name }));
+    const metadata: Record<string, unknown> = { ...userMeta };
+    if (spec.annotations) metadata.annotations = { ...((userMeta.annotations as object) ?? {}), ...spec.annotations };
+    if (spec.labels) metadata.labels = { ...((userMeta.labels as object) ?? {}), ...spec.labels };
+    return { apiVersion: "v1", kind: "Pod", ...(Object.keys(metadata).length ? { metadata } : {}), spec: podSpec };
+}
+
+/** The FlinkDeployment shared by both modes; the caller adds `job` and readiness annotations. */
+export function flinkDeployment(resourceName: string, home: ImageHome, spec: DeploymentSpec, config: Record<string, string>): Manifest {
+    const name = deploymentName(resourceName, spec);
+    const flinkVersion = crdFlinkVersion(home.version);
+    if (!flinkVersion) throw new Error(`Flink ${home.version} is not accepted by the Operator's CRD`); // check rejects it first
+    return {
+        apiVersion: FLINK_API,
+        kind: "FlinkDeployment",
+        metadata: { name, namespace: spec.namespace, labels: { ...MANAGED_BY, ...(spec.labels ?? {}) } },
+        spec: {
+            image: home.image,
+            ...(home.imagePullPolicy ? { imagePullPolicy: home.imagePullPolicy } : {}),
+            flinkVersion,
+            mode: "native",
+            serviceAccount: serviceAccountName(name, spec),
+            flinkConfiguration: config,
+            podTemplate: podTemplate(home, spec),
+            jobManager: { replicas: spec.jobManager?.replicas ?? 1, resource: resource(spec.jobManager, 1, "1600m") },
+            taskManager: { ...(spec.taskManager?.replicas !== undefined ? { replicas: spec.taskManager.replicas } : {}), resource: resource(spec.taskManager, 1, "2048m") },
+        },
+    };
+}

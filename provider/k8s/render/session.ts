@@ -1,0 +1,122 @@
+/** A session cluster on Kubernetes: RBAC, the session-mode FlinkDeployment, an optional SQL Gateway. */
+import { hashOf } from "../../util/hash";
+import type { SessionSpec } from "../schema";
+import { deploymentName, flinkConfiguration, flinkDeployment, MANAGED_BY, restPort } from "./common";
+import { renderRbac, RbacManifests } from "./rbac";
+import type { ImageHome, Manifest } from "./types";
+
+export const DEFAULT_READY_TIMEOUT = 600;
+export const DEFAULT_SQL_GATEWAY_PORT = 8083;
+
+/** Inputs of the `k8sCluster` provider kind (the contract with K8S-RUNTIME). */
+export interface K8sClusterInputs {
+    target: "kubernetes";
+    namespace: string;
+    name: string;
+    flinkVersion: string;
+    restService: string;
+    restPort: number;
+    access: { mode: "auto" | "url" | "service" | "port-forward"; url?: string };
+    sqlGateway?: { service: string; port: number; url?: string };
+    kubeconfig?: string;
+    context?: string;
+    readyTimeoutSeconds: number;
+    specHash: string;
+}
+
+export interface SessionManifests extends RbacManifests {
+    flinkDeployment: Manifest;
+    sqlGatewayDeployment?: Manifest;
+    sqlGatewayService?: Manifest;
+    inputs: K8sClusterInputs;
+}
+
+export function renderSession(resourceName: string, home: ImageHome, spec: SessionSpec): SessionManifests {
+    const name = deploymentName(resourceName, spec);
+    const timeout = spec.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT;
+    const fd = flinkDeployment(resourceName, home, spec, flinkConfiguration(home, spec));
+    // @pulumi/kubernetes awaits this: the Operator reports the JobManager deployment READY.
+    fd.metadata.annotations = { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY", "pulumi.com/timeoutSeconds": String(timeout) };
+    const gateway = spec.sqlGateway?.enabled ? renderSqlGateway(name, home, spec) : undefined;
+    return {
+        ...renderRbac(name, spec),
+        flinkDeployment: fd,
+        ...(gateway ?? {}),
+        inputs: {
+            target: "kubernetes",
+            namespace: spec.namespace,
+            name,
+            flinkVersion: home.version,
+            restService: `${name}-rest`,
+            restPort: restPort(spec),
+            access: { mode: spec.access?.mode ?? "auto", ...(spec.access?.url ? { url: spec.access.url } : {}) },
+            ...(gateway ? { sqlGateway: { service: gateway.sqlGatewayService.metadata.name, port: spec.sqlGateway?.port ?? DEFAULT_SQL_GATEWAY_PORT } } : {}),
+            ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}),
+            ...(spec.context ? { context: spec.context } : {}),
+            readyTimeoutSeconds: timeout,
+            specHash: hashOf(fd.spec),
+        },
+    };
+}
+
+/**
+ * The SQL Gateway beside the JobManager: same image, `sql-gateway.sh start-foreground`, submitting
+ * to the session's REST service. It needs no Kubernetes API rights, so no token is mounted.
+ */
+function renderSqlGateway(name: string, home: ImageHome, spec: SessionSpec): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
+    const gw = spec.sqlGateway ?? {};
+    const port = gw.port ?? DEFAULT_SQL_GATEWAY_PORT;
+    const app = `${name}-sql-gateway`;
+    const selector = { app, component: "sql-gateway" };
+    const labels = { ...MANAGED_BY, ...selector };
+    const container = {
+        name: "sql-gateway",
+        image: home.image,
+        ...(home.imagePullPolicy ? { imagePullPolicy: home.imagePullPolicy } : {}),
+        // The image's entrypoint runs any other command as the flink user.
+        args: [
+            "bin/sql-gateway.sh",
+            "start-foreground",
+            "-Dsql-gateway.endpoint.rest.address=0.0.0.0",
+            "-Dsql-gateway.endpoint.rest.bind-address=0.0.0.0",
+            `-Dsql-gateway.endpoint.rest.port=${port}`,
+            "-Dexecution.target=remote",
+            `-Drest.address=${name}-rest`,
+            `-Drest.port=${restPort(spec)}`,
+        ],
+        ports: [{ name: "rest", containerPort: port }],
+        readinessProbe: { httpGet: { path: "/v1/info", port }, initialDelaySeconds: 5, periodSeconds: 5 },
+        resources: { requests: { cpu: String(gw.cpu ?? 0.5), memory: k8sMemory(gw.memory ?? "1024m") }, limits: { memory: k8sMemory(gw.memory ?? "1024m") } },
+    };
+    const podSpec: Record<string, unknown> = { automountServiceAccountToken: false, containers: [container] };
+    if (spec.nodeSelector) podSpec.nodeSelector = spec.nodeSelector;
+    if (spec.tolerations) podSpec.tolerations = spec.tolerations;
+    if (home.imagePullSecrets?.length) podSpec.imagePullSecrets = home.imagePullSecrets.map((n) => ({ name: n }));
+    return {
+        sqlGatewayDeployment: {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: app, namespace: spec.namespace, labels },
+            spec: {
+                replicas: gw.replicas ?? 1,
+                selector: { matchLabels: selector },
+                template: { metadata: { labels, ...(spec.annotations ? { annotations: spec.annotations } : {}) }, spec: podSpec },
+            },
+        },
+        sqlGatewayService: {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: app, namespace: spec.namespace, labels },
+            spec: { type: "ClusterIP", selector, ports: [{ name: "rest", port, targetPort: port, protocol: "TCP" }] },
+        },
+    };
+}
+
+/** Flink memory ("1024m" = MiB) as a Kubernetes quantity ("1024Mi"). */
+export function k8sMemory(flink: string): string {
+    const m = /^([0-9.]+)\s*([a-z]*)$/i.exec(flink.trim());
+    if (!m) return flink;
+    const unit = m[2].toLowerCase();
+    const map: Record<string, string> = { "": "", b: "", k: "Ki", kb: "Ki", kib: "Ki", m: "Mi", mb: "Mi", mib: "Mi", g: "Gi", gb: "Gi", gib: "Gi", t: "Ti", tb: "Ti", tib: "Ti" };
+    return `${m[1]}${map[unit] ?? m[2]}`;
+}

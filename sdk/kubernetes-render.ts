@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlinkHome } from "./home";
+import { createObjects, KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
+import { InputFailure, invalid } from "../provider/util/errors";
+import { checkSessionSpec } from "../provider/k8s/schema";
+import { checkApplication } from "../provider/k8s/schema-application";
+import { renderSession, SessionManifests } from "../provider/k8s/render/session";
+import { ApplicationManifests, renderApplication } from "../provider/k8s/render/application";
+import type { ImageHome } from "../provider/k8s/render/types";
+
+/**
+ * Bad input found while the program runs (at preview): a RunError, which Pulumi prints as its
+ * message alone (property, value, fix), without a stack trace.
+ */
+export function inputError(failures: readonly InputFailure[]): pulumi.RunError {
+    return new pulumi.RunError(`invalid input:\n  ${failures.map((f) => f.reason).join("\n  ")}`);
+}
+
+/** An Output of an object as an object of Outputs, one per key (what a resource's props must be). */
+export function fieldsOf<T extends object>(value: pulumi.Output<T>, keys: (keyof T & string)[]): Record<string, pulumi.Output<unknown>> {
+    const out: Record<string, pulumi.Output<unknown>> = {};
+    for (const key of keys) out[key] = value.apply((v) => v[key]);
+    return out;
+}
+
+/** The image half of a home, from its declared arguments (known at preview). */
+export function imageHomeOf(home: FlinkHome): pulumi.Output<ImageHome> {
+    const d = home.declared;
+    return pulumi.output({ image: d.image, version: d.version, imagePullPolicy: d.imagePullPolicy, imagePullSecrets: d.imagePullSecrets, defaultConfig: d.defaultConfig }).apply((h) => {
+        if (!h.image || !h.version) throw inputError([invalid("home", h.image, "the Kubernetes target needs an image home", 'declare the home with image and version, e.g. { image: "flink:1.20.3-java17", version: "1.20.3" }')]);
+        return h as ImageHome;
+    });
+}
+
+/** Split off what must not be rendered into manifests (the kubeconfig secret, the k8s provider). */
+function renderable<T extends KubernetesDeploymentArgs>(k: T) {
+    const { kubeconfig, provider, ...rest } = k;
+    return { kubeconfig, provider, rest };
+}
+
+
+/** Which objects a session cluster creates; decided by plain arguments so they are known at preview. */
+function sessionKeys(k: KubernetesSessionArgs) {
+    const keys: { key: keyof SessionManifests & string; kind: string }[] = [];
+    if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });
+    if (k.serviceAccount?.create !== false) keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
+    keys.push({ key: "flinkDeployment", kind: "FlinkDeployment" });
+    if (k.sqlGateway?.enabled) keys.push({ key: "sqlGatewayDeployment", kind: "Deployment" }, { key: "sqlGatewayService", kind: "Service" });
+    return keys;
+}
+
+/** Render, validate and create a session cluster's objects; returns the k8sCluster provider inputs. */
+export function kubernetesSession(name: string, home: FlinkHome, k: KubernetesSessionArgs, opts: pulumi.CustomResourceOptions | undefined) {
+    const { kubeconfig, provider, rest } = renderable(k);
+    const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest)]).apply(([h, spec]) => {
+        const checked = checkSessionSpec(spec, "kubernetes.", name);
+        if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
+        return renderSession(name, h, checked.spec);
+    });
+    const objects = createObjects(name, rendered, sessionKeys(k), { parent: opts?.parent, provider, dependsOn: [home] });
+    const inputs = rendered.apply((r) => r.inputs);
+    const target: pulumi.Output<KubernetesTarget> = inputs.apply((i) => ({ namespace: i.namespace, name: i.name, restPort: i.restPort }));
+    const props = fieldsOf(inputs, ["target", "namespace", "name", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "context", "readyTimeoutSeconds", "specHash"]);
+    return { objects, props, kubeconfig, target };
+}
+
+/** What an application job passes to the renderer (FlinkJob arguments, resolved). */
+export type ApplicationInput = Record<string, unknown> & { name: string; kubernetes: KubernetesDeploymentArgs };
+
+/** Render, validate and create an application job's objects; returns the k8sApplication provider inputs. */
+export function kubernetesApplication(name: string, home: FlinkHome, job: ApplicationInput, opts: pulumi.CustomResourceOptions | undefined) {
+    const { kubeconfig, provider, rest } = renderable(job.kubernetes);
+    const rendered = pulumi.all([imageHomeOf(home), pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
+        const checked = checkApplication(a, h.defaultConfig);
+        if (checked.failures.length || !checked.args) throw inputError(checked.failures);
+        return renderApplication(h, checked.args);
+    });
+    const k = job.kubernetes;
+    const keys: { key: keyof ApplicationManifests & string; kind: string }[] = [];
+    if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });
+    if (k.serviceAccount?.create !== false) keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
+    keys.push({ key: "flinkDeployment", kind: "FlinkDeployment" });
+    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
+    const inputs = rendered.apply((r) => r.inputs);
+    const restPort = pulumi.output(k.restService).apply((r) => r?.port ?? 8081);
+    const target: pulumi.Output<KubernetesTarget> = pulumi.all([inputs, restPort]).apply(([i, port]) => ({ namespace: i.namespace, name: i.name, restPort: port }));
+    const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access"]);
+    return { objects, props, kubeconfig, target };
+}
