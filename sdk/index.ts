@@ -11,3 +11,5 @@ export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job
 export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
+export { AlertRoute, prometheusMetrics } from "./alerts";
+export type { AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
