@@ -83,7 +83,7 @@ export function conditionExpr(name: ConditionName, c: Condition, sel: string): s
 
 const SUMMARY: Record<ConditionName, string> = {
     jobNotRunning: "is not running (no RUNNING job with this name reports metrics)",
-    restartLoop: "restarted more than {{ $value }} times",
+    restartLoop: "restarts in a loop",
     checkpointsFailing: "has failing checkpoints",
     noCheckpoint: "completed no checkpoint",
     backpressure: "is backpressured",
@@ -95,7 +95,7 @@ function jobRules(spec: AlertSpec, job: JobSpec): PrometheusRule[] {
     const rules: PrometheusRule[] = [];
     for (const [name, c] of Object.entries(job.conditions) as [ConditionName, Condition][]) {
         if (!c.enabled) continue;
-        const summary = name === "restartLoop" ? `restarted {{ $value }} times in ${c.window}` : SUMMARY[name];
+        const summary = name === "restartLoop" ? `restarted more than ${c.threshold} times in ${c.window}` : SUMMARY[name];
         rules.push({
             alert: ALERT_NAMES[name],
             expr: conditionExpr(name, c, sel),
