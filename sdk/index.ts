@@ -13,3 +13,5 @@ export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
 export { AlertRoute, prometheusMetrics } from "./alerts";
 export type { AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
+export { KubernetesAlertRoute } from "./alerts-kubernetes";
+export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";

@@ -97,7 +97,7 @@ function checkTiming(c: Checker, raw: unknown): TimingSpec {
     return out;
 }
 
-function checkClusters(c: Checker, raw: unknown): ClusterSpec[] {
+function checkClusters(c: Checker, raw: unknown, kubernetes = false): ClusterSpec[] {
     if (!Array.isArray(raw) || raw.length === 0) {
         c.fail("clusters", raw, "must be a non-empty list", 'declare the clusters whose metrics Prometheus scrapes, e.g. [{ name: "main", jobManagerTarget: "localhost:9249" }]');
         return [];
@@ -106,15 +106,15 @@ function checkClusters(c: Checker, raw: unknown): ClusterSpec[] {
     raw.forEach((r, i) => {
         const where = `clusters[${i}]`;
         if (!isObj(r)) return c.fail(where, r, "must be an object", 'pass { name, jobManagerTarget, taskManagerTargets? }');
-        c.unknownKeys(r, ["name", "jobManagerTarget", "taskManagerTargets", "team"], where);
+        c.unknownKeys(r, kubernetes ? ["name", "team"] : ["name", "jobManagerTarget", "taskManagerTargets", "team"], where);
         const name = c.str(r, "name", where, { required: true, pattern: LABEL_VALUE, fix: "use letters, digits, _, ., : and - (it becomes the cluster label)" });
         if (name && out.some((o) => o.name === name)) c.fail(`${where}.name`, name, "is declared twice", "give every cluster its own name");
-        const jm = c.str(r, "jobManagerTarget", where, { required: true, pattern: TARGET, fix: 'give the JobManager reporter as host:port, e.g. "localhost:9249"' });
+        const jm = kubernetes ? "" : c.str(r, "jobManagerTarget", where, { required: true, pattern: TARGET, fix: 'give the JobManager reporter as host:port, e.g. "localhost:9249"' });
         const tms = r.taskManagerTargets === undefined ? [] : r.taskManagerTargets;
         if (!Array.isArray(tms)) c.fail(`${where}.taskManagerTargets`, tms, "must be a list of host:port", 'pass e.g. ["localhost:9250"]');
         else tms.forEach((t, j) => typeof t === "string" && TARGET.test(t) ? undefined : t === UNKNOWN ? undefined : c.fail(`${where}.taskManagerTargets[${j}]`, t, "is not host:port", 'use e.g. "localhost:9250"'));
         const team = c.str(r, "team", where, { pattern: LABEL_VALUE, fix: "use letters, digits, _, ., : and -" });
-        if (name && jm) out.push({ name, jobManagerTarget: jm, taskManagerTargets: Array.isArray(tms) ? (tms as string[]) : [], ...(team ? { team } : {}) });
+        if (name && jm !== undefined) out.push({ name, jobManagerTarget: jm, taskManagerTargets: Array.isArray(tms) ? (tms as string[]) : [], ...(team ? { team } : {}) });
     });
     return out;
 }
@@ -191,11 +191,10 @@ const ABSOLUTE = /^\//;
  * Validate AlertRoute inputs (pure). `args` comes back only when everything is known and valid;
  * unknown values (preview of new dependencies) are skipped and checked again at update.
  */
-export function checkAlertRouteArgs(news: Obj): { args?: AlertRouteArgs; failures: InputFailure[] } {
-    const c = new Checker();
-    c.unknownKeys(news, TOP_KEYS, "");
+/** The spec part of the inputs, shared by the file target and the Kubernetes renderers. */
+export function checkSpec(c: Checker, news: Obj, kubernetes = false): { spec?: AlertSpec; customGroups: unknown[] } {
     const environment = c.str(news, "environment", "", { required: true, pattern: LABEL_VALUE, fix: 'name the environment, e.g. "prod" (it becomes the environment label)' });
-    const clusters = checkClusters(c, news.clusters);
+    const clusters = checkClusters(c, news.clusters, kubernetes);
     const defaults = checkConditions(c, news.conditions, DEFAULT_CONDITIONS, "conditions");
     const jobs = checkJobs(c, news.jobs, clusters, defaults);
     let clusterDown = DEFAULT_CLUSTER_DOWN;
@@ -210,6 +209,19 @@ export function checkAlertRouteArgs(news: Obj): { args?: AlertRouteArgs; failure
     const routes = checkRoutes(c, news.routes, names);
     const timing = checkTiming(c, news.timing);
     const customGroups = checkCustomRules(c, news.customRules);
+    if (c.failures.length || containsUnknown(news) || !environment || !defaultReceiver) return { customGroups };
+    const spec: AlertSpec = { environment, clusters, jobs, clusterDown, receivers, defaultReceiver, routes, timing, ...(typeof news.customRules === "string" && news.customRules ? { customRules: news.customRules } : {}) };
+    return { spec, customGroups };
+}
+
+/**
+ * Validate AlertRoute inputs (pure). `args` comes back only when everything is known and valid;
+ * unknown values (preview of new dependencies) are skipped and checked again at update.
+ */
+export function checkAlertRouteArgs(news: Obj): { args?: AlertRouteArgs; failures: InputFailure[] } {
+    const c = new Checker();
+    c.unknownKeys(news, TOP_KEYS, "");
+    const { spec, customGroups } = checkSpec(c, news);
     const rulesFile = c.str(news, "rulesFile", "", { required: true, pattern: ABSOLUTE, fix: "give an absolute path of a file Prometheus loads (rule_files)" });
     const amFile = c.str(news, "alertmanagerConfigFile", "", { required: true, pattern: ABSOLUTE, fix: "give the absolute path of the file Alertmanager reads (--config.file)" });
     const targetsFile = c.str(news, "targetsFile", "", { pattern: ABSOLUTE, fix: "give an absolute path of a file_sd_configs file (.json)" });
@@ -218,8 +230,7 @@ export function checkAlertRouteArgs(news: Obj): { args?: AlertRouteArgs; failure
     }
     const promtool = c.str(news, "promtool", "") ?? "promtool";
     const amtool = c.str(news, "amtool", "") ?? "amtool";
-    if (c.failures.length || containsUnknown(news) || !environment || !defaultReceiver || !rulesFile || !amFile) return { failures: c.failures };
-    const spec: AlertSpec = { environment, clusters, jobs, clusterDown, receivers, defaultReceiver, routes, timing, ...(typeof news.customRules === "string" && news.customRules ? { customRules: news.customRules } : {}) };
+    if (c.failures.length || !spec || !rulesFile || !amFile) return { failures: c.failures };
     const args: AlertRouteArgs = { spec, customGroups, rulesFile, alertmanagerConfigFile: amFile, promtool, amtool };
     if (targetsFile) args.targetsFile = targetsFile;
     if (typeof news.prometheusUrl === "string") args.prometheusUrl = news.prometheusUrl;
