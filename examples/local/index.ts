@@ -17,6 +17,7 @@ const metricsPort = config.getNumber("metricsPort") ?? 9249;
 const cluster = new flink.SessionCluster("local", {
     target: "local",
     home,
+    workDir: config.get("workDir"),
     restPort: config.getNumber("restPort") ?? 8081,
     rpcPort: config.getNumber("rpcPort") ?? 6123,
     taskManagers: 1,
