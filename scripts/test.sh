@@ -33,6 +33,9 @@ step "test bed: pulumi CLI"
 export PULUMI_BIN_DIR
 PULUMI_BIN_DIR=$(bash scripts/install-pulumi.sh | tail -1)
 
+step "test bed: Prometheus, Alertmanager, promtool, amtool (Debian packages, only if missing)"
+bash scripts/install-prometheus.sh >&2
+
 step "test bed: e2e workspace (the package packed and installed as a user would)"
 export PULUMI_FLINK_E2E_WORKSPACE
 PULUMI_FLINK_E2E_WORKSPACE=$(bash scripts/prepare-workspace.sh "$PULUMI_FLINK_CACHE/e2e-workspace")
