@@ -146,9 +146,11 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     public readonly alertmanagerConfigSha256!: pulumi.Output<string>;
     /** Number of alerting rules rendered. */
     public readonly ruleCount!: pulumi.Output<number>;
+    /** False after a refresh found the rule or Alertmanager file edited or removed outside Pulumi (the next `up` rewrites them). */
+    public readonly filesIntact!: pulumi.Output<boolean>;
 
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs: pulumi.Inputs = { ...args, receivers: pulumi.secret(args.receivers), rulesSha256: undefined, alertmanagerConfigSha256: undefined, ruleCount: undefined };
+        const inputs: pulumi.Inputs = { ...args, receivers: pulumi.secret(args.receivers), rulesSha256: undefined, alertmanagerConfigSha256: undefined, ruleCount: undefined, filesIntact: undefined };
         super(providerFor("alerts"), name, inputs, pulumi.mergeOptions(opts, { additionalSecretOutputs: [...ALERT_ROUTE_SECRET_OUTPUTS] }), "flink", "AlertRoute");
     }
 }

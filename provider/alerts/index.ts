@@ -71,6 +71,7 @@ async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string
         rulesSha256: sha256(files[0].text),
         alertmanagerConfigSha256: sha256(files[1].text),
         ruleCount: files[0].text.split("\n").filter((l) => /^\s+- alert: /.test(l)).length,
+        filesIntact: true,
         stateVersion: ALERTS_STATE_VERSION,
     };
 }
@@ -91,7 +92,8 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        const changed = changedKeys(olds, news, TOP_KEYS);
+        // A refresh found the files edited or removed by hand: rewrite them.
+        const changed = [...changedKeys(olds, news, TOP_KEYS), ...(olds.filesIntact === false ? ["filesIntact"] : [])];
         const moved = ["rulesFile", "alertmanagerConfigFile", "targetsFile"].filter((k) => changed.includes(k));
         return { changes: changed.length > 0, replaces: moved, deleteBeforeReplace: false };
     },
@@ -107,8 +109,13 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: plain({ ...echo(news), ...(await deploy(args.spec.environment, args)) }) };
     },
 
+    /** Refresh: are the files still what we wrote? (An edited or deleted rule file silences alerts.) */
     async read(id, props?: Record<string, unknown>) {
-        return { id, props: props ?? {} };
+        if (!props) return { id, props: {} };
+        const intact = (file: unknown, hash: unknown) => typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
+        const filesIntact = intact(props.rulesFile, props.rulesSha256) && intact(props.alertmanagerConfigFile, props.alertmanagerConfigSha256);
+        if (!filesIntact) progressFor("AlertRoute")(`${String(props.rulesFile)} or ${String(props.alertmanagerConfigFile)} was changed or removed outside Pulumi; the next update rewrites them`);
+        return { id, props: { ...props, filesIntact } };
     },
 
     /** Remove the rule and target files (Prometheus drops the alerts on reload); the Alertmanager config stays, it may serve others. */

@@ -108,3 +108,20 @@ describe("AlertRoute provider (stand-in tools and reload endpoints)", () => {
         expect(reloads).toEqual(["POST /-/reload"]);
     });
 });
+
+describe("AlertRoute refresh", () => {
+    test("a rule file removed or edited by hand is found by read and rewritten by the next update", async () => {
+        const i = inputs("drift");
+        const { outs } = await alertsProvider.create(i);
+        expect((await alertsProvider.read!("id", outs)).props).toMatchObject({ filesIntact: true });
+        expect((await alertsProvider.diff!("id", outs, i)).changes).toBe(false);
+        fs.appendFileSync(i.rulesFile as string, "# edited\n");
+        const refreshed = (await alertsProvider.read!("id", outs)).props!;
+        expect(refreshed.filesIntact).toBe(false);
+        expect((await alertsProvider.diff!("id", refreshed, i)).changes).toBe(true);
+        fs.rmSync(i.rulesFile as string);
+        expect((await alertsProvider.read!("id", outs)).props!.filesIntact).toBe(false);
+        await alertsProvider.update!("id", refreshed, i);
+        expect((await alertsProvider.read!("id", outs)).props!.filesIntact).toBe(true);
+    });
+});
