@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Checker } from "../provider/alerts/checker";
 import { checkSpec } from "../provider/alerts/check";
@@ -48,6 +48,8 @@ export class KubernetesAlertRoute extends pulumi.ComponentResource {
 
     constructor(name: string, args: KubernetesAlertRouteArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flink:index:KubernetesAlertRoute", name, {}, opts);
+        // Loaded here so programs without Kubernetes never load the Kubernetes SDK.
+        const kubernetes = require("@pulumi/kubernetes") as typeof k8s; // eslint-disable-line @typescript-eslint/no-require-imports
         const { namespace, selectorLabels, metricsPort, ...specInputs } = args;
         const secretName = `${name}-alert-receivers`;
         const rendered = pulumi.all([pulumi.output(specInputs), namespace, selectorLabels]).apply(([inputs, ns, labels]) => {
@@ -59,8 +61,8 @@ export class KubernetesAlertRoute extends pulumi.ComponentResource {
         });
         const child = { parent: this };
         const cr = (suffix: string, kind: string, apiVersion: string, obj: pulumi.Output<Record<string, unknown>>) =>
-            new k8s.apiextensions.CustomResource(`${name}-${suffix}`, { apiVersion, kind, metadata: obj.apply((o) => o.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: obj.apply((o) => o.spec) }, child);
-        this.secret = new k8s.core.v1.Secret(`${name}-receivers`, { metadata: { name: secretName, namespace, labels: selectorLabels }, stringData: pulumi.secret(rendered.apply((r) => r.secretData)) }, child);
+            new kubernetes.apiextensions.CustomResource(`${name}-${suffix}`, { apiVersion, kind, metadata: obj.apply((o) => o.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: obj.apply((o) => o.spec) }, child);
+        this.secret = new kubernetes.core.v1.Secret(`${name}-receivers`, { metadata: { name: secretName, namespace, labels: selectorLabels }, stringData: pulumi.secret(rendered.apply((r) => r.secretData)) }, child);
         this.podMonitor = cr("podmonitor", "PodMonitor", "monitoring.coreos.com/v1", rendered.apply((r) => r.podMonitor));
         this.prometheusRule = cr("rules", "PrometheusRule", "monitoring.coreos.com/v1", rendered.apply((r) => r.rule));
         this.alertmanagerConfig = cr("routes", "AlertmanagerConfig", "monitoring.coreos.com/v1alpha1", rendered.apply((r) => r.am));
