@@ -76,7 +76,7 @@ const alerts = new flink.AlertRoute("alerts", {
     targetsFile: `${alertDir}/targets/flink.json`,
     prometheusUrl: config.get("alertPrometheusUrl"),
     alertmanagerUrl: config.get("alertAlertmanagerUrl"),
-});
+}, { dependsOn: [ordersPerRegion, ...(counter ? [counter] : [])] }); // rules go live once the jobs run
 
 export const alertRuleCount = alerts.ruleCount;
 export const webUiUrl = cluster.webUiUrl;

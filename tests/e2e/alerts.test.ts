@@ -31,7 +31,7 @@ const flink = require("pulumi-flink");
 const cfg = new pulumi.Config();
 const cluster = new flink.SessionCluster("cluster", { target: "remote", restUrl: cfg.require("restUrl") });
 const jobs = JSON.parse(cfg.get("jobs") || "{}");
-for (const [resource, args] of Object.entries(jobs)) new flink.FlinkJob(resource, { cluster, ...args });
+const flinkJobs = Object.entries(jobs).map(([resource, args]) => new flink.FlinkJob(resource, { cluster, ...args }));
 const a = JSON.parse(cfg.require("alerts"));
 // The declared jobs of this program, plus jobs declared elsewhere (submitted by the test).
 const declared = [...Object.values(jobs).map((j) => ({ name: j.name, cluster: "c1", team: "a" })), ...a.otherJobs];
@@ -42,7 +42,7 @@ const route = new flink.AlertRoute("alerts", {
     receivers: [{ name: "hook", type: "webhook", url: cfg.requireSecret("webhookUrl") }],
     defaultReceiver: "hook",
     customRules: cfg.get("customRules"),
-});
+}, { dependsOn: flinkJobs }); // rules go live once the jobs run: a first deployment does not page
 exports.ruleCount = route.ruleCount;
 `;
 
@@ -115,8 +115,9 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
                 { name: "c2", jobManagerTarget: second.jm, taskManagerTargets: [second.tm] },
             ],
             otherJobs: c2Jobs.map((name) => ({ name, cluster: "c2" })),
-            conditions: { jobNotRunning: { for: "5s" }, restartLoop: { window: "1m", threshold: 2 } },
-            clusterDown: { for: "0s" },
+            // Short, but a few scrapes long: a busy test machine may miss one scrape without it being an incident.
+            conditions: { jobNotRunning: { for: "8s" }, restartLoop: { window: "1m", threshold: 2 } },
+            clusterDown: { for: "3s" },
             timing: { groupWait: "1s", groupInterval: "2s", repeatInterval: "1h" },
             rulesFile: alerting.rulesFile,
             targetsFile: alerting.targetsFile,
@@ -198,6 +199,15 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         expect((await project.run(["preview", "--expect-no-changes"])).code).toBe(0);
     });
 
+    test("drift: a rule file deleted by hand is found by refresh and rewritten by up --refresh", async () => {
+        const before = fs.readFileSync(alerting.rulesFile, "utf8");
+        fs.rmSync(alerting.rulesFile);
+        const up = await project.ok(["up", "--yes", "--skip-preview", "--refresh"]);
+        expect(up.output).toContain("was changed or removed outside Pulumi");
+        expect(fs.readFileSync(alerting.rulesFile, "utf8")).toBe(before);
+        expect(await loadedAlerts(alerting.prometheusUrl)).toEqual(expect.arrayContaining(["FlinkJobNotRunning/alert-a"]));
+    });
+
     test("B: a restart-looping job -> one notification for the incident, not one per restart", async () => {
         const jar = await c1Client.uploadJar(line.testJobJar);
         const jid = await submit(c1Client, jar, "alert-b-loop", outDirFor(c1.workDir, "b"), ["--fail-after", "10"]);
@@ -230,7 +240,7 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
             const n = notified(alerting.notifications.slice(before), "firing", { alertname: "FlinkClusterDown", cluster: "c2" });
             return n.length ? n : undefined;
         }, 90_000, 250);
-        // The job alerts fire in Prometheus (after their 5 s) and reach Alertmanager, which holds them back.
+        // The job alerts fire in Prometheus (after their 8 s) and reach Alertmanager, which holds them back.
         const inhibited = await waitFor("ten inhibited job alerts in Alertmanager", async () => {
             const alerts = (await (await fetch(`${alerting.alertmanagerUrl}/api/v2/alerts?filter=${encodeURIComponent('cluster="c2"')}&filter=${encodeURIComponent('alertname="FlinkJobNotRunning"')}`)).json()) as { status: { inhibitedBy: string[] } }[];
             return alerts.length === 10 && alerts.every((a) => a.status.inhibitedBy.length > 0) ? alerts : undefined;

@@ -64,7 +64,7 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
     const alertmanagerConfigFile = path.join(dir, "alertmanager.yml");
     const promConfig = path.join(dir, "prometheus.yml");
     fs.writeFileSync(promConfig, [
-        "global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 900ms }",
+        "global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s }",
         `rule_files: ["${path.join(dir, "rules")}/*.yml"]`,
         `alerting: { alertmanagers: [ { static_configs: [ { targets: ["127.0.0.1:${ports.alertmanager}"] } ] } ] }`,
         `scrape_configs: [ { job_name: flink, file_sd_configs: [ { files: ["${path.join(dir, "targets")}/*.json"], refresh_interval: 1s } ] } ]`,
