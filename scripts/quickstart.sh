@@ -56,5 +56,5 @@ echo
 echo "Flink web UI: $(pulumi stack output webUiUrl)"
 echo "Counter job:  $(pulumi stack output counterJobUrl)"
 echo "SQL job:      $(pulumi stack output ordersJobUrl)"
-echo "Alert files:  $(pulumi stack output alertRuleCount) rules in ~/.local/share/pulumi-flink/quickstart-alerts (README: Alerts)"
+echo "Alert files:  $(pulumi stack output alertRuleCount) rules in $(pulumi config get alertDir 2>/dev/null || echo "$HOME/.local/share/pulumi-flink/quickstart-alerts") (README: Alerts)"
 echo "Try an upgrade: (cd examples/local && pulumi config set counterTag v2 && pulumi up)  # savepoint, redeploy, count continues"
