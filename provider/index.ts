@@ -3,16 +3,18 @@
  * The sdk's provider stubs load this module by name (`pulumi-flink/provider`).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { alertsProvider } from "./alerts";
 import { clusterProvider } from "./cluster";
 import { homeProvider } from "./home";
 import { jobProvider } from "./job";
 import { variablesProvider } from "./variables";
 
-export const providers: Record<"home" | "cluster" | "job" | "variables", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<"home" | "cluster" | "job" | "variables" | "alerts", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
     job: jobProvider,
     variables: variablesProvider,
+    alerts: alertsProvider,
 };
 
 export * as flink from "./flink";
@@ -20,3 +22,4 @@ export * as sqlgateway from "./sqlgateway";
 export { checkJobArgs } from "./job";
 export { checkHomeArgs, renderConfig } from "./home";
 export { checkClusterArgs } from "./cluster";
+export * as alerts from "./alerts";

@@ -30,6 +30,9 @@ flink_version="${QUICKSTART_FLINK_VERSION:-2.3.0}"
 home=$(bash scripts/install-flink.sh "$flink_version")
 jar=$(bash scripts/build-test-job.sh "$home")
 
+step "promtool and amtool (the AlertRoute validates its files with them)"
+bash scripts/install-prometheus.sh >/dev/null
+
 step "example dependencies (pulumi-flink installed from this checkout)"
 cd "$root/examples/local"
 rm -rf node_modules/pulumi-flink # npm keeps a same-version file: copy; always take this checkout
@@ -53,4 +56,5 @@ echo
 echo "Flink web UI: $(pulumi stack output webUiUrl)"
 echo "Counter job:  $(pulumi stack output counterJobUrl)"
 echo "SQL job:      $(pulumi stack output ordersJobUrl)"
+echo "Alert files:  $(pulumi stack output alertRuleCount) rules in $(pulumi config get alertDir 2>/dev/null || echo "$HOME/.local/share/pulumi-flink/quickstart-alerts") (README: Alerts)"
 echo "Try an upgrade: (cd examples/local && pulumi config set counterTag v2 && pulumi up)  # savepoint, redeploy, count continues"

@@ -37,6 +37,9 @@ step "test bed: Flink Kubernetes Operator CRDs from Maven Central (schema valida
 export PULUMI_FLINK_OPERATOR_CRDS
 PULUMI_FLINK_OPERATOR_CRDS=$(bash scripts/fetch-operator-crds.sh "$(node -p 'require("./bin/provider/k8s/operator").OPERATOR_VERSION')")
 
+step "test bed: Prometheus, Alertmanager, promtool, amtool (Debian packages, only if missing)"
+bash scripts/install-prometheus.sh >&2
+
 step "test bed: e2e workspace (the package packed and installed as a user would)"
 export PULUMI_FLINK_E2E_WORKSPACE
 PULUMI_FLINK_E2E_WORKSPACE=$(bash scripts/prepare-workspace.sh "$PULUMI_FLINK_CACHE/e2e-workspace")

@@ -16,3 +16,7 @@ export type { FlinkApplicationArgs } from "./application";
 export type { KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesSqlGatewayArgs, KubernetesResources, KubernetesToleration, KubernetesAccess, KubernetesTarget } from "./kubernetes";
 export { FlinkIngress } from "./ingress";
 export type { FlinkIngressArgs, FlinkIngressBasicAuth } from "./ingress";
+export { AlertRoute, prometheusMetrics } from "./alerts";
+export type { AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
+export { KubernetesAlertRoute } from "./alerts-kubernetes";
+export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";

@@ -11,15 +11,20 @@ const home = new flink.FlinkHome("flink", {
     },
 });
 
+const metricsPort = config.getNumber("metricsPort") ?? 9249;
+
 // A standalone session cluster on this machine: one JobManager, one TaskManager.
 const cluster = new flink.SessionCluster("local", {
     target: "local",
     home,
+    workDir: config.get("workDir"),
     restPort: config.getNumber("restPort") ?? 8081,
-    rpcPort: 6123,
+    rpcPort: config.getNumber("rpcPort") ?? 6123,
     taskManagers: 1,
     slotsPerTaskManager: 4,
     sqlGateway: { enabled: true, port: config.getNumber("sqlGatewayPort") ?? 8083 },
+    // Flink's Prometheus reporter: the JobManager and the TaskManager each take a port of the range.
+    configuration: { ...flink.prometheusMetrics({ port: `${metricsPort}-${metricsPort + 1}` }) },
 });
 
 // A stateful JAR job: it counts events in keyed state. Change its args (e.g. --tag v2) and run
@@ -56,6 +61,24 @@ const ordersPerRegion = new flink.FlinkJob("orders-per-region", {
     configuration: { "execution.checkpointing.interval": "10s" },
 });
 
+// Alerts for the jobs declared above: a rule file for Prometheus and an Alertmanager config, both
+// validated with promtool/amtool before they replace the previous ones. Point your Prometheus at
+// the files (see README "Alerts"); set alertPrometheusUrl / alertAlertmanagerUrl to reload them.
+const alertDir = config.get("alertDir") ?? `${process.env.HOME}/.local/share/pulumi-flink/quickstart-alerts`;
+const alerts = new flink.AlertRoute("alerts", {
+    environment: pulumi.getStack(),
+    clusters: [{ name: "local", jobManagerTarget: `localhost:${metricsPort}`, taskManagerTargets: [`localhost:${metricsPort + 1}`] }],
+    jobs: [...(counter ? [{ name: "counter", cluster: "local", team: "platform" }] : []), { name: "orders-per-region", cluster: "local", team: "shop" }],
+    receivers: [{ name: "webhook", type: "webhook", url: config.getSecret("alertWebhookUrl") ?? "http://localhost:9095/alerts" }],
+    defaultReceiver: "webhook",
+    rulesFile: `${alertDir}/rules/flink.yml`,
+    alertmanagerConfigFile: `${alertDir}/alertmanager.yml`,
+    targetsFile: `${alertDir}/targets/flink.json`,
+    prometheusUrl: config.get("alertPrometheusUrl"),
+    alertmanagerUrl: config.get("alertAlertmanagerUrl"),
+}, { dependsOn: [ordersPerRegion, ...(counter ? [counter] : [])] }); // rules go live once the jobs run
+
+export const alertRuleCount = alerts.ruleCount;
 export const webUiUrl = cluster.webUiUrl;
 export const ordersJobUrl = ordersPerRegion.webUiUrl;
 export const counterJobId = counter?.jobId;

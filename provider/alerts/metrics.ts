@@ -1,0 +1,71 @@
+/**
+ * Flink's Prometheus reporter: the configuration that turns it on, where its jar must be, and
+ * how Flink names what it exports. Pure, apart from {@link findReporterJar}.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+/** The reporter's factory class (Flink 1.16+ and 2.x). */
+export const PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+/** Options of {@link prometheusReporterConfig}. */
+export interface PrometheusReporterOptions {
+    /**
+     * Port or port range the reporter listens on ("9249" or "9250-9260"). Every JobManager and
+     * TaskManager process on one host takes the next free port of the range, so give a range at
+     * least as large as the number of Flink processes per host.
+     */
+    port: number | string;
+    /** Scrape-time metric filter `metrics.reporter.prom.filter.excludes`, if any. */
+    excludes?: string;
+}
+
+/** `9249` or `9250-9260`: the range syntax Flink's reporter accepts. */
+export const PORT_RANGE = /^([1-9][0-9]{0,4})(?:-([1-9][0-9]{0,4}))?$/;
+
+/** The first and last port of a reporter port setting, or undefined when it is not a valid range. */
+export function parsePortRange(port: number | string): [number, number] | undefined {
+    const m = PORT_RANGE.exec(String(port));
+    if (!m) return undefined;
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    return first <= last && last <= 65535 ? [first, last] : undefined;
+}
+
+/**
+ * Flink configuration entries enabling the Prometheus reporter. Merge them into a home's
+ * `defaultConfig` or a cluster's `configuration`. Environment and cluster labels are NOT set
+ * here: they come from the scrape configuration (`AlertRoute` writes file_sd targets with them),
+ * so one home serves every environment.
+ */
+export function prometheusReporterConfig(options: PrometheusReporterOptions): Record<string, string> {
+    if (!parsePortRange(options.port)) throw new Error(`metrics port ${JSON.stringify(options.port)} is not a port or a port range like "9250-9260"`);
+    const config: Record<string, string> = {
+        "metrics.reporter.prom.factory.class": PROMETHEUS_REPORTER_FACTORY,
+        "metrics.reporter.prom.port": String(options.port),
+    };
+    if (options.excludes) config["metrics.reporter.prom.filter.excludes"] = options.excludes;
+    return config;
+}
+
+/**
+ * The reporter's jar as Flink loads it: `plugins/metrics-prometheus/*.jar`, or undefined. A home
+ * that only has it under `opt/` needs it copied into `plugins/metrics-prometheus/` first.
+ */
+export function findReporterJar(homePath: string): { plugin?: string; opt?: string } {
+    const find = (dir: string) => {
+        const full = path.join(homePath, dir);
+        if (!fs.existsSync(full)) return undefined;
+        const jar = fs.readdirSync(full).find((f) => /^flink-metrics-prometheus.*\.jar$/.test(f));
+        return jar ? path.join(full, jar) : undefined;
+    };
+    return { plugin: find("plugins/metrics-prometheus"), opt: find("opt") };
+}
+
+/**
+ * A job, task or operator name as the reporter writes it into a label value: every character
+ * outside `[a-zA-Z0-9:_]` becomes `_` (Flink's default `filterLabelValueCharacters: true`).
+ */
+export function sanitizeLabelValue(name: string): string {
+    return name.replace(/[^a-zA-Z0-9:_]/g, "_");
+}
