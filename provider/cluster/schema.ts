@@ -94,7 +94,8 @@ export function checkClusterArgs(news: Record<string, unknown>): { args?: Cluste
     const inputs = withoutPulumiKeys(news);
     const target = inputs.target;
     if (target === "kubernetes") {
-        return { failures: [invalid("target", target, "the kubernetes target is not available in this version of pulumi-flink", 'use "local" or "remote" (for a cluster the Flink Operator runs, "remote" with its REST URL works today)')] };
+        // The SDK sends kubernetes clusters to the k8sCluster provider; reaching this means raw inputs.
+        return { failures: [invalid("target", target, "is handled by the SessionCluster class, which creates the Flink Operator objects", 'declare it with new SessionCluster(name, { target: "kubernetes", home, kubernetes: {...} }) from pulumi-flink')] };
     }
     if (target !== "local" && target !== "remote") {
         return { failures: [invalid("target", target, "is not a known target", `use one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`)] };

@@ -36,7 +36,7 @@ describe("SessionCluster check rejects bad input with property, value and fix", 
     test.each<[string, Record<string, unknown>, string, string]>([
         ["missing target", { home }, "target", "not a known target"],
         ["unknown target", { ...local, target: "yarn" }, "target", "not a known target"],
-        ["kubernetes not yet", { ...local, target: "kubernetes" }, "target", "not available"],
+        ["kubernetes through the wrong provider", { ...local, target: "kubernetes" }, "target", "SessionCluster class"],
         ["missing home", { target: "local", workDir: "/tmp/x" }, "home", "is required"],
         ["home without path", { ...local, home: { flinkVersion: "1.20.3" } }, "home.homePath", "is required"],
         ["home with a bad version", { ...local, home: { homePath: "/x", flinkVersion: "abc" } }, "home.flinkVersion", "not a Flink version"],
