@@ -1,0 +1,140 @@
+/**
+ * The port-forward helper with the real @kubernetes/client-node against a stand-in API server
+ * that speaks the kubelet's v4.channel.k8s.io port-forward protocol; behind the "pods" are
+ * plain local HTTP servers (no Flink here: tests/integration/k8s-portforward.test.ts has it).
+ */
+import * as http from "node:http";
+import { z } from "zod";
+import { clearRoutes } from "../../../provider/flink/route";
+import { createTransport } from "../../../provider/flink/http";
+import { routeKubernetes } from "../../../provider/flink/connect";
+import { closeAllForwards, forwardInfo, forwardUrl } from "../../../provider/k8s/portforward";
+import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
+import { portBlock } from "../../support/testbed";
+
+const NS = "flink";
+const labels = { app: "sessions", component: "jobmanager" };
+
+function whoServer(name: string, port: number): Promise<http.Server> {
+    const server = http.createServer((req, res) => {
+        if (req.url === "/upload" && req.method === "POST") {
+            let n = 0;
+            req.on("data", (c: Buffer) => (n += c.length));
+            req.on("end", () => res.end(JSON.stringify({ pod: name, received: n })));
+            return;
+        }
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ pod: name, path: req.url }));
+    });
+    return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
+async function getJson(url: string): Promise<Record<string, unknown>> {
+    const res = await fetch(url);
+    return (await res.json()) as Record<string, unknown>;
+}
+
+describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
+    const port = portBlock(1100);
+    let api: ApiServerStandIn;
+    let podA: http.Server;
+    let podB: http.Server;
+    const target = () => ({ namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() });
+
+    beforeAll(async () => {
+        api = await new ApiServerStandIn({ port, token: "t0ken-for-tests" }).start();
+        podA = await whoServer("jm-a", port + 1);
+        podB = await whoServer("jm-b", port + 2);
+    });
+    beforeEach(() => {
+        api.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
+        api.setPods(NS, [pod(NS, "jm-a", labels), pod(NS, "jm-b", labels, { ready: false, startTime: "2026-02-01T00:00:00Z" })]);
+        api.mapPodPort(NS, "jm-a", 8081, { host: "127.0.0.1", port: port + 1 });
+        api.mapPodPort(NS, "jm-b", 8081, { host: "127.0.0.1", port: port + 2 });
+    });
+    afterEach(async () => {
+        await closeAllForwards();
+        clearRoutes();
+    });
+    afterAll(async () => {
+        await api.close();
+        podA.close();
+        podB.close();
+    });
+
+    it("reaches the ready pod behind the service, with the kubeconfig's token", async () => {
+        const url = await forwardUrl(target());
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(await getJson(`${url}/overview`)).toEqual({ pod: "jm-a", path: "/overview" });
+        expect(api.requests).toEqual(expect.arrayContaining([
+            `GET /api/v1/namespaces/${NS}/services/sessions-rest`,
+            `GET /api/v1/namespaces/${NS}/pods?labelSelector=app%3Dsessions%2Ccomponent%3Djobmanager`,
+            `WS /api/v1/namespaces/${NS}/pods/jm-a/portforward?ports=8081`,
+        ]));
+    });
+
+    it("reuses one listener per service port; every TCP connection gets its own forward", async () => {
+        const before = api.forwardsOpened;
+        const [u1, u2] = await Promise.all([forwardUrl(target()), forwardUrl(target())]);
+        expect(u1).toBe(u2);
+        expect(await forwardUrl(target())).toBe(u1);
+        const agent = new http.Agent({ keepAlive: false });
+        for (let i = 0; i < 3; i++) {
+            const body = await new Promise<string>((resolve, reject) => http.get(`${u1}/n${i}`, { agent }, (res) => {
+                let text = "";
+                res.on("data", (c) => (text += c));
+                res.on("end", () => resolve(text));
+            }).on("error", reject));
+            expect(JSON.parse(body)).toEqual({ pod: "jm-a", path: `/n${i}` });
+        }
+        expect(api.forwardsOpened - before).toBe(3);
+        expect((await forwardInfo(target()))?.connections).toBe(3);
+    });
+
+    it("carries a 2 MB request body intact (client frames to the pod)", async () => {
+        const url = await forwardUrl(target());
+        const body = Buffer.alloc(2 * 1024 * 1024, 7);
+        const res = await fetch(`${url}/upload`, { method: "POST", body });
+        expect(await res.json()).toEqual({ pod: "jm-a", received: body.length });
+    });
+
+    it("the pod was replaced: the next request re-resolves and reaches the new pod", async () => {
+        const route = { restUrl: "http://sessions-rest.flink.svc:8081", kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() } };
+        routeKubernetes(route);
+        const transport = createTransport({ baseUrl: route.restUrl, retries: 3, retryBaseMs: 10 });
+        const who = z.object({ pod: z.string() });
+        expect((await transport.call({ method: "GET", path: "/a", idempotent: true }, who)).pod).toBe("jm-a");
+        // jm-a goes away (its connections drop, its port no longer answers), jm-b becomes the ready JobManager.
+        podA.closeAllConnections();
+        api.mapPodPort(NS, "jm-a", 8081, { host: "127.0.0.1", port: port + 9 });
+        api.setPods(NS, [pod(NS, "jm-b", labels, { startTime: "2026-02-01T00:00:00Z" })]);
+        expect((await transport.call({ method: "GET", path: "/b", idempotent: true }, who)).pod).toBe("jm-b");
+        const info = await forwardInfo(target());
+        expect(info?.pod).toBe("jm-b");
+        expect(info?.lastError).toMatch(/error forwarding port 8081 to pod jm-a/);
+        await transport.close();
+    });
+
+    it("a wrong token: the open fails with the apiserver's answer, nothing cached", async () => {
+        await expect(forwardUrl({ ...target(), kubeconfig: api.kubeconfig("wrong") })).rejects.toThrow(/reading service flink\/sessions-rest via the Kubernetes API at https:\/\/127\.0\.0\.1:\d+: access denied \(HTTP 401\)/);
+        expect(await forwardInfo({ ...target(), kubeconfig: api.kubeconfig("wrong") })).toBeUndefined();
+    });
+
+    it("no ready pod: the REST client reports it as unreachable with the reason", async () => {
+        api.setPods(NS, [pod(NS, "jm-a", labels, { ready: false })]);
+        const route = { restUrl: "http://sessions-rest.flink.svc:8081", kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() } };
+        routeKubernetes(route);
+        const transport = createTransport({ baseUrl: route.restUrl, retries: 0 });
+        await expect(transport.call({ method: "GET", path: "/overview", idempotent: true }, z.unknown())).rejects.toThrow(
+            /cannot reach http:\/\/sessions-rest\.flink\.svc:8081 \(EROUTE\): service flink\/sessions-rest has no running and ready pod/,
+        );
+    });
+
+    it("a missing service is named", async () => {
+        await expect(forwardUrl({ ...target(), service: "nope-rest" })).rejects.toThrow(/reading service flink\/nope-rest via the Kubernetes API at .*: not found/);
+    });
+
+    it("an unknown context is an input error listing the contexts", async () => {
+        await expect(forwardUrl({ ...target(), context: "prod" })).rejects.toThrow(/context = "prod": is not a context of the kubeconfig; fix: use one of "standin"/);
+    });
+});
