@@ -58,6 +58,8 @@ export class ApiServerStandIn {
     readonly requests: string[] = [];
     /** Port-forward WebSockets opened so far. */
     forwardsOpened = 0;
+    /** Bytes the clients sent to pods through port-forwards (data channels). */
+    bytesToPods = 0;
     private readonly objects = new Map<string, Json>();
     private readonly pods = new Map<string, Json[]>();
     /** `ns/pod:port` → local TCP address the pod port stands for. */
@@ -203,7 +205,10 @@ export class ApiServerStandIn {
             if (buf.length < 1) return;
             const channel = buf[0]!;
             const tcp = channel % 2 === 0 ? conns[channel / 2] : undefined;
-            if (tcp && !tcp.destroyed) tcp.write(buf.subarray(1));
+            if (tcp && !tcp.destroyed) {
+                this.bytesToPods += buf.length - 1;
+                tcp.write(buf.subarray(1));
+            }
         });
         ws.on("close", () => conns.forEach((c) => c?.end()));
     }
