@@ -6,13 +6,17 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clusterProvider } from "./cluster";
 import { homeProvider } from "./home";
 import { jobProvider } from "./job";
+import { k8sApplicationProvider } from "./k8s/application-provider";
+import { k8sClusterProvider } from "./k8s/cluster-provider";
 import { variablesProvider } from "./variables";
 
-export const providers: Record<"home" | "cluster" | "job" | "variables", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<"home" | "cluster" | "job" | "variables" | "k8sCluster" | "k8sApplication", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
     job: jobProvider,
     variables: variablesProvider,
+    k8sCluster: k8sClusterProvider,
+    k8sApplication: k8sApplicationProvider,
 };
 
 export * as flink from "./flink";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** Provider kinds implemented in `pulumi-flink/provider`. */
-export type ProviderKind = "home" | "cluster" | "job" | "variables";
+export type ProviderKind = "home" | "cluster" | "job" | "variables" | "k8sCluster" | "k8sApplication";
 
 /**
  * A dynamic provider that loads its implementation inside the provider host.

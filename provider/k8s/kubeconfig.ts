@@ -2,6 +2,8 @@
  * Which Kubernetes API to talk to: an explicit kubeconfig (YAML text, a secret input) and
  * context, else the provider host's default (KUBECONFIG, ~/.kube/config, or in-cluster).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { InputError, invalid } from "../util/errors";
 import { k8s } from "./client-node";
@@ -51,4 +53,16 @@ export function serverOf(kc: KubeConfig): string {
     } catch {
         return server;
     }
+}
+
+/**
+ * Whether any kubeconfig is at hand: given, in KUBECONFIG, in ~/.kube/config, or in-cluster.
+ * (client-node otherwise falls back to http://localhost:8080, which must not be probed.)
+ */
+export function hasKubeAccess(access: KubeAccess, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+    if (access.kubeconfig && access.kubeconfig.trim()) return true;
+    if (env.KUBECONFIG) return true;
+    if (env.KUBERNETES_SERVICE_HOST) return true;
+    const home = env.HOME ?? env.USERPROFILE;
+    return Boolean(home && existsSync(join(home, ".kube", "config")));
 }

@@ -61,6 +61,8 @@ export class ApiServerStandIn {
     /** Bytes the clients sent to pods through port-forwards (data channels). */
     bytesToPods = 0;
     private readonly objects = new Map<string, Json>();
+    /** Objects that change on every GET (recorded status sequences); the last one sticks. */
+    private readonly sequences = new Map<string, Json[]>();
     private readonly pods = new Map<string, Json[]>();
     /** `ns/pod:port` → local TCP address the pod port stands for. */
     private readonly podPorts = new Map<string, { host: string; port: number }>();
@@ -117,6 +119,13 @@ export class ApiServerStandIn {
 
     deleteObject(path: string): void {
         this.objects.delete(path);
+        this.sequences.delete(path);
+    }
+
+    /** Serve `objects` at `path` one per GET, in order, then keep serving the last. */
+    setSequence(path: string, objects: Json[]): void {
+        this.objects.delete(path);
+        this.sequences.set(path, [...objects]);
     }
 
     /** Set the pods of a namespace (list responses filter them by labelSelector). */
@@ -154,7 +163,8 @@ export class ApiServerStandIn {
             });
             return send(200, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items });
         }
-        const object = this.objects.get(url.pathname);
+        const sequence = this.sequences.get(url.pathname);
+        const object = sequence ? (sequence.length > 1 ? sequence.shift() : sequence[0]) : this.objects.get(url.pathname);
         if (object) return send(200, object);
         const parts = url.pathname.split("/");
         return status(404, "NotFound", `${parts[parts.length - 2] ?? "object"} "${parts[parts.length - 1]}" not found`);

@@ -1,0 +1,26 @@
+/** Reading FlinkDeployment objects through the Kubernetes API (client-node CustomObjectsApi). */
+import { k8s } from "./client-node";
+import { type KubeAccess, loadKubeConfig } from "./kubeconfig";
+import type { FlinkDeploymentObject } from "./lifecycle";
+
+export const FLINK_GROUP = "flink.apache.org";
+export const FLINK_VERSION = "v1beta1";
+
+/** Thrown when the object does not exist (HTTP 404). */
+export class NotFoundError extends Error {
+    constructor(what: string) {
+        super(`${what} not found`);
+        this.name = "NotFoundError";
+    }
+}
+
+/** GET the FlinkDeployment `namespace/name`. */
+export async function readFlinkDeployment(access: KubeAccess, namespace: string, name: string): Promise<FlinkDeploymentObject> {
+    const api = loadKubeConfig(access).makeApiClient(k8s().CustomObjectsApi);
+    try {
+        return (await api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: "flinkdeployments", name })) as FlinkDeploymentObject;
+    } catch (err) {
+        if ((err as { code?: unknown }).code === 404) throw new NotFoundError(`FlinkDeployment ${namespace}/${name}`);
+        throw err;
+    }
+}
