@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { connect, type Connection } from "../../provider/flink/connect";
 import { clearRoutes } from "../../provider/flink/route";
+import { k8sClusterProvider } from "../../provider/k8s/cluster-provider";
 import { closeAllForwards, forwardInfo } from "../../provider/k8s/portforward";
 import { ApiServerStandIn, pod, restService } from "../support/apiserver-standin";
 import { RunningCluster, startCluster } from "../support/cluster";
@@ -72,6 +73,18 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("REST clie
         expect(api.bytesToPods - before).toBeGreaterThan(fs.statSync(line.testJobJar).size);
         const info = await forwardInfo({ namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig(), context: "standin" });
         expect(info?.pod).toBe("sessions-5d9f7c-jm");
+        await client.close();
+    });
+
+    test("the k8sCluster provider waits for this JobManager through the forward and records it", async () => {
+        const inputs = { target: "kubernetes", namespace: NS, name: "sessions", flinkVersion: version, restService: "sessions-rest", restPort: 8081, kubeconfig: api.kubeconfig(), context: "standin", readyTimeoutSeconds: 60, specHash: "spec-1" };
+        expect((await k8sClusterProvider.check!({}, inputs)).failures).toEqual([]);
+        const { outs } = await k8sClusterProvider.create(inputs);
+        expect(outs).toMatchObject({ flinkVersion: version, status: "running", restUrl: `http://sessions-rest.${NS}.svc:8081`, jobsRunning: 0 });
+        expect(outs.taskManagers).toBeGreaterThanOrEqual(1);
+        // What a FlinkJob on this cluster does: connect() with the stored connection.
+        const client = connect(outs.connection);
+        expect((await client.overview())["flink-version"]).toBe(version);
         await client.close();
     });
 });
