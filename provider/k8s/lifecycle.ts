@@ -77,7 +77,7 @@ export function reconciledGeneration(status: FlinkDeploymentStatus | undefined):
 
 // Configuration keys and URL credentials that may sit in an Operator error echoing the spec.
 const SECRET_PATTERNS: readonly [RegExp, string][] = [
-    [/((?:password|passwd|secret|token|access[-.]?key|secret[-.]?key|credentials?)[\w.-]*["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi, "$1***"],
+    [/((?:password|passwd|secret|token|access[-.]?key|secret[-.]?key|credentials?)[\w.-]*["']?\s*[:=]\s*["']?)[^\s"',;})\]]+/gi, "$1***"],
     [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1***@"],
 ];
 
