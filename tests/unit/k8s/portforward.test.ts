@@ -9,6 +9,7 @@ import { clearRoutes } from "../../../provider/flink/route";
 import { createTransport } from "../../../provider/flink/http";
 import { routeKubernetes } from "../../../provider/flink/connect";
 import { closeAllForwards, forwardInfo, forwardUrl } from "../../../provider/k8s/portforward";
+import { createGatewayClient } from "../../../provider/sqlgateway";
 import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
 
@@ -113,6 +114,28 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
         expect(info?.pod).toBe("jm-b");
         expect(info?.lastError).toMatch(/error forwarding port 8081 to pod jm-a/);
         await transport.close();
+    });
+
+    it("the SQL Gateway URL of the connection is routed through its own Service's forward", async () => {
+        const gateway = http.createServer((req, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify(req.url === "/v1/info" ? { productName: "Apache Flink", version: "2.3.0" } : {}));
+        });
+        await new Promise<void>((resolve) => gateway.listen(port + 3, "127.0.0.1", () => resolve()));
+        try {
+            api.setObject(`/api/v1/namespaces/${NS}/services/sessions-sql-gateway`, restService(NS, "sessions-sql-gateway", 8083, { app: "sessions-sql-gateway" }));
+            api.setPods(NS, [pod(NS, "jm-a", labels), pod(NS, "gw-0", { app: "sessions-sql-gateway" }, { containerPort: 8083 })]);
+            api.mapPodPort(NS, "gw-0", 8083, { host: "127.0.0.1", port: port + 3 });
+            const sqlGatewayUrl = "http://sessions-sql-gateway.flink.svc:8083";
+            routeKubernetes({ restUrl: "http://sessions-rest.flink.svc:8081", sqlGatewayUrl, kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig(), sqlGateway: { service: "sessions-sql-gateway", port: 8083 } } });
+            // Built exactly as the SQL job path builds it: from the URL alone.
+            const client = createGatewayClient({ baseUrl: sqlGatewayUrl });
+            expect(await client.info()).toMatchObject({ version: "2.3.0" });
+            expect(api.requests).toContain(`WS /api/v1/namespaces/${NS}/pods/gw-0/portforward?ports=8083`);
+            await client.close();
+        } finally {
+            gateway.close();
+        }
     });
 
     it("a wrong token: the open fails with the apiserver's answer, nothing cached", async () => {
