@@ -12,8 +12,8 @@ import { withoutPulumiKeys } from "../home/schema";
 import { progressFor } from "../util/log";
 import { chooseAccess } from "./endpoint";
 import { checkK8sApplicationInputs, type K8sApplicationInputs } from "./inputs";
-import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret } from "./lifecycle";
-import { NotFoundError, readFlinkDeployment } from "./status";
+import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret, operatorMessage } from "./lifecycle";
+import { NotFoundError, readFlinkDeployment, recentEvents } from "./status";
 
 export const K8S_APPLICATION_STATE_VERSION = 1;
 
@@ -81,8 +81,11 @@ export async function awaitOperator(args: K8sApplicationInputs): Promise<FlinkDe
             }
             if (verdict.done) {
                 const rolledBack = object.status?.lifecycleState === "ROLLED_BACK";
+                // Without status.error the Operator's reason is in its events (e.g. the Rollback event).
+                const events = object.status?.error ? [] : await recentEvents(args, args.namespace, args.name).catch(() => []);
+                const why = events.length ? `; Operator events: ${events.map((e) => operatorMessage(e, { secretValues })).join(" | ")}` : "";
                 throw new DeployError(
-                    `FlinkDeployment ${where}: ${verdict.message}`,
+                    `FlinkDeployment ${where}: ${verdict.message}${why}`,
                     rolledBack
                         ? "the previous (last stable) spec running again, restored by the Operator; fix the new spec and run `pulumi up` again"
                         : "the FlinkDeployment as the Operator left it; fix the spec (or what it depends on) and run `pulumi up` again",

@@ -24,3 +24,18 @@ export async function readFlinkDeployment(access: KubeAccess, namespace: string,
         throw err;
     }
 }
+
+/**
+ * The newest Warning events (and the Operator's Rollback events) of an object, one line each,
+ * newest first: the Operator records why it rolled back as an event, not in `status.error`.
+ */
+export async function recentEvents(access: KubeAccess, namespace: string, name: string, kind = "FlinkDeployment", limit = 3): Promise<string[]> {
+    const core = loadKubeConfig(access).makeApiClient(k8s().CoreV1Api);
+    const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name},involvedObject.kind=${kind}` });
+    const time = (e: (typeof list.items)[number]) => new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0).getTime();
+    return list.items
+        .filter((e) => e.involvedObject?.name === name && (e.type === "Warning" || e.reason === "Rollback"))
+        .sort((a, b) => time(b) - time(a))
+        .slice(0, limit)
+        .map((e) => `${e.reason ?? "Event"}: ${(e.message ?? "").replace(/\s+/g, " ").trim()}`);
+}

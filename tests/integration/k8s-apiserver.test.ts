@@ -91,6 +91,24 @@ suite(`k8sApplication on a real kube-apiserver (test writes the Operator's statu
         expect((result as Error).message).not.toMatch(/AKIAEXAMPLESECRET123|hunter2/);
     });
 
+    test("a rollback without status.error: the failure quotes the FlinkDeployment's events", async () => {
+        const seq = fixture("upgrade-rolled-back").map((o) => ({ ...o, status: o.status && { ...o.status, error: undefined, observedGeneration: o.status.observedGeneration === 2 ? 3 : o.status.observedGeneration } }));
+        const live = (await objects.getNamespacedCustomObject({ ...ref, name: NAME })) as Obj;
+        const spec = { ...(seq[0]!.spec as Record<string, unknown>), image: "registry.example.com/flink/orders-enricher:1.6.0" };
+        const updated = (await objects.replaceNamespacedCustomObject({ ...ref, name: NAME, body: { ...live, spec } })) as Obj;
+        expect(updated.metadata?.generation).toBe(3);
+        // An event like the ones the Operator records on the FlinkDeployment (text chosen by this test).
+        const now = new Date().toISOString();
+        const event = await kube.request("POST", `/api/v1/namespaces/${NS}/events`, {
+            metadata: { name: `${NAME}.rollback-1`, namespace: NS }, type: "Normal", reason: "Rollback", message: "The new spec did not become ready in time, rolling back to the last stable spec",
+            involvedObject: { apiVersion: "flink.apache.org/v1beta1", kind: "FlinkDeployment", name: NAME, namespace: NS, uid: updated.metadata?.uid }, firstTimestamp: now, lastTimestamp: now, count: 1,
+            source: { component: "Operator" },
+        });
+        expect(event.status).toBe(201);
+        const [result] = await Promise.all([k8sApplicationProvider.update!(`${NS}/${NAME}`, {}, { ...inputs(), specHash: "h3" }).catch((e: unknown) => e), writeStatuses(seq)]);
+        expect((result as Error).message).toMatch(/the Operator rolled back to the last stable spec \(the new spec did not become stable in time\); Operator events: Rollback: The new spec did not become ready in time, rolling back/);
+    });
+
     test("read: refreshes from the stored object", async () => {
         const read = await k8sApplicationProvider.read!(`${NS}/${NAME}`, { ...inputs(), restPort: 8081, jobId: "", state: "", lifecycleState: "", lastSavepoint: "", deployedAt: "", webUiUrl: "", flinkVersion: "", stateVersion: 1 });
         expect(read.props).toMatchObject({ lifecycleState: "ROLLED_BACK", jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90" });
