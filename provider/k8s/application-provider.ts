@@ -13,7 +13,7 @@ import { progressFor } from "../util/log";
 import { chooseAccess } from "./endpoint";
 import { checkK8sApplicationInputs, type K8sApplicationInputs } from "./inputs";
 import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret, operatorMessage } from "./lifecycle";
-import { NotFoundError, readFlinkDeployment, recentEvents } from "./status";
+import { NotFoundError, readFlinkDeployment, recentEvents, watchFlinkDeployment } from "./status";
 
 export const K8S_APPLICATION_STATE_VERSION = 1;
 
@@ -51,10 +51,44 @@ function stateOf(args: K8sApplicationInputs, object: FlinkDeploymentObject): K8s
     return plain({ ...args, ...facts, webUiUrl, flinkVersion: flinkVersionOf(object), stateVersion: K8S_APPLICATION_STATE_VERSION });
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Sleep up to `ms`, or until `wake` is called (a watch event). */
+function napper(): { nap(ms: number): Promise<void>; wake(): void; wakes: number } {
+    let resolveNap: (() => void) | undefined;
+    const state = {
+        wakes: 0,
+        nap(ms: number) {
+            return new Promise<void>((resolve) => {
+                const timer = setTimeout(() => ((resolveNap = undefined), resolve()), ms);
+                resolveNap = () => {
+                    clearTimeout(timer);
+                    resolveNap = undefined;
+                    resolve();
+                };
+            });
+        },
+        wake() {
+            state.wakes++;
+            resolveNap?.();
+        },
+    };
+    return state;
+}
 
-/** Wait for the Operator's verdict on the current generation of the FlinkDeployment. */
+/**
+ * Wait for the Operator's verdict on the current generation of the FlinkDeployment: re-read it
+ * on every watch event (client-node Watch), and every `timing.pollMs` whatever the watch does.
+ */
 export async function awaitOperator(args: K8sApplicationInputs): Promise<FlinkDeploymentObject> {
+    const waker = napper();
+    const stopWatch = watchFlinkDeployment(args, args.namespace, args.name, () => waker.wake());
+    try {
+        return await waitLoop(args, waker);
+    } finally {
+        stopWatch();
+    }
+}
+
+async function waitLoop(args: K8sApplicationInputs, waker: ReturnType<typeof napper>): Promise<FlinkDeploymentObject> {
     const where = `${args.namespace}/${args.name}`;
     const progress = progressFor(`FlinkJob ${where}`);
     const started = Date.now();
@@ -100,7 +134,7 @@ export async function awaitOperator(args: K8sApplicationInputs): Promise<FlinkDe
                 `the FlinkDeployment in place, the Operator still reconciling it; check \`kubectl -n ${args.namespace} describe flinkdeployment ${args.name}\`, or raise readyTimeoutSeconds`,
             );
         }
-        await sleep(Math.min(timing.pollMs, Math.max(0, deadline - Date.now())));
+        await waker.nap(Math.min(timing.pollMs, Math.max(0, deadline - Date.now())));
     }
 }
 

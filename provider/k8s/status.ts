@@ -39,3 +39,33 @@ export async function recentEvents(access: KubeAccess, namespace: string, name: 
         .slice(0, limit)
         .map((e) => `${e.reason ?? "Event"}: ${(e.message ?? "").replace(/\s+/g, " ").trim()}`);
 }
+
+/**
+ * Watch the FlinkDeployment `namespace/name` and call `onChange` on every event, so a waiter
+ * can re-read at once instead of at its next poll. Best effort: when the watch cannot be
+ * opened or ends, nothing is called and polling carries on. Returns a function that stops it.
+ */
+export function watchFlinkDeployment(access: KubeAccess, namespace: string, name: string, onChange: () => void): () => void {
+    let stopped = false;
+    let controller: AbortController | undefined;
+    const open = () => {
+        if (stopped) return;
+        const kc = loadKubeConfig(access);
+        const path = `/apis/${FLINK_GROUP}/${FLINK_VERSION}/namespaces/${namespace}/flinkdeployments`;
+        new (k8s().Watch)(kc)
+            .watch(path, { fieldSelector: `metadata.name=${name}` }, () => onChange(), (err: unknown) => {
+                // Ended by the server (timeouts are normal): reopen unless stopped; an error means polling only.
+                if (!err && !stopped) setTimeout(open, 1_000).unref();
+            })
+            .then((c) => {
+                controller = c;
+                if (stopped) c.abort();
+            })
+            .catch(() => undefined);
+    };
+    open();
+    return () => {
+        stopped = true;
+        controller?.abort();
+    };
+}

@@ -109,8 +109,23 @@ suite(`k8sApplication on a real kube-apiserver (test writes the Operator's statu
         expect((result as Error).message).toMatch(/the Operator rolled back to the last stable spec \(the new spec did not become stable in time\); Operator events: Rollback: The new spec did not become ready in time, rolling back/);
     });
 
+    test("status changes are seen through a watch: with polling set far beyond the timeout, the wait still ends", async () => {
+        const seq = fixture("upgrade-stable").map((o) => ({ ...o, status: o.status && { ...o.status, observedGeneration: o.status.observedGeneration === 2 ? 4 : 3, ...(o.status.observedGeneration === 1 ? {} : {}) } }));
+        const live = (await objects.getNamespacedCustomObject({ ...ref, name: NAME })) as Obj;
+        const updated = (await objects.replaceNamespacedCustomObject({ ...ref, name: NAME, body: { ...live, spec: seq[0]!.spec } })) as Obj;
+        expect(updated.metadata?.generation).toBe(4);
+        const poll = timing.pollMs;
+        timing.pollMs = 10 * 60_000; // one read at the start, then only watch events can wake the wait
+        try {
+            const [{ outs }] = await Promise.all([k8sApplicationProvider.update!(`${NS}/${NAME}`, {}, { ...inputs(), specHash: "h4", readyTimeoutSeconds: 60 }), writeStatuses(seq, 300)]);
+            expect(outs).toMatchObject({ lifecycleState: "STABLE", jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" });
+        } finally {
+            timing.pollMs = poll;
+        }
+    });
+
     test("read: refreshes from the stored object", async () => {
         const read = await k8sApplicationProvider.read!(`${NS}/${NAME}`, { ...inputs(), restPort: 8081, jobId: "", state: "", lifecycleState: "", lastSavepoint: "", deployedAt: "", webUiUrl: "", flinkVersion: "", stateVersion: 1 });
-        expect(read.props).toMatchObject({ lifecycleState: "ROLLED_BACK", jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90" });
+        expect(read.props).toMatchObject({ lifecycleState: "STABLE", jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" });
     });
 });
