@@ -39,8 +39,11 @@ export function routeKubernetes(conn: Connection & { sqlGatewayUrl?: string }): 
 export function connect(conn: Connection): FlinkClient {
     const log = process.env.PULUMI_FLINK_REST_LOG;
     routeKubernetes(conn);
+    const k = conn.kubernetes;
     return createFlinkClient({
         baseUrl: conn.restUrl,
+        // Bound to this connection (not only the URL route): two Kubernetes clusters may share a service DNS name.
+        ...(k ? { resolveBaseUrl: () => resolveBaseUrl(conn.restUrl, k, { service: k.service, port: k.port }) } : {}),
         headers: conn.headers,
         ca: conn.caCert,
         cert: conn.clientCert,

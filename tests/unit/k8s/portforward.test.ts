@@ -7,7 +7,7 @@ import * as http from "node:http";
 import { z } from "zod";
 import { clearRoutes } from "../../../provider/flink/route";
 import { createTransport } from "../../../provider/flink/http";
-import { routeKubernetes } from "../../../provider/flink/connect";
+import { connect, routeKubernetes } from "../../../provider/flink/connect";
 import { closeAllForwards, forwardInfo, forwardUrl } from "../../../provider/k8s/portforward";
 import { createGatewayClient } from "../../../provider/sqlgateway";
 import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
@@ -135,6 +135,35 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
             await client.close();
         } finally {
             gateway.close();
+        }
+    });
+
+    it("two Kubernetes clusters with the same service DNS name: each client reaches its own", async () => {
+        const overview = (version: string) => http.createServer((_req, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ taskmanagers: 1, "slots-total": 1, "slots-available": 1, "jobs-running": 0, "flink-version": version }));
+        });
+        const jmProd = overview("2.3.0");
+        const jmTest = overview("1.20.3");
+        await new Promise<void>((r) => jmProd.listen(port + 4, "127.0.0.1", () => r()));
+        await new Promise<void>((r) => jmTest.listen(port + 5, "127.0.0.1", () => r()));
+        const other = await new ApiServerStandIn({ port: port + 6, token: "other-cluster-token" }).start();
+        try {
+            api.mapPodPort(NS, "jm-a", 8081, { host: "127.0.0.1", port: port + 4 });
+            other.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
+            other.setPods(NS, [pod(NS, "jm-t", labels)]);
+            other.mapPodPort(NS, "jm-t", 8081, { host: "127.0.0.1", port: port + 5 });
+            const restUrl = "http://sessions-rest.flink.svc:8081";
+            const prod = connect({ restUrl, kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() } });
+            const test = connect({ restUrl, kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: other.kubeconfig() } });
+            expect((await prod.overview())["flink-version"]).toBe("2.3.0");
+            expect((await test.overview())["flink-version"]).toBe("1.20.3");
+            expect((await prod.overview())["flink-version"]).toBe("2.3.0");
+        } finally {
+            await closeAllForwards();
+            await other.close();
+            jmProd.close();
+            jmTest.close();
         }
     });
 
