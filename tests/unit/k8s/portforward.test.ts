@@ -8,6 +8,7 @@ import { z } from "zod";
 import { clearRoutes } from "../../../provider/flink/route";
 import { createTransport } from "../../../provider/flink/http";
 import { connect, routeKubernetes } from "../../../provider/flink/connect";
+import { hasKubeAccess, loadKubeConfig } from "../../../provider/k8s/kubeconfig";
 import { closeAllForwards, forwardInfo, forwardUrl } from "../../../provider/k8s/portforward";
 import { createGatewayClient } from "../../../provider/sqlgateway";
 import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
@@ -188,5 +189,23 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
 
     it("an unknown context is an input error listing the contexts", async () => {
         await expect(forwardUrl({ ...target(), context: "prod" })).rejects.toThrow(/context = "prod": is not a context of the kubeconfig; fix: use one of "standin"/);
+    });
+});
+
+describe("kubeconfig loading", () => {
+    it("a kubeconfig that is not YAML is an input error that never quotes it", () => {
+        expect(() => loadKubeConfig({ kubeconfig: "token: [unclosed s3cr3t-value" })).toThrow(/^kubeconfig = "\(secret\)": is not a kubeconfig .*; fix: pass the YAML text of a kubeconfig file/);
+        expect(() => loadKubeConfig({ kubeconfig: "token: [unclosed s3cr3t-value" })).not.toThrow(/s3cr3t/);
+    });
+
+    it("a kubeconfig without a current context selects no cluster: names context and the fix", () => {
+        expect(() => loadKubeConfig({ kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n" })).toThrow(/selects no cluster in the given kubeconfig; fix: set kubeconfig and context/);
+    });
+
+    it("hasKubeAccess: given, KUBECONFIG, in-cluster, or ~/.kube/config; else no probing of localhost:8080", () => {
+        expect(hasKubeAccess({ kubeconfig: "apiVersion: v1" }, {})).toBe(true);
+        expect(hasKubeAccess({}, { KUBECONFIG: "/x" })).toBe(true);
+        expect(hasKubeAccess({}, { KUBERNETES_SERVICE_HOST: "10.0.0.1" })).toBe(true);
+        expect(hasKubeAccess({}, { HOME: "/nonexistent-home" })).toBe(false);
     });
 });
