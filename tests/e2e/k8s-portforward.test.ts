@@ -2,14 +2,15 @@
  * The Kubernetes runtime through the real pulumi CLI and the real dynamic-provider host (plain
  * Node requiring @kubernetes/client-node from the installed package): a `k8sCluster` resource
  * reached by port-forward through the stand-in API server (tests/support/apiserver-standin.ts)
- * to a real local Flink, and a FlinkJob (the counter JAR) deployed on it, unchanged, through
- * the forward. The kubeconfig is a secret: it must not appear in the state in plaintext.
+ * to a real local Flink and its real SQL Gateway, and two FlinkJobs deployed on it, unchanged,
+ * through the forwards: the counter JAR (REST) and a SQL job (SQL Gateway). The kubeconfig is a secret: it must not appear in the state in plaintext.
  * The SDK's SessionCluster for `target: "kubernetes"` comes from the K8S-EMIT branch; this
  * program declares the provider kind directly, as that class does.
  */
 import { ApiServerStandIn, pod, restService } from "../support/apiserver-standin";
 import { RunningCluster, startCluster } from "../support/cluster";
-import { countAbove, counterJob, outDirFor } from "../support/jobs";
+import { countAbove, counterJob, countingSql, outDirFor, printedCounts } from "../support/jobs";
+import { waitFor } from "../support/counter";
 import { PulumiProject } from "../support/pulumi";
 import { flinkLines, portBlock } from "../support/testbed";
 import { createFlinkClient } from "../../provider/flink";
@@ -42,13 +43,17 @@ class K8sSessionCluster extends pulumi.dynamic.Resource {
 const cluster = new K8sSessionCluster("cluster", {
     target: "kubernetes", namespace: "${NS}", name: "sessions", flinkVersion: cfg.require("flinkVersion"),
     restService: "sessions-rest", restPort: 8081, access: { mode: "auto" },
+    sqlGateway: { service: "sessions-sql-gateway", port: 8083 },
     kubeconfig: cfg.requireSecret("kubeconfig"), readyTimeoutSeconds: 120, specHash: "spec-1",
 });
-const job = new flink.FlinkJob("counter", { cluster, ...JSON.parse(cfg.require("job")) });
+const jobs = JSON.parse(cfg.require("jobs"));
+for (const [resource, args] of Object.entries(jobs)) {
+    const job = new flink.FlinkJob(resource, { cluster, ...args });
+    exports[resource] = { jobId: job.jobId, state: job.state };
+}
 exports.restUrl = cluster.restUrl;
+exports.sqlGatewayUrl = cluster.sqlGatewayUrl;
 exports.flinkVersion = cluster.flinkVersion;
-exports.jobId = job.jobId;
-exports.state = job.state;
 `;
 
 const line = flinkLines()[flinkLines().length - 1]!;
@@ -59,12 +64,15 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
     let project: PulumiProject;
 
     beforeAll(async () => {
-        cluster = await startCluster(line, portBlock(1160));
+        cluster = await startCluster(line, portBlock(1160), { slotsPerTaskManager: 6, taskManagerMemory: "2g", sqlGateway: { enabled: true, port: portBlock(1160) + 5 } });
         api = await new ApiServerStandIn({ port: portBlock(1170), token: "e2e-secret-token-4f1a" }).start();
         api.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
         api.setPods(NS, [pod(NS, "sessions-jm-0", labels)]);
         const local = new URL(cluster.restUrl);
         api.mapPodPort(NS, "sessions-jm-0", 8081, { host: local.hostname, port: Number(local.port) });
+        api.setObject(`/api/v1/namespaces/${NS}/services/sessions-sql-gateway`, restService(NS, "sessions-sql-gateway", 8083, { app: "sessions-sql-gateway" }));
+        api.setPods(NS, [pod(NS, "sessions-jm-0", labels), pod(NS, "sessions-sql-gateway-0", { app: "sessions-sql-gateway" }, { containerPort: 8083 })]);
+        api.mapPodPort(NS, "sessions-sql-gateway-0", 8083, { host: local.hostname, port: portBlock(1160) + 5 });
         project = new PulumiProject("k8s-portforward", PROGRAM);
         await project.init();
         await project.ok(["config", "set", "flinkVersion", line.version]);
@@ -76,20 +84,28 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
         await cluster?.stop();
     });
 
-    test("pulumi up: the cluster is reached by port-forward and the JAR job is deployed through it", async () => {
+    test("pulumi up: the cluster is reached by port-forward; a JAR job and a SQL job are deployed through it", async () => {
         const out = outDirFor(cluster.workDir, "k8s-counter");
-        await project.ok(["config", "set", "job", JSON.stringify(counterJob(line, "k8s-counter", out))]);
+        const jobs = { counter: counterJob(line, "k8s-counter", out), agg: { name: "k8s-sql", sql: countingSql(`k8s-sql-${line.version}`), health: { stableSeconds: 2 } } };
+        await project.ok(["config", "set", "jobs", JSON.stringify(jobs)]);
         const up = await project.ok(["up", "--yes", "--skip-preview"]);
         expect(up.output).toMatch(/\[SessionCluster streaming\/sessions\] ready: Flink/);
         const outputs = await project.outputs();
         expect(outputs.restUrl).toBe(`http://sessions-rest.${NS}.svc:8081`);
+        expect(outputs.sqlGatewayUrl).toBe(`http://sessions-sql-gateway.${NS}.svc:8083`);
         expect(outputs.flinkVersion).toBe(line.version);
-        expect(outputs.state).toBe("RUNNING");
+        const counter = outputs.counter as { jobId: string; state: string };
+        const agg = outputs.agg as { jobId: string; state: string };
+        expect(counter.state).toBe("RUNNING");
+        expect(agg.state).toBe("RUNNING");
         await countAbove(out, 5);
-        // The job really runs on the local Flink, and every REST call went through the stand-in's forward.
+        await waitFor("SQL counts printed", () => printedCounts(cluster.workDir, `k8s-sql-${line.version}`));
+        // The jobs really run on the local Flink; REST and SQL Gateway calls went through the stand-in's forwards.
         const direct = createFlinkClient({ baseUrl: cluster.restUrl });
-        expect((await direct.jobsOverview()).find((j) => j.jid === outputs.jobId)?.state).toBe("RUNNING");
+        const running = (await direct.jobsOverview()).filter((j) => j.state === "RUNNING").map((j) => j.jid);
+        expect(running).toEqual(expect.arrayContaining([counter.jobId, agg.jobId]));
         expect(api.requests.some((r) => r.startsWith(`WS /api/v1/namespaces/${NS}/pods/sessions-jm-0/portforward`))).toBe(true);
+        expect(api.requests.some((r) => r.startsWith(`WS /api/v1/namespaces/${NS}/pods/sessions-sql-gateway-0/portforward?ports=8083`))).toBe(true);
         expect(api.bytesToPods).toBeGreaterThan(1000);
         const state = await project.exportState();
         expect(state).not.toContain("e2e-secret-token-4f1a");
@@ -100,6 +116,6 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
         const refresh = await project.ok(["refresh", "--yes", "--skip-preview"]);
         expect(refresh.code).toBe(0);
         expect(api.forwardsOpened).toBeGreaterThan(before);
-        expect((await project.outputs()).state).toBe("RUNNING");
+        expect(((await project.outputs()).counter as { state: string }).state).toBe("RUNNING");
     });
 });
