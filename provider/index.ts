@@ -7,14 +7,18 @@ import { alertsProvider } from "./alerts";
 import { clusterProvider } from "./cluster";
 import { homeProvider } from "./home";
 import { jobProvider } from "./job";
+import { k8sApplicationProvider } from "./k8s/application-provider";
+import { k8sClusterProvider } from "./k8s/cluster-provider";
 import { variablesProvider } from "./variables";
 
-export const providers: Record<"home" | "cluster" | "job" | "variables" | "alerts", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<"home" | "cluster" | "job" | "variables" | "alerts" | "k8sCluster" | "k8sApplication", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
     job: jobProvider,
     variables: variablesProvider,
     alerts: alertsProvider,
+    k8sCluster: k8sClusterProvider,
+    k8sApplication: k8sApplicationProvider,
 };
 
 export * as flink from "./flink";

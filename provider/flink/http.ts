@@ -5,6 +5,7 @@
 import { Agent, type Dispatcher, type FormData, request } from "undici";
 import type { ZodType, ZodTypeDef } from "zod";
 import { InputError, invalid } from "../util/errors";
+import { type BaseUrlResolver, routeOf } from "./route";
 import {
     FlinkApiError,
     type FlinkApiErrorInit,
@@ -43,6 +44,12 @@ export interface FlinkClientOptions {
     readonly dispatcher?: Dispatcher;
     /** Called before every HTTP attempt (retries included), e.g. to count REST calls. */
     readonly onRequest?: (method: HttpMethod, path: string, attempt: number) => void;
+    /**
+     * Where to send requests, asked before every attempt (e.g. a port-forward opened on demand);
+     * `baseUrl` stays the name shown in messages. @default the route registered for `baseUrl`
+     * (see `route.ts`), else `baseUrl` itself
+     */
+    readonly resolveBaseUrl?: BaseUrlResolver;
 }
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -154,8 +161,22 @@ export function createTransport(options: FlinkClientOptions, hooks: TransportHoo
         .sort((a, b) => b.length - a.length);
     const scrub = (text: string | undefined) => secrets.reduce((t, v) => t?.split(v).join("***"), text);
 
+    // Looked up per attempt: a route may be registered after the client was built.
+    const resolveBase = async (ctx: { method: HttpMethod; path: string; baseUrl: string; attempts: number }): Promise<string> => {
+        const resolve = options.resolveBaseUrl ?? routeOf(base);
+        if (!resolve) return base;
+        try {
+            return parseBaseUrl(await resolve()).base + new URL(base).pathname.replace(/\/+$/, "");
+        } catch (err) {
+            const retryable = (err as { retryable?: unknown }).retryable === true;
+            const message = err instanceof Error ? err.message : String(err);
+            throw new FlinkUnreachableError({ ...ctx, kind: "unreachable", retryable, flinkMessage: scrub(message.split("\n")[0]?.slice(0, 300)), cause: err }, "EROUTE");
+        }
+    };
+
     async function attempt<T>(spec: CallSpec, schema: ZodType<T, ZodTypeDef, unknown>, n: number): Promise<T> {
         const ctx = { method: spec.method, path: spec.path, baseUrl: shownBase, attempts: n };
+        const root = await resolveBase(ctx);
         const budget = spec.timeoutMs ?? timeoutMs;
         const reqHeaders = { ...headers };
         let body: string | FormData | undefined;
@@ -170,7 +191,7 @@ export function createTransport(options: FlinkClientOptions, hooks: TransportHoo
         let status: number;
         let text: string;
         try {
-            const res = await request(base + spec.path, { method: spec.method, headers: reqHeaders, body, signal: controller.signal, dispatcher });
+            const res = await request(root + spec.path, { method: spec.method, headers: reqHeaders, body, signal: controller.signal, dispatcher });
             status = res.statusCode;
             text = await res.body.text();
         } catch (err) {

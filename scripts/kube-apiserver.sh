@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build a real kube-apiserver from the Go module proxy (no Kubernetes distribution needed) and
+# print its path. k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces the k8s.io/*
+# staging modules with local paths), so a throwaway consumer module requires it and replaces
+# each staging module with its published v0.X.Y twin. Cached; the first build takes ~30 min on
+# 2 CPUs. etcd comes from Debian: apt-get install etcd-server.
+set -euo pipefail
+VERSION="${KUBE_VERSION:-1.34.4}"
+STAGING="v0.${VERSION#1.}"
+OUT="${HOME}/.cache/pulumi-flink/kube-apiserver/v${VERSION}"
+if [ -x "${OUT}/kube-apiserver" ]; then echo "${OUT}/kube-apiserver"; exit 0; fi
+mkdir -p "${OUT}/src"
+cd "${OUT}/src"
+PROXY="$(go env GOPROXY | cut -d, -f1)"
+curl -fsS "${PROXY}/k8s.io/kubernetes/@v/v${VERSION}.mod" -o kubernetes.mod
+{
+  echo "module kubeapiserverbuild"; echo; echo "go 1.24"; echo
+  echo "require k8s.io/kubernetes v${VERSION}"; echo
+  grep "=> ./staging" kubernetes.mod | awk -v v="${STAGING}" '{print "replace " $1 " => " $1 " " v}'
+} > go.mod
+printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' > tools.go
+GOFLAGS=-mod=mod go mod tidy >&2
+GOFLAGS=-mod=mod go build -o "${OUT}/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
+echo "${OUT}/kube-apiserver"
