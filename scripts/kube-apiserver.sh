@@ -3,12 +3,19 @@
 # print its path. k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces the k8s.io/*
 # staging modules with local paths), so a throwaway consumer module requires it and replaces
 # each staging module with its published v0.X.Y twin. Cached; the first build takes ~30 min on
-# 2 CPUs. etcd comes from Debian: apt-get install etcd-server.
+# 2 CPUs. etcd comes from Debian (etcd-server), installed here if missing.
 set -euo pipefail
 VERSION="${KUBE_VERSION:-1.34.4}"
 STAGING="v0.${VERSION#1.}"
-OUT="${HOME}/.cache/pulumi-flink/kube-apiserver/v${VERSION}"
+OUT="${PULUMI_FLINK_CACHE:-$HOME/.cache/pulumi-flink}/kube-apiserver/v${VERSION}"
+if ! command -v etcd >/dev/null; then
+  echo "[kube-apiserver] installing etcd from Debian (etcd-server)" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends etcd-server >&2
+fi
 if [ -x "${OUT}/kube-apiserver" ]; then echo "${OUT}/kube-apiserver"; exit 0; fi
+echo "[kube-apiserver] building v${VERSION} from the Go module proxy (first time only: 15-30 min on 2 CPUs)" >&2
 mkdir -p "${OUT}/src"
 cd "${OUT}/src"
 PROXY="$(go env GOPROXY | cut -d, -f1)"
@@ -20,5 +27,6 @@ curl -fsS "${PROXY}/k8s.io/kubernetes/@v/v${VERSION}.mod" -o kubernetes.mod
 } > go.mod
 printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' > tools.go
 GOFLAGS=-mod=mod go mod tidy >&2
-GOFLAGS=-mod=mod go build -o "${OUT}/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
+GOFLAGS=-mod=mod go build -o "${OUT}/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver >&2
+mv "${OUT}/kube-apiserver.tmp" "${OUT}/kube-apiserver"  # only a finished build counts as cached
 echo "${OUT}/kube-apiserver"

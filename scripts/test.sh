@@ -40,6 +40,10 @@ PULUMI_FLINK_OPERATOR_CRDS=$(bash scripts/fetch-operator-crds.sh "$(node -p 'req
 step "test bed: Prometheus, Alertmanager, promtool, amtool (Debian packages, only if missing)"
 bash scripts/install-prometheus.sh >&2
 
+step "test bed: a real kube-apiserver + etcd (Go module proxy, Debian) for the Kubernetes runtime tests"
+export PULUMI_FLINK_KUBE_APISERVER
+PULUMI_FLINK_KUBE_APISERVER=$(bash scripts/kube-apiserver.sh | tail -1)
+
 step "test bed: e2e workspace (the package packed and installed as a user would)"
 export PULUMI_FLINK_E2E_WORKSPACE
 PULUMI_FLINK_E2E_WORKSPACE=$(bash scripts/prepare-workspace.sh "$PULUMI_FLINK_CACHE/e2e-workspace")
