@@ -11,3 +11,4 @@ export type { FlinkJobArgs, JarArtifact, UpgradePolicy, HealthGate } from "./job
 export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
+export * from "./components";
