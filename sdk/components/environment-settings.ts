@@ -7,7 +7,7 @@ import type { FlinkConfigValue } from "../home";
 import type { HealthGate, UpgradePolicy } from "../job";
 import type { LocalSessionClusterArgs, RemoteSessionClusterArgs } from "../cluster";
 import { VARIABLE } from "./sql-text";
-import { fix } from "./validate";
+import { hint } from "./validate";
 
 /** A local or remote cluster as stack config describes it (a local cluster's `home` is the environment's). */
 export type EnvironmentCluster = Omit<LocalSessionClusterArgs, "home"> | RemoteSessionClusterArgs;
@@ -99,16 +99,16 @@ export interface EnvironmentSettings {
 }
 
 const KEY = /^[a-z][a-z0-9-]{0,39}$/;
-const key = (what: string) => z.string().regex(KEY, { message: `is not a valid ${what} key`, ...fix("use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
+const key = (what: string) => z.string().regex(KEY, { ...hint(`is not a valid ${what} key`, "use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
-const parallelism = z.number().int().min(1, { message: "is below 1", ...fix("use a parallelism of at least 1") }).max(32768);
+const parallelism = z.number().int().min(1, { ...hint("is below 1", "use a parallelism of at least 1") }).max(32768);
 
 const cluster = z
     .object({ target: z.enum(["local", "remote"]) })
     .passthrough()
     .superRefine((c, ctx) => {
-        if ("home" in c) ctx.addIssue({ code: "custom", path: ["home"], message: "is set on a cluster", ...fix("set the environment's `home` once; every local cluster starts from it") });
-        if (c.target === "remote" && typeof c.restUrl !== "string") ctx.addIssue({ code: "custom", path: ["restUrl"], message: "is required for a remote cluster", ...fix('set restUrl, e.g. "http://flink-jobmanager:8081"') });
+        if ("home" in c) ctx.addIssue({ code: "custom", path: ["home"], ...hint("is set on a cluster", "set the environment's `home` once; every local cluster starts from it") });
+        if (c.target === "remote" && typeof c.restUrl !== "string") ctx.addIssue({ code: "custom", path: ["restUrl"], ...hint("is required for a remote cluster", 'set restUrl, e.g. "http://flink-jobmanager:8081"') });
     });
 
 const jobSettings = z
@@ -124,11 +124,11 @@ const jobSettings = z
 export const environmentSettings = z
     .object({
         home: z
-            .object({ version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { message: "is not a Flink version", ...fix('write e.g. "2.3.0"') }).optional(), path: z.string().min(1).optional(), defaultConfig: z.record(configValue).optional() })
+            .object({ version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { ...hint("is not a Flink version", 'write e.g. "2.3.0"') }).optional(), path: z.string().min(1).optional(), defaultConfig: z.record(configValue).optional() })
             .strict()
-            .refine((h) => h.version !== undefined || h.path !== undefined, { message: "has neither version nor path", ...fix("set home.version (downloaded) or home.path (an existing distribution)") }),
-        clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, { message: "is empty", ...fix('declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }') }),
-        variables: z.record(z.string().regex(VARIABLE, { message: "is not a variable name", ...fix("use letters, digits and _, not starting with a digit") }), z.string()).default({}),
+            .refine((h) => h.version !== undefined || h.path !== undefined, { ...hint("has neither version nor path", "set home.version (downloaded) or home.path (an existing distribution)") }),
+        clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, { ...hint("is empty", 'declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }') }),
+        variables: z.record(z.string().regex(VARIABLE, { ...hint("is not a variable name", "use letters, digits and _, not starting with a digit") }), z.string()).default({}),
         jobs: z.record(key("job"), jobSettings).default({}),
         jobDefaults: z.object({ parallelism: parallelism.optional(), configuration: z.record(configValue).optional(), upgrade: z.record(z.unknown()).optional(), health: z.record(z.unknown()).optional() }).strict().default({}),
         alerts: z.unknown().optional(),
@@ -138,7 +138,7 @@ export const environmentSettings = z
     .superRefine((s, ctx) => {
         const keys = Object.keys(s.clusters);
         for (const [name, job] of Object.entries(s.jobs)) {
-            if (job.cluster !== undefined && !keys.includes(job.cluster)) ctx.addIssue({ code: "custom", path: ["jobs", name, "cluster"], message: "is not a declared cluster", ...fix(`use one of ${keys.join(", ")}`) });
+            if (job.cluster !== undefined && !keys.includes(job.cluster)) ctx.addIssue({ code: "custom", path: ["jobs", name, "cluster"], ...hint("is not a declared cluster", `use one of ${keys.join(", ")}`) });
         }
     });
 

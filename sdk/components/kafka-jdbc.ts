@@ -4,7 +4,7 @@ import { z } from "zod";
 import { column, Column, connectorOptions, identifier } from "./sql-text";
 import { syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts, tableSyncSpec, tableSyncSql } from "./table-sync";
-import { fix, parseComponentArgs } from "./validate";
+import { hint, parseComponentArgs } from "./validate";
 
 /** The Kafka side of a {@link KafkaToJdbcSync}. Needs flink-sql-connector-kafka on the cluster or in `job.dependencies`. */
 export interface KafkaSource {
@@ -53,16 +53,16 @@ const spec = z
     .object({
         kafka: z
             .object({
-                bootstrapServers: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: "is not a list of host:port", ...fix('write "broker1:9092,broker2:9092"') }),
-                topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { message: "is not a Kafka topic name", ...fix("use letters, digits, '.', '_' and '-'") }),
+                bootstrapServers: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { ...hint("is not a list of host:port", 'write "broker1:9092,broker2:9092"') }),
+                topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { ...hint("is not a Kafka topic name", "use letters, digits, '.', '_' and '-'") }),
                 groupId: z.string().min(1),
                 format: z.enum(["json", "csv", "avro", "debezium-json", "canal-json", "maxwell-json"]).default("json"),
                 startupMode: z.enum(["earliest-offset", "latest-offset", "group-offsets"]).default("group-offsets"),
                 options: connectorOptions.default({}),
             })
             .strict(),
-        columns: z.array(column).min(1, { message: "has no columns" }),
-        primaryKey: z.array(identifier).min(1, { message: "is empty", ...fix("name the column(s) rows are upserted by, e.g. ['order_id']") }),
+        columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")),
+        primaryKey: z.array(identifier).min(1, { ...hint("is empty", "name the column(s) rows are upserted by, e.g. ['order_id']") }),
         sink: syncSink,
         filter: z.string().optional(),
     })

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { column, Column, createTable, identifier, quoteId, ref, variableName } from "./sql-text";
 import { syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts } from "./table-sync";
-import { fix, parseComponentArgs } from "./validate";
+import { hint, parseComponentArgs } from "./validate";
 
 /** The MySQL side. Needs flink-sql-connector-mysql-cdc on the cluster or in `job.dependencies`. */
 export interface MysqlCdcSource {
@@ -64,33 +64,33 @@ export interface MysqlCdcMirrorArgs extends SqlJobParts {
 }
 
 const table = z
-    .object({ table: identifier, columns: z.array(column).min(1, { message: "has no columns" }), primaryKey: z.array(identifier).min(1, { message: "is empty", ...fix("CDC needs the table's primary key, e.g. ['id']") }), sinkTable: identifier.optional() })
+    .object({ table: identifier, columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")), primaryKey: z.array(identifier).min(1, { ...hint("is empty", "CDC needs the table's primary key, e.g. ['id']") }), sinkTable: identifier.optional() })
     .strict()
     .superRefine((t, ctx) => {
         const names = t.columns.map((c) => c.name.toLowerCase());
-        t.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: "is not one of the columns", ...fix(`use column names: ${t.columns.map((c) => c.name).join(", ")}`) }));
+        t.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], ...hint("is not one of the columns", `use column names: ${t.columns.map((c) => c.name).join(", ")}`) }));
     });
 
 const spec = z
     .object({
         mysql: z
             .object({
-                hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, { message: "is not a host name", ...fix('write the host only, e.g. "mysql.internal"') }),
+                hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, { ...hint("is not a host name", 'write the host only, e.g. "mysql.internal"') }),
                 port: z.number().int().min(1).max(65535).default(3306),
                 username: z.string().min(1),
                 passwordVariable: variableName,
                 database: identifier,
-                serverId: z.string().regex(/^\d+(-\d+)?$/, { message: "is not an id or range", ...fix('write "5400" or "5400-5404"') }).default("5400-5408"),
+                serverId: z.string().regex(/^\d+(-\d+)?$/, { ...hint("is not an id or range", 'write "5400" or "5400-5404"') }).default("5400-5408"),
                 startupMode: z.enum(["initial", "latest-offset"]).default("initial"),
                 serverTimeZone: z.string().min(1).default("UTC"),
             })
             .strict(),
         tables: z
             .array(table)
-            .min(1, { message: "is empty", ...fix("list at least one table") })
+            .min(1, { ...hint("is empty", "list at least one table") })
             .superRefine((ts, ctx) => {
                 const sinks = ts.map((t) => (t.sinkTable ?? t.table).toLowerCase());
-                sinks.forEach((s, i) => sinks.indexOf(s) !== i && ctx.addIssue({ code: "custom", path: [i, "sinkTable"], message: "is written by another table too", ...fix("give each mirrored table its own sinkTable") }));
+                sinks.forEach((s, i) => sinks.indexOf(s) !== i && ctx.addIssue({ code: "custom", path: [i, "sinkTable"], ...hint("is written by another table too", "give each mirrored table its own sinkTable") }));
             }),
         sink: syncSink,
     })

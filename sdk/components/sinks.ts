@@ -1,7 +1,7 @@
 /** Sinks shared by the team components: JDBC (upsert when keyed) and Apache Doris. Pure. */
 import { z } from "zod";
-import { ref, variableName } from "./sql-text";
-import { fix } from "./validate";
+import { connectorOptions, ref, variableName } from "./sql-text";
+import { hint } from "./validate";
 
 /** A JDBC table (MySQL, PostgreSQL, ...). Needs flink-connector-jdbc and the driver on the cluster or in `dependencies`. */
 export interface JdbcSink {
@@ -51,33 +51,33 @@ export interface DorisSink {
 /** Exactly one of `jdbc` and `doris`. */
 export type SyncSink = { readonly jdbc: JdbcSink; readonly doris?: undefined } | { readonly doris: DorisSink; readonly jdbc?: undefined };
 
-const extra = z.record(z.string().min(1), z.string()).default({});
+
 
 export const jdbcSink = z
     .object({
-        url: z.string().regex(/^jdbc:[a-z0-9]+:/i, { message: "is not a JDBC URL", ...fix('use jdbc:<driver>://host:port/database, e.g. "jdbc:mysql://db:3306/shop"') }),
+        url: z.string().regex(/^jdbc:[a-z0-9]+:/i, { ...hint("is not a JDBC URL", 'use jdbc:<driver>://host:port/database, e.g. "jdbc:mysql://db:3306/shop"') }),
         table: z.string().min(1),
         username: z.string().min(1).optional(),
         passwordVariable: variableName.optional(),
-        options: extra,
+        options: connectorOptions.default({}),
     })
     .strict();
 
 export const dorisSink = z
     .object({
-        fenodes: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: "is not a list of host:port", ...fix('use the frontends\' HTTP addresses, e.g. "doris-fe:8030"') }),
-        table: z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, { message: "is not database.table", ...fix('write "database.table", e.g. "ods.orders"') }),
+        fenodes: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { ...hint("is not a list of host:port", 'use the frontends\' HTTP addresses, e.g. "doris-fe:8030"') }),
+        table: z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, { ...hint("is not database.table", 'write "database.table", e.g. "ods.orders"') }),
         username: z.string().min(1),
         passwordVariable: variableName,
         labelPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
-        options: extra,
+        options: connectorOptions.default({}),
     })
     .strict();
 
 export const syncSink = z
     .object({ jdbc: jdbcSink.optional(), doris: dorisSink.optional() })
     .strict()
-    .refine((s) => (s.jdbc === undefined) !== (s.doris === undefined), { message: "needs exactly one of jdbc and doris", ...fix("set sink: { jdbc: {...} } or sink: { doris: {...} }") });
+    .refine((s) => (s.jdbc === undefined) !== (s.doris === undefined), { ...hint("needs exactly one of jdbc and doris", "set sink: { jdbc: {...} } or sink: { doris: {...} }") });
 
 /** Connector options of a sink; the password is only ever a `${NAME}` reference. */
 export function sinkOptions(sink: z.infer<typeof syncSink>, jobName: string, table?: string): Record<string, string> {

@@ -4,7 +4,7 @@
  * the job provider substitutes at submit time (never in the SQL text, state or preview).
  */
 import { z } from "zod";
-import { fix } from "./validate";
+import { hint, secretHint } from "./validate";
 
 /** Flink SQL identifiers we generate: plain names, so they never need escaping beyond backticks. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
@@ -15,16 +15,16 @@ const TYPE = /^[A-Z][A-Z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?( NOT NULL)?$/;
 
 export const identifier = z
     .string()
-    .regex(IDENTIFIER, { message: "is not a plain SQL identifier", ...fix("use letters, digits and _ (not starting with a digit), e.g. order_id") });
+    .regex(IDENTIFIER, { ...hint("is not a plain SQL identifier", "use letters, digits and _ (not starting with a digit), e.g. order_id") });
 
 export const variableName = z
     .string()
-    .regex(VARIABLE, { message: "is not a variable name", ...fix("name a variable of the job's VariableSet, e.g. DB_PASSWORD (letters, digits, _)") });
+    .regex(VARIABLE, { ...hint("is not a variable name", "name a variable of the job's VariableSet, e.g. DB_PASSWORD (letters, digits, _)") });
 
 export const column = z
     .object({
         name: identifier,
-        type: z.string().transform((t) => t.trim().toUpperCase()).pipe(z.string().regex(TYPE, { message: "is not a Flink SQL type", ...fix("use a type such as BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3)") })),
+        type: z.string().transform((t) => t.trim().toUpperCase()).pipe(z.string().regex(TYPE, { ...hint("is not a Flink SQL type", "use a type such as BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3)") })),
     })
     .strict();
 export type Column = z.infer<typeof column>;
@@ -35,7 +35,7 @@ export const CREDENTIAL_KEY = /(^|\.)(password|secret|token|sasl\.jaas\.config|.
 export const connectorOptions = z.record(z.string().min(1), z.string()).superRefine((options, ctx) => {
     for (const [key, value] of Object.entries(options)) {
         if (CREDENTIAL_KEY.test(key) && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)) {
-            ctx.addIssue({ code: "custom", path: [key], message: "holds a credential as plain text, which would be shown in the SQL, the preview and the Flink web UI", ...fix(`put it in a VariableSet's secrets and write '\${NAME}' here, e.g. "${key}": "\${DB_PASSWORD}"`) });
+            ctx.addIssue({ code: "custom", path: [key], ...secretHint("holds a credential as plain text, which would be shown in the SQL, the preview and the Flink web UI", `put it in a VariableSet's secrets and write '\${NAME}' here, e.g. "${key}": "\${DB_PASSWORD}"`) });
         }
     }
 });

@@ -9,7 +9,7 @@ import { FlinkJob, FlinkJobArgs } from "../job";
 import { SessionCluster } from "../cluster";
 import { VariableSet } from "../variables";
 import { Column, column, connectorOptions, createTable, identifier, quoteId } from "./sql-text";
-import { fix, parseComponentArgs } from "./validate";
+import { hint, parseComponentArgs } from "./validate";
 
 /** Job settings a component passes through to its {@link FlinkJob} unchanged. */
 export type ComponentJobOptions = Omit<FlinkJobArgs, "cluster" | "name" | "sql" | "jar" | "variables" | "entryClass" | "args">;
@@ -63,22 +63,22 @@ export interface TableSyncArgs {
 }
 
 const endpoint = (side: string) =>
-    z.object({ table: identifier.default(side), options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", { message: "has no 'connector'", ...fix(`set options.connector, e.g. "datagen" or "jdbc"`) }) }).strict();
+    z.object({ table: identifier.default(side), options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", { ...hint("has no 'connector'", `set options.connector, e.g. "datagen" or "jdbc"`) }) }).strict();
 
 /** The validated, plain part of {@link TableSyncArgs} the SQL is generated from. */
 export const tableSyncSpec = z
     .object({
-        columns: z.array(column).min(1, { message: "has no columns" }),
+        columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")),
         primaryKey: z.array(identifier).default([]),
         source: endpoint("source"),
         sink: endpoint("sink"),
-        filter: z.string().trim().min(1).refine((f) => !f.includes(";"), { message: "contains ';'", ...fix("write a single boolean expression, e.g. amount > 0") }).optional(),
+        filter: z.string().trim().min(1).refine((f) => !f.includes(";"), { ...hint("contains ';'", "write a single boolean expression, e.g. amount > 0") }).optional(),
     })
     .superRefine((spec, ctx) => {
         const names = spec.columns.map((c) => c.name.toLowerCase());
-        names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: "custom", path: ["columns", i, "name"], message: "is a duplicate column", ...fix("give every column a distinct name") }));
-        spec.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: "is not one of the columns", ...fix(`use column names: ${spec.columns.map((c) => c.name).join(", ")}`) }));
-        if (spec.source.table.toLowerCase() === spec.sink.table.toLowerCase()) ctx.addIssue({ code: "custom", path: ["sink", "table"], message: "is the source's table name too", ...fix("name the two tables differently") });
+        names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: "custom", path: ["columns", i, "name"], ...hint("is a duplicate column", "give every column a distinct name") }));
+        spec.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], ...hint("is not one of the columns", `use column names: ${spec.columns.map((c) => c.name).join(", ")}`) }));
+        if (spec.source.table.toLowerCase() === spec.sink.table.toLowerCase()) ctx.addIssue({ code: "custom", path: ["sink", "table"], ...hint("is the source's table name too", "name the two tables differently") });
     });
 export type TableSyncSpec = z.infer<typeof tableSyncSpec>;
 
