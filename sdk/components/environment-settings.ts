@@ -63,6 +63,11 @@ export interface EnvironmentJobDefaults {
      * @default FlinkJob's default
      */
     readonly health?: HealthGate;
+    /**
+     * What removing a job does, for jobs that set none (e.g. "cancel" in a throwaway test stack).
+     * @default FlinkJob's default ("savepoint")
+     */
+    readonly onDelete?: "savepoint" | "cancel" | "leave-running";
 }
 
 /** Everything a stack's config says about its environment (secrets are read separately, as secrets). */
@@ -130,7 +135,7 @@ export const environmentSettings = z
         clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, { ...hint("is empty", 'declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }') }),
         variables: z.record(z.string().regex(VARIABLE, { ...hint("is not a variable name", "use letters, digits and _, not starting with a digit") }), z.string()).default({}),
         jobs: z.record(key("job"), jobSettings).default({}),
-        jobDefaults: z.object({ parallelism: parallelism.optional(), configuration: z.record(configValue).optional(), upgrade: z.record(z.unknown()).optional(), health: z.record(z.unknown()).optional() }).strict().default({}),
+        jobDefaults: z.object({ parallelism: parallelism.optional(), configuration: z.record(configValue).optional(), upgrade: z.record(z.unknown()).optional(), health: z.record(z.unknown()).optional(), onDelete: z.enum(["savepoint", "cancel", "leave-running"]).optional() }).strict().default({}),
         alerts: z.unknown().optional(),
         ingress: z.unknown().optional(),
     })

@@ -176,6 +176,7 @@ function resolveJob(s: ParsedEnvironmentSettings, config: ParsedEnvironmentSetti
     return {
         ...(d.upgrade ? { upgrade: d.upgrade } : {}),
         ...(d.health ? { health: d.health } : {}),
+        ...(d.onDelete ? { onDelete: d.onDelete } : {}),
         ...(parallelism !== undefined ? { parallelism } : {}),
         ...(Object.keys(configuration).length ? { configuration } : {}),
     } as ComponentJobOptions;
@@ -183,7 +184,10 @@ function resolveJob(s: ParsedEnvironmentSettings, config: ParsedEnvironmentSetti
 
 function specJob(resource: string, key: string, spec: EnvironmentJobSpec, ctx: EnvironmentJobContext, opts: pulumi.CustomResourceOptions): FlinkJob {
     const { cluster: _cluster, ...job } = spec;
-    return new FlinkJob(resource, { ...job, ...ctx.job, name: spec.name ?? key, cluster: ctx.cluster, variables: ctx.variables }, opts);
+    // The spec's own upgrade/health/onDelete win over the stack's defaults; parallelism and
+    // configuration were already resolved (stack job config > spec > defaults).
+    const resolved = { parallelism: ctx.job.parallelism, configuration: ctx.job.configuration };
+    return new FlinkJob(resource, { ...ctx.job, ...job, ...resolved, name: spec.name ?? key, cluster: ctx.cluster, variables: ctx.variables }, opts);
 }
 
 /** Cross-checks between the stack's config and the program: unknown job keys, cluster choice, extensions. */

@@ -64,18 +64,19 @@ describe("StreamingEnvironment wiring (mocked engine; no Flink run)", () => {
                 settings: settings({
                     clusters: { main: { target: "local", restPort: 31301 }, side: { target: "local", restPort: 31311 } },
                     jobs: { orders: { cluster: "side", parallelism: 3 }, audit: { enabled: false, cluster: "main" }, adhoc: { sql, cluster: "main" }, sync: { cluster: "main" } },
-                    jobDefaults: { parallelism: 2, health: { stableSeconds: 1 } },
+                    jobDefaults: { parallelism: 2, health: { stableSeconds: 1 }, onDelete: "cancel" },
                 }),
                 secrets: { DB_PASSWORD: pulumi.secret("pw") },
                 jobs: {
                     orders: { sql, configuration: { "pipeline.name-suffix": "x" } },
+                    adhoc2: { sql, cluster: "main", health: { stableSeconds: 9 }, parallelism: 5 },
                     audit: { sql },
                     sync: (name, ctx, opts) => new TableSync(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, columns: [{ name: "v", type: "INT" }], source: { options: { connector: "datagen" } }, sink: { options: { connector: "blackhole" } } }, opts),
                 },
             },
         );
         const summary = (await output(env.summary)) as { jobs: Record<string, { cluster: string; parallelism: unknown; name: string }>; variables: unknown; secretNames: unknown; clusters: Record<string, { restUrl: string }> };
-        expect(Object.keys(summary.jobs).sort()).toEqual(["adhoc", "orders", "sync"]);
+        expect(Object.keys(summary.jobs).sort()).toEqual(["adhoc", "adhoc2", "orders", "sync"]);
         expect(summary.jobs.orders).toMatchObject({ cluster: "side", parallelism: 3, name: "orders" });
         expect(summary.jobs.adhoc).toMatchObject({ cluster: "main", parallelism: 2 });
         expect(summary.variables).toEqual({ REGION: "eu" });
@@ -84,6 +85,9 @@ describe("StreamingEnvironment wiring (mocked engine; no Flink run)", () => {
         const orders = made.find((m) => m.name === "shop-orders")!;
         expect(orders.inputs).toMatchObject({ parallelism: 3, name: "orders", health: { stableSeconds: 1 }, configuration: { "pipeline.name-suffix": "x" } });
         expect(made.some((m) => m.name === "shop-audit")).toBe(false);
+        // The catalogue's own health and parallelism win over the stack's defaults; onDelete comes from the defaults.
+        expect(made.find((m) => m.name === "shop-adhoc2")!.inputs).toMatchObject({ parallelism: 5, health: { stableSeconds: 9 }, onDelete: "cancel" });
+        expect(summary.jobs.adhoc2).toMatchObject({ parallelism: 5 });
     }, 20_000);
 });
 
