@@ -13,7 +13,7 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const YAML = require("yaml");
-const { NS, GROUP, SCALE_PROGRAM, scaleConfig, floorProgram, writeProject } = require("./lib/scale");
+const { NS, GROUP, scaleProgram, scaleConfig, floorProgram, writeProject } = require("./lib/scale");
 const { flinkLine } = require("./lib/flink");
 
 const env = process.env;
@@ -159,7 +159,7 @@ async function main() {
     const workRoot = path.join(CONFIG.out, "clusters");
     const results = { config: CONFIG, startedAt: new Date().toISOString() };
     const config = scaleConfig({ ...CONFIG, home: line.home, version: line.version, workRoot });
-    const scale = new Project(NS, SCALE_PROGRAM, "scale", config);
+    const scale = new Project(NS, scaleProgram(), "scale", config);
     const floor = new Project(`${NS}-floor`, floorProgram(CONFIG.jobs + CONFIG.clusters + 2), "floor");
     const save = () => fs.writeFileSync(path.join(CONFIG.out, "results.json"), JSON.stringify(results, null, 2));
     const cleanup = async () => {

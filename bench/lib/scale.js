@@ -12,9 +12,23 @@ const YAML = require("yaml");
 const NS = "flink-scale";
 const GROUP = 50; // jobs per REV_<g> variable: changing one variable redeploys exactly GROUP jobs
 
-const SCALE_PROGRAM = `
+/**
+ * The SQL lives in the program (generated), not in stack config: Pulumi hands the whole stack
+ * config to the program in one environment variable, and 500 SQL texts there exceed Linux's
+ * 128 KiB limit per variable ("fork/exec node: argument list too long").
+ */
+const scaleProgram = () => `
+const pulumi = require("@pulumi/pulumi");
 const flink = require("pulumi-flink");
-const env = flink.StreamingEnvironment.fromConfig("scale");
+const cfg = new pulumi.Config();
+const count = cfg.requireNumber("jobCount");
+const clusters = Object.keys(cfg.requireObject("clusters"));
+const perCluster = Math.ceil(count / clusters.length);
+const GROUP = ${GROUP};
+const jobSql = ${jobSql.toString()};
+const jobs = {};
+for (let i = 0; i < count; i++) jobs["job-" + String(i).padStart(4, "0")] = { cluster: clusters[Math.floor(i / perCluster)], sql: jobSql(i) };
+const env = flink.StreamingEnvironment.fromConfig("scale", { jobs });
 exports.summary = env.summary;
 `;
 
@@ -52,8 +66,6 @@ function scaleConfig(o) {
             sqlGateway: { enabled: true, port: port + 2 },
         };
     }
-    const jobs = {};
-    for (let i = 0; i < o.jobs; i++) jobs[jobKey(i)] = { cluster: `c${Math.floor(i / perCluster)}`, sql: jobSql(i) };
     const variables = {};
     for (let g = 0; g * GROUP < o.jobs; g++) variables[`REV_${g}`] = "1";
     return {
@@ -61,7 +73,7 @@ function scaleConfig(o) {
         [`${NS}:clusters`]: clusters,
         [`${NS}:variables`]: variables,
         [`${NS}:jobDefaults`]: { parallelism: 1, health: { stableSeconds: 0, runningTimeoutSeconds: 600 }, onDelete: "cancel", upgrade: { savepointTimeoutSeconds: 600 } },
-        [`${NS}:jobs`]: jobs,
+        [`${NS}:jobCount`]: o.jobs,
     };
 }
 
@@ -88,4 +100,4 @@ function writeProject(dir, name, program, stack, config) {
     if (config) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
 }
 
-module.exports = { NS, GROUP, SCALE_PROGRAM, scaleConfig, floorProgram, writeProject, jobKey };
+module.exports = { NS, GROUP, scaleProgram, scaleConfig, floorProgram, writeProject, jobKey };
