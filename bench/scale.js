@@ -21,8 +21,8 @@ const CONFIG = {
     jobs: Number(env.BENCH_SCALE_JOBS || 500),
     clusters: Number(env.BENCH_SCALE_CLUSTERS || 5),
     taskManagers: Number(env.BENCH_SCALE_TMS || 1),
-    tmMemory: env.BENCH_SCALE_TM_MEMORY || "2g",
-    jmMemory: env.BENCH_SCALE_JM_MEMORY || "1536m",
+    tmMemory: env.BENCH_SCALE_TM_MEMORY || "1536m",
+    jmMemory: env.BENCH_SCALE_JM_MEMORY || "1280m",
     previewReps: Number(env.BENCH_SCALE_PREVIEW_REPS || 3),
     portBase: Number(env.BENCH_SCALE_PORT_BASE || 44000), // portBlock(1300) of worker 1: 44000-44990 are ours
     flinkVersion: env.BENCH_FLINK_VERSION || "2.3.0",
@@ -176,6 +176,9 @@ async function main() {
     try {
         await scale.ok(["stack", "init"]);
         await floor.ok(["stack", "init"]);
+        // A first preview (every resource a create: check only, no Flink reached), both stacks.
+        results.firstPreview = { scale: (await scale.ok(["preview"])).ms, floor: (await floor.ok(["preview"])).ms };
+        log(`first preview: scale ${sec(results.firstPreview.scale)} s, floor ${sec(results.firstPreview.floor)} s`);
         log(`initial up: ${CONFIG.jobs} jobs over ${CONFIG.clusters} local clusters`);
         const up = await scale.ok(["up", "--yes", "--skip-preview"]);
         results.initialUp = { ms: up.ms, peak: up.peak };
@@ -236,6 +239,7 @@ function report(r) {
         `| (a) preview, no changes, scale stack | ${p.scale.length ? `${sec(median(p.scale))} s (runs: ${p.scale.map(sec).join(", ")})` : "–"} |`,
         `| (a) preview, no changes, floor (${CONFIG.jobs + CONFIG.clusters + 2} no-op dynamic resources) | ${p.floor.length ? `${sec(median(p.floor))} s (runs: ${p.floor.map(sec).join(", ")})` : "–"} |`,
         `| (a) ratio scale / floor (goal ≤ 1.3) | ${Number.isNaN(ratio) ? "–" : ratio.toFixed(2)} |`,
+        `| first preview (all creates), scale / floor | ${r.firstPreview ? `${sec(r.firstPreview.scale)} s / ${sec(r.firstPreview.floor)} s = ${(r.firstPreview.scale / r.firstPreview.floor).toFixed(2)}` : "–"} |`,
         `| (b) refresh wall time | ${r.refresh ? `${sec(r.refresh.ms)} s` : "–"} |`,
         `| (b) refresh REST calls / job (goal ≤ 0.05) | ${r.refresh ? `${r.refresh.calls} / ${CONFIG.jobs} = ${r.refresh.perJob.toFixed(3)}` : "–"} |`,
         `| (c) preview listing the change | ${r.changePreview ? `${sec(r.changePreview.ms)} s, ${r.changePreview.redeploysListed} jobs listed as savepoint-and-redeploy` : "–"} |`,
