@@ -137,7 +137,7 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             const flinkJob = made instanceof FlinkJob ? made : made.job;
             jobs[key] = flinkJob;
             const parallelism: EnvironmentJobSummary["parallelism"] = typeof job.parallelism === "number" ? job.parallelism : "cluster default";
-            summaries[key] = pulumi.all([flinkJob.jobId, flinkJob.state, flinkJob.webUiUrl]).apply(([jobId, state, webUiUrl]): EnvironmentJobSummary => ({ name: jobNameOf(key, entry), cluster: clusterKey, parallelism, jobId, state, webUiUrl }));
+            summaries[key] = pulumi.all([flinkJob.jobId, flinkJob.state, flinkJob.webUiUrl]).apply(([jobId, state, webUiUrl]): EnvironmentJobSummary => ({ name: made instanceof FlinkJob ? jobNameOf(key, entry) : made.jobName, cluster: clusterKey, parallelism, jobId, state, webUiUrl }));
         }
 
         // EXTENSION POINT (issues 5 and 6): alerts and ingress, wired by the caller's handlers.

@@ -107,6 +107,8 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
     public readonly sql!: string[];
     /** The job. */
     public readonly job!: FlinkJob;
+    /** The job's name in Flink. */
+    public readonly jobName!: string;
     /** Flink job id of the running generation. */
     public readonly jobId!: pulumi.Output<string>;
     /** The job's page in the Flink web UI. */
@@ -114,8 +116,9 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
 
     protected constructor(type: string, name: string, parts: SqlJobParts, sql: string[], opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
-        const job = new FlinkJob(name, { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: parts.jobName ?? name, sql }, { parent: this });
-        Object.assign(this, { sql, job, jobId: job.jobId, webUiUrl: job.webUiUrl });
+        const jobName = parts.jobName ?? name;
+        const job = new FlinkJob(name, { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: jobName, sql }, { parent: this });
+        Object.assign(this, { sql, job, jobName, jobId: job.jobId, webUiUrl: job.webUiUrl });
         this.registerOutputs({ jobId: job.jobId, webUiUrl: job.webUiUrl });
     }
 }

@@ -27,7 +27,7 @@ pulumi.runtime.setMocks(
 
 // Loaded after the mocks are set.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { StreamingEnvironment, TableSync } = require("../../../sdk") as typeof import("../../../sdk");
+const { StreamingEnvironment, TableSync, KafkaToJdbcSync, MysqlCdcMirror, kafkaToJdbcSql, mysqlCdcSql } = require("../../../sdk") as typeof import("../../../sdk");
 type Settings = import("../../../sdk").EnvironmentSettings;
 
 const settings = (over: Partial<Record<keyof Settings, unknown>> = {}): Settings =>
@@ -130,5 +130,29 @@ describe("StreamingEnvironment settings are validated like resources (property, 
         const summary = (await output(env.summary)) as Record<string, unknown>;
         expect(seen).toEqual([{ receivers: ["ops"] }, ["orders"]]);
         expect(summary.alerts).toEqual({ routes: 1 });
+    });
+});
+
+describe("team components create one FlinkJob with the generated SQL (mocked engine; no Flink run)", () => {
+    test("KafkaToJdbcSync and MysqlCdcMirror in a catalogue: SQL, job name, stack settings and variables reach the job", async () => {
+        const columns = [{ name: "id", type: "BIGINT" }];
+        const kafka = { kafka: { bootstrapServers: "k:9092", topic: "t", groupId: "g" }, columns, primaryKey: ["id"], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t", passwordVariable: "PW" } } };
+        const cdc = { mysql: { hostname: "db", username: "u", passwordVariable: "PW", database: "shop" }, tables: [{ table: "orders", columns, primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t" } } };
+        const env = new StreamingEnvironment("team", {
+            settings: settings({ jobs: { sync: { parallelism: 4 } } }),
+            secrets: { PW: "pw" },
+            jobs: {
+                sync: (name, ctx, opts) => new KafkaToJdbcSync(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, jobName: "orders-sync", ...kafka }, opts),
+                mirror: (name, ctx, opts) => new MysqlCdcMirror(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, ...cdc }, opts),
+            },
+        });
+        const summary = (await output(env.summary)) as { jobs: Record<string, { name: string; parallelism: unknown }> };
+        expect(Object.keys(summary.jobs)).toEqual(["mirror", "sync"]);
+        expect([summary.jobs.sync.name, summary.jobs.mirror.name]).toEqual(["orders-sync", "team-mirror"]);
+        const sync = made.find((m) => m.name === "team-sync" && m.inputs.sql !== undefined)!;
+        expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka), name: "orders-sync", parallelism: 4 });
+        const mirror = made.find((m) => m.name === "team-mirror" && m.inputs.sql !== undefined)!;
+        expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc));
+        expect(made.filter((m) => m.type.includes("KafkaToJdbcSync") || m.type.includes("MysqlCdcMirror")).map((m) => m.type).sort()).toEqual(["flink:components:KafkaToJdbcSync", "flink:components:MysqlCdcMirror"]);
     });
 });
