@@ -126,7 +126,8 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
         const variables = new VariableSet(`${name}-variables`, { values: s.variables, secrets: args.secrets ?? {} }, parent);
 
         const jobs: Record<string, FlinkJob> = {};
-        const summaries: Record<string, pulumi.Output<EnvironmentJobSummary>> = {};
+        // Static facts per job now; one Output for the live ones of all jobs (each Output has a cost at 500 jobs).
+        const facts: { key: string; name: string; cluster: string; parallelism: EnvironmentJobSummary["parallelism"]; job: FlinkJob }[] = [];
         for (const key of jobKeys(s, catalogue)) {
             const config = s.jobs[key] ?? {};
             const entry: EnvironmentJob = catalogue[key] ?? { sql: config.sql };
@@ -137,7 +138,7 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             const flinkJob = made instanceof FlinkJob ? made : made.job;
             jobs[key] = flinkJob;
             const parallelism: EnvironmentJobSummary["parallelism"] = typeof job.parallelism === "number" ? job.parallelism : "cluster default";
-            summaries[key] = pulumi.all([flinkJob.jobId, flinkJob.state, flinkJob.webUiUrl]).apply(([jobId, state, webUiUrl]): EnvironmentJobSummary => ({ name: made instanceof FlinkJob ? jobNameOf(key, entry) : made.jobName, cluster: clusterKey, parallelism, jobId, state, webUiUrl }));
+            facts.push({ key, name: made instanceof FlinkJob ? jobNameOf(key, entry) : made.jobName, cluster: clusterKey, parallelism, job: flinkJob });
         }
 
         // EXTENSION POINT (issues 5 and 6): alerts and ingress, wired by the caller's handlers.
@@ -151,7 +152,9 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             Object.entries(clusters).map(([k, c]) => [k, pulumi.all([c.restUrl, c.webUiUrl, c.flinkVersion, c.slots, c.sqlGatewayUrl]).apply(([restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl]) => ({ restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl }))]),
         );
         const secretNames = pulumi.output(args.secrets ?? {}).apply((x) => Object.keys(x).sort());
-        const parts: Record<string, pulumi.Input<unknown>> = { clusters: pulumi.all(clusterSummary), jobs: pulumi.all(summaries), variables: s.variables, secretNames: pulumi.unsecret(secretNames), ...extra };
+        const live = pulumi.all(facts.flatMap((f) => [f.job.jobId, f.job.state, f.job.webUiUrl]));
+        const jobSummaries = live.apply((v) => Object.fromEntries(facts.map(({ key, job: _job, ...f }, i): [string, EnvironmentJobSummary] => [key, { ...f, jobId: v[3 * i], state: v[3 * i + 1], webUiUrl: v[3 * i + 2] }])));
+        const parts: Record<string, pulumi.Input<unknown>> = { clusters: pulumi.all(clusterSummary), jobs: jobSummaries, variables: s.variables, secretNames: pulumi.unsecret(secretNames), ...extra };
         const summary = pulumi.output(parts).apply((p) => p as Record<string, unknown>);
         Object.assign(this, { home, clusters, variables, jobs, summary });
         this.registerOutputs({ summary });
