@@ -40,4 +40,4 @@ else
 fi
 
 step "benchmarks"
-exec node bench/bench.js
+exec node "bench/${BENCH_MAIN:-bench.js}"

@@ -20,3 +20,4 @@ export { AlertRoute, prometheusMetrics } from "./alerts";
 export type { AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
 export { KubernetesAlertRoute } from "./alerts-kubernetes";
 export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";
+export * from "./components";

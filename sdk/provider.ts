@@ -12,6 +12,16 @@ export type ProviderKind = "home" | "cluster" | "job" | "variables" | "k8sCluste
  * package's `exports` map from the program's node_modules.
  */
 export function providerFor(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+    // One object per kind: Pulumi caches a provider's serialization per object, so 500 jobs
+    // serialize the provider once, not 500 times (a large share of preview time at scale).
+    let provider = stubs.get(kind);
+    if (!provider) stubs.set(kind, (provider = stub(kind)));
+    return provider;
+}
+
+const stubs = new Map<ProviderKind, pulumi.dynamic.ResourceProvider>();
+
+function stub(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
     const impl = () => require("pulumi-flink/provider").providers[kind] as Required<pulumi.dynamic.ResourceProvider>;
     return {
         check: (olds, news) => impl().check(olds, news),

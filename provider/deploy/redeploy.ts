@@ -69,9 +69,10 @@ const ACTIVE = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "REC
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
-export async function jobsNamed(ctx: DeployContext): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
-    invalidate(ctx.restUrl);
-    const jobs = (await clusterJobs(ctx.restUrl, ctx.client)).filter((j) => j.name === ctx.name);
+export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
+    // Deploy decisions read fresh; a refresh (maxAgeMs set) shares one overview per cluster.
+    if (maxAgeMs === undefined) invalidate(ctx.restUrl);
+    const jobs = (await clusterJobs(ctx.restUrl, ctx.client, maxAgeMs)).filter((j) => j.name === ctx.name);
     return {
         active: jobs.filter((j) => ACTIVE.has(j.state)),
         ended: jobs.filter((j) => !ACTIVE.has(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),

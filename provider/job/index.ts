@@ -22,6 +22,9 @@ export { checkJobArgs } from "./schema";
 
 export const JOB_STATE_VERSION = 1;
 
+/** How old the shared job overview a refresh reads may be (one refresh reads hundreds of jobs). */
+const REFRESH_OVERVIEW_MAX_AGE_MS = 5_000;
+
 /** Stored outputs: validated inputs echoed (for diff), plus what Flink runs. */
 export type JobState = JobArgs & {
     artifactDigest?: string;
@@ -179,7 +182,8 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         if (!props?.name) return { id, props: props ?? {} };
         const ctx = context(props);
         try {
-            const { active, ended } = await jobsNamed(ctx);
+            // Refresh reads every job of a stack at once: one /jobs/overview per cluster serves them all.
+            const { active, ended } = await jobsNamed(ctx, REFRESH_OVERVIEW_MAX_AGE_MS);
             const running = active.find((j) => parseJobId(props.name, j.jid) || j.jid === props.jobId);
             if (running) {
                 const generation = parseJobId(props.name, running.jid)?.generation ?? props.generation;

@@ -15,6 +15,11 @@ describe("provider stubs survive closure serialization", () => {
         expect(text).not.toMatch(/undici|zod|createFlinkClient/);
     });
 
+    test("one stub object per kind, so Pulumi serializes it once for any number of resources", () => {
+        expect(providerFor("job")).toBe(providerFor("job"));
+        expect(providerFor("job")).not.toBe(providerFor("cluster"));
+    });
+
     test("package exports let the provider host resolve pulumi-flink/provider", () => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const manifest = require("../../../package.json") as { exports: Record<string, unknown> };

@@ -1,0 +1,150 @@
+/**
+ * The stack-config side of a {@link StreamingEnvironment}: what may differ between `test` and
+ * `prod` is exactly this shape, read from `Pulumi.<stack>.yaml`, and validated at program time.
+ */
+import { z } from "zod";
+import type { FlinkConfigValue } from "../home";
+import type { HealthGate, UpgradePolicy } from "../job";
+import type { LocalSessionClusterArgs, RemoteSessionClusterArgs } from "../cluster";
+import { VARIABLE } from "./sql-text";
+import { hint } from "./validate";
+
+/** A local or remote cluster as stack config describes it (a local cluster's `home` is the environment's). */
+export type EnvironmentCluster = Omit<LocalSessionClusterArgs, "home"> | RemoteSessionClusterArgs;
+
+/** Per-stack settings of one job of the program's catalogue (or a SQL job defined in config alone). */
+export interface EnvironmentJobSettings {
+    /**
+     * Deploy this job in this stack.
+     * @default true
+     */
+    readonly enabled?: boolean;
+    /**
+     * Key of the cluster (in `clusters`) the job runs on.
+     * @default the only cluster (required when there are several)
+     */
+    readonly cluster?: string;
+    /**
+     * Job parallelism in this stack.
+     * @default the catalogue's, else `jobDefaults.parallelism`, else the cluster's default
+     */
+    readonly parallelism?: number;
+    /**
+     * Flink configuration for this job in this stack, on top of the catalogue's.
+     * @default {}
+     */
+    readonly configuration?: Record<string, FlinkConfigValue>;
+    /**
+     * The job's SQL, for a job defined in stack config alone (not in the program's catalogue).
+     * @default undefined
+     */
+    readonly sql?: string | string[];
+}
+
+/** Job settings every job of the stack starts from. */
+export interface EnvironmentJobDefaults {
+    /**
+     * Parallelism of jobs that set none.
+     * @default the cluster's `parallelism.default`
+     */
+    readonly parallelism?: number;
+    /**
+     * Flink configuration for every job (jobs' own keys win).
+     * @default {}
+     */
+    readonly configuration?: Record<string, FlinkConfigValue>;
+    /**
+     * Upgrade policy of jobs that set none.
+     * @default FlinkJob's default
+     */
+    readonly upgrade?: UpgradePolicy;
+    /**
+     * Health gate of jobs that set none.
+     * @default FlinkJob's default
+     */
+    readonly health?: HealthGate;
+    /**
+     * What removing a job does, for jobs that set none (e.g. "cancel" in a throwaway test stack).
+     * @default FlinkJob's default ("savepoint")
+     */
+    readonly onDelete?: "savepoint" | "cancel" | "leave-running";
+}
+
+/** Everything a stack's config says about its environment (secrets are read separately, as secrets). */
+export interface EnvironmentSettings {
+    /** The Flink distribution every local cluster of the stack starts from. */
+    readonly home: { readonly version?: string; readonly path?: string; readonly defaultConfig?: Record<string, FlinkConfigValue> };
+    /** The stack's session clusters by key. */
+    readonly clusters: Record<string, EnvironmentCluster>;
+    /**
+     * Plain variables for `${NAME}` in the jobs' SQL.
+     * @default {}
+     */
+    readonly variables?: Record<string, string>;
+    /**
+     * Per-job settings by catalogue key.
+     * @default {}
+     */
+    readonly jobs?: Record<string, EnvironmentJobSettings>;
+    /**
+     * Defaults for every job.
+     * @default {}
+     */
+    readonly jobDefaults?: EnvironmentJobDefaults;
+    /**
+     * EXTENSION POINT: alert routes (issue 6). Handled by `extensions.alerts` until AlertRoute lands.
+     * @default undefined
+     */
+    readonly alerts?: unknown;
+    /**
+     * EXTENSION POINT: web-UI ingress (issue 5). Handled by `extensions.ingress` until FlinkIngress lands.
+     * @default undefined
+     */
+    readonly ingress?: unknown;
+}
+
+const KEY = /^[a-z][a-z0-9-]{0,39}$/;
+const key = (what: string) => z.string().regex(KEY, { ...hint(`is not a valid ${what} key`, "use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
+const configValue = z.union([z.string(), z.number(), z.boolean()]);
+const parallelism = z.number().int().min(1, { ...hint("is below 1", "use a parallelism of at least 1") }).max(32768);
+
+const cluster = z
+    .object({ target: z.enum(["local", "remote"]) })
+    .passthrough()
+    .superRefine((c, ctx) => {
+        if ("home" in c) ctx.addIssue({ code: "custom", path: ["home"], ...hint("is set on a cluster", "set the environment's `home` once; every local cluster starts from it") });
+        if (c.target === "remote" && typeof c.restUrl !== "string") ctx.addIssue({ code: "custom", path: ["restUrl"], ...hint("is required for a remote cluster", 'set restUrl, e.g. "http://flink-jobmanager:8081"') });
+    });
+
+const jobSettings = z
+    .object({
+        enabled: z.boolean().optional(),
+        cluster: key("cluster").optional(),
+        parallelism: parallelism.optional(),
+        configuration: z.record(configValue).optional(),
+        sql: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    })
+    .strict();
+
+export const environmentSettings = z
+    .object({
+        home: z
+            .object({ version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { ...hint("is not a Flink version", 'write e.g. "2.3.0"') }).optional(), path: z.string().min(1).optional(), defaultConfig: z.record(configValue).optional() })
+            .strict()
+            .refine((h) => h.version !== undefined || h.path !== undefined, { ...hint("has neither version nor path", "set home.version (downloaded) or home.path (an existing distribution)") }),
+        clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, { ...hint("is empty", 'declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }') }),
+        variables: z.record(z.string().regex(VARIABLE, { ...hint("is not a variable name", "use letters, digits and _, not starting with a digit") }), z.string()).default({}),
+        jobs: z.record(key("job"), jobSettings).default({}),
+        jobDefaults: z.object({ parallelism: parallelism.optional(), configuration: z.record(configValue).optional(), upgrade: z.record(z.unknown()).optional(), health: z.record(z.unknown()).optional(), onDelete: z.enum(["savepoint", "cancel", "leave-running"]).optional() }).strict().default({}),
+        alerts: z.unknown().optional(),
+        ingress: z.unknown().optional(),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+        const keys = Object.keys(s.clusters);
+        for (const [name, job] of Object.entries(s.jobs)) {
+            if (job.cluster !== undefined && !keys.includes(job.cluster)) ctx.addIssue({ code: "custom", path: ["jobs", name, "cluster"], ...hint("is not a declared cluster", `use one of ${keys.join(", ")}`) });
+        }
+    });
+
+export type ParsedEnvironmentSettings = z.infer<typeof environmentSettings>;

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { InputError, quote } from "../../provider/util/errors";
+import { zodFailures } from "../../provider/util/zod";
+
+/** Separates the problem from the fix inside a zod message (zod carries only `message` for most checks). */
+const SEP = "\u241f";
+
+/**
+ * Validate a component's args at program time, with the same formula as a resource's `check`
+ * (property, bad value, fix), so `pulumi preview` stops with one clear message per bad arg.
+ * @throws InputError prefixed with the component and its name.
+ */
+export function parseComponentArgs<T extends z.ZodTypeAny>(component: string, name: string, schema: T, args: unknown): z.infer<T> {
+    const result = schema.safeParse(args);
+    if (result.success) return result.data;
+    const issues = result.error.issues;
+    const failures = zodFailures(result.error, args).map((f, i) => {
+        // A credential given as plain text is never quoted back.
+        if (issues[i]?.message.startsWith(SECRET)) f = { ...f, reason: f.reason.replace(`= ${quote(valueAt(args, issues[i].path))}: ${SECRET}`, '= "***": ') };
+        const at = f.reason.indexOf(SEP);
+        // "p = v: problem<SEP>our fix; fix: generic fix" -> "p = v: problem; fix: our fix"
+        const reason = at < 0 ? f.reason : `${f.reason.slice(0, at)}; fix: ${f.reason.slice(at + 1, f.reason.lastIndexOf("; fix: "))}`;
+        return { property: f.property, reason: `${component} "${name}": ${reason}` };
+    });
+    throw new InputError(failures);
+}
+
+/** Marks a message whose value is a secret: the error shows `***`. */
+const SECRET = "\u241e";
+
+/** {@link hint} for a value that must not be shown (a plain-text credential). */
+export function secretHint(problem: string, fix: string): { message: string } {
+    return { message: `${SECRET}${problem}${SEP}${fix}` };
+}
+
+function valueAt(input: unknown, path: (string | number)[]): unknown {
+    return path.reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string | number, unknown>)[key] : undefined), input);
+}
+
+/** A zod check's message: the problem, and the fix {@link parseComponentArgs} puts after "fix:". */
+export function hint(problem: string, fix: string): { message: string } {
+    return { message: `${problem}${SEP}${fix}` };
+}

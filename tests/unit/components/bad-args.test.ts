@@ -1,0 +1,69 @@
+/** Every bad component arg is refused at program time with the property, the bad value and the fix (one row each). */
+import { InputError } from "../../../provider/util/errors";
+import { kafkaToJdbcSql } from "../../../sdk/components/kafka-jdbc";
+import { mysqlCdcSql } from "../../../sdk/components/mysql-cdc";
+import { tableSyncSpec } from "../../../sdk/components/table-sync";
+import { parseComponentArgs } from "../../../sdk/components/validate";
+
+function failure(fn: () => unknown): string {
+    try {
+        fn();
+    } catch (err) {
+        expect(err).toBeInstanceOf(InputError);
+        return (err as Error).message;
+    }
+    throw new Error("expected an InputError, got none");
+}
+
+const columns = [{ name: "id", type: "BIGINT" }, { name: "v", type: "STRING" }];
+const kafka = { kafka: { bootstrapServers: "k:9092", topic: "t", groupId: "g" }, columns, primaryKey: ["id"], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t", passwordVariable: "PW" } } };
+const cdc = { mysql: { hostname: "db", username: "u", passwordVariable: "PW", database: "shop" }, tables: [{ table: "orders", columns, primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t" } } };
+const sync = { columns, source: { options: { connector: "datagen" } }, sink: { options: { connector: "blackhole" } } };
+
+type Row = [string, () => unknown, string, string, string];
+const rows: Row[] = [
+    ["KafkaToJdbcSync: bootstrapServers without a port", () => kafkaToJdbcSql("j", { ...kafka, kafka: { ...kafka.kafka, bootstrapServers: "kafka" } }), "kafka.bootstrapServers", '"kafka"', "broker1:9092"],
+    ["KafkaToJdbcSync: topic with a space", () => kafkaToJdbcSql("j", { ...kafka, kafka: { ...kafka.kafka, topic: "my topic" } }), "kafka.topic", '"my topic"', "letters, digits"],
+    ["KafkaToJdbcSync: unknown format", () => kafkaToJdbcSql("j", { ...kafka, kafka: { ...kafka.kafka, format: "xml" } }), "kafka.format", '"xml"', '"json"'],
+    ["KafkaToJdbcSync: plain-text SASL credentials", () => kafkaToJdbcSql("j", { ...kafka, kafka: { ...kafka.kafka, options: { "properties.sasl.jaas.config": "user=a password=b" } } }), `kafka.options["properties.sasl.jaas.config"]`, "\"***\"", "secrets"],
+    ["KafkaToJdbcSync: empty primary key", () => kafkaToJdbcSql("j", { ...kafka, primaryKey: [] }), "primaryKey", "[]", "upserted by"],
+    ["KafkaToJdbcSync: primary key not a column", () => kafkaToJdbcSql("j", { ...kafka, primaryKey: ["order_id"] }), "primaryKey[0]", '"order_id"', "id, v"],
+    ["KafkaToJdbcSync: column name with a quote", () => kafkaToJdbcSql("j", { ...kafka, columns: [{ name: "a`b", type: "INT" }] }), "columns[0].name", '"a`b"', "letters, digits"],
+    ["KafkaToJdbcSync: column type that is no SQL type", () => kafkaToJdbcSql("j", { ...kafka, columns: [{ name: "a", type: "INT); DROP TABLE x" }] }), "columns[0].type", "DROP TABLE", "DECIMAL(10, 2)"],
+    ["KafkaToJdbcSync: not a JDBC URL", () => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, url: "mysql://db" } } }), "sink.jdbc.url", '"mysql://db"', "jdbc:"],
+    ["KafkaToJdbcSync: password variable that is no name", () => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, passwordVariable: "${PW}" } } }), "sink.jdbc.passwordVariable", '"${PW}"', "DB_PASSWORD"],
+    ["KafkaToJdbcSync: a plain password in sink options", () => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, options: { password: "hunter2" } } } }), "", "", "'${NAME}'"],
+    ["KafkaToJdbcSync: both jdbc and doris", () => kafkaToJdbcSql("j", { ...kafka, sink: { ...kafka.sink, doris: { fenodes: "fe:8030", table: "a.b", username: "u", passwordVariable: "P" } } }), "sink", "", "sink: { jdbc"],
+    ["KafkaToJdbcSync: Doris table without database", () => kafkaToJdbcSql("j", { ...kafka, sink: { doris: { fenodes: "fe:8030", table: "orders", username: "u", passwordVariable: "P" } } }), "sink.doris.table", '"orders"', "database.table"],
+    ["KafkaToJdbcSync: unknown arg", () => kafkaToJdbcSql("j", { ...kafka, topic: "t" }), "(args)", "", "spelling"],
+    ["MysqlCdcMirror: host with a port", () => mysqlCdcSql("j", { ...cdc, mysql: { ...cdc.mysql, hostname: "db:3306" } }), "mysql.hostname", '"db:3306"', "host only"],
+    ["MysqlCdcMirror: port out of range", () => mysqlCdcSql("j", { ...cdc, mysql: { ...cdc.mysql, port: 70000 } }), "mysql.port", "70000", ""],
+    ["MysqlCdcMirror: bad server id", () => mysqlCdcSql("j", { ...cdc, mysql: { ...cdc.mysql, serverId: "a-b" } }), "mysql.serverId", '"a-b"', "5400-5404"],
+    ["MysqlCdcMirror: missing password variable", () => mysqlCdcSql("j", { ...cdc, mysql: { ...cdc.mysql, passwordVariable: undefined } }), "mysql.passwordVariable", "undefined", "set mysql.passwordVariable"],
+    ["MysqlCdcMirror: no tables", () => mysqlCdcSql("j", { ...cdc, tables: [] }), "tables", "[]", "at least one table"],
+    ["MysqlCdcMirror: table without primary key", () => mysqlCdcSql("j", { ...cdc, tables: [{ ...cdc.tables[0], primaryKey: [] }] }), "tables[0].primaryKey", "[]", "primary key"],
+    ["MysqlCdcMirror: two tables into one sink table", () => mysqlCdcSql("j", { ...cdc, tables: [cdc.tables[0], { ...cdc.tables[0], table: "o2", sinkTable: "orders" }] }), "tables[1].sinkTable", "", "own sinkTable"],
+    ["TableSync: no connector", () => parseComponentArgs("TableSync", "j", tableSyncSpec, { ...sync, source: { options: {} } }), "source.options", "{}", "options.connector"],
+    ["TableSync: duplicate column", () => parseComponentArgs("TableSync", "j", tableSyncSpec, { ...sync, columns: [...columns, { name: "ID", type: "INT" }] }), "columns[2].name", "", "distinct"],
+    ["TableSync: same table on both sides", () => parseComponentArgs("TableSync", "j", tableSyncSpec, { ...sync, sink: { table: "source", options: { connector: "print" } } }), "sink.table", "", "differently"],
+    ["TableSync: filter with a second statement", () => parseComponentArgs("TableSync", "j", tableSyncSpec, { ...sync, filter: "1=1; DROP TABLE x" }), "filter", "DROP TABLE", "single boolean"],
+    ["TableSync: no columns", () => parseComponentArgs("TableSync", "j", tableSyncSpec, { ...sync, columns: [] }), "columns", "[]", ""],
+];
+
+describe("component args are validated like resources (property, value, fix)", () => {
+    test.each(rows)("%s", (_title, fn, property, value, fixText) => {
+        const message = failure(fn);
+        expect(message).toContain(`${property} = `);
+        if (value) expect(message).toContain(value);
+        expect(message).toMatch(/; fix: /);
+        if (fixText) expect(message.split("; fix: ")[1]).toContain(fixText);
+        expect(message).toMatch(/^(KafkaToJdbcSync|MysqlCdcMirror|TableSync) "j": /);
+    });
+
+    test("a plain password in options is refused without echoing it", () => {
+        const message = failure(() => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, options: { password: "hunter2" } } } }));
+        expect(message).toContain("credential as plain text");
+        expect(message).toContain(`options.password = "***"`);
+        expect(message).not.toContain("hunter2");
+    });
+});
