@@ -14,6 +14,9 @@ import { createGatewayClient } from "../../../provider/sqlgateway";
 import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
 
+// The first forward loads client-node (transpiled ESM) and opens TLS + WebSocket: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const NS = "flink";
 const labels = { app: "sessions", component: "jobmanager" };
 
