@@ -4,35 +4,18 @@ import { Checker } from "../provider/alerts/checker";
 import { checkSpec } from "../provider/alerts/check";
 import { receiverSecretData, renderAlertmanagerConfigCR, renderPodMonitor, renderPrometheusRule } from "../provider/alerts/kubernetes";
 import { InputError } from "../provider/util/errors";
-import type { AlertConditions, AlertJob, AlertReceiver, AlertRouteRule, AlertSeverity } from "./alerts";
+import type { AlertPolicyArgs } from "./alerts";
 
 /** Arguments of a {@link KubernetesAlertRoute}: an AlertRoute's spec, plus where the objects go. */
-export interface KubernetesAlertRouteArgs {
+export interface KubernetesAlertRouteArgs extends AlertPolicyArgs {
     /** Namespace of the Flink pods and of the objects created. */
     readonly namespace: pulumi.Input<string>;
     /** Labels your Prometheus `ruleSelector`/`podMonitorSelector` and Alertmanager `alertmanagerConfigSelector` match, e.g. `{ release: "kube-prometheus-stack" }`. */
     readonly selectorLabels: pulumi.Input<Record<string, string>>;
     /** Container port name of the Flink reporter in the pod template. @default "metrics" */
     readonly metricsPort?: string;
-    /** Value of the `environment` label. */
-    readonly environment: pulumi.Input<string>;
     /** Clusters (FlinkDeployment names = the pods' `app` label). */
     readonly clusters: pulumi.Input<{ readonly name: pulumi.Input<string>; readonly team?: pulumi.Input<string> }[]>;
-    /** The declared jobs. @default [] */
-    readonly jobs?: pulumi.Input<pulumi.Input<AlertJob>[]>;
-    /** @default see AlertConditions */
-    readonly conditions?: AlertConditions;
-    /** @default { for: "1m", severity: "critical" } */
-    readonly clusterDown?: { readonly enabled?: boolean; readonly for?: string; readonly severity?: AlertSeverity } | boolean;
-    /** Receivers; their URLs and passwords go into a Kubernetes Secret the AlertmanagerConfig references. */
-    readonly receivers: pulumi.Input<AlertReceiver[]>;
-    readonly defaultReceiver: string;
-    /** @default [] */
-    readonly routes?: AlertRouteRule[];
-    /** @default { groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" } */
-    readonly timing?: { readonly groupWait?: string; readonly groupInterval?: string; readonly repeatInterval?: string };
-    /** Extra rule groups (YAML with `groups:`). @default none */
-    readonly customRules?: pulumi.Input<string>;
 }
 
 /**

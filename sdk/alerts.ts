@@ -93,12 +93,10 @@ export interface AlertRouteRule {
     readonly continue?: boolean;
 }
 
-/** Arguments of an {@link AlertRoute}. */
-export interface AlertRouteArgs {
+/** What alerts and who hears it: shared by {@link AlertRoute} and the Kubernetes variant. */
+export interface AlertPolicyArgs {
     /** Value of the `environment` label (e.g. "prod"). */
     readonly environment: pulumi.Input<string>;
-    /** Clusters whose reporters are scraped. */
-    readonly clusters: pulumi.Input<pulumi.Input<AlertCluster>[]>;
     /** The declared jobs. @default [] */
     readonly jobs?: pulumi.Input<pulumi.Input<AlertJob>[]>;
     /** Conditions for every job (each job may override). @default see {@link AlertConditions} */
@@ -115,6 +113,12 @@ export interface AlertRouteArgs {
     readonly timing?: { readonly groupWait?: string; readonly groupInterval?: string; readonly repeatInterval?: string };
     /** Extra Prometheus rule groups (rule-file YAML with `groups:`), validated with promtool. @default none */
     readonly customRules?: pulumi.Input<string>;
+}
+
+/** Arguments of an {@link AlertRoute}. */
+export interface AlertRouteArgs extends AlertPolicyArgs {
+    /** Clusters whose reporters are scraped. */
+    readonly clusters: pulumi.Input<pulumi.Input<AlertCluster>[]>;
     /** Absolute path of the rule file (list it under Prometheus `rule_files`). */
     readonly rulesFile: pulumi.Input<string>;
     /** Absolute path of the Alertmanager configuration file (written with mode 0600: it holds receiver secrets). */

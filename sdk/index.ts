@@ -17,7 +17,7 @@ export type { KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesSqlGate
 export { FlinkIngress } from "./ingress";
 export type { FlinkIngressArgs, FlinkIngressBasicAuth } from "./ingress";
 export { AlertRoute, prometheusMetrics } from "./alerts";
-export type { AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
+export type { AlertPolicyArgs, AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
 export { KubernetesAlertRoute } from "./alerts-kubernetes";
 export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";
 export * from "./components";
