@@ -10,6 +10,7 @@ import { FlinkJob } from "../job";
 import { VariableSet } from "../variables";
 import { InputError, invalid } from "../../provider/util/errors";
 import { EnvironmentSettings, environmentSettings, ParsedEnvironmentSettings } from "./environment-settings";
+import { wireAlerts, wireIngress } from "./environment-wiring";
 import { ComponentJobOptions, GeneratedSqlJob } from "./table-sync";
 import { parseComponentArgs } from "./validate";
 
@@ -37,13 +38,6 @@ export type EnvironmentJobSpec = ComponentJobOptions & Pick<import("../job").Fli
 export type EnvironmentJobFactory = (name: string, ctx: EnvironmentJobContext, opts: pulumi.ComponentResourceOptions) => FlinkJob | GeneratedSqlJob;
 export type EnvironmentJob = EnvironmentJobSpec | EnvironmentJobFactory;
 
-/**
- * EXTENSION POINT for alert routes (issue 6) and ingress (issue 5): a function that receives the
- * stack's `alerts` / `ingress` config block and the environment, creates its resources as
- * children of `parent`, and returns outputs to add to the summary.
- */
-export type EnvironmentExtension = (config: unknown, env: { clusters: Record<string, SessionCluster>; jobs: Record<string, FlinkJob>; parent: pulumi.Resource }) => Record<string, pulumi.Input<unknown>> | void;
-
 /** Arguments of a {@link StreamingEnvironment}. */
 export interface StreamingEnvironmentArgs {
     /** The stack's settings (see {@link StreamingEnvironment.fromConfig} to read them from stack config). */
@@ -59,10 +53,10 @@ export interface StreamingEnvironmentArgs {
      */
     readonly jobs?: Record<string, EnvironmentJob>;
     /**
-     * Handlers of the `alerts` and `ingress` config blocks (see {@link EnvironmentExtension}).
-     * @default none: a stack that sets either block fails at program time
+     * Config namespace of the secret keys the `alerts` and `ingress` blocks name (`urlSecret`, `passwordSecret`, ...).
+     * @default the project name
      */
-    readonly extensions?: { readonly alerts?: EnvironmentExtension; readonly ingress?: EnvironmentExtension };
+    readonly configNamespace?: string;
 }
 
 /** One job as the summary reports it: what the stack config decided, and what Flink runs. */
@@ -77,7 +71,7 @@ export interface EnvironmentJobSummary {
 }
 
 /** Options of {@link StreamingEnvironment.fromConfig}. */
-export interface FromConfigOptions extends Omit<StreamingEnvironmentArgs, "settings" | "secrets"> {
+export interface FromConfigOptions extends Omit<StreamingEnvironmentArgs, "settings" | "secrets" | "configNamespace"> {
     /**
      * Config namespace the keys are read from (`home`, `clusters`, `variables`, `secrets`, `jobs`, `jobDefaults`, `alerts`, `ingress`).
      * @default the project name
@@ -107,20 +101,20 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
     static fromConfig(name: string, options: FromConfigOptions = {}, opts?: pulumi.ComponentResourceOptions): StreamingEnvironment {
         const { namespace, ...rest } = options;
         const { settings, secrets } = settingsFromConfig(namespace);
-        return new StreamingEnvironment(name, { ...rest, settings, secrets }, opts);
+        return new StreamingEnvironment(name, { ...rest, settings, secrets, configNamespace: namespace }, opts);
     }
 
     constructor(name: string, args: StreamingEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flink:components:StreamingEnvironment", name, {}, opts);
         const s = parseComponentArgs("StreamingEnvironment", name, environmentSettings, args.settings);
         const catalogue = args.jobs ?? {};
-        checkCatalogue(name, s, catalogue, args.extensions ?? {});
+        checkCatalogue(name, s, catalogue);
         const parent = { parent: this };
 
         const home = new FlinkHome(`${name}-home`, s.home, parent);
         const clusters: Record<string, SessionCluster> = {};
         for (const [key, c] of Object.entries(s.clusters)) {
-            const clusterArgs = (c.target === "local" ? { ...c, home } : c) as unknown as ConstructorParameters<typeof SessionCluster>[1];
+            const clusterArgs = (c.target === "remote" ? c : { ...c, home }) as unknown as ConstructorParameters<typeof SessionCluster>[1];
             clusters[key] = new SessionCluster(`${name}-${key}`, clusterArgs, parent);
         }
         const variables = new VariableSet(`${name}-variables`, { values: s.variables, secrets: args.secrets ?? {} }, parent);
@@ -141,12 +135,12 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             facts.push({ key, name: made instanceof FlinkJob ? jobNameOf(key, entry) : made.jobName, cluster: clusterKey, parallelism, job: flinkJob });
         }
 
-        // EXTENSION POINT (issues 5 and 6): alerts and ingress, wired by the caller's handlers.
-        const extra: Record<string, pulumi.Input<unknown>> = {};
-        for (const ext of ["alerts", "ingress"] as const) {
-            if (s[ext] === undefined) continue;
-            Object.assign(extra, { [ext]: args.extensions![ext]!(s[ext], { clusters, jobs, parent: this }) ?? {} });
-        }
+        // Alerts over exactly the declared jobs (absence is checked against this list), and ingress.
+        const alerts = wireAlerts(name, s, clusters, facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster })), args.configNamespace, this);
+        const ingress = wireIngress(name, s, clusters, args.configNamespace, this);
+        const wiringFailures = [...alerts.failures, ...ingress.failures];
+        if (wiringFailures.length) throw new InputError(wiringFailures.map((f) => ({ property: f.property, reason: `StreamingEnvironment "${name}": ${f.reason}` })));
+        const extra: Record<string, pulumi.Input<unknown>> = { ...(alerts.summary ? { alerts: alerts.summary } : {}), ...(ingress.urls ? { ingress: ingress.urls } : {}) };
 
         const clusterSummary = Object.fromEntries(
             Object.entries(clusters).map(([k, c]) => [k, pulumi.all([c.restUrl, c.webUiUrl, c.flinkVersion, c.slots, c.sqlGatewayUrl]).apply(([restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl]) => ({ restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl }))]),
@@ -193,8 +187,8 @@ function specJob(resource: string, key: string, spec: EnvironmentJobSpec, ctx: E
     return new FlinkJob(resource, { ...ctx.job, ...job, ...resolved, name: spec.name ?? key, cluster: ctx.cluster, variables: ctx.variables }, opts);
 }
 
-/** Cross-checks between the stack's config and the program: unknown job keys, cluster choice, extensions. */
-function checkCatalogue(name: string, s: ParsedEnvironmentSettings, catalogue: Record<string, EnvironmentJob>, extensions: StreamingEnvironmentArgs["extensions"] & object): void {
+/** Cross-checks between the stack's config and the program: unknown job keys, cluster choice. */
+function checkCatalogue(name: string, s: ParsedEnvironmentSettings, catalogue: Record<string, EnvironmentJob>): void {
     const known = Object.keys(catalogue);
     const clusters = Object.keys(s.clusters);
     const failures = [];
@@ -212,9 +206,6 @@ function checkCatalogue(name: string, s: ParsedEnvironmentSettings, catalogue: R
             if (chosen === undefined) failures.push(invalid(`jobs.${key}.cluster`, undefined, `is required: the stack has ${clusters.length} clusters`, `set it to one of ${clusters.join(", ")}`));
             else if (!clusters.includes(chosen)) failures.push(invalid(`jobs.${key}.cluster`, chosen, "is not a declared cluster", `use one of ${clusters.join(", ")}`));
         }
-    }
-    for (const ext of ["alerts", "ingress"] as const) {
-        if (s[ext] !== undefined && !extensions[ext]) failures.push(invalid(ext, s[ext], "is set, but this program wires no handler for it yet", `remove it from the stack config, or pass extensions.${ext} to StreamingEnvironment`));
     }
     if (failures.length) throw new InputError(failures.map(prefix));
 }

@@ -1,7 +1,8 @@
 /** Components built only on the public API: an environment from stack config, and generated-SQL jobs. */
 export { StreamingEnvironment, settingsFromConfig } from "./environment";
-export type { StreamingEnvironmentArgs, EnvironmentJob, EnvironmentJobSpec, EnvironmentJobFactory, EnvironmentJobContext, EnvironmentExtension, EnvironmentJobSummary, FromConfigOptions } from "./environment";
+export type { StreamingEnvironmentArgs, EnvironmentJob, EnvironmentJobSpec, EnvironmentJobFactory, EnvironmentJobContext, EnvironmentJobSummary, FromConfigOptions } from "./environment";
 export type { EnvironmentSettings, EnvironmentCluster, EnvironmentJobSettings, EnvironmentJobDefaults } from "./environment-settings";
+export type { EnvironmentAlerts, EnvironmentAlertReceiver, EnvironmentIngress } from "./environment-alerts-settings";
 export { TableSync, GeneratedSqlJob, tableSyncSql } from "./table-sync";
 export type { TableSyncArgs, TableEndpoint, ComponentJobOptions, SqlJobParts } from "./table-sync";
 export { KafkaToJdbcSync, kafkaToJdbcSql } from "./kafka-jdbc";

@@ -31,7 +31,7 @@ function stackConfig(stack: string, offset: number, dir: string): Config {
 }
 
 /** What the summary must be, derived from the config alone (ids and URLs with ids left out). */
-function expected(config: Config, secretNames: string[]) {
+function expected(config: Config, secretNames: string[], dir: string) {
     const clusters = config[`${NS}:clusters`] as Record<string, Config>;
     const jobs = (config[`${NS}:jobs`] ?? {}) as Record<string, Config>;
     const defaults = (config[`${NS}:jobDefaults`] ?? {}) as Config;
@@ -42,10 +42,16 @@ function expected(config: Config, secretNames: string[]) {
         jobs: Object.fromEntries(enabled.map((k) => [k, { name: k, cluster: jobs[k]?.cluster ?? Object.keys(clusters)[0], parallelism: jobs[k]?.parallelism ?? defaults.parallelism ?? "cluster default", state: "RUNNING" }])),
         variables: config[`${NS}:variables`],
         secretNames,
+        ...(config[`${NS}:alerts`] ? { alerts: alertsOf(config[`${NS}:alerts`] as Config, dir) } : {}),
     };
 }
 
-type Summary = { clusters: Record<string, Config>; jobs: Record<string, Config>; variables: unknown; secretNames: string[] };
+/** The alert route the `alerts` block makes: its environment label and where its rule file is. */
+function alertsOf(a: Config, dir: string) {
+    return { environment: a.environment ?? "shop", kind: "AlertRoute", rulesFile: path.join(dir, a.rulesDir, `${a.environment ?? "shop"}.rules.yml`) };
+}
+
+type Summary = { clusters: Record<string, Config>; jobs: Record<string, Config>; variables: unknown; secretNames: string[]; alerts?: Config };
 
 /** The summary without what no config can predict: job ids and the URLs that contain them. */
 function comparable(s: Summary) {
@@ -53,6 +59,7 @@ function comparable(s: Summary) {
         ...s,
         clusters: Object.fromEntries(Object.entries(s.clusters).map(([k, { webUiUrl: _w, ...c }]) => [k, c])),
         jobs: Object.fromEntries(Object.entries(s.jobs).map(([k, { jobId: _id, webUiUrl: _w, ...j }]) => [k, j])),
+        ...(s.alerts ? { alerts: (({ ruleCount: _n, ...a }) => a)(s.alerts) } : {}),
     };
 }
 
@@ -67,6 +74,7 @@ function differences(a: unknown, b: unknown, at = ""): string[] {
 
 describe("examples/environments: test and prod from one program (real pulumi CLI, real Flink)", () => {
     const secret = `pw-${randomBytes(6).toString("hex")}`;
+    const hook = `http://127.0.0.1:9/hook-${randomBytes(6).toString("hex")}`;
     let project: PulumiProject;
     const configs: Record<string, Config> = {};
     const deployed: string[] = [];
@@ -83,6 +91,7 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
             const existing = YAML.parse(fs.readFileSync(file, "utf8")) as Config;
             fs.writeFileSync(file, YAML.stringify({ ...existing, config: configs[stack] }));
             await project.ok(["config", "set", "-s", stack, "--secret", "--path", "secrets.DB_PASSWORD", secret]);
+            if (configs[stack][`${NS}:alerts`]) await project.ok(["config", "set", "-s", stack, "--secret", "alertWebhookUrl", hook]);
         }
     });
 
@@ -101,12 +110,23 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
             texts.push((await project.ok(["up", "-s", stack, "--yes", "--skip-preview"])).output);
             const out = await project.ok(["stack", "output", "-s", stack, "--json", "--show-secrets"]);
             summaries[stack] = (JSON.parse(out.stdout) as { summary: Summary }).summary;
-            expect(comparable(summaries[stack])).toEqual(expected(configs[stack], ["DB_PASSWORD"]));
+            expect(comparable(summaries[stack])).toEqual(expected(configs[stack], ["DB_PASSWORD"], project.dir));
         }
         // The differences between the stacks are exactly the differences between their configs' expectations.
-        const want = differences(expected(configs.test, ["DB_PASSWORD"]), expected(configs.prod, ["DB_PASSWORD"]));
+        const want = differences(expected(configs.test, ["DB_PASSWORD"], project.dir), expected(configs.prod, ["DB_PASSWORD"], project.dir));
         expect(differences(comparable(summaries.test), comparable(summaries.prod))).toEqual(want);
-        expect(want).toEqual(expect.arrayContaining(["jobs.audit", "jobs.orders-per-region.parallelism", "jobs.clicks-sync.parallelism", "variables.REGION", "variables.ROWS_PER_SECOND", "clusters.main.slots", "clusters.main.restUrl"]));
+        expect(want).toEqual(expect.arrayContaining(["jobs.audit", "jobs.orders-per-region.parallelism", "jobs.clicks-sync.parallelism", "variables.REGION", "variables.ROWS_PER_SECOND", "clusters.main.slots", "clusters.main.restUrl", "alerts"]));
+
+        // prod's alert rules (checked by the real promtool, written by the provider) name each of its
+        // jobs with its environment label; the webhook URL is only in alertmanager.yml; test has no alerts.
+        expect(summaries.test.alerts).toBeUndefined();
+        const rules = YAML.parse(fs.readFileSync(summaries.prod.alerts!.rulesFile, "utf8")) as { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] };
+        const absent = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === "FlinkJobNotRunning");
+        expect(absent.map((r) => [r.labels.flink_job, r.labels.environment]).sort()).toEqual(Object.keys(summaries.prod.jobs).sort().map((k) => [k, "prod"]));
+        expect(summaries.prod.alerts!.ruleCount).toBe(rules.groups.flatMap((g) => g.rules).length);
+        const am = path.join(project.dir, "alerting", "alertmanager", "alertmanager.yml");
+        expect(fs.readFileSync(am, "utf8")).toContain(hook);
+        expect(fs.readdirSync(path.join(project.dir, "alerting", "prometheus")).sort()).toEqual(["prod.rules.yml", "prod.targets.json"]);
 
         // Flink itself runs what the config says: each job's parallelism, on its stack's cluster.
         for (const stack of ["test", "prod"]) {
@@ -120,5 +140,6 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
         // The secret is used by prod's audit job, and appears in no output and nowhere in state in plain text.
         texts.push(JSON.stringify(summaries), (await project.ok(["stack", "export", "-s", "prod"])).stdout);
         for (const text of texts) expect(text).not.toContain(secret);
+        for (const text of texts) expect(text).not.toContain(hook);
     });
 });

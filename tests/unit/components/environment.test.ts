@@ -112,8 +112,6 @@ describe("StreamingEnvironment settings are validated like resources (property, 
         ["config sql replacing a catalogue job's", { jobs: { orders: { sql } } }, "jobs.orders.sql", "", "change the SQL in the program"],
         ["two clusters and a job placed on neither", { clusters: two }, "jobs.orders.cluster", "undefined", "main, side"],
         ["jobDefaults with an unknown key", { jobDefaults: { restarts: 3 } }, "jobDefaults", "", "spelling"],
-        ["alerts block without a handler", { alerts: { receivers: [] } }, "alerts", "receivers", "extensions.alerts"],
-        ["ingress block without a handler", { ingress: { host: "x" } }, "ingress", "host", "extensions.ingress"],
         ["an unknown top-level key", { receivers: {} } as never, "(args)", "", "spelling"],
     ];
     test.each(rows)("%s", (_title, over, property, value, fixText) => {
@@ -122,14 +120,6 @@ describe("StreamingEnvironment settings are validated like resources (property, 
         expect(message).toContain(`${property} = `);
         if (value) expect(message).toContain(value);
         expect(message.split("; fix: ")[1]).toContain(fixText);
-    });
-
-    test("an alerts block with a handler is handed to it, and its outputs join the summary", async () => {
-        const seen: unknown[] = [];
-        const env = new StreamingEnvironment("ext", { settings: settings({ alerts: { receivers: ["ops"] } }), jobs: catalogue, extensions: { alerts: (config, e) => (seen.push(config, Object.keys(e.jobs)), { routes: 1 }) } });
-        const summary = (await output(env.summary)) as Record<string, unknown>;
-        expect(seen).toEqual([{ receivers: ["ops"] }, ["orders"]]);
-        expect(summary.alerts).toEqual({ routes: 1 });
     });
 });
 
