@@ -1,19 +1,9 @@
 /** Every bad component arg is refused at program time with the property, the bad value and the fix (one row each). */
-import { InputError } from "../../../provider/util/errors";
 import { kafkaToJdbcSql } from "../../../sdk/components/kafka-jdbc";
 import { mysqlCdcSql } from "../../../sdk/components/mysql-cdc";
 import { tableSyncSpec } from "../../../sdk/components/table-sync";
 import { parseComponentArgs } from "../../../sdk/components/validate";
-
-function failure(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).toBeInstanceOf(InputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected an InputError, got none");
-}
+import { inputErrorOf } from "../../support/input-error";
 
 const columns = [{ name: "id", type: "BIGINT" }, { name: "v", type: "STRING" }];
 const kafka = { kafka: { bootstrapServers: "k:9092", topic: "t", groupId: "g" }, columns, primaryKey: ["id"], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t", passwordVariable: "PW" } } };
@@ -52,7 +42,7 @@ const rows: Row[] = [
 
 describe("component args are validated like resources (property, value, fix)", () => {
     test.each(rows)("%s", (_title, fn, property, value, fixText) => {
-        const message = failure(fn);
+        const message = inputErrorOf(fn);
         expect(message).toContain(`${property} = `);
         if (value) expect(message).toContain(value);
         expect(message).toMatch(/; fix: /);
@@ -61,7 +51,7 @@ describe("component args are validated like resources (property, value, fix)", (
     });
 
     test("a plain password in options is refused without echoing it", () => {
-        const message = failure(() => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, options: { password: "hunter2" } } } }));
+        const message = inputErrorOf(() => kafkaToJdbcSql("j", { ...kafka, sink: { jdbc: { ...kafka.sink.jdbc, options: { password: "hunter2" } } } }));
         expect(message).toContain("credential as plain text");
         expect(message).toContain(`options.password = "***"`);
         expect(message).not.toContain("hunter2");

@@ -7,9 +7,9 @@ import { PodMonitor, PrometheusRule } from "@kubernetes-models/prometheus-operat
 import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1";
 import { checkAlertRouteArgs } from "../../../provider/alerts";
 import { renderRuleFile } from "../../../provider/alerts/rules";
-import { InputError } from "../../../provider/util/errors";
 import { installMocks, manifests, Registered, settle } from "../../support/k8s-mocks";
 import { validateManifest } from "../../support/k8s-schemas";
+import { inputErrorOf } from "../../support/input-error";
 
 const HOOK = "https://hooks.example.com/T0/secret-path-123";
 const registered: Registered[] = installMocks("prod", { "shop-project:alertWebhookUrl": HOOK, "shop-project:uiPassword": "ui-password-9" }, "shop-project");
@@ -34,16 +34,6 @@ const alerts = {
 };
 const settings = (over: Partial<Record<keyof Settings, unknown>> = {}): Settings =>
     ({ home: { version: "2.3.0" }, clusters: local, jobs: { orders: { cluster: "main" }, clicks: { cluster: "side" }, audit: { cluster: "main" } }, alerts, ...over }) as Settings;
-
-function refused(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).toBeInstanceOf(InputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected an InputError");
-}
 
 describe("StreamingEnvironment alerts block (mocked engine; no Flink, Prometheus or Alertmanager run)", () => {
     test("creates one AlertRoute whose rendered rules name every declared job with the environment label; the webhook URL stays secret", async () => {
@@ -147,7 +137,7 @@ describe("StreamingEnvironment alerts/ingress/kubernetes blocks are validated (p
         ["ingress password in plain text", { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: k8sCluster, jobs: {}, alerts: undefined, ingress: { host: "flink.example.com", basicAuth: { username: "u", passwordSecret: "uiPassword", password: "x" } } }, "ingress.basicAuth.password", "", "pulumi config set --secret"],
     ];
     test.each(rows)("%s", (_title, over, property, value, fixText) => {
-        const message = refused(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }));
+        const message = inputErrorOf(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }));
         expect(message).toMatch(/^StreamingEnvironment "bad": /);
         expect(message).toContain(`${property} = `);
         if (value) expect(message).toContain(value);

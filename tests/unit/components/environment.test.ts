@@ -1,6 +1,6 @@
 /** StreamingEnvironment wiring from stack settings (mocked engine; no Flink run) and its bad settings, one row each. */
 import * as pulumi from "@pulumi/pulumi";
-import { InputError } from "../../../provider/util/errors";
+import { inputErrorOf } from "../../support/input-error";
 
 interface Made {
     type: string;
@@ -42,16 +42,6 @@ const sql = "CREATE TABLE s (v INT) WITH ('connector' = 'datagen'); CREATE TABLE
 
 function output<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => resolve(v)));
-}
-
-function refused(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).toBeInstanceOf(InputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected an InputError");
 }
 
 beforeEach(() => made.splice(0));
@@ -115,7 +105,7 @@ describe("StreamingEnvironment settings are validated like resources (property, 
         ["an unknown top-level key", { receivers: {} } as never, "(args)", "", "spelling"],
     ];
     test.each(rows)("%s", (_title, over, property, value, fixText) => {
-        const message = refused(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }));
+        const message = inputErrorOf(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }));
         expect(message).toMatch(/^StreamingEnvironment "bad": /);
         expect(message).toContain(`${property} = `);
         if (value) expect(message).toContain(value);
