@@ -37,8 +37,12 @@ export function e2eWorkspace(): string {
     return required("PULUMI_FLINK_E2E_WORKSPACE");
 }
 
-/** Ports for one test, from a range per Jest worker so parallel suites never collide. */
+/**
+ * Ports for one test, from a range per Jest worker so parallel suites never collide. Kept below
+ * Linux's ephemeral range (32768+): an outgoing connection that happens to get a test's port made
+ * a cluster start fail with "port … already in use".
+ */
 export function portBlock(offset: number): number {
     const worker = Number(process.env.JEST_WORKER_ID ?? "1");
-    return 30000 + worker * 1000 + offset * 10;
+    return 10000 + worker * 1000 + offset * 10;
 }
