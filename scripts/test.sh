@@ -19,6 +19,10 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 step "build"
 npx tsc -p tsconfig.json
+step "static checks: tests type-check (tsc -p tsconfig.test.json), lint (eslint)"
+static_failed=0
+npx tsc -p tsconfig.test.json --noEmit || static_failed=1
+npm run --silent lint || static_failed=1
 
 step "test bed: Flink ${FLINK_VERSIONS}, test job"
 lines=""
@@ -58,13 +62,14 @@ npx jest --ci --runInBand --selectProjects integration e2e --json --outputFile="
 
 node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0;
-  for (const f of process.argv.slice(1)) {
+  let passed = 0, failed = Number(process.argv[1]);
+  for (const f of process.argv.slice(2)) {
     if (!fs.existsSync(f)) { failed++; continue; }
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`${passed} passed, ${failed} failed`);
-' "$results/unit.json" "$results/real.json"
+' "$static_failed" "$results/unit.json" "$results/real.json"
+[[ $static_failed == 0 ]] || { echo "static checks failed (see above)" >&2; status=1; }
 step "done in $(( $(date +%s) - start )) s"
 exit $status

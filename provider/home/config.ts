@@ -5,7 +5,7 @@ import { ConfigDialect } from "../util/version";
 /** A Flink configuration map with flat keys, as users write it: `{"rest.port": 8081}`. */
 export type FlinkConfig = Record<string, string | number | boolean>;
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.\-]*$/;
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /**
  * Check that every entry can be rendered in the given dialect. The legacy `flink-conf.yaml`

@@ -89,7 +89,7 @@ export const timing = { pollMs: 3_000 };
 async function awaitReady(args: K8sClusterInputs, conn: ClusterConnection, progress: Progress): Promise<ClusterSnapshot> {
     routeKubernetes(conn);
     const deadline = Date.now() + args.readyTimeoutSeconds * 1000;
-    let last = "";
+    let last: string;
     let said = "";
     for (;;) {
         try {

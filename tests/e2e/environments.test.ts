@@ -15,7 +15,7 @@ jest.setTimeout(10 * 60_000);
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "environments");
 const NS = "flink-environments";
-type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Config = Record<string, any>;  
 
 /** The example's stack config, with this test's ports and work folders (the only edits). */
 function stackConfig(stack: string, offset: number, dir: string): Config {

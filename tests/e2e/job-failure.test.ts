@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { CliResult } from "../support/pulumi";
 import { RunningCluster, startCluster } from "../support/cluster";
-import { waitFor } from "../support/counter";
 import { counterJob, countAbove, JobOutputs, JobStack, outDirFor } from "../support/jobs";
 import { FlinkLine, flinkLines, portBlock } from "../support/testbed";
 

@@ -28,7 +28,7 @@ import * as path from "node:path";
 import type { Duplex } from "node:stream";
 
 // `ws` comes with @kubernetes/client-node (its WebSocket client); no types are installed.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { WebSocketServer } = require("ws") as { WebSocketServer: new (o: Record<string, unknown>) => WsServer };
 
 interface WsSocket {

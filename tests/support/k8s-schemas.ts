@@ -79,7 +79,7 @@ function crdValidator(key: string, schema: () => Schema): ValidateFunction {
         fs.writeFileSync(`${file}.partial`, standaloneCode(ajv, ajv.compile(source)));
         fs.renameSync(`${file}.partial`, file);
     }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     v = require(file) as ValidateFunction;
     validators.set(key, v);
     return v;
@@ -113,7 +113,7 @@ export function validateManifest(m: Manifest): string[] {
     }
     const group = m.apiVersion.includes("/") ? m.apiVersion : `v1`;
     const modulePath = m.apiVersion.includes("/") ? `kubernetes-models/${group}/${m.kind}` : `kubernetes-models/v1/${m.kind}`;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const Model = (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[m.kind];
     const problems: string[] = [];
     try {

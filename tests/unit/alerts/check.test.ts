@@ -5,7 +5,7 @@ import { UNKNOWN } from "../../../provider/util/unknown";
 import { SAMPLE_SECRETS, sampleInputs } from "../../support/alerts";
 
 const base = () => sampleInputs("/srv/alerts");
-type Mutation = (i: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mutation = (i: Record<string, any>) => void;  
 
 const CASES: [string, Mutation, string, RegExp][] = [
     ["unknown condition in defaults", (i) => (i.conditions = { jobDown: true }), "conditions.jobDown", /is not a condition.*fix: use one of jobNotRunning/],

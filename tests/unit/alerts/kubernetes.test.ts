@@ -69,7 +69,7 @@ describe("KubernetesAlertRoute component (mocked engine; no pods run)", () => {
 
     test("creates a Secret, a PodMonitor, a PrometheusRule and an AlertmanagerConfig with the selector labels", async () => {
         const { KubernetesAlertRoute } = await import("../../../sdk/alerts-kubernetes");
-        const inputs = sampleInputs("/unused") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const inputs = sampleInputs("/unused") as Record<string, any>;  
         const route = new KubernetesAlertRoute("prod", {
             namespace: "flink-prod", selectorLabels: { release: "kps" }, environment: "prod", clusters: [{ name: "main" }],
             jobs: inputs.jobs, receivers: inputs.receivers, defaultReceiver: "ops", routes: inputs.routes,

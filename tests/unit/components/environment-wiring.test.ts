@@ -9,11 +9,11 @@ import { checkAlertRouteArgs } from "../../../provider/alerts";
 import { renderRuleFile } from "../../../provider/alerts/rules";
 import { installMocks, manifests, Registered, settle } from "../../support/k8s-mocks";
 import { validateManifest } from "../../support/k8s-schemas";
-import { expectRefused, inputErrorOf } from "../../support/input-error";
+import { expectRefused } from "../../support/input-error";
 
 const HOOK = "https://hooks.example.com/T0/secret-path-123";
 const registered: Registered[] = installMocks("prod", { "shop-project:alertWebhookUrl": HOOK, "shop-project:uiPassword": "ui-password-9" }, "shop-project");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { StreamingEnvironment } = require("../../../sdk") as typeof import("../../../sdk");
 type Settings = import("../../../sdk").EnvironmentSettings;
 

@@ -1,6 +1,6 @@
 /** StreamingEnvironment wiring from stack settings (mocked engine; no Flink run) and its bad settings, one row each. */
 import * as pulumi from "@pulumi/pulumi";
-import { expectRefused, inputErrorOf } from "../../support/input-error";
+import { expectRefused } from "../../support/input-error";
 
 interface Made {
     type: string;
@@ -26,7 +26,7 @@ pulumi.runtime.setMocks(
 );
 
 // Loaded after the mocks are set.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { StreamingEnvironment, TableSync, KafkaToJdbcSync, MysqlCdcMirror, kafkaToJdbcSql, mysqlCdcSql } = require("../../../sdk") as typeof import("../../../sdk");
 type Settings = import("../../../sdk").EnvironmentSettings;
 

@@ -23,7 +23,7 @@ export function stackConfig(stack: string): Record<string, string> {
 
 export async function renderExample(stack: string, extra: Record<string, string> = {}): Promise<Registered[]> {
     const registered = installMocks(stack, { ...stackConfig(stack), ...extra }, "flink-kubernetes");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const program = require(path.join(EXAMPLE, "index.ts")) as Record<string, pulumi.Output<unknown>>;
     await settle(registered, [program.webUiUrl]);
     return registered;

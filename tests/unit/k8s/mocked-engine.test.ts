@@ -7,7 +7,7 @@ import { find, installMocks, manifests, Registered, settle } from "../../support
 import { FLINK_RBAC_RULES } from "../../../provider/k8s/render/rbac";
 
 const registered: Registered[] = installMocks("test");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const flink = require("../../../sdk") as typeof import("../../../sdk");
 
 type FD = { metadata: { name: string; namespace: string; annotations?: Record<string, string> }; spec: Record<string, any> };
