@@ -10,6 +10,10 @@ import { jobProvider } from "./job";
 import { k8sApplicationProvider } from "./k8s/application-provider";
 import { k8sClusterProvider } from "./k8s/cluster-provider";
 import { variablesProvider } from "./variables";
+import { inProviderHost, installLifeline } from "./util/lifeline";
+
+// Inside Pulumi's provider host, stop acting (and exit) once the CLI that started it is gone.
+if (inProviderHost()) installLifeline();
 
 export const providers: Record<"home" | "cluster" | "job" | "variables" | "alerts" | "k8sCluster" | "k8sApplication", pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
