@@ -4,7 +4,8 @@
 #
 #   scripts/fetch-connectors.sh 2.3.0
 #
-# Which jars: tests/support/connectors.json (the one table the tests read too). Each jar is
+# Which jars: tests/support/connectors.json (the one table the tests read too), including the
+# "unsupported" ones the tests use to prove a line cannot run them. Each jar is
 # copied as <artifactId>-<version>.jar without transitive dependencies (SQL connector jars are
 # shaded). Cached under $PULUMI_FLINK_CACHE/connectors/<flink-version>/; a second run is instant.
 set -euo pipefail
@@ -20,7 +21,7 @@ coords=$(node -e '
   const v = process.argv[1], [major, minor] = v.split(".");
   const line = t.lines[`${major}.${minor}`] ?? t.lines[major];
   if (!line) { console.error(`no connector table for Flink ${v} in tests/support/connectors.json`); process.exit(1); }
-  for (const c of Object.values(line.jars)) console.log(c);
+  for (const c of [...Object.values(line.jars), ...Object.values(line.unsupported)]) console.log(c);
   for (const [what, why] of Object.entries(line.missing)) console.error(`[fetch-connectors ${v}] not available: ${what}: ${why}`);
 ' "$version")
 
@@ -41,7 +42,7 @@ rm -rf "$dir" && mkdir -p "$dir"
 } > "$dir/pom.xml"
 log "fetching from Maven Central: $(echo "$coords" | tr '\n' ' ')"
 start=$(date +%s)
-mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DexcludeTransitive=true -DoutputDirectory="$dir" >&2
+mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" dependency:copy-dependencies -DexcludeTransitive=true -DoutputDirectory="$dir" >&2
 log "$(ls "$dir"/*.jar | wc -l) jars ($(du -sh --exclude=pom.xml "$dir" | cut -f1)) in $(( $(date +%s) - start )) s"
 echo "$coords" > "$dir/.complete" # the coordinates: a changed table refetches
 echo "$dir"

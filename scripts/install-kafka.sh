@@ -35,7 +35,7 @@ dep() { echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><versi
 } > "$dir/pom.xml"
 log "resolving kafka_2.13, kafka-tools, kafka-storage $version and their runtime dependencies from Maven Central..."
 start=$(date +%s)
-mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs" >&2
+mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs" >&2
 log "$(ls "$dir/libs" | wc -l) jars ($(du -sh "$dir/libs" | cut -f1)) in $(( $(date +%s) - start )) s"
 date -u +%FT%TZ > "$dir/.complete"
 echo "$dir/libs"

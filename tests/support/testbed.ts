@@ -9,6 +9,7 @@ import * as path from "path";
 interface ConnectorLine {
     jars: Record<string, string>;
     missing: Record<string, string>;
+    unsupported: Record<string, string>;
 }
 /** tests/support/connectors.json: the one table of connector coordinates (scripts read it too). */
 const table = JSON.parse(fs.readFileSync(path.join(__dirname, "connectors.json"), "utf8")) as { kafka: string; lines: Record<string, ConnectorLine> };
@@ -55,8 +56,10 @@ export function kafkaLibs(): string {
 export interface ConnectorSet {
     /** Local path per role of tests/support/connectors.json (kafka, jdbc, postgresDriver, ...). */
     jars: Record<string, string>;
-    /** Roles Maven Central serves nothing for on this line, with why. */
+    /** Roles Maven Central serves nothing usable for on this line, with why. */
     missing: Record<string, string>;
+    /** Local paths of jars fetched only to prove they fail on this line. */
+    unsupported: Record<string, string>;
 }
 
 /** The coordinate table's entry for a Flink version: major.minor first, then major. */
@@ -73,13 +76,13 @@ export function connectorJars(version: string): ConnectorSet {
     const dir = dirs[version];
     if (!dir) throw new Error(`PULUMI_FLINK_CONNECTORS has no folder for Flink ${version}: run scripts/fetch-connectors.sh ${version}`);
     const line = connectorTable(version);
-    const jars = Object.fromEntries(Object.entries(line.jars).map(([role, coordinate]) => {
+    const local = (coordinates: Record<string, string>) => Object.fromEntries(Object.entries(coordinates).map(([role, coordinate]) => {
         const [, artifact, v] = coordinate.split(":");
         const jar = path.join(dir, `${artifact}-${v}.jar`);
         if (!fs.existsSync(jar)) throw new Error(`${jar} (${coordinate}) is missing: run scripts/fetch-connectors.sh ${version}`);
         return [role, jar];
     }));
-    return { jars, missing: line.missing };
+    return { jars: local(line.jars), missing: line.missing, unsupported: local(line.unsupported) };
 }
 
 /**
