@@ -153,7 +153,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("real conn
         expect(rejected).toBeInstanceOf(SqlGatewayError);
         expect((rejected as Error).message).toMatch(v23
             ? /The query has an upsert key that differs from the primary key of the sink table 'default_catalog\.default_database\.snk'\. Primary key: \[k\], upsert key: none\..*Please specify an ON CONFLICT clause/s
-            : /SQL parse failed\. Encountered "ON"/);
+            : /SQL parse failed\. Incorrect syntax near the keyword 'ON' at line 1, column 38\./);
         // DO NOTHING and DO ERROR compact on watermarks: without one on the source they are refused too.
         for (const action of v23 ? ["DO NOTHING", "DO ERROR"] : []) {
             const err = await failing([...ddl, `EXPLAIN ${plain} ON CONFLICT ${action}`], [jars.kafka, ...jdbcJars]);
