@@ -2,7 +2,8 @@
 # The whole test suite, on a fresh machine or a warm one:
 #   1. install npm dependencies and build the package
 #   2. prepare the real test bed (cached outside the repo, keyed by version):
-#      Flink 1.20 and 2.x homes, the test job built against each, the pulumi CLI
+#      Flink 1.20 and 2.x homes, the test job built against each, a Kafka broker, PostgreSQL and
+#      MariaDB, the connector jars per Flink line, the pulumi CLI
 #   3. run unit, integration (real Flink) and e2e (real pulumi CLI + real Flink) tests
 # Ends with one line "N passed, N failed".
 set -euo pipefail
@@ -32,6 +33,20 @@ for v in $FLINK_VERSIONS; do
   lines+="$v=$home=$jar;"
 done
 export PULUMI_FLINK_TEST_LINES="$lines"
+
+step "test bed: Kafka broker $(node -p 'require("./tests/support/connectors.json").kafka') (Maven Central jars)"
+export PULUMI_FLINK_KAFKA_LIBS
+PULUMI_FLINK_KAFKA_LIBS=$(bash scripts/install-kafka.sh | tail -1)
+
+step "test bed: PostgreSQL 15 and MariaDB (Debian packages, only if missing; never started as services)"
+bash scripts/install-databases.sh
+
+step "test bed: Flink connector jars per line (Kafka, JDBC, drivers, MySQL CDC; tests/support/connectors.json)"
+connectors=""
+for v in $FLINK_VERSIONS; do
+  connectors+="$v=$(bash scripts/fetch-connectors.sh "$v" | tail -1);"
+done
+export PULUMI_FLINK_CONNECTORS="$connectors"
 
 step "test bed: pulumi CLI"
 export PULUMI_BIN_DIR

@@ -4,6 +4,15 @@
  * loudly (never skip) when it is missing.
  */
 import * as fs from "fs";
+import * as path from "path";
+
+interface ConnectorLine {
+    jars: Record<string, string>;
+    missing: Record<string, string>;
+    unsupported: Record<string, string>;
+}
+/** tests/support/connectors.json: the one table of connector coordinates (scripts read it too). */
+const table = JSON.parse(fs.readFileSync(path.join(__dirname, "connectors.json"), "utf8")) as { kafka: string; lines: Record<string, ConnectorLine> };
 
 export interface FlinkLine {
     version: string;
@@ -35,6 +44,45 @@ export function pulumiBinDir(): string {
 
 export function e2eWorkspace(): string {
     return required("PULUMI_FLINK_E2E_WORKSPACE");
+}
+
+/** PULUMI_FLINK_KAFKA_LIBS: the folder of Kafka broker jars (scripts/install-kafka.sh). */
+export function kafkaLibs(): string {
+    const libs = required("PULUMI_FLINK_KAFKA_LIBS");
+    if (!fs.existsSync(path.join(libs, `kafka_2.13-${table.kafka}.jar`))) throw new Error(`PULUMI_FLINK_KAFKA_LIBS=${libs} has no kafka_2.13-${table.kafka}.jar: run scripts/install-kafka.sh`);
+    return libs;
+}
+
+export interface ConnectorSet {
+    /** Local path per role of tests/support/connectors.json (kafka, jdbc, postgresDriver, ...). */
+    jars: Record<string, string>;
+    /** Roles Maven Central serves nothing usable for on this line, with why. */
+    missing: Record<string, string>;
+    /** Local paths of jars fetched only to prove they fail on this line. */
+    unsupported: Record<string, string>;
+}
+
+/** The coordinate table's entry for a Flink version: major.minor first, then major. */
+export function connectorTable(version: string): ConnectorLine {
+    const [major, minor] = version.split(".");
+    const line = table.lines[`${major}.${minor}`] ?? table.lines[major];
+    if (!line) throw new Error(`tests/support/connectors.json has no connectors for Flink ${version}`);
+    return line;
+}
+
+/** PULUMI_FLINK_CONNECTORS="1.20.3=/dir;2.3.0=/dir" (scripts/fetch-connectors.sh per version). */
+export function connectorJars(version: string): ConnectorSet {
+    const dirs = Object.fromEntries(required("PULUMI_FLINK_CONNECTORS").split(";").filter(Boolean).map((e) => e.split("=") as [string, string]));
+    const dir = dirs[version];
+    if (!dir) throw new Error(`PULUMI_FLINK_CONNECTORS has no folder for Flink ${version}: run scripts/fetch-connectors.sh ${version}`);
+    const line = connectorTable(version);
+    const local = (coordinates: Record<string, string>) => Object.fromEntries(Object.entries(coordinates).map(([role, coordinate]) => {
+        const [, artifact, v] = coordinate.split(":");
+        const jar = path.join(dir, `${artifact}-${v}.jar`);
+        if (!fs.existsSync(jar)) throw new Error(`${jar} (${coordinate}) is missing: run scripts/fetch-connectors.sh ${version}`);
+        return [role, jar];
+    }));
+    return { jars: local(line.jars), missing: line.missing, unsupported: local(line.unsupported) };
 }
 
 /**
