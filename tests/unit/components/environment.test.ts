@@ -126,9 +126,9 @@ describe("team components create one FlinkJob with the generated SQL (mocked eng
         expect(Object.keys(summary.jobs)).toEqual(["mirror", "sync"]);
         expect([summary.jobs.sync.name, summary.jobs.mirror.name]).toEqual(["orders-sync", "team-mirror"]);
         const sync = made.find((m) => m.name === "team-sync" && m.inputs.sql !== undefined)!;
-        expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka), name: "orders-sync", parallelism: 4 });
+        expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka, "2.3.0"), name: "orders-sync", parallelism: 4 });
         const mirror = made.find((m) => m.name === "team-mirror" && m.inputs.sql !== undefined)!;
-        expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc));
+        expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc, "2.3.0"));
         expect(made.filter((m) => m.type.includes("KafkaToJdbcSync") || m.type.includes("MysqlCdcMirror")).map((m) => m.type).sort()).toEqual(["flink:components:KafkaToJdbcSync", "flink:components:MysqlCdcMirror"]);
     });
 });
