@@ -10,8 +10,8 @@ import { SessionCluster } from "../cluster";
 import { VariableSet } from "../variables";
 import { Column, column, connectorOptions, createTable, identifier, quoteId } from "./sql-text";
 import { onConflictClause } from "./sql-version";
-import { atPreview, hint, parseComponentArgs } from "./validate";
-import { ARGUMENT_RULES, ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
+import { atPreview, hint, parseComponentArgs, ruleHint, stackValueValid } from "./validate";
+import { ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
 
 /** Job settings a component passes through to its {@link FlinkJob} unchanged. */
 export type ComponentJobOptions = Omit<FlinkJobArgs, "cluster" | "name" | "sql" | "jar" | "variables" | "entryClass" | "args">;
@@ -81,8 +81,7 @@ const endpoint = (side: string) =>
         .superRefine((e, ctx) => {
             for (const [key, rule] of Object.entries(rulesOf(e.options))) {
                 const value = e.options[key];
-                const r = ARGUMENT_RULES[rule];
-                if (value !== undefined && !hasReference(value) && !r.test(value)) ctx.addIssue({ code: "custom", path: ["options", key], ...hint(r.problem, `${r.fix}, or '\${NAME}' for a variable of the job's VariableSet`) });
+                if (value !== undefined && !stackValueValid(rule, value)) ctx.addIssue({ code: "custom", path: ["options", key], ...ruleHint(rule) });
             }
         });
 

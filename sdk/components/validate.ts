@@ -50,8 +50,18 @@ export function hint(problem: string, fix: string): { message: string } {
  * (see {@link deferredChecks}).
  */
 export function stackValue(rule: ArgumentRuleName) {
+    return z.string().refine((v) => stackValueValid(rule, v), ruleHint(rule));
+}
+
+/** Whether a literal meets its rule; a value with `${NAME}` is checked later, once resolved. */
+export function stackValueValid(rule: ArgumentRuleName, value: string): boolean {
+    return hasReference(value) || ARGUMENT_RULES[rule].test(value);
+}
+
+/** The {@link hint} of a rule, saying that a variable may be used instead. */
+export function ruleHint(rule: ArgumentRuleName): { message: string } {
     const r = ARGUMENT_RULES[rule];
-    return z.string().refine((v) => hasReference(v) || r.test(v), hint(r.problem, `${r.fix}, or '\${NAME}' for a variable of the job's VariableSet`));
+    return hint(r.problem, `${r.fix}, or '\${NAME}' for a variable of the job's VariableSet`);
 }
 
 /** The arguments at `paths` (dotted, as in the component's args) written with `${NAME}`, for the job's check. */

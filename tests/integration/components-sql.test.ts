@@ -16,7 +16,7 @@ jest.setTimeout(10 * 60_000);
 const T = { timeoutMs: 180_000 };
 
 const JARS: Record<string, string[]> = {
-    "1": ["org.apache.flink:flink-sql-connector-kafka:3.2.0-1.19", "org.apache.flink:flink-connector-jdbc:3.3.0-1.20", "org.postgresql:postgresql:42.7.14", "org.apache.flink:flink-sql-connector-mysql-cdc:3.5.0"],
+    "1": ["org.apache.flink:flink-sql-connector-kafka:3.2.0-1.19", "org.apache.flink:flink-connector-jdbc:3.3.0-1.20", "org.postgresql:postgresql:42.7.14", "org.apache.flink:flink-sql-connector-mysql-cdc:3.5.0", "com.mysql:mysql-connector-j:8.0.33"],
     "2": ["org.apache.flink:flink-sql-connector-kafka:5.0.0-2.2", "org.apache.flink:flink-connector-jdbc-core:4.0.0-2.0", "org.apache.flink:flink-connector-jdbc-postgres:4.0.0-2.0", "org.postgresql:postgresql:42.7.14"],
 };
 const columns = [{ name: "order_id", type: "BIGINT" }, { name: "amount", type: "DECIMAL(10, 2)" }];
