@@ -7,6 +7,7 @@ import type { FlinkApplicationArgs } from "./application";
 import type { KubernetesTarget } from "./kubernetes";
 import { inputError, kubernetesApplication } from "./kubernetes-render";
 import { invalid } from "../provider/util/errors";
+import type { DeferredArgumentCheck } from "../provider/components/rules";
 
 
 /** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
@@ -197,6 +198,13 @@ export interface FlinkJobArgs {
      * @default {}
      */
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Set by the team components (KafkaToJdbcSync, MysqlCdcMirror, TableSync): their arguments
+     * written as `${NAME}` and the rule each must meet once the job's variables are resolved,
+     * checked by the job at preview. Not needed in hand-written jobs.
+     * @default []
+     */
+    readonly componentChecks?: DeferredArgumentCheck[];
 }
 
 /** A Flink job (JAR or SQL) on a session cluster, upgraded with savepoint-and-redeploy. */

@@ -14,6 +14,7 @@ import { DEFAULT_MAVEN_REPOSITORY } from "./artifact";
 import { checkArtifact, redactInputs } from "./validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
 import { mergeVariables } from "../variables/merge";
+import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../components/rules";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -100,6 +101,8 @@ export const jobArgsSchema = z
         rollbackOnFailure: z.boolean().default(true),
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
+        // Set by the team components: their arguments written as `${NAME}`, checked once resolved.
+        componentChecks: z.array(z.object({ component: z.string(), argument: z.string(), text: z.string(), rule: z.enum(ARGUMENT_RULE_NAMES) }).strict()).optional(),
         labels: z
             .record(z.string())
             .superRefine((labels, ctx) => {
@@ -164,7 +167,10 @@ export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; f
     if (!parsed.success) return { failures, jarDigest: artifact.digest };
     const data = parsed.data;
     // References can only be checked once the variables (and the texts) are known.
-    if (!isUnknown("variables") && !isUnknown("sql")) failures.push(...checkSqlAndVariables(data, mergeVariables(data.variables)));
+    const merged = isUnknown("variables") ? undefined : mergeVariables(data.variables);
+    if (merged && !isUnknown("sql")) failures.push(...checkSqlAndVariables(data, merged));
+    // Independent of the SQL, which a component generates only once the cluster's version is known.
+    if (merged && !isUnknown("componentChecks")) failures.push(...checkDeferredArguments(data.componentChecks ?? [], merged.vars, new Set(merged.secretNames)));
     data.dependencies.forEach((dep, i) => {
         const prefix = `dependencies[${i}]`;
         const own = checkArtifact(dep, (p) => isUnknown(p.replace(/^jar/, prefix))).failures;

@@ -2,17 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { column, Column, connectorOptions, identifier } from "./sql-text";
-import { syncSink, SyncSink, sinkOptions } from "./sinks";
+import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts, tableSyncSpec, tableSyncSql } from "./table-sync";
-import { hint, parseComponentArgs } from "./validate";
+import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
+import type { DeferredArgumentCheck } from "../../provider/components/rules";
 
 /** The Kafka side of a {@link KafkaToJdbcSync}. Needs flink-sql-connector-kafka on the cluster or in `job.dependencies`. */
 export interface KafkaSource {
-    /** `host:port[,host:port...]`. */
+    /** `host:port[,host:port...]`, or `${NAME}` of a variable holding it (checked once resolved). */
     readonly bootstrapServers: string;
-    /** The topic to read. */
+    /** The topic to read, or `${NAME}` of a variable holding it. */
     readonly topic: string;
-    /** Consumer group (offsets are also kept in the job's state). */
+    /** Consumer group (offsets are also kept in the job's state), or `${NAME}` of a variable holding it. */
     readonly groupId: string;
     /**
      * Value format.
@@ -53,9 +54,9 @@ const spec = z
     .object({
         kafka: z
             .object({
-                bootstrapServers: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { ...hint("is not a list of host:port", 'write "broker1:9092,broker2:9092"') }),
-                topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { ...hint("is not a Kafka topic name", "use letters, digits, '.', '_' and '-'") }),
-                groupId: z.string().min(1),
+                bootstrapServers: stackValue("kafkaBootstrap"),
+                topic: stackValue("kafkaTopic"),
+                groupId: stackValue("groupId"),
                 format: z.enum(["json", "csv", "avro", "debezium-json", "canal-json", "maxwell-json"]).default("json"),
                 startupMode: z.enum(["earliest-offset", "latest-offset", "group-offsets"]).default("group-offsets"),
                 options: connectorOptions.default({}),
@@ -68,8 +69,11 @@ const spec = z
     })
     .strict();
 
-/** The job's statements (pure; the unit tests pin them). */
-export function kafkaToJdbcSql(jobName: string, args: unknown): string[] {
+/** Arguments that may be `${NAME}`, with their rule. */
+const REFERENCES = { "kafka.bootstrapServers": "kafkaBootstrap", "kafka.topic": "kafkaTopic", "kafka.groupId": "groupId", ...SINK_REFERENCES } as const;
+
+/** Validate the args (throws InputError); the statements per Flink version, and the checks of `${NAME}` arguments. Pure. */
+export function kafkaToJdbc(jobName: string, args: unknown): { sql: (flinkVersion: string) => string[]; checks: DeferredArgumentCheck[] } {
     const s = parseComponentArgs("KafkaToJdbcSync", jobName, spec, args);
     const k = s.kafka;
     const source = {
@@ -85,14 +89,19 @@ export function kafkaToJdbcSql(jobName: string, args: unknown): string[] {
     const sink = sinkOptions(s.sink, jobName);
     // TableSync's rules (key among the columns, distinct names) apply here too.
     const table = parseComponentArgs("KafkaToJdbcSync", jobName, tableSyncSpec, { columns: s.columns, primaryKey: s.primaryKey, source: { table: "kafka_source", options: source }, sink: { table: "sink_table", options: sink }, filter: s.filter });
-    return tableSyncSql(table);
+    return { sql: (v) => tableSyncSql(table, v), checks: deferredChecks("KafkaToJdbcSync", jobName, s, REFERENCES) };
 }
 
-/** A Kafka topic continuously written into a JDBC or Doris table, upserting by `primaryKey`. */
+/** The job's statements for a Flink version (pure; the unit tests pin them per version). */
+export function kafkaToJdbcSql(jobName: string, args: unknown, flinkVersion: string): string[] {
+    return kafkaToJdbc(jobName, args).sql(flinkVersion);
+}
+
+/** A Kafka topic continuously written into a JDBC or Doris table, upserting by `primaryKey`; the SQL follows the cluster's Flink version. */
 export class KafkaToJdbcSync extends GeneratedSqlJob {
     constructor(name: string, args: KafkaToJdbcSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        super("flink:components:KafkaToJdbcSync", name, { cluster, variables, jobName, job }, kafkaToJdbcSql(jobName ?? name, structure), opts);
+        const generated = atPreview(() => kafkaToJdbc(jobName ?? name, structure));
+        super("flink:components:KafkaToJdbcSync", name, { cluster, variables, jobName, job }, generated.sql, generated.checks, opts);
     }
 }
-

@@ -2,24 +2,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { column, Column, createTable, identifier, quoteId, ref, variableName } from "./sql-text";
-import { syncSink, SyncSink, sinkOptions } from "./sinks";
+import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts } from "./table-sync";
-import { hint, parseComponentArgs } from "./validate";
+import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
+import type { DeferredArgumentCheck } from "../../provider/components/rules";
 
 /** The MySQL side. Needs flink-sql-connector-mysql-cdc on the cluster or in `job.dependencies`. */
 export interface MysqlCdcSource {
-    /** MySQL host. */
+    /** MySQL host, or `${NAME}` of a variable holding it (checked once resolved). */
     readonly hostname: string;
     /**
      * MySQL port.
      * @default 3306
      */
     readonly port?: number;
-    /** A user with REPLICATION SLAVE, REPLICATION CLIENT and SELECT. */
+    /** A user with REPLICATION SLAVE, REPLICATION CLIENT and SELECT, or `${NAME}` of a variable holding it. */
     readonly username: string;
     /** Name of the secret variable holding the password. */
     readonly passwordVariable: string;
-    /** The database the tables are in. */
+    /** The database the tables are in, or `${NAME}` of a variable holding it. */
     readonly database: string;
     /**
      * Server id range, one id per source subtask, unique among the database's replicas, e.g. `"5400-5404"`.
@@ -75,11 +76,11 @@ const spec = z
     .object({
         mysql: z
             .object({
-                hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, { ...hint("is not a host name", 'write the host only, e.g. "mysql.internal"') }),
+                hostname: stackValue("hostName"),
                 port: z.number().int().min(1).max(65535).default(3306),
-                username: z.string().min(1),
+                username: stackValue("userName"),
                 passwordVariable: variableName,
-                database: identifier,
+                database: stackValue("databaseName"),
                 serverId: z.string().regex(/^\d+(-\d+)?$/, { ...hint("is not an id or range", 'write "5400" or "5400-5404"') }).default("5400-5408"),
                 startupMode: z.enum(["initial", "latest-offset"]).default("initial"),
                 serverTimeZone: z.string().min(1).default("UTC"),
@@ -96,8 +97,13 @@ const spec = z
     })
     .strict();
 
-/** The job's statements: a CDC source and a sink per table, then one statement set (pure). */
-export function mysqlCdcSql(jobName: string, args: unknown): string[] {
+const REFERENCES = { "mysql.hostname": "hostName", "mysql.username": "userName", "mysql.database": "databaseName", ...SINK_REFERENCES } as const;
+
+/**
+ * Validate the args (throws InputError); the statements per Flink version (a CDC source and a sink
+ * per table, then one statement set), and the checks of `${NAME}` arguments. Pure.
+ */
+export function mysqlCdc(jobName: string, args: unknown): { sql: (flinkVersion: string) => string[]; checks: DeferredArgumentCheck[] } {
     const s = parseComponentArgs("MysqlCdcMirror", jobName, spec, args);
     const m = s.mysql;
     const ddl: string[] = [];
@@ -119,15 +125,24 @@ export function mysqlCdcSql(jobName: string, args: unknown): string[] {
         };
         ddl.push(createTable(src, t.columns, source, t.primaryKey));
         ddl.push(createTable(dst, t.columns, sinkOptions(s.sink, jobName, s.tables.length > 1 || t.sinkTable ? (t.sinkTable ?? t.table) : undefined), t.primaryKey));
+        // No ON CONFLICT on any version: the source's key is the sink's key, so the change log's upsert
+        // key is the sink's primary key and Flink 2.3 has no conflict to resolve (checked on real 2.3).
         inserts.push(`  INSERT INTO ${quoteId(dst)} SELECT ${t.columns.map((c) => quoteId(c.name)).join(", ")} FROM ${quoteId(src)};`);
     }
-    return [...ddl, `EXECUTE STATEMENT SET BEGIN\n${inserts.join("\n")}\nEND`];
+    const statements = [...ddl, `EXECUTE STATEMENT SET BEGIN\n${inserts.join("\n")}\nEND`];
+    return { sql: () => statements, checks: deferredChecks("MysqlCdcMirror", jobName, s, REFERENCES) };
+}
+
+/** The job's statements for a Flink version (pure; the unit tests pin them). */
+export function mysqlCdcSql(jobName: string, args: unknown, flinkVersion: string): string[] {
+    return mysqlCdc(jobName, args).sql(flinkVersion);
 }
 
 /** MySQL tables mirrored into a JDBC or Doris database by one CDC job. */
 export class MysqlCdcMirror extends GeneratedSqlJob {
     constructor(name: string, args: MysqlCdcMirrorArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        super("flink:components:MysqlCdcMirror", name, { cluster, variables, jobName, job }, mysqlCdcSql(jobName ?? name, structure), opts);
+        const generated = atPreview(() => mysqlCdc(jobName ?? name, structure));
+        super("flink:components:MysqlCdcMirror", name, { cluster, variables, jobName, job }, generated.sql, generated.checks, opts);
     }
 }

@@ -1,16 +1,16 @@
 /** Sinks shared by the team components: JDBC (upsert when keyed) and Apache Doris. Pure. */
 import { z } from "zod";
 import { connectorOptions, ref, variableName } from "./sql-text";
-import { hint } from "./validate";
+import { hint, stackValue } from "./validate";
 
 /** A JDBC table (MySQL, PostgreSQL, ...). Needs flink-connector-jdbc and the driver on the cluster or in `dependencies`. */
 export interface JdbcSink {
-    /** JDBC URL, e.g. `jdbc:mysql://db:3306/shop`. */
+    /** JDBC URL, e.g. `jdbc:postgresql://db:5432/shop`, or with `${NAME}` references (checked once resolved). */
     readonly url: string;
-    /** Table in the database. */
+    /** Table in the database (`table` or `schema.table`), or `${NAME}` of a variable holding it. */
     readonly table: string;
     /**
-     * User name.
+     * User name, or `${NAME}` of a variable holding it.
      * @default none
      */
     readonly username?: string;
@@ -28,11 +28,11 @@ export interface JdbcSink {
 
 /** An Apache Doris table through the Doris Flink connector (stream load). */
 export interface DorisSink {
-    /** Doris frontends `host:http_port[,...]`. */
+    /** Doris frontends `host:http_port[,...]`, or `${NAME}` of a variable holding them. */
     readonly fenodes: string;
-    /** `database.table`. */
+    /** `database.table`, or `${NAME}` of a variable holding it. */
     readonly table: string;
-    /** User name. */
+    /** User name, or `${NAME}` of a variable holding it. */
     readonly username: string;
     /** Name of the secret variable holding the password. */
     readonly passwordVariable: string;
@@ -51,13 +51,11 @@ export interface DorisSink {
 /** Exactly one of `jdbc` and `doris`. */
 export type SyncSink = { readonly jdbc: JdbcSink; readonly doris?: undefined } | { readonly doris: DorisSink; readonly jdbc?: undefined };
 
-
-
 export const jdbcSink = z
     .object({
-        url: z.string().regex(/^jdbc:[a-z0-9]+:/i, { ...hint("is not a JDBC URL", 'use jdbc:<driver>://host:port/database, e.g. "jdbc:mysql://db:3306/shop"') }),
-        table: z.string().min(1),
-        username: z.string().min(1).optional(),
+        url: stackValue("jdbcUrl"),
+        table: stackValue("tableName"),
+        username: stackValue("userName").optional(),
         passwordVariable: variableName.optional(),
         options: connectorOptions.default({}),
     })
@@ -65,14 +63,17 @@ export const jdbcSink = z
 
 export const dorisSink = z
     .object({
-        fenodes: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { ...hint("is not a list of host:port", 'use the frontends\' HTTP addresses, e.g. "doris-fe:8030"') }),
-        table: z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, { ...hint("is not database.table", 'write "database.table", e.g. "ods.orders"') }),
-        username: z.string().min(1),
+        fenodes: stackValue("dorisFenodes"),
+        table: stackValue("dorisTable"),
+        username: stackValue("userName"),
         passwordVariable: variableName,
         labelPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
         options: connectorOptions.default({}),
     })
     .strict();
+
+/** Sink arguments that may be `${NAME}` (checked once resolved), with their rule. */
+export const SINK_REFERENCES = { "sink.jdbc.url": "jdbcUrl", "sink.jdbc.table": "tableName", "sink.jdbc.username": "userName", "sink.doris.fenodes": "dorisFenodes", "sink.doris.table": "dorisTable", "sink.doris.username": "userName" } as const;
 
 export const syncSink = z
     .object({ jdbc: jdbcSink.optional(), doris: dorisSink.optional() })

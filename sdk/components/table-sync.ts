@@ -9,7 +9,9 @@ import { FlinkJob, FlinkJobArgs } from "../job";
 import { SessionCluster } from "../cluster";
 import { VariableSet } from "../variables";
 import { Column, column, connectorOptions, createTable, identifier, quoteId } from "./sql-text";
-import { hint, parseComponentArgs } from "./validate";
+import { onConflictClause } from "./sql-version";
+import { atPreview, hint, parseComponentArgs, ruleHint, stackValueValid } from "./validate";
+import { ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
 
 /** Job settings a component passes through to its {@link FlinkJob} unchanged. */
 export type ComponentJobOptions = Omit<FlinkJobArgs, "cluster" | "name" | "sql" | "jar" | "variables" | "entryClass" | "args">;
@@ -62,8 +64,35 @@ export interface TableSyncArgs {
     readonly job?: ComponentJobOptions;
 }
 
+/** Connector options that differ between stacks, with their rule, per connector. */
+const OPTION_RULES: Readonly<Record<string, Readonly<Record<string, ArgumentRuleName>>>> = {
+    kafka: { "properties.bootstrap.servers": "kafkaBootstrap", topic: "kafkaTopic", "properties.group.id": "groupId" },
+    "upsert-kafka": { "properties.bootstrap.servers": "kafkaBootstrap", topic: "kafkaTopic" },
+    jdbc: { url: "jdbcUrl", "table-name": "tableName", username: "userName" },
+    "mysql-cdc": { hostname: "hostName", "database-name": "databaseName", username: "userName" },
+    doris: { fenodes: "dorisFenodes", "table.identifier": "dorisTable", username: "userName" },
+};
+const rulesOf = (options: Record<string, string>) => OPTION_RULES[options.connector] ?? {};
+
 const endpoint = (side: string) =>
-    z.object({ table: identifier.default(side), options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", { ...hint("has no 'connector'", `set options.connector, e.g. "datagen" or "jdbc"`) }) }).strict();
+    z
+        .object({ table: identifier.default(side), options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", { ...hint("has no 'connector'", `set options.connector, e.g. "datagen" or "jdbc"`) }) })
+        .strict()
+        .superRefine((e, ctx) => {
+            for (const [key, rule] of Object.entries(rulesOf(e.options))) {
+                const value = e.options[key];
+                if (value !== undefined && !stackValueValid(rule, value)) ctx.addIssue({ code: "custom", path: ["options", key], ...ruleHint(rule) });
+            }
+        });
+
+/** Connector options of both sides written with `${NAME}`: checked by their rule once resolved. */
+export function optionChecks(component: string, spec: Pick<TableSyncSpec, "source" | "sink">): DeferredArgumentCheck[] {
+    return (["source", "sink"] as const).flatMap((side) =>
+        Object.entries(rulesOf(spec[side].options))
+            .filter(([key]) => spec[side].options[key] !== undefined && hasReference(spec[side].options[key]))
+            .map(([key, rule]) => ({ component, argument: `${side}.options[${JSON.stringify(key)}]`, text: spec[side].options[key], rule })),
+    );
+}
 
 /** The validated, plain part of {@link TableSyncArgs} the SQL is generated from. */
 export const tableSyncSpec = z
@@ -82,14 +111,15 @@ export const tableSyncSpec = z
     });
 export type TableSyncSpec = z.infer<typeof tableSyncSpec>;
 
-/** The job's statements: two CREATE TABLEs and one INSERT. Pure; the unit tests pin it. */
-export function tableSyncSql(spec: TableSyncSpec): string[] {
+/** The job's statements for a Flink version: two CREATE TABLEs and one INSERT. Pure; the unit tests pin it per version. */
+export function tableSyncSql(spec: TableSyncSpec, flinkVersion: string): string[] {
     const select = spec.columns.map((c) => quoteId(c.name)).join(", ");
     const where = spec.filter ? ` WHERE ${spec.filter}` : "";
     return [
         createTable(spec.source.table, spec.columns, spec.source.options),
         createTable(spec.sink.table, spec.columns, spec.sink.options, spec.primaryKey),
-        `INSERT INTO ${quoteId(spec.sink.table)} SELECT ${select} FROM ${quoteId(spec.source.table)}${where}`,
+        // The source has no key: into a keyed upsert sink, Flink 2.3+ needs ON CONFLICT.
+        `INSERT INTO ${quoteId(spec.sink.table)} SELECT ${select} FROM ${quoteId(spec.source.table)}${where}${onConflictClause(flinkVersion, { connector: spec.sink.options.connector, primaryKey: spec.primaryKey })}`,
     ];
 }
 
@@ -103,8 +133,8 @@ export interface SqlJobParts {
 
 /** Base of the generated-SQL components: one FlinkJob, its SQL and its main outputs. */
 export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
-    /** The generated statements, as submitted (with `${NAME}` placeholders, never secret values). */
-    public readonly sql!: string[];
+    /** The generated statements for the cluster's Flink version, as submitted (with `${NAME}` placeholders, never secret values). */
+    public readonly sql!: pulumi.Output<string[]>;
     /** The job. */
     public readonly job!: FlinkJob;
     /** The job's name in Flink. */
@@ -114,10 +144,15 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
     /** The job's page in the Flink web UI. */
     public readonly webUiUrl!: pulumi.Output<string>;
 
-    protected constructor(type: string, name: string, parts: SqlJobParts, sql: string[], opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * @param generate the statements for a Flink version (pure; the args are validated already).
+     * @param checks arguments written as `${NAME}`, checked by the job's check once resolved.
+     */
+    protected constructor(type: string, name: string, parts: SqlJobParts, generate: (flinkVersion: string) => string[], checks: DeferredArgumentCheck[], opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
         const jobName = parts.jobName ?? name;
-        const job = new FlinkJob(name, { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: jobName, sql }, { parent: this });
+        const sql = parts.cluster.flinkVersion.apply(generate);
+        const job = new FlinkJob(name, { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: jobName, sql, componentChecks: checks }, { parent: this });
         Object.assign(this, { sql, job, jobName, jobId: job.jobId, webUiUrl: job.webUiUrl });
         this.registerOutputs({ jobId: job.jobId, webUiUrl: job.webUiUrl });
     }
@@ -127,7 +162,7 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
 export class TableSync extends GeneratedSqlJob {
     constructor(name: string, args: TableSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        const spec = parseComponentArgs("TableSync", name, tableSyncSpec, structure);
-        super("flink:components:TableSync", name, { cluster, variables, jobName, job }, tableSyncSql(spec), opts);
+        const spec = atPreview(() => parseComponentArgs("TableSync", name, tableSyncSpec, structure));
+        super("flink:components:TableSync", name, { cluster, variables, jobName, job }, (v) => tableSyncSql(spec, v), optionChecks(`TableSync "${name}"`, spec), opts);
     }
 }

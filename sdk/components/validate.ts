@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { InputError, quote } from "../../provider/util/errors";
 import { zodFailures } from "../../provider/util/zod";
+import { ARGUMENT_RULES, ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
+import { inputError } from "../kubernetes-render";
 
 /** Separates the problem from the fix inside a zod message (zod carries only `message` for most checks). */
 const SEP = "\u241f";
@@ -40,4 +42,46 @@ function valueAt(input: unknown, path: (string | number)[]): unknown {
 /** A zod check's message: the problem, and the fix {@link parseComponentArgs} puts after "fix:". */
 export function hint(problem: string, fix: string): { message: string } {
     return { message: `${problem}${SEP}${fix}` };
+}
+
+/**
+ * A string argument that may differ between stacks: either a literal, checked by its rule now, or
+ * a value with `${NAME}` references, checked by the same rule in the job's check once resolved
+ * (see {@link deferredChecks}).
+ */
+export function stackValue(rule: ArgumentRuleName) {
+    return z.string().refine((v) => stackValueValid(rule, v), ruleHint(rule));
+}
+
+/** Whether a literal meets its rule; a value with `${NAME}` is checked later, once resolved. */
+export function stackValueValid(rule: ArgumentRuleName, value: string): boolean {
+    return hasReference(value) || ARGUMENT_RULES[rule].test(value);
+}
+
+/** The {@link hint} of a rule, saying that a variable may be used instead. */
+export function ruleHint(rule: ArgumentRuleName): { message: string } {
+    const r = ARGUMENT_RULES[rule];
+    return hint(r.problem, `${r.fix}, or '\${NAME}' for a variable of the job's VariableSet`);
+}
+
+/** The arguments at `paths` (dotted, as in the component's args) written with `${NAME}`, for the job's check. */
+export function deferredChecks(component: string, name: string, args: unknown, paths: Readonly<Record<string, ArgumentRuleName>>): DeferredArgumentCheck[] {
+    return Object.entries(paths).flatMap(([argument, rule]) => {
+        const text = valueAt(args, argument.split("."));
+        return typeof text === "string" && hasReference(text) ? [{ component: `${component} "${name}"`, argument, text, rule }] : [];
+    });
+}
+
+/**
+ * Run a component's argument checks in its constructor: a bad argument becomes a RunError, which
+ * `pulumi preview` prints as the message alone (the same property, value and fix as a resource's
+ * check), not as an unhandled exception with a stack trace.
+ */
+export function atPreview<T>(fn: () => T): T {
+    try {
+        return fn();
+    } catch (err) {
+        if (err instanceof InputError) throw inputError(err.failures);
+        throw err;
+    }
 }

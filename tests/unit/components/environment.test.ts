@@ -126,9 +126,26 @@ describe("team components create one FlinkJob with the generated SQL (mocked eng
         expect(Object.keys(summary.jobs)).toEqual(["mirror", "sync"]);
         expect([summary.jobs.sync.name, summary.jobs.mirror.name]).toEqual(["orders-sync", "team-mirror"]);
         const sync = made.find((m) => m.name === "team-sync" && m.inputs.sql !== undefined)!;
-        expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka), name: "orders-sync", parallelism: 4 });
+        expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka, "2.3.0"), name: "orders-sync", parallelism: 4 });
         const mirror = made.find((m) => m.name === "team-mirror" && m.inputs.sql !== undefined)!;
-        expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc));
+        expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc, "2.3.0"));
         expect(made.filter((m) => m.type.includes("KafkaToJdbcSync") || m.type.includes("MysqlCdcMirror")).map((m) => m.type).sort()).toEqual(["flink:components:KafkaToJdbcSync", "flink:components:MysqlCdcMirror"]);
+    });
+});
+
+describe("a bad component argument stops the program as a RunError (printed by pulumi without a stack trace)", () => {
+    test.each([
+        ["KafkaToJdbcSync", () => new KafkaToJdbcSync("bad", { cluster: undefined as never, kafka: { bootstrapServers: "kafka", topic: "t", groupId: "g" }, columns: [{ name: "id", type: "BIGINT" }], primaryKey: ["id"], sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } } }), 'KafkaToJdbcSync "bad": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: '],
+        ["MysqlCdcMirror", () => new MysqlCdcMirror("bad", { cluster: undefined as never, mysql: { hostname: "db:3306", username: "u", passwordVariable: "PW", database: "shop" }, tables: [{ table: "t", columns: [{ name: "id", type: "BIGINT" }], primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } } }), 'MysqlCdcMirror "bad": mysql.hostname = "db:3306": is not a host name; fix: '],
+        ["TableSync", () => new TableSync("bad", { cluster: undefined as never, columns: [], source: { options: { connector: "datagen" } }, sink: { options: { connector: "print" } } }), 'TableSync "bad": columns = []: has no columns; fix: '],
+    ])("%s", (_name, make, message) => {
+        let thrown: unknown;
+        try {
+            make();
+        } catch (err) {
+            thrown = err;
+        }
+        expect(pulumi.RunError.isInstance(thrown)).toBe(true);
+        expect((thrown as Error).message).toContain(message);
     });
 });

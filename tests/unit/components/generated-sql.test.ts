@@ -19,7 +19,7 @@ function providerFailures(jobName: string, sql: string[], values: Record<string,
 describe("TableSync SQL", () => {
     test("two tables and one INSERT, options sorted, identifiers quoted, types normalized", () => {
         const spec = tableSyncSpec.parse({ columns, primaryKey: ["order_id"], source: { options: { connector: "datagen", "rows-per-second": "1" } }, sink: { options: { connector: "blackhole" } }, filter: "amount > 0" });
-        expect(tableSyncSql(spec)).toEqual([
+        expect(tableSyncSql(spec, "1.20.3")).toEqual([
             "CREATE TABLE `source` (\n  `order_id` BIGINT,\n  `amount` DECIMAL(10, 2),\n  `city` STRING\n) WITH (\n  'connector' = 'datagen',\n  'rows-per-second' = '1'\n)",
             "CREATE TABLE `sink` (\n  `order_id` BIGINT,\n  `amount` DECIMAL(10, 2),\n  `city` STRING,\n  PRIMARY KEY (`order_id`) NOT ENFORCED\n) WITH (\n  'connector' = 'blackhole'\n)",
             "INSERT INTO `sink` SELECT `order_id`, `amount`, `city` FROM `source` WHERE amount > 0",
@@ -28,7 +28,7 @@ describe("TableSync SQL", () => {
 
     test("a quote in an option value is doubled", () => {
         const spec = tableSyncSpec.parse({ columns, source: { options: { connector: "datagen", "x.y": "it's" } }, sink: { options: { connector: "print" } } });
-        expect(tableSyncSql(spec)[0]).toContain("'x.y' = 'it''s'");
+        expect(tableSyncSql(spec, "1.20.3")[0]).toContain("'x.y' = 'it''s'");
     });
 });
 
@@ -41,7 +41,7 @@ describe("KafkaToJdbcSync SQL", () => {
     };
 
     test("Kafka source and upsert JDBC sink, password as ${NAME}", () => {
-        const sql = kafkaToJdbcSql("orders-sync", base);
+        const sql = kafkaToJdbcSql("orders-sync", base, "1.20.3");
         expect(sql).toHaveLength(3);
         expect(sql[0]).toBe(
             "CREATE TABLE `kafka_source` (\n  `order_id` BIGINT,\n  `amount` DECIMAL(10, 2),\n  `city` STRING\n) WITH (\n  'connector' = 'kafka',\n  'format' = 'json',\n  'properties.auto.offset.reset' = 'earliest',\n  'properties.bootstrap.servers' = 'kafka-1:9092,kafka-2:9092',\n  'properties.group.id' = 'orders-sync',\n  'scan.startup.mode' = 'group-offsets',\n  'topic' = 'shop.orders'\n)",
@@ -53,14 +53,14 @@ describe("KafkaToJdbcSync SQL", () => {
     });
 
     test("the job provider's checks accept it with the secret defined, and name the secret when it is not", () => {
-        const sql = kafkaToJdbcSql("orders-sync", base);
+        const sql = kafkaToJdbcSql("orders-sync", base, "1.20.3");
         expect(providerFailures("orders-sync", sql, {}, { DW_PASSWORD: "s3cret" })).toEqual([]);
         expect(providerFailures("orders-sync", sql, {}, {}).join("\n")).toContain("${DW_PASSWORD}");
         expect(sql.join("\n")).not.toContain("s3cret");
     });
 
     test("Doris sink: stream-load options, label prefix from the job name", () => {
-        const sql = kafkaToJdbcSql("orders-sync", { ...base, sink: { doris: { fenodes: "doris-fe:8030", table: "ods.orders", username: "root", passwordVariable: "DORIS_PASSWORD" } } });
+        const sql = kafkaToJdbcSql("orders-sync", { ...base, sink: { doris: { fenodes: "doris-fe:8030", table: "ods.orders", username: "root", passwordVariable: "DORIS_PASSWORD" } } }, "1.20.3");
         expect(sql[1]).toContain("'connector' = 'doris'");
         expect(sql[1]).toContain("'fenodes' = 'doris-fe:8030'");
         expect(sql[1]).toContain("'table.identifier' = 'ods.orders'");
@@ -69,8 +69,8 @@ describe("KafkaToJdbcSync SQL", () => {
     });
 
     test("same args, same SQL (no spurious redeploy from option order)", () => {
-        const a = kafkaToJdbcSql("j", { ...base, kafka: { ...base.kafka, options: { "properties.a": "1", "properties.b": "2" } } });
-        const b = kafkaToJdbcSql("j", { ...base, kafka: { ...base.kafka, options: { "properties.b": "2", "properties.a": "1" } } });
+        const a = kafkaToJdbcSql("j", { ...base, kafka: { ...base.kafka, options: { "properties.a": "1", "properties.b": "2" } } }, "1.20.3");
+        const b = kafkaToJdbcSql("j", { ...base, kafka: { ...base.kafka, options: { "properties.b": "2", "properties.a": "1" } } }, "1.20.3");
         expect(a).toEqual(b);
     });
 });
@@ -86,7 +86,7 @@ describe("MysqlCdcMirror SQL", () => {
     };
 
     test("a CDC source and a sink per table, one statement set", () => {
-        const sql = mysqlCdcSql("shop-mirror", args);
+        const sql = mysqlCdcSql("shop-mirror", args, "2.3.0");
         expect(sql).toHaveLength(5);
         expect(sql[0]).toContain("CREATE TABLE `src_orders`");
         expect(sql[0]).toContain("'connector' = 'mysql-cdc'");
@@ -100,6 +100,6 @@ describe("MysqlCdcMirror SQL", () => {
     });
 
     test("the job provider's checks accept it as exactly one job", () => {
-        expect(providerFailures("shop-mirror", mysqlCdcSql("shop-mirror", args), {}, { MYSQL_PASSWORD: "a", PG_PASSWORD: "b" })).toEqual([]);
+        expect(providerFailures("shop-mirror", mysqlCdcSql("shop-mirror", args, "2.3.0"), {}, { MYSQL_PASSWORD: "a", PG_PASSWORD: "b" })).toEqual([]);
     });
 });
