@@ -6,6 +6,8 @@ import { providerFor } from "./provider";
 import type { Connection } from "../provider/flink/connect";
 import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
 import { kubernetesSession } from "./kubernetes-render";
+import { librariesHash } from "../provider/libraries/resolve";
+import type { Library } from "../provider/libraries/schema";
 
 /** A standalone cluster started on the deploying machine (dev, test, quickstart). */
 export interface LocalSessionClusterArgs {
@@ -71,6 +73,60 @@ export interface LocalSessionClusterArgs {
      * @default { enabled: false }
      */
     readonly sqlGateway?: pulumi.Input<LocalSqlGatewayArgs>;
+    /**
+     * Connector and UDF jars on the cluster's classpath (JobManager, TaskManagers, SQL Gateway), so
+     * SQL jobs use them without `ADD JAR`. Maven coordinates bring their runtime dependencies.
+     * They go to the cluster's own lib folder (`<workDir>/lib`); the home is not changed. Changing
+     * the list restarts the cluster, which is refused while jobs run.
+     * @default []
+     */
+    readonly libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>;
+    /**
+     * Where `maven` libraries (and their dependencies) come from.
+     * @default { url: "https://repo.maven.apache.org/maven2" }
+     */
+    readonly mavenRepository?: pulumi.Input<MavenRepositoryArgs>;
+}
+
+/** One jar of a cluster's `libraries`: exactly one of `maven`, `url`, `path`. */
+export interface ClusterLibrary {
+    /**
+     * Maven coordinates `group:artifact:version[:classifier]`, resolved with their compile and
+     * runtime dependencies (nearest version wins; test, provided and optional ones are left out).
+     * @default undefined
+     */
+    readonly maven?: pulumi.Input<string>;
+    /**
+     * An http(s) URL of a jar, downloaded on the deploying machine (cached by content).
+     * @default undefined
+     */
+    readonly url?: pulumi.Input<string>;
+    /**
+     * An absolute path of a jar on the deploying machine (local target only).
+     * @default undefined
+     */
+    readonly path?: pulumi.Input<string>;
+    /**
+     * Expected sha256 of a `url` or `path` jar (hex); `maven` jars are checked against the repository's `.sha1`.
+     * @default not checked
+     */
+    readonly sha256?: pulumi.Input<string>;
+}
+
+/** A Maven repository for cluster libraries. */
+export interface MavenRepositoryArgs {
+    /** Base URL, e.g. `https://nexus.example.com/repository/maven-public` (no credentials in it). */
+    readonly url: pulumi.Input<string>;
+    /**
+     * User name for HTTP Basic authentication.
+     * @default none
+     */
+    readonly username?: pulumi.Input<string>;
+    /**
+     * Password or token; stored as a secret, never printed.
+     * @default none
+     */
+    readonly password?: pulumi.Input<string>;
 }
 
 /** The SQL Gateway of a local cluster. Changing it restarts the cluster, like other settings. */
@@ -150,6 +206,18 @@ export interface KubernetesSessionClusterArgs {
     readonly home: FlinkHome;
     /** Namespace, resources, HA, pod settings, REST service and access, SQL Gateway. */
     readonly kubernetes: KubernetesSessionArgs;
+    /**
+     * Connector and UDF jars (`maven` or `url` entries), resolved on the deploying machine and
+     * fetched by an init container into the lib folder of every Flink and SQL Gateway pod.
+     * @default []
+     */
+    readonly libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>;
+    /**
+     * Where `maven` libraries come from; the pods fetch from it too, with the credentials from a
+     * Kubernetes Secret created beside the cluster.
+     * @default { url: "https://repo.maven.apache.org/maven2" }
+     */
+    readonly mavenRepository?: pulumi.Input<MavenRepositoryArgs>;
 }
 
 export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs | KubernetesSessionClusterArgs;
@@ -177,6 +245,13 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     public readonly connection!: pulumi.Output<ClusterConnection>;
     /** Kubernetes target only: the FlinkDeployment's namespace, name and REST port (for FlinkIngress). */
     public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
+    /** Whether the SQL Gateway runs on the deploying machine and can read its files (local target). */
+    public readonly gatewayLocal!: pulumi.Output<boolean>;
+    /**
+     * Digest of the declared `libraries` and repository URL ("" without libraries), known at
+     * preview: a job on the cluster shows "cluster libraries" as a change when it differs.
+     */
+    public readonly librariesHash!: pulumi.Output<string>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined };
@@ -198,12 +273,27 @@ export class SessionCluster extends pulumi.dynamic.Resource {
                 home: pulumi.output({ homePath: home.homePath, flinkVersion: home.flinkVersion, defaultConfig: home.defaultConfig }),
                 workDir: args.workDir ?? path.join(os.homedir(), ".local", "share", "pulumi-flink", pulumi.getProject(), pulumi.getStack(), name),
                 taskManagers: args.taskManagers,
+                mavenRepository: secretRepository(args.mavenRepository),
             };
         } else {
             props = { ...outputs, ...args };
         }
         const credentials = args.target === "remote" && (args.headers !== undefined || args.clientKey !== undefined);
-        const secrets = { additionalSecretOutputs: ["headers", "clientKey", ...(credentials ? ["connection"] : [])] };
+        const secrets = { additionalSecretOutputs: ["headers", "clientKey", "mavenRepository", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
+        this.gatewayLocal = pulumi.output(args.target === "local");
+        this.librariesHash = declaredLibrariesHash(args);
     }
+}
+
+/** The repository with its password wrapped as a secret, so it is encrypted in the state even when given as plain text. */
+function secretRepository(repo: pulumi.Input<MavenRepositoryArgs> | undefined): pulumi.Output<MavenRepositoryArgs> | undefined {
+    if (repo === undefined) return undefined;
+    return pulumi.output(repo).apply((r) => ({ ...r, password: r.password === undefined ? undefined : pulumi.secret(r.password) })) as pulumi.Output<MavenRepositoryArgs>;
+}
+
+/** {@link librariesHash} of the declared arguments (the provider reports the same value). */
+function declaredLibrariesHash(args: SessionClusterArgs): pulumi.Output<string> {
+    if (args.target === "remote") return pulumi.output("");
+    return pulumi.all([args.libraries, args.mavenRepository]).apply(([libs, repo]) => librariesHash(libs as Library[] | undefined, repo));
 }

@@ -5,6 +5,7 @@ import { zodFailures } from "../util/zod";
 import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "../home/config";
 import { withoutPulumiKeys } from "../home/schema";
+import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../libraries/schema";
 
 const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
@@ -38,6 +39,8 @@ export const localClusterSchema = z
             })
             .strict()
             .optional(),
+        libraries: z.array(librarySchema).optional(),
+        mavenRepository: mavenRepositorySchema.optional(),
     })
     .strict();
 
@@ -100,6 +103,10 @@ export function checkClusterArgs(news: Record<string, unknown>): { args?: Cluste
     if (target !== "local" && target !== "remote") {
         return { failures: [invalid("target", target, "is not a known target", `use one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`)] };
     }
+    if (target === "remote") {
+        const refused = refusedOnRemote(inputs);
+        if (refused.length) return { failures: refused };
+    }
     // On the first preview the home does not exist yet: check everything else against a stand-in.
     const homeUnknown = target === "local" && containsUnknown(inputs.home);
     const probe = homeUnknown ? { ...inputs, home: { homePath: "(not yet known)", flinkVersion: "(not yet known)" } } : inputs;
@@ -130,7 +137,20 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     const v = homeKnown ? tryParseFlinkVersion(args.home.flinkVersion) : undefined;
     if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
+    failures.push(...checkLibraries(args.libraries ?? [], args.mavenRepository, homeKnown ? homeLibJars(args.home.homePath) : []));
+    if (args.mavenRepository && !args.libraries?.length) failures.push(invalid("mavenRepository", args.mavenRepository.url, "is set but there are no libraries to resolve from it", "remove it, or declare libraries: [{ maven: \"g:a:v\" }]"));
     return failures;
+}
+
+/**
+ * A remote cluster's classpath is not ours to change: its jars are installed where it runs.
+ * Refused with the two ways that work instead.
+ */
+function refusedOnRemote(inputs: Record<string, unknown>): InputFailure[] {
+    const fix = "install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: \"hdfs:///flink/jars/x.jar\" })";
+    return (["libraries", "mavenRepository"] as const)
+        .filter((k) => inputs[k] !== undefined)
+        .map((k) => invalid(k, Array.isArray(inputs[k]) ? `(${(inputs[k] as unknown[]).length} entries)` : "(repository)", "cannot be applied to a remote cluster: pulumi-flink does not run its processes", fix));
 }
 
 function checkRemote(args: RemoteClusterArgs): InputFailure[] {
