@@ -258,11 +258,13 @@ export class SessionCluster extends pulumi.dynamic.Resource {
         let props: pulumi.Inputs;
         if (args.target === "kubernetes") {
             // The Kubernetes objects are created first; the k8sCluster provider awaits and reaches them.
-            const k = kubernetesSession(name, args.home, args.kubernetes, opts);
+            const k = kubernetesSession(name, args.home, args.kubernetes, opts, { libraries: args.libraries, mavenRepository: secretRepository(args.mavenRepository) });
             props = { ...outputs, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
             const options = { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig", ...(k.kubeconfig === undefined ? [] : ["connection"])] };
             super(providerFor("k8sCluster"), name, props, pulumi.mergeOptions(opts, options), "flink", "SessionCluster");
             this.kubernetesTarget = k.target;
+            this.gatewayLocal = pulumi.output(false);
+            this.librariesHash = declaredLibrariesHash(args);
             return;
         }
         if (args.target === "local") {

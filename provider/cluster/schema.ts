@@ -138,7 +138,6 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
     failures.push(...checkLibraries(args.libraries ?? [], args.mavenRepository, homeKnown ? homeLibJars(args.home.homePath) : []));
-    if (args.mavenRepository && !args.libraries?.length) failures.push(invalid("mavenRepository", args.mavenRepository.url, "is set but there are no libraries to resolve from it", "remove it, or declare libraries: [{ maven: \"g:a:v\" }]"));
     return failures;
 }
 

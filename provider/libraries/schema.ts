@@ -133,6 +133,7 @@ function checkPath(p: string, at: string, kubernetes: boolean): InputFailure[] {
  */
 export function checkLibraries(libs: readonly Library[], repo: MavenRepositoryArgs | undefined, homeJars: readonly string[], kubernetes = false): InputFailure[] {
     const failures = checkRepository(repo);
+    if (repo && !libs.length) failures.push(invalid("mavenRepository", redactUrl(repo.url), "is set but there are no libraries to resolve from it", 'remove it, or declare libraries: [{ maven: "g:a:v" }]'));
     const seen = new Map<string, number>();
     libs.forEach((lib, i) => {
         const at = `libraries[${i}]`;

@@ -77,7 +77,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("cluster l
     test("a SQL job writes to PostgreSQL through the jdbc connector without ADD JAR", async () => {
         const result = await gateway.withSession({ "pipeline.name": "libs-jdbc" }, async (s) => {
             await gateway.runStatement(s, "CREATE TABLE src (k INT, v BIGINT) WITH ('connector'='datagen','number-of-rows'='40','rows-per-second'='20','fields.k.min'='0','fields.k.max'='3')", T);
-            await gateway.runStatement(s, `CREATE TABLE counts (k INT, c BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='jdbc','url'='${pg!.jdbcUrl}','username'='postgres','table-name'='counts')`, T);
+            await gateway.runStatement(s, `CREATE TABLE counts (k INT, c BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='jdbc','url'='${pg!.jdbcUrl}','table-name'='counts')`, T);
             const plan = await gateway.runStatement(s, "EXPLAIN INSERT INTO counts SELECT k, COUNT(*) FROM src GROUP BY k", T);
             expect(String(plan.rows[0]?.[0])).toContain("Sink(table=[default_catalog.default_database.counts]");
             return gateway.runStatement(s, "INSERT INTO counts SELECT k, COUNT(*) FROM src GROUP BY k", T);

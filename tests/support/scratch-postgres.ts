@@ -10,7 +10,7 @@ import * as path from "path";
 
 export interface ScratchPostgres {
     port: number;
-    /** JDBC URL of the `postgres` database. */
+    /** JDBC URL of the `postgres` database, as the `postgres` user (trust authentication: no password). */
     jdbcUrl: string;
     /** Run SQL with psql as the `postgres` user; returns psql's unaligned, tuples-only output. */
     sql(statement: string): string;
@@ -31,7 +31,7 @@ export function startScratchPostgres(port: number): ScratchPostgres {
     asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=localhost`, "start"]);
     return {
         port,
-        jdbcUrl: `jdbc:postgresql://localhost:${port}/postgres`,
+        jdbcUrl: `jdbc:postgresql://localhost:${port}/postgres?user=postgres`,
         sql: (statement) => asPostgres("psql", ["-h", "localhost", "-p", String(port), "-U", "postgres", "-At", "-c", statement]).trim(),
         stop() {
             try {
