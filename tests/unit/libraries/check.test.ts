@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { checkClusterArgs } from "../../../provider/cluster/schema";
 import { checkJobArgs } from "../../../provider/job/schema";
+import { classifyJobChange, CLUSTER_LIBRARIES, describeClassification } from "../../../provider/deploy/classify";
 import { librariesHash } from "../../../provider/libraries/resolve";
 import { UNKNOWN } from "../../../provider/util/unknown";
 
@@ -122,5 +123,22 @@ describe("FlinkJob dependencies and where the cluster's SQL Gateway runs", () =>
         const failures = checkJobArgs(job([dep], true)).failures;
         expect(failures.find((x) => x.property === property)?.reason).toContain(problem);
         expect(JSON.stringify(failures)).not.toContain("secret@");
+    });
+});
+
+describe("a job sees a change of its cluster's libraries", () => {
+    const job = (librariesHash?: string) => ({ name: "j", state: "RUNNING", sql: "INSERT INTO b SELECT * FROM a", cluster: { restUrl: "http://flink:8081", flinkVersion: "1.20.3", ...(librariesHash === undefined ? {} : { librariesHash }) } });
+
+    test("a different librariesHash is a redeploy named 'cluster libraries' (savepoint kept)", () => {
+        const c = classifyJobChange(job("aaa"), job("bbb"));
+        expect(c.action).toBe("redeploy");
+        expect(c.changed).toEqual([CLUSTER_LIBRARIES]);
+        expect(describeClassification("j", c)).toContain("cluster libraries");
+    });
+
+    test("no change: same hash, state from before the field ('' = none), or a hash not known yet", () => {
+        expect(classifyJobChange(job("aaa"), job("aaa")).action).toBe("none");
+        expect(classifyJobChange(job(), job("")).action).toBe("none");
+        expect(classifyJobChange(job("aaa"), { ...job(), cluster: { ...job().cluster, librariesHash: UNKNOWN } }).action).toBe("none");
     });
 });
