@@ -6,6 +6,7 @@ import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "../home/config";
 import { withoutPulumiKeys } from "../home/schema";
 import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../libraries/schema";
+import { redactUrl } from "../job/validate-artifact";
 
 const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
@@ -113,7 +114,7 @@ export function checkClusterArgs(news: Record<string, unknown>): { args?: Cluste
     if (containsUnknown(probe)) return { failures: [] }; // re-checked once the values are known
     const schema = target === "local" ? localClusterSchema : remoteClusterSchema;
     const parsed = schema.safeParse(probe);
-    if (!parsed.success) return { failures: zodFailures(parsed.error, probe) };
+    if (!parsed.success) return { failures: zodFailures(parsed.error, withoutRepositorySecrets(probe)) };
     const args = parsed.data as ClusterArgs;
     const failures = args.target === "local" ? checkLocal(args, !homeUnknown) : checkRemote(args);
     return { args: homeUnknown ? undefined : args, failures };
@@ -139,6 +140,14 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
     failures.push(...checkLibraries(args.libraries ?? [], args.mavenRepository, homeKnown ? homeLibJars(args.home.homePath) : []));
     return failures;
+}
+
+/** Inputs as failures may quote them: the repository's password and URL credentials hidden. */
+function withoutRepositorySecrets(inputs: Record<string, unknown>): Record<string, unknown> {
+    const repo = inputs.mavenRepository;
+    if (repo === null || typeof repo !== "object" || Array.isArray(repo)) return inputs;
+    const r = repo as Record<string, unknown>;
+    return { ...inputs, mavenRepository: { ...r, ...(r.password === undefined ? {} : { password: "***" }), ...(typeof r.url === "string" ? { url: redactUrl(r.url) } : {}) } };
 }
 
 /**

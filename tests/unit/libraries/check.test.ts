@@ -70,6 +70,13 @@ describe("SessionCluster libraries: bad input is refused with property, value an
         expect(JSON.stringify(failures)).not.toContain("s3cret");
     });
 
+    test("a malformed repository is refused without quoting its password or URL credentials", () => {
+        const failures = checkClusterArgs({ ...local, libraries: [{ maven: JDBC }], mavenRepository: { url: "https://ci:s3cret@nexus.example.com/maven", password: "s3cret", token: "x" } }).failures;
+        expect(failures.map((f) => f.property)).toEqual(["mavenRepository"]);
+        expect(failures[0].reason).toContain('unknown property \"token\"');
+        expect(JSON.stringify(failures)).not.toContain("s3cret");
+    });
+
     test("libraries on a remote cluster are refused with the ways that work", () => {
         const failures = checkClusterArgs({ target: "remote", restUrl: "http://flink:8081", libraries: [{ maven: JDBC }], mavenRepository: { url: "https://nexus.example.com/maven", username: "ci", password: "s3cret" } }).failures;
         expect(failures.map((f) => f.property)).toEqual(["libraries", "mavenRepository"]);
