@@ -228,6 +228,8 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
             news.sqlGateway = sqlGatewayOf(news);
             old.sqlGateway = sqlGatewayOf(old);
         }
+        // An empty library list is no libraries: declaring `libraries: []` must not restart the cluster.
+        for (const side of [news, old]) if (Array.isArray(side.libraries) && side.libraries.length === 0) delete side.libraries;
         // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
         if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
         if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";

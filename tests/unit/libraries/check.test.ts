@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkClusterArgs } from "../../../provider/cluster/schema";
+import { clusterProvider, type ClusterState } from "../../../provider/cluster";
 import { checkJobArgs } from "../../../provider/job/schema";
 import { classifyJobChange, CLUSTER_LIBRARIES, describeClassification } from "../../../provider/deploy/classify";
 import { librariesHash } from "../../../provider/libraries/resolve";
@@ -147,5 +148,27 @@ describe("a job sees a change of its cluster's libraries", () => {
         expect(classifyJobChange(job("aaa"), job("aaa")).action).toBe("none");
         expect(classifyJobChange(job(), job("")).action).toBe("none");
         expect(classifyJobChange(job("aaa"), { ...job(), cluster: { ...job().cluster, librariesHash: UNKNOWN } }).action).toBe("none");
+    });
+});
+
+describe("SessionCluster diff of libraries", () => {
+    const olds = {
+        ...local, host: "localhost", restPort: 8081, rpcPort: 6123, taskManagers: 1, slotsPerTaskManager: 2, jobManagerMemory: "1024m", taskManagerMemory: "1280m", startTimeoutSeconds: 120,
+        restUrl: "http://localhost:8081", webUiUrl: "http://localhost:8081/#/overview", flinkVersion: "1.20.3", slots: 2, jobsTotal: 0, jobsRunning: 0, status: "running", configHash: "x", stateVersion: 1,
+    } as unknown as ClusterState;
+    const diff = (news: Record<string, unknown>, old: ClusterState = olds) => clusterProvider.diff!("id", old, { __provider: "stub", ...news });
+
+    test("declaring an empty list, or none, is no change (no restart)", async () => {
+        expect((await diff({ ...local, libraries: [] })).changes).toBe(false);
+        expect((await diff(local, { ...olds, libraries: [] } as unknown as ClusterState)).changes).toBe(false);
+    });
+
+    test("adding, changing or removing a library, or changing the repository, is an in-place update (a restart, refused while jobs run)", async () => {
+        const withJdbc = { ...olds, libraries: [{ maven: JDBC }] } as unknown as ClusterState;
+        expect(await diff({ ...local, libraries: [{ maven: JDBC }] })).toMatchObject({ changes: true, replaces: [] });
+        expect(await diff({ ...local, libraries: [{ maven: "org.apache.flink:flink-connector-jdbc:3.2.0-1.19" }] }, withJdbc)).toMatchObject({ changes: true, replaces: [] });
+        expect(await diff(local, withJdbc)).toMatchObject({ changes: true, replaces: [] });
+        expect((await diff({ ...local, libraries: [{ maven: JDBC }] }, withJdbc)).changes).toBe(false);
+        expect((await diff({ ...local, libraries: [{ maven: JDBC }], mavenRepository: { url: "https://nexus.example.com/maven" } }, withJdbc)).changes).toBe(true);
     });
 });
