@@ -6,6 +6,7 @@ import { providerFor } from "./provider";
 import type { Connection } from "../provider/flink/connect";
 import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
 import { kubernetesSession } from "./kubernetes-render";
+import { type ClusterLibrary, declaredLibrariesHash, type MavenRepositoryArgs, secretRepository } from "./libraries";
 
 /** A standalone cluster started on the deploying machine (dev, test, quickstart). */
 export interface LocalSessionClusterArgs {
@@ -71,6 +72,19 @@ export interface LocalSessionClusterArgs {
      * @default { enabled: false }
      */
     readonly sqlGateway?: pulumi.Input<LocalSqlGatewayArgs>;
+    /**
+     * Connector and UDF jars on the cluster's classpath (JobManager, TaskManagers, SQL Gateway), so
+     * SQL jobs use them without `ADD JAR`. Maven coordinates bring their runtime dependencies.
+     * They go to the cluster's own lib folder (`<workDir>/lib`); the home is not changed. Changing
+     * the list restarts the cluster, which is refused while jobs run.
+     * @default []
+     */
+    readonly libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>;
+    /**
+     * Where `maven` libraries (and their dependencies) come from.
+     * @default { url: "https://repo.maven.apache.org/maven2" }
+     */
+    readonly mavenRepository?: pulumi.Input<MavenRepositoryArgs>;
 }
 
 /** The SQL Gateway of a local cluster. Changing it restarts the cluster, like other settings. */
@@ -150,6 +164,18 @@ export interface KubernetesSessionClusterArgs {
     readonly home: FlinkHome;
     /** Namespace, resources, HA, pod settings, REST service and access, SQL Gateway. */
     readonly kubernetes: KubernetesSessionArgs;
+    /**
+     * Connector and UDF jars (`maven` or `url` entries), resolved on the deploying machine and
+     * fetched by an init container into the lib folder of every Flink and SQL Gateway pod.
+     * @default []
+     */
+    readonly libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>;
+    /**
+     * Where `maven` libraries come from; the pods fetch from it too, with the credentials from a
+     * Kubernetes Secret created beside the cluster.
+     * @default { url: "https://repo.maven.apache.org/maven2" }
+     */
+    readonly mavenRepository?: pulumi.Input<MavenRepositoryArgs>;
 }
 
 export type SessionClusterArgs = LocalSessionClusterArgs | RemoteSessionClusterArgs | KubernetesSessionClusterArgs;
@@ -177,17 +203,26 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     public readonly connection!: pulumi.Output<ClusterConnection>;
     /** Kubernetes target only: the FlinkDeployment's namespace, name and REST port (for FlinkIngress). */
     public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
+    /** Whether the SQL Gateway runs on the deploying machine and can read its files (local target). */
+    public readonly gatewayLocal!: pulumi.Output<boolean>;
+    /**
+     * Digest of the declared `libraries` and repository URL ("" without libraries), known at
+     * preview: a job on the cluster shows "cluster libraries" as a change when it differs.
+     */
+    public readonly librariesHash!: pulumi.Output<string>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined };
         let props: pulumi.Inputs;
         if (args.target === "kubernetes") {
             // The Kubernetes objects are created first; the k8sCluster provider awaits and reaches them.
-            const k = kubernetesSession(name, args.home, args.kubernetes, opts);
+            const k = kubernetesSession(name, args.home, args.kubernetes, opts, { libraries: args.libraries, mavenRepository: secretRepository(args.mavenRepository) });
             props = { ...outputs, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
             const options = { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig", ...(k.kubeconfig === undefined ? [] : ["connection"])] };
             super(providerFor("k8sCluster"), name, props, pulumi.mergeOptions(opts, options), "flink", "SessionCluster");
             this.kubernetesTarget = k.target;
+            this.gatewayLocal = pulumi.output(false);
+            this.librariesHash = declaredLibrariesHash(args);
             return;
         }
         if (args.target === "local") {
@@ -198,12 +233,15 @@ export class SessionCluster extends pulumi.dynamic.Resource {
                 home: pulumi.output({ homePath: home.homePath, flinkVersion: home.flinkVersion, defaultConfig: home.defaultConfig }),
                 workDir: args.workDir ?? path.join(os.homedir(), ".local", "share", "pulumi-flink", pulumi.getProject(), pulumi.getStack(), name),
                 taskManagers: args.taskManagers,
+                mavenRepository: secretRepository(args.mavenRepository),
             };
         } else {
             props = { ...outputs, ...args };
         }
         const credentials = args.target === "remote" && (args.headers !== undefined || args.clientKey !== undefined);
-        const secrets = { additionalSecretOutputs: ["headers", "clientKey", ...(credentials ? ["connection"] : [])] };
+        const secrets = { additionalSecretOutputs: ["headers", "clientKey", "mavenRepository", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
+        this.gatewayLocal = pulumi.output(args.target === "local");
+        this.librariesHash = declaredLibrariesHash(args);
     }
 }

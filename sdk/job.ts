@@ -41,6 +41,16 @@ export interface JarArtifact {
     readonly mavenRepository?: pulumi.Input<string>;
 }
 
+/** A jar of a SQL job's `dependencies`: a {@link JarArtifact}, or a `uri` its SQL Gateway reads. */
+export interface JobDependency extends JarArtifact {
+    /**
+     * A location the cluster's SQL Gateway reads itself (`hdfs://`, `s3://`, `oss://`, `https://`…),
+     * given to `ADD JAR` as written; nothing is downloaded on the deploying machine.
+     * @default undefined
+     */
+    readonly uri?: pulumi.Input<string>;
+}
+
 /** How a changed job is upgraded, and what it restores from. */
 export interface UpgradePolicy {
     /**
@@ -133,11 +143,13 @@ export interface FlinkJobArgs {
      */
     readonly sql?: pulumi.Input<string | pulumi.Input<string>[]>;
     /**
-     * Connector JARs a SQL job needs (added to its session with `ADD JAR`). Paths must be
-     * readable by the SQL Gateway.
+     * Connector JARs a SQL job needs (added to its session with `ADD JAR`). A `uri` (hdfs://,
+     * s3://, https://…) is passed to the SQL Gateway as written; `path`, `url` and `maven` are
+     * files of the deploying machine, allowed only when the cluster's gateway runs there (local
+     * target). Jars every job needs belong in the cluster's `libraries`.
      * @default []
      */
-    readonly dependencies?: pulumi.Input<pulumi.Input<JarArtifact>[]>;
+    readonly dependencies?: pulumi.Input<pulumi.Input<JobDependency>[]>;
     /**
      * Variables for `${NAME}` in `sql`, `args` and `configuration` values. Secrets may only be
      * used in `sql` (Flink shows arguments and configuration in its web UI).
@@ -257,6 +269,8 @@ export class FlinkJob extends pulumi.dynamic.Resource {
                 flinkVersion: cluster.flinkVersion,
                 webUiUrl: cluster.webUiUrl,
                 connection: cluster.connection,
+                gatewayLocal: cluster.gatewayLocal,
+                librariesHash: cluster.librariesHash,
             }),
         };
         const options = { dependsOn: [cluster, ...sets], additionalSecretOutputs: ["variables", "variablesHash"] };

@@ -7,6 +7,11 @@ import { checkApplication } from "../provider/k8s/schema-application";
 import { renderSession, SessionManifests } from "../provider/k8s/render/session";
 import { ApplicationManifests, renderApplication } from "../provider/k8s/render/application";
 import type { ImageHome } from "../provider/k8s/render/types";
+import type { SessionLibraries } from "../provider/k8s/render/session";
+import { credentialsSecret } from "../provider/libraries/kubernetes";
+import { librariesHash, resolveLibraries } from "../provider/libraries/resolve";
+import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/libraries/schema";
+import { progressFor } from "../provider/util/log";
 
 /**
  * Bad input found while the program runs (at preview): a RunError, which Pulumi prints as its
@@ -49,18 +54,42 @@ function sessionKeys(k: KubernetesSessionArgs) {
     return keys;
 }
 
+/** A session's `libraries` and `mavenRepository` (SessionCluster arguments beside `kubernetes`). */
+export interface SessionLibraryArgs {
+    readonly libraries?: pulumi.Input<unknown>;
+    readonly mavenRepository?: pulumi.Input<unknown>;
+}
+
+/**
+ * Check and resolve the libraries on the deploying machine (concrete URLs and digests for the
+ * init containers). The credentials go into a Secret the init containers read, never the pod spec.
+ */
+async function sessionLibraries(fdName: string, namespace: string, image: string, libs: Library[] | undefined, repo: MavenRepositoryArgs | undefined): Promise<SessionLibraries | undefined> {
+    const failures = checkLibraries(libs ?? [], repo, [], true);
+    if (failures.length) throw inputError(failures);
+    if (!libs?.length) return undefined;
+    const resolved = await resolveLibraries(libs, { repository: repo, progress: progressFor(`SessionCluster ${namespace}/${fdName}`) });
+    const secretName = `${fdName}-maven-repository`;
+    const secret = repo ? credentialsSecret(secretName, namespace, repo.username ?? "", repo.password ?? "") : undefined;
+    return { libraries: resolved, image, hash: librariesHash(libs, repo), ...(secret ? { secret, credentialsSecret: secretName } : {}) };
+}
+
 /** Render, validate and create a session cluster's objects; returns the k8sCluster provider inputs. */
-export function kubernetesSession(name: string, home: FlinkHome, k: KubernetesSessionArgs, opts: pulumi.CustomResourceOptions | undefined) {
+export function kubernetesSession(name: string, home: FlinkHome, k: KubernetesSessionArgs, opts: pulumi.CustomResourceOptions | undefined, libs: SessionLibraryArgs = {}) {
     const { kubeconfig, provider, rest } = renderable(k);
-    const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest)]).apply(([h, spec]) => {
+    const declared = pulumi.all([pulumi.output(libs.libraries), pulumi.output(libs.mavenRepository)]);
+    const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
         const checked = checkSessionSpec(spec, "kubernetes.", name);
         if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
-        return renderSession(name, h, checked.spec);
+        const fdName = checked.spec.name ?? name;
+        return renderSession(name, h, checked.spec, await sessionLibraries(fdName, checked.spec.namespace, h.image, libraries as Library[] | undefined, repo as MavenRepositoryArgs | undefined));
     });
-    const objects = createObjects(name, rendered, sessionKeys(k), { parent: opts?.parent, provider, dependsOn: [home] });
+    const keys = sessionKeys(k);
+    if (libs.mavenRepository !== undefined && libs.libraries !== undefined) keys.push({ key: "librariesSecret", kind: "Secret" });
+    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
     const inputs = rendered.apply((r) => r.inputs);
     const target: pulumi.Output<KubernetesTarget> = inputs.apply((i) => ({ namespace: i.namespace, name: i.name, restPort: i.restPort }));
-    const props = fieldsOf(inputs, ["target", "namespace", "name", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "context", "readyTimeoutSeconds", "specHash"]);
+    const props = fieldsOf(inputs, ["target", "namespace", "name", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "context", "readyTimeoutSeconds", "specHash", "librariesHash"]);
     return { objects, props, kubeconfig, target };
 }
 

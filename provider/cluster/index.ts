@@ -10,6 +10,9 @@ import { portFree, startLocalCluster, startSqlGateway } from "../local/start";
 import { createGatewayClient, type GatewayClientOptions } from "../sqlgateway";
 import { containsUnknown } from "../util/unknown";
 import { withoutPulumiKeys } from "../home/schema";
+import { prepareLibDir } from "../libraries/local";
+import { librariesHash, type ResolvedLibrary, resolveLibraries } from "../libraries/resolve";
+import { homeLibJars } from "../libraries/schema";
 import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
@@ -35,13 +38,17 @@ export type ClusterState = ClusterArgs & {
     connection: ClusterConnection;
     /** Hash of the effective configuration a local cluster was started with. */
     configHash: string;
+    /** Digest of the declared libraries and repository URL ("" without libraries): a job shows a change of it. */
+    librariesHash: string;
+    /** Whether the SQL Gateway runs on the deploying machine (can read its files): local clusters only. */
+    gatewayLocal: boolean;
     stateVersion: number;
 };
 
 /** Inputs whose change means a different cluster (replace), per target. */
 const REPLACE_KEYS: Record<string, readonly string[]> = { local: ["target", "workDir"], remote: ["target", "restUrl"] };
 const UPDATE_KEYS: Record<string, readonly string[]> = {
-    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds", "sqlGateway"],
+    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds", "sqlGateway", "libraries", "mavenRepository"],
     remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl"],
 };
 
@@ -73,7 +80,8 @@ function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string): 
     const webUiUrl = args.target === "remote" && args.webUiUrl ? args.webUiUrl : `${restUrl.replace(/\/$/, "")}/#/overview`;
     const connection = connectionOf(args);
     const sqlGatewayUrl = args.target === "local" ? localSqlGatewayUrl(args) : (args.sqlGatewayUrl ?? "");
-    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, stateVersion: CLUSTER_STATE_VERSION });
+    const libs = args.target === "local" ? librariesHash(args.libraries, args.mavenRepository) : "";
+    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, librariesHash: libs, gatewayLocal: args.target === "local", stateVersion: CLUSTER_STATE_VERSION });
 }
 
 /** A SQL Gateway client with the cluster's connection options (headers, TLS). */
@@ -134,12 +142,20 @@ async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise
     }
 }
 
-async function startLocal(args: LocalClusterArgs, progress: Progress): Promise<ClusterState> {
+/** The cluster's libraries as verified local jars; done before anything is stopped, so a failed download changes nothing. */
+function localLibraries(args: LocalClusterArgs, progress: Progress): Promise<ResolvedLibrary[]> {
+    if (!args.libraries?.length) return Promise.resolve([]);
+    return resolveLibraries(args.libraries, { repository: args.mavenRepository, homeJars: homeLibJars(args.home.homePath), progress });
+}
+
+async function startLocal(args: LocalClusterArgs, progress: Progress, resolved?: ResolvedLibrary[]): Promise<ClusterState> {
     const layout = localLayout(args.workDir);
     const { config, dialect, text } = localClusterConfig(args, layout);
     const gateway = sqlGatewayOf(args);
-    // Only an enabled gateway enters the hash: clusters started before it existed keep theirs.
-    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers, ...(gateway.enabled ? { sqlGateway: gateway.port } : {}) });
+    const libraries = resolved ?? (await localLibraries(args, progress));
+    // Only an enabled gateway and libraries enter the hash: clusters started before they existed keep theirs.
+    const jars = libraries.map((l) => `${l.fileName}@${l.sha1 ?? l.sha256}`);
+    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers, ...(gateway.enabled ? { sqlGateway: gateway.port } : {}), ...(jars.length ? { jars } : {}) });
     const api = clusterApi(connectionOf(args));
     const running = clusterProcesses(layout);
     const recorded = fs.existsSync(layout.stateFile) ? (JSON.parse(fs.readFileSync(layout.stateFile, "utf8")) as { configHash?: string }) : {};
@@ -154,6 +170,10 @@ async function startLocal(args: LocalClusterArgs, progress: Progress): Promise<C
         progress(`stopping ${running.length} process(es) started with an older configuration`);
         await stopProcesses(layout);
     }
+    if (libraries.length) {
+        const names = prepareLibDir(layout.libDir, args.home.homePath, libraries);
+        progress(`lib folder ${layout.libDir}: ${names.length} jar(s), ${libraries.length} of them libraries (the home's lib is not changed)`);
+    } else fs.rmSync(layout.libDir, { recursive: true, force: true });
     const probe = async () => {
         const s = await api.snapshot();
         return { taskManagers: s.taskManagers, slotsTotal: s.slots, flinkVersion: s.flinkVersion };
@@ -208,6 +228,8 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
             news.sqlGateway = sqlGatewayOf(news);
             old.sqlGateway = sqlGatewayOf(old);
         }
+        // An empty library list is no libraries: declaring `libraries: []` must not restart the cluster.
+        for (const side of [news, old]) if (Array.isArray(side.libraries) && side.libraries.length === 0) delete side.libraries;
         // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
         if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
         if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";
@@ -233,9 +255,10 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const progress = progressFor(`SessionCluster ${args.target}`);
         if (args.target === "remote") return { outs: await connectRemote(args, progress) };
         if (olds.status === "running" && olds.target === "local") await ensureNoRunningJobs(olds, "changing the cluster's configuration");
+        const libraries = await localLibraries(args, progress);
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
-        return { outs: await startLocal(args, progress) };
+        return { outs: await startLocal(args, progress, libraries) };
     },
 
     async read(id, props?: ClusterState) {

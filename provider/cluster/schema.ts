@@ -5,6 +5,8 @@ import { zodFailures } from "../util/zod";
 import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, validateConfig } from "../home/config";
 import { withoutPulumiKeys } from "../home/schema";
+import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../libraries/schema";
+import { redactUrl } from "../job/validate-artifact";
 
 const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
@@ -38,6 +40,8 @@ export const localClusterSchema = z
             })
             .strict()
             .optional(),
+        libraries: z.array(librarySchema).optional(),
+        mavenRepository: mavenRepositorySchema.optional(),
     })
     .strict();
 
@@ -100,13 +104,17 @@ export function checkClusterArgs(news: Record<string, unknown>): { args?: Cluste
     if (target !== "local" && target !== "remote") {
         return { failures: [invalid("target", target, "is not a known target", `use one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`)] };
     }
+    if (target === "remote") {
+        const refused = refusedOnRemote(inputs);
+        if (refused.length) return { failures: refused };
+    }
     // On the first preview the home does not exist yet: check everything else against a stand-in.
     const homeUnknown = target === "local" && containsUnknown(inputs.home);
     const probe = homeUnknown ? { ...inputs, home: { homePath: "(not yet known)", flinkVersion: "(not yet known)" } } : inputs;
     if (containsUnknown(probe)) return { failures: [] }; // re-checked once the values are known
     const schema = target === "local" ? localClusterSchema : remoteClusterSchema;
     const parsed = schema.safeParse(probe);
-    if (!parsed.success) return { failures: zodFailures(parsed.error, probe) };
+    if (!parsed.success) return { failures: zodFailures(parsed.error, withoutRepositorySecrets(probe)) };
     const args = parsed.data as ClusterArgs;
     const failures = args.target === "local" ? checkLocal(args, !homeUnknown) : checkRemote(args);
     return { args: homeUnknown ? undefined : args, failures };
@@ -130,7 +138,27 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     const v = homeKnown ? tryParseFlinkVersion(args.home.flinkVersion) : undefined;
     if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
+    failures.push(...checkLibraries(args.libraries ?? [], args.mavenRepository, homeKnown ? homeLibJars(args.home.homePath) : []));
     return failures;
+}
+
+/** Inputs as failures may quote them: the repository's password and URL credentials hidden. */
+function withoutRepositorySecrets(inputs: Record<string, unknown>): Record<string, unknown> {
+    const repo = inputs.mavenRepository;
+    if (repo === null || typeof repo !== "object" || Array.isArray(repo)) return inputs;
+    const r = repo as Record<string, unknown>;
+    return { ...inputs, mavenRepository: { ...r, ...(r.password === undefined ? {} : { password: "***" }), ...(typeof r.url === "string" ? { url: redactUrl(r.url) } : {}) } };
+}
+
+/**
+ * A remote cluster's classpath is not ours to change: its jars are installed where it runs.
+ * Refused with the two ways that work instead.
+ */
+function refusedOnRemote(inputs: Record<string, unknown>): InputFailure[] {
+    const fix = "install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: \"hdfs:///flink/jars/x.jar\" })";
+    return (["libraries", "mavenRepository"] as const)
+        .filter((k) => inputs[k] !== undefined)
+        .map((k) => invalid(k, Array.isArray(inputs[k]) ? `(${(inputs[k] as unknown[]).length} entries)` : "(repository)", "cannot be applied to a remote cluster: pulumi-flink does not run its processes", fix));
 }
 
 function checkRemote(args: RemoteClusterArgs): InputFailure[] {

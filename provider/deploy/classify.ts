@@ -46,6 +46,19 @@ function identityDiffers(olds: Record<string, unknown>, news: Record<string, unk
     return !parentUnknown && !containsUnknown(n) && stableJson(get(olds, key) ?? null) !== stableJson(n ?? null);
 }
 
+/** How a change of the cluster's `libraries` is named in `changed`: the job's classpath changed, so it is redeployed. */
+export const CLUSTER_LIBRARIES = "cluster libraries";
+
+/**
+ * The cluster's library list changed (its `librariesHash`, known at preview). Missing (state from
+ * before libraries existed) is the same as "" (no libraries); unknown is not a change.
+ */
+function librariesChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+    const n = get(news, "cluster.librariesHash");
+    if (n === undefined || containsUnknown(n) || containsUnknown(get(news, "cluster"))) return false;
+    return String(get(olds, "cluster.librariesHash") ?? "") !== String(n);
+}
+
 function modeOf(inputs: Record<string, unknown>): string {
     return String((inputs.upgrade as Record<string, unknown> | undefined)?.mode ?? "savepoint");
 }
@@ -56,7 +69,8 @@ function modeOf(inputs: Record<string, unknown>): string {
  */
 export function classifyJobChange(olds: Record<string, unknown>, news: Record<string, unknown>): Classification {
     const identity = IDENTITY_KEYS.filter((k) => identityDiffers(olds, news, k));
-    const definition = DEFINITION_KEYS.filter((k) => differs(olds, news, k));
+    const definition: string[] = DEFINITION_KEYS.filter((k) => differs(olds, news, k));
+    if (librariesChanged(olds, news)) definition.push(CLUSTER_LIBRARIES);
     const policyChanged = POLICY_KEYS.filter((k) => differs(olds, news, k));
     const stateless = modeOf(news) === "stateless";
     if (identity.length) {

@@ -186,7 +186,8 @@ export async function pruneJars(client: FlinkClient, artifact: Pick<ResolvedArti
     return doomed.map((f) => f.id);
 }
 
-type Net = Required<Pick<ResolveOptions, "progress" | "timeoutMs">> & Pick<ResolveOptions, "dispatcher">;
+/** Network settings of one resolution (shared with the cluster libraries resolver). */
+export type Net = Required<Pick<ResolveOptions, "progress" | "timeoutMs">> & Pick<ResolveOptions, "dispatcher">;
 
 function decode(text: string): string {
     try {
@@ -201,8 +202,8 @@ const fileNameOf = (url: URL): string => basename(decode(url.pathname.split("/")
 
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(bytes < 104858 ? 2 : 1);
 
-async function hashFile(file: string): Promise<string> {
-    const hash = createHash("sha256");
+export async function hashFile(file: string, algorithm: "sha256" | "sha1" = "sha256"): Promise<string> {
+    const hash = createHash(algorithm);
     for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
     return hash.digest("hex");
 }
@@ -216,7 +217,7 @@ async function cached(art: string, sha256: string): Promise<string | undefined> 
     return undefined;
 }
 
-async function atomicWrite(file: string, text: string): Promise<void> {
+export async function atomicWrite(file: string, text: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, text);
@@ -231,7 +232,7 @@ function failure(url: string, err: unknown, timeoutMs: number): DeployError {
 }
 
 /** GET with redirects followed (at most 5); userinfo becomes Basic auth, sent to the original origin only. */
-async function open(url: string, net: Net): Promise<Dispatcher.ResponseData> {
+export async function open(url: string, net: Net): Promise<Dispatcher.ResponseData> {
     const first = new URL(url);
     const user = first.username || first.password ? `${decode(first.username)}:${decode(first.password)}` : undefined;
     const auth = user === undefined ? undefined : `Basic ${Buffer.from(user).toString("base64")}`;
@@ -253,18 +254,18 @@ async function open(url: string, net: Net): Promise<Dispatcher.ResponseData> {
     }
 }
 
-async function httpError(url: string, res: Dispatcher.ResponseData): Promise<DeployError> {
+export async function httpError(url: string, res: Dispatcher.ResponseData): Promise<DeployError> {
     await res.body.dump();
     const hint = /-SNAPSHOT\//.test(url) ? "; remote repositories store SNAPSHOTs under timestamped names: use a url" : "";
     return new DeployError(`downloading ${displayUrl(url)} failed: HTTP ${res.statusCode}${hint}`, DISCARDED);
 }
 
-/** The repository's sha1 of a JAR; undefined (with a warning) when it has no `.sha1` file. */
-async function fetchSha1(url: string, net: Net): Promise<string | undefined> {
+/** The repository's sha1 of a JAR; undefined (with a warning unless `quiet`) when it has no `.sha1` file. */
+export async function fetchSha1(url: string, net: Net, quiet = false): Promise<string | undefined> {
     const res = await open(`${url}.sha1`, net);
     if (res.statusCode === 404) {
         await res.body.dump();
-        net.progress(`warning: ${displayUrl(url)}.sha1 does not exist; the download is checked only against jar.sha256, if given`);
+        if (!quiet) net.progress(`warning: ${displayUrl(url)}.sha1 does not exist; the download is checked only against jar.sha256, if given`);
         return undefined;
     }
     if (res.statusCode < 200 || res.statusCode >= 300) throw await httpError(`${url}.sha1`, res);
@@ -275,8 +276,11 @@ async function fetchSha1(url: string, net: Net): Promise<string | undefined> {
     return undefined;
 }
 
-/** Download into the cache through a temp file + rename, so concurrent downloads never see a partial file. */
-async function download(url: string, art: string, want: { sha256?: string; sha1?: string }, net: Net): Promise<{ file: string; sha256: string }> {
+/**
+ * Download into the cache through a temp file + rename, so concurrent downloads never see a
+ * partial file. The file lands at `dest`, or `<art>/<sha256>.jar` (content-addressed).
+ */
+export async function download(url: string, art: string, want: { sha256?: string; sha1?: string }, net: Net, dest?: string): Promise<{ file: string; sha256: string }> {
     const shown = displayUrl(url);
     await mkdir(art, { recursive: true });
     net.progress(`downloading ${shown}`);
@@ -306,7 +310,8 @@ async function download(url: string, art: string, want: { sha256?: string; sha1?
         if (want.sha256 !== undefined && want.sha256 !== sha256) {
             throw new DeployError(`${shown}: sha256 is ${sha256}, expected ${want.sha256} (jar.sha256)`, DISCARDED);
         }
-        const file = join(art, `${sha256}.jar`);
+        const file = dest ?? join(art, `${sha256}.jar`);
+        await mkdir(dirname(file), { recursive: true });
         await rename(tmp, file);
         return { file, sha256 };
     } finally {

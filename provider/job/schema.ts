@@ -13,6 +13,7 @@ import { withoutPulumiKeys } from "../home/schema";
 import { DEFAULT_MAVEN_REPOSITORY } from "./artifact";
 import { checkArtifact, redactInputs } from "./validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
+import { checkDependencies } from "./dependencies";
 import { mergeVariables } from "../variables/merge";
 import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../components/rules";
 
@@ -43,6 +44,10 @@ const clusterRef = z
         }),
         webUiUrl: z.string().optional(),
         connection: z.record(z.unknown()).optional(), // the cluster's connection settings, used as given
+        /** Whether the SQL Gateway runs on the deploying machine (local target): it can read local files then. */
+        gatewayLocal: z.boolean().optional(),
+        /** Digest of the cluster's declared libraries: a change shows as "cluster libraries" in the preview. */
+        librariesHash: z.string().optional(),
     })
     .strict();
 
@@ -85,7 +90,7 @@ export const jobArgsSchema = z
         cluster: clusterRef,
         jar: jarSchema.optional(),
         sql: z.union([z.string(), z.array(z.string())], { errorMap: () => ({ message: "must be one SQL script (a string) or a list of statements (strings)" }) }).optional(),
-        dependencies: z.array(jarSchema).default([]),
+        dependencies: z.array(jarSchema.extend({ uri: z.string().min(1).optional() })).default([]),
         variables: z.array(z.object({ values: z.record(z.string()).default({}), secrets: z.record(z.string()).default({}) }).strict()).default([]),
         entryClass: ruled(z.string(), (s) => (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(s) ? undefined : ["is not a Java class name", 'use the fully qualified binary name, e.g. "com.example.MyJob" or "com.example.Outer$Inner"'])).optional(),
         args: z
@@ -171,11 +176,7 @@ export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; f
     if (merged && !isUnknown("sql")) failures.push(...checkSqlAndVariables(data, merged));
     // Independent of the SQL, which a component generates only once the cluster's version is known.
     if (merged && !isUnknown("componentChecks")) failures.push(...checkDeferredArguments(data.componentChecks ?? [], merged.vars, new Set(merged.secretNames)));
-    data.dependencies.forEach((dep, i) => {
-        const prefix = `dependencies[${i}]`;
-        const own = checkArtifact(dep, (p) => isUnknown(p.replace(/^jar/, prefix))).failures;
-        failures.push(...own.map((f) => ({ property: f.property.replace(/^jar/, prefix), reason: f.reason.replace(/^jar/, prefix) })));
-    });
+    failures.push(...checkDependencies(data.dependencies, isUnknown("cluster.gatewayLocal") ? undefined : data.cluster.gatewayLocal, isUnknown));
     if (data.jar?.maven !== undefined && data.jar.mavenRepository === undefined) data.jar.mavenRepository = DEFAULT_MAVEN_REPOSITORY;
     const args = unknown.size > 0 ? undefined : (data as JobArgs); // configuration values checked above
     return { args, failures, jarDigest: artifact.digest };

@@ -18,7 +18,8 @@ import { JarSpec, resolveArtifact } from "./artifact";
 export interface SqlDefinition {
     name: string;
     sql: string | string[];
-    dependencies: JarSpec[];
+    /** `uri` entries go to ADD JAR as written; the others are resolved to a local file first. */
+    dependencies: (JarSpec & { uri?: string })[];
     parallelism?: number;
     configuration: Record<string, string | number | boolean>;
     /** Hash of the variables the SQL uses: a changed value is a changed definition. */
@@ -64,7 +65,8 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
     const setup = statements.slice(0, -1);
     const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers });
     let jars: string[] | undefined;
-    const resolveJars = async () => (jars ??= await Promise.all(def.dependencies.map(async (d) => (await resolveArtifact(d, { progress: opts.progress })).file)));
+    // A uri is the gateway's to read (hdfs://, s3://…): passed as written, nothing downloaded here.
+    const resolveJars = async () => (jars ??= await Promise.all(def.dependencies.map(async (d) => d.uri ?? (await resolveArtifact(d, { progress: opts.progress })).file)));
     const config = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, substitute(String(v), opts.vars, `configuration[${JSON.stringify(k)}]`)]));
 
     /** Run setup statements and then `last`, mapping any SQL error to the user's script. */

@@ -25,13 +25,15 @@ export type K8sClusterState = K8sClusterInputs & ClusterSnapshot & {
     webUiUrl: string;
     sqlGatewayUrl: string;
     status: "running" | "unreachable";
+    librariesHash: string;
+    gatewayLocal: false;
     connection: ClusterConnection;
     stateVersion: number;
 };
 
 /** A new name or namespace is another FlinkDeployment: replace. */
 const REPLACE_KEYS = ["target", "namespace", "name"] as const;
-const UPDATE_KEYS = ["specHash", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "kubeconfig", "context", "readyTimeoutSeconds"] as const;
+const UPDATE_KEYS = ["specHash", "librariesHash", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "kubeconfig", "context", "readyTimeoutSeconds"] as const;
 
 function parse(inputs: Record<string, unknown>): K8sClusterInputs {
     const { args, failures } = checkK8sClusterInputs(inputs);
@@ -73,6 +75,8 @@ function stateOf(args: K8sClusterInputs, conn: ClusterConnection, snap: ClusterS
         sqlGatewayUrl: conn.sqlGatewayUrl ?? "",
         status,
         connection: conn,
+        librariesHash: args.librariesHash ?? "",
+        gatewayLocal: false, // the gateway runs in the cluster: it cannot read the deploying machine's files
         stateVersion: K8S_CLUSTER_STATE_VERSION,
     });
 }

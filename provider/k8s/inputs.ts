@@ -47,6 +47,7 @@ export const k8sClusterSchema = z
         ...kubeAccess,
         readyTimeoutSeconds: z.number().int().min(1).max(7200).default(600),
         specHash: z.string().min(1),
+        librariesHash: z.string().optional(),
     })
     .strict();
 

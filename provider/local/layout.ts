@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 
 /** Files of one local cluster under its working directory (which survives between runs). */
@@ -8,6 +9,8 @@ export interface LocalLayout {
     pidDir: string;
     savepointDir: string;
     checkpointDir: string;
+    /** The cluster's own lib folder (home jars + libraries); exists only when it has libraries. */
+    libDir: string;
     /** What was started last: config hash and home, to adopt or restart correctly after a crash. */
     stateFile: string;
 }
@@ -21,6 +24,7 @@ export function localLayout(workDir: string): LocalLayout {
         pidDir: path.join(dir, "run"),
         savepointDir: path.join(dir, "savepoints"),
         checkpointDir: path.join(dir, "checkpoints"),
+        libDir: path.join(dir, "lib"),
         stateFile: path.join(dir, "run", "cluster.json"),
     };
 }
@@ -33,5 +37,8 @@ export function scriptEnv(layout: LocalLayout, base: NodeJS.ProcessEnv = process
     env.FLINK_LOG_DIR = layout.logDir;
     env.FLINK_PID_DIR = layout.pidDir;
     env.FLINK_IDENT_STRING = "pulumi-flink";
+    // bin/config.sh keeps a FLINK_LIB_DIR from the environment: the cluster's libraries stay out of the shared home.
+    if (fs.existsSync(layout.libDir)) env.FLINK_LIB_DIR = layout.libDir;
+    else delete env.FLINK_LIB_DIR;
     return env;
 }

@@ -4,6 +4,7 @@ import type { SessionSpec } from "../schema";
 import { deploymentName, flinkConfiguration, flinkDeployment, MANAGED_BY, restPort } from "./common";
 import { renderRbac, RbacManifests } from "./rbac";
 import type { ImageHome, Manifest } from "./types";
+import { type PodLibraries, withLibraries } from "../../libraries/kubernetes";
 
 export const DEFAULT_READY_TIMEOUT = 600;
 export const DEFAULT_SQL_GATEWAY_PORT = 8083;
@@ -22,26 +23,41 @@ export interface K8sClusterInputs {
     context?: string;
     readyTimeoutSeconds: number;
     specHash: string;
+    /** Digest of the declared libraries ("" without): what jobs compare to show "cluster libraries". */
+    librariesHash?: string;
 }
 
 export interface SessionManifests extends RbacManifests {
     flinkDeployment: Manifest;
     sqlGatewayDeployment?: Manifest;
     sqlGatewayService?: Manifest;
+    /** The repository credentials for the libraries' init containers. */
+    librariesSecret?: Manifest;
     inputs: K8sClusterInputs;
 }
 
-export function renderSession(resourceName: string, home: ImageHome, spec: SessionSpec): SessionManifests {
+/** Cluster libraries of a session: the resolved list for the pods, the credentials Secret, the declared digest. */
+export interface SessionLibraries extends PodLibraries {
+    readonly hash: string;
+    readonly secret?: Manifest;
+}
+
+export function renderSession(resourceName: string, home: ImageHome, spec: SessionSpec, libs?: SessionLibraries): SessionManifests {
     const name = deploymentName(resourceName, spec);
     const timeout = spec.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT;
     const fd = flinkDeployment(resourceName, home, spec, flinkConfiguration(home, spec));
+    if (libs?.libraries.length) {
+        const template = (fd.spec as { podTemplate: { spec: Record<string, unknown> } }).podTemplate;
+        template.spec = withLibraries(template.spec, "flink-main-container", libs);
+    }
     // @pulumi/kubernetes awaits this: the Operator reports the JobManager deployment READY.
     fd.metadata.annotations = { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY", "pulumi.com/timeoutSeconds": String(timeout) };
-    const gateway = spec.sqlGateway?.enabled ? renderSqlGateway(name, home, spec) : undefined;
+    const gateway = spec.sqlGateway?.enabled ? renderSqlGateway(name, home, spec, libs) : undefined;
     return {
         ...renderRbac(name, spec),
         flinkDeployment: fd,
         ...(gateway ?? {}),
+        ...(libs?.secret ? { librariesSecret: libs.secret } : {}),
         inputs: {
             target: "kubernetes",
             namespace: spec.namespace,
@@ -55,6 +71,7 @@ export function renderSession(resourceName: string, home: ImageHome, spec: Sessi
             ...(spec.context ? { context: spec.context } : {}),
             readyTimeoutSeconds: timeout,
             specHash: hashOf(fd.spec),
+            ...(libs?.hash ? { librariesHash: libs.hash } : {}),
         },
     };
 }
@@ -63,7 +80,7 @@ export function renderSession(resourceName: string, home: ImageHome, spec: Sessi
  * The SQL Gateway beside the JobManager: same image, `sql-gateway.sh start-foreground`, submitting
  * to the session's REST service. It needs no Kubernetes API rights, so no token is mounted.
  */
-function renderSqlGateway(name: string, home: ImageHome, spec: SessionSpec): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
+function renderSqlGateway(name: string, home: ImageHome, spec: SessionSpec, libs?: PodLibraries): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
     const gw = spec.sqlGateway ?? {};
     const port = gw.port ?? DEFAULT_SQL_GATEWAY_PORT;
     const app = `${name}-sql-gateway`;
@@ -88,10 +105,11 @@ function renderSqlGateway(name: string, home: ImageHome, spec: SessionSpec): { s
         readinessProbe: { httpGet: { path: "/v1/info", port }, initialDelaySeconds: 5, periodSeconds: 5 },
         resources: { requests: { cpu: String(gw.cpu ?? 0.5), memory: k8sMemory(gw.memory ?? "1024m") }, limits: { memory: k8sMemory(gw.memory ?? "1024m") } },
     };
-    const podSpec: Record<string, unknown> = { automountServiceAccountToken: false, containers: [container] };
+    let podSpec: Record<string, unknown> = { automountServiceAccountToken: false, containers: [container] };
     if (spec.nodeSelector) podSpec.nodeSelector = spec.nodeSelector;
     if (spec.tolerations) podSpec.tolerations = spec.tolerations;
     if (home.imagePullSecrets?.length) podSpec.imagePullSecrets = home.imagePullSecrets.map((n) => ({ name: n }));
+    if (libs) podSpec = withLibraries(podSpec, "sql-gateway", libs);
     return {
         sqlGatewayDeployment: {
             apiVersion: "apps/v1",
