@@ -1,6 +1,7 @@
 import { InputError } from "../../../provider/util/errors";
 import { escapeSqlValue, sqlReferences, substituteSql } from "../../../provider/variables/sql-context";
 import { splitSql } from "../../../provider/sql/split";
+import { resolveAll, substitute } from "../../../provider/variables/substitute";
 import { randomValue, seededRandom } from "../../support/random-text";
 
 /**
@@ -74,6 +75,12 @@ describe("substituteSql: each value escaped for the token it lands in", () => {
             ["E", "double-quoted"],
         ]);
         expect(refs[1].index).toBe("SELECT ${A}, '".length);
+    });
+
+    test("plain text (JAR args, job and session configuration) is unchanged: values go in as is", () => {
+        const v = "pa'ss`\"$word\\";
+        expect(substitute("'${P}'", { P: v })).toBe(`'${v}'`);
+        expect(resolveAll({ args: ["--pw='${P}'"], configuration: { k: "`${P}`" } }, { P: v })).toEqual({ args: [`--pw='${v}'`], configuration: { k: `\`${v}\`` } });
     });
 
     test("escapeSqlValue leaves code and unknown contexts as is", () => {
