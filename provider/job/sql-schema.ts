@@ -25,12 +25,12 @@ function secretsIn(property: string, text: string, secretNames: ReadonlySet<stri
         .map((n) => invalid(property, text, `uses the secret \${${n}}, and Flink shows ${where} in its web UI`, "use secrets only in SQL (e.g. connector options), or have the job read them from a file or environment variable"));
 }
 
+const WHERE: Record<string, string> = { code: "as SQL code", identifier: "in a backquoted identifier", "double-quoted": "in double quotes" };
+
 /**
  * A secret outside a SQL string literal would be SQL text: inserted as is, it could end the
  * statement early and Flink's parser would quote it in its error (and the gateway in its log).
  */
-const WHERE: Record<string, string> = { code: "as SQL code", identifier: "in a backquoted identifier", "double-quoted": "in double quotes" };
-
 function secretsOutsideLiterals(sql: string | string[], secretNames: ReadonlySet<string>): InputFailure[] {
     const texts = typeof sql === "string" ? [["sql", sql]] : sql.map((t, i) => [`sql[${i}]`, t]);
     return texts.flatMap(([property, text]) =>
