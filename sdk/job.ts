@@ -137,7 +137,10 @@ export interface FlinkJobArgs {
     /**
      * The Flink SQL of a SQL job, as one script or a list of statements: DDL, `SET`, views, then
      * exactly one `INSERT INTO ...` or `EXECUTE STATEMENT SET BEGIN ... END`. `${NAME}` is
-     * replaced by the variable NAME of `variables`; `$${NAME}` stays `${NAME}`. Submitted through
+     * replaced by the variable NAME of `variables`, escaped for where it stands: inside `'...'`
+     * with `'` doubled (the literal reads back as the exact value), inside a backquoted
+     * identifier with `` ` `` doubled, in SQL code as is, in comments not at all. `$${NAME}`
+     * stays `${NAME}`. Submitted through
      * the cluster's SQL Gateway; changed SQL is compiled (EXPLAIN) before the running job is touched.
      * @default undefined
      */
@@ -152,7 +155,8 @@ export interface FlinkJobArgs {
     readonly dependencies?: pulumi.Input<pulumi.Input<JobDependency>[]>;
     /**
      * Variables for `${NAME}` in `sql`, `args` and `configuration` values. Secrets may only be
-     * used in `sql` (Flink shows arguments and configuration in its web UI).
+     * used inside string literals of `sql` (Flink shows arguments and configuration in its web
+     * UI; elsewhere in SQL a value is SQL text).
      * @default []
      */
     readonly variables?: VariableSet | VariableSet[];

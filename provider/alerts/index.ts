@@ -65,7 +65,7 @@ async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string
         if (args.prometheusUrl) await reload("Prometheus", args.prometheusUrl, progress);
         if (args.alertmanagerUrl) await reload("Alertmanager", args.alertmanagerUrl, progress);
     } catch (err) {
-        throw redactError(err, secrets);
+        throw redactError(err, secrets, "whole"); // URLs and passwords, never quoted in part
     }
     return {
         rulesSha256: sha256(files[0].text),
@@ -86,7 +86,7 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
             // The real tools, at preview: a bad custom rule fails here with promtool's message.
             const problems = await validateInScratch(renderedFiles(args).filter((f) => f.validate));
             const secrets = receiverSecrets(args.spec.receivers);
-            for (const p of problems) failures.push({ property: p.startsWith(args.rulesFile) ? "customRules" : "receivers", reason: redactSecrets(p, secrets) });
+            for (const p of problems) failures.push({ property: p.startsWith(args.rulesFile) ? "customRules" : "receivers", reason: redactSecrets(p, secrets, "whole") });
         }
         return { inputs: news, failures };
     },

@@ -14,7 +14,7 @@ import { sqlVersion } from "./sql";
 import { JobVersion } from "../deploy/redeploy";
 import { mergeVariables } from "../variables/merge";
 import { stringsIn, usedVariablesHash, findReferences } from "../variables/substitute";
-import { withRedaction } from "../util/redact";
+import { redactedProgress, withRedaction } from "../util/redact";
 import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 
@@ -73,7 +73,9 @@ function connectionOf(args: JobArgs): Connection {
 }
 
 function context(args: JobArgs): DeployContext {
-    return { client: connect(connectionOf(args)), restUrl: args.cluster.restUrl, name: args.name, progress: progressFor(`FlinkJob ${args.name}`) };
+    // Progress lines can quote Flink's and the gateway's errors, which may quote a piece of a secret.
+    const progress = redactedProgress(progressFor(`FlinkJob ${args.name}`), mergeVariables(args.variables ?? []).secretValues);
+    return { client: connect(connectionOf(args)), restUrl: args.cluster.restUrl, name: args.name, progress };
 }
 
 /** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */

@@ -6,6 +6,7 @@ import { InputFailure, invalid } from "../util/errors";
 import { checkSqlScript } from "../sql/check";
 import { MergedVariables } from "../variables/merge";
 import { checkAllReferences, findReferences } from "../variables/substitute";
+import { sqlReferences } from "../variables/sql-context";
 
 export interface JobTexts {
     name: string;
@@ -24,6 +25,21 @@ function secretsIn(property: string, text: string, secretNames: ReadonlySet<stri
         .map((n) => invalid(property, text, `uses the secret \${${n}}, and Flink shows ${where} in its web UI`, "use secrets only in SQL (e.g. connector options), or have the job read them from a file or environment variable"));
 }
 
+const WHERE: Record<string, string> = { code: "as SQL code", identifier: "in a backquoted identifier", "double-quoted": "in double quotes" };
+
+/**
+ * A secret outside a SQL string literal would be SQL text: inserted as is, it could end the
+ * statement early and Flink's parser would quote it in its error (and the gateway in its log).
+ */
+function secretsOutsideLiterals(sql: string | string[], secretNames: ReadonlySet<string>): InputFailure[] {
+    const texts = typeof sql === "string" ? [["sql", sql]] : sql.map((t, i) => [`sql[${i}]`, t]);
+    return texts.flatMap(([property, text]) =>
+        sqlReferences(text)
+            .filter((r) => secretNames.has(r.name) && r.context !== "string" && r.context !== "unicode-string")
+            .map((r) => invalid(property, text.slice(Math.max(0, r.index - 30), r.index + r.name.length + 33), `uses the secret \${${r.name}} outside a SQL string literal (${WHERE[r.context]}), where its value would be SQL text, not data`, `put it inside single quotes, e.g. 'password' = '\${${r.name}}': a value in a string literal is escaped so it reads back exactly`)),
+    );
+}
+
 /** Cross-property rules of SQL and JAR jobs that involve SQL or variables. */
 export function checkSqlAndVariables(job: JobTexts, vars: MergedVariables): InputFailure[] {
     const failures: InputFailure[] = [...vars.failures];
@@ -35,6 +51,7 @@ export function checkSqlAndVariables(job: JobTexts, vars: MergedVariables): Inpu
     if (job.sql !== undefined) {
         failures.push(...checkSqlScript("sql", job.sql, job.name).failures);
         failures.push(...checkAllReferences("sql", job.sql, names, job.name));
+        failures.push(...secretsOutsideLiterals(job.sql, secretNames));
         if (job.entryClass !== undefined) failures.push(invalid("entryClass", job.entryClass, "is for JAR jobs", "remove it from a SQL job"));
         if (job.args.length) failures.push(invalid("args", job.args, "are for JAR jobs", "remove them; a SQL job's parameters are ${VARIABLES} in its SQL"));
     } else if (job.dependencies.length) {

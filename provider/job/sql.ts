@@ -13,6 +13,7 @@ import { atLeast, tryParseFlinkVersion } from "../util/version";
 import { statementsOf } from "../sql/check";
 import { scriptPosition, SqlStatement } from "../sql/split";
 import { substitute } from "../variables/substitute";
+import { substituteSql } from "../variables/sql-context";
 import { JarSpec, resolveArtifact } from "./artifact";
 
 export interface SqlDefinition {
@@ -60,7 +61,7 @@ function located(stmt: SqlStatement, err: unknown, shift = 0): string {
 }
 
 export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVersion {
-    const statements = statementsOf(def.sql).map((s) => ({ ...s, resolved: substitute(s.text, opts.vars, "sql") }));
+    const statements = statementsOf(def.sql).map((s) => ({ ...s, resolved: substituteSql(s.text, opts.vars, "sql") }));
     const job = statements[statements.length - 1];
     const setup = statements.slice(0, -1);
     const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers });

@@ -97,7 +97,7 @@ export function operatorMessage(error: string | null | undefined, opts: Interpre
     }
     text = text.replace(/\s*\n\s*at [\s\S]*$/, "").replace(/\s+/g, " ").trim();
     text = SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
-    text = redactSecrets(text, opts.secretValues ?? []);
+    text = redactSecrets(text, opts.secretValues ?? [], "whole");
     const max = opts.maxMessage ?? 400;
     return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }

@@ -4,6 +4,7 @@ import * as path from "path";
 import { DeployError } from "../util/errors";
 import { run } from "../util/exec";
 import { Progress } from "../util/log";
+import { gatewayLog4jProperties } from "./gateway-log";
 import { LocalLayout, scriptEnv } from "./layout";
 import { clusterProcesses, stopProcesses } from "./processes";
 
@@ -51,6 +52,23 @@ export function writeConf(req: Pick<StartRequest, "layout" | "homePath" | "confi
         if (/^log4j.*\.properties$|^logback.*\.xml$/.test(file)) fs.copyFileSync(path.join(homeConf, file), path.join(layout.confDir, file));
     }
     fs.writeFileSync(path.join(layout.confDir, req.configFileName), req.configText);
+}
+
+/**
+ * The SQL Gateway's own conf dir, inside the cluster's (so its processes are still recognised by
+ * the conf dir on their command line): the cluster's configuration file, and a logging setup that
+ * masks SQL string literals (see gateway-log.ts). Flink's scripts read the logging setup from the
+ * conf dir only, so the gateway needs a dir of its own for the JobManager's log to stay unmasked.
+ */
+export function writeGatewayConf(layout: LocalLayout): string {
+    const dir = path.join(layout.confDir, "sql-gateway");
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of ["flink-conf.yaml", "config.yaml"]) {
+        fs.rmSync(path.join(dir, file), { force: true });
+        if (fs.existsSync(path.join(layout.confDir, file))) fs.copyFileSync(path.join(layout.confDir, file), path.join(dir, file));
+    }
+    fs.writeFileSync(path.join(dir, "log4j.properties"), gatewayLog4jProperties());
+    return dir;
 }
 
 /** Last error lines of the cluster's logs (or of the files matching `only`): the root cause of a failed start is usually there. */
@@ -148,7 +166,8 @@ export async function startSqlGateway(req: SqlGatewayStartRequest, progress: Pro
         `-Dsql-gateway.endpoint.rest.port=${req.port}`,
     ];
     progress(`starting the SQL Gateway on port ${req.port}`);
-    const result = await run("bash", args, { env: scriptEnv(req.layout), cwd: req.layout.workDir });
+    const env = { ...scriptEnv(req.layout), FLINK_CONF_DIR: writeGatewayConf(req.layout) };
+    const result = await run("bash", args, { env, cwd: req.layout.workDir });
     if (result.code !== 0) return fail(`did not start: sql-gateway.sh start failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`);
     const deadline = Date.now() + req.timeoutMs;
     let lastError = "";

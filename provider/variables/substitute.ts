@@ -40,7 +40,8 @@ function replaceAll(text: string, vars: Readonly<Record<string, string>>): strin
     return text.replace(TOKEN, (_m, escaped: string | undefined, name: string) => (escaped !== undefined ? `\${${escaped}}` : vars[name]));
 }
 
-function unknownReferences(property: string, text: string, vars: Readonly<Record<string, string>>): InputFailure[] {
+/** One failure per `${NAME}` in `text` that `vars` does not define. */
+export function unknownReferences(property: string, text: string, vars: Readonly<Record<string, string>>): InputFailure[] {
     const missing = findReferences(text).filter((n) => !Object.hasOwn(vars, n));
     return missing.map((n) => invalid(property, excerpt(text, n), `uses \${${n}}, which is not defined (defined: ${listNames(Object.keys(vars))})`, fixFor(n, Object.keys(vars))));
 }
