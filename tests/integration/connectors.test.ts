@@ -13,7 +13,7 @@ import { RunningCluster, startCluster } from "../support/cluster";
 import { waitFor } from "../support/counter";
 import { RunningKafka, startKafka } from "../support/kafka";
 import { RunningMariaDb, startMariaDb } from "../support/mariadb";
-import { countAndSum, jdbcSinkDdl, kafkaSourceDdl, lastPerKey, mysqlCdcSourceDdl, orders, runWithJars, T } from "../support/pipelines";
+import { countAndSum, jdbcSinkDdl, kafkaSourceDdl, lastPerKey, mysqlCdcSourceDdl, orders, runWithJars } from "../support/pipelines";
 import { RunningPostgres, startPostgres } from "../support/postgres";
 import { connectorJars, flinkLines, kafkaLibs, portBlock } from "../support/testbed";
 

@@ -75,7 +75,7 @@ export async function startKafka(libs: string, port: number): Promise<RunningKaf
         }, 120_000, 200);
     } catch (err) {
         await service.stop();
-        throw new Error(`${(err as Error).message}\n${service.logTail()}`);
+        throw new Error(`${(err as Error).message}\n${service.logTail()}`, { cause: err });
     }
     const readyMs = Date.now() - started;
     const tool = (main: string, args: string[], input?: string) => java(main, ["--bootstrap-server", bootstrap, ...args], input);

@@ -74,7 +74,7 @@ describe("SessionCluster libraries: bad input is refused with property, value an
     test("a malformed repository is refused without quoting its password or URL credentials", () => {
         const failures = checkClusterArgs({ ...local, libraries: [{ maven: JDBC }], mavenRepository: { url: "https://ci:s3cret@nexus.example.com/maven", password: "s3cret", token: "x" } }).failures;
         expect(failures.map((f) => f.property)).toEqual(["mavenRepository"]);
-        expect(failures[0].reason).toContain('unknown property \"token\"');
+        expect(failures[0].reason).toContain('unknown property "token"');
         expect(JSON.stringify(failures)).not.toContain("s3cret");
     });
 

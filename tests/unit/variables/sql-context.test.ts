@@ -16,17 +16,26 @@ function readToken(sql: string, open: number, uescape?: string): { value: string
     let i = open + 1;
     for (;;) {
         if (i >= sql.length) throw new Error(`unterminated ${q} token in ${JSON.stringify(sql)}`);
-        if (sql[i] === q && sql[i + 1] === q) (raw += q), (i += 2);
-        else if (sql[i] === q) break;
+        if (sql[i] === q && sql[i + 1] === q) {
+            raw += q;
+            i += 2;
+        } else if (sql[i] === q) break;
         else raw += sql[i++];
     }
     if (uescape === undefined) return { value: raw, end: i };
     let value = "";
     for (let j = 0; j < raw.length; j++) {
         if (raw[j] !== uescape) value += raw[j];
-        else if (raw[j + 1] === uescape) (value += uescape), j++;
-        else if (raw[j + 1] === "+") (value += String.fromCodePoint(parseInt(raw.slice(j + 2, j + 8), 16))), (j += 7);
-        else (value += String.fromCharCode(parseInt(raw.slice(j + 1, j + 5), 16))), (j += 4);
+        else if (raw[j + 1] === uescape) {
+            value += uescape;
+            j++;
+        } else if (raw[j + 1] === "+") {
+            value += String.fromCodePoint(parseInt(raw.slice(j + 2, j + 8), 16));
+            j += 7;
+        } else {
+            value += String.fromCharCode(parseInt(raw.slice(j + 1, j + 5), 16));
+            j += 4;
+        }
     }
     return { value, end: i };
 }
