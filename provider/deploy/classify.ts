@@ -2,6 +2,7 @@
  * What an update to a job means for Flink, decided from old and new inputs alone (pure, no
  * network), so `pulumi preview` can say it. The same function drives `update`.
  */
+import { isRunningOrRecovering } from "../flink/states";
 import { stableJson } from "../util/hash";
 import { containsUnknown } from "../util/unknown";
 
@@ -23,8 +24,6 @@ export const DEFINITION_KEYS = ["jar", "artifactDigest", "entryClass", "args", "
 export const IDENTITY_KEYS = ["name", "cluster.restUrl"] as const;
 /** Inputs that change how we act, never what runs. */
 export const POLICY_KEYS = ["upgrade", "health", "rollbackOnFailure", "onDelete", "adopt", "labels"] as const;
-
-const RUNNING_STATES = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "RECONCILING"]);
 
 function get(obj: Record<string, unknown>, path: string): unknown {
     return path.split(".").reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined), obj);
@@ -66,9 +65,9 @@ export function classifyJobChange(olds: Record<string, unknown>, news: Record<st
     if (definition.length) {
         return stateless
             ? { action: "stateless-restart", changed: definition, policyChanged, stateImpact: "DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)" }
-            : { action: "redeploy", changed: definition, policyChanged, stateImpact: RUNNING_STATES.has(oldState) ? "keeps state: stopped with a savepoint, the new version restores from it" : `keeps state: the job is ${oldState}, the new version restores from its latest savepoint` };
+            : { action: "redeploy", changed: definition, policyChanged, stateImpact: isRunningOrRecovering(oldState) ? "keeps state: stopped with a savepoint, the new version restores from it" : `keeps state: the job is ${oldState}, the new version restores from its latest savepoint` };
     }
-    if (!RUNNING_STATES.has(oldState)) {
+    if (!isRunningOrRecovering(oldState)) {
         const restore = String((news.upgrade as Record<string, unknown> | undefined)?.restore ?? "latest-savepoint");
         const impact = stateless || restore === "none" ? "DROPS STATE: restarted from empty state" : `restores from the ${restore === "latest-state" ? "latest savepoint or retained checkpoint" : "latest savepoint"}`;
         return { action: "restore", changed: ["state"], policyChanged, stateImpact: `the job is ${oldState}; it is started again and ${impact}` };

@@ -3,6 +3,7 @@
  * stay up for a window with at most N restarts, and optionally complete a checkpoint.
  */
 import type { FlinkClient } from "../flink";
+import { endsGateWait } from "../flink/states";
 import { Progress } from "../util/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
@@ -16,7 +17,6 @@ export interface HealthPolicy {
 
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
-const TERMINAL = new Set(["FAILED", "CANCELED", "FINISHED", "SUSPENDED"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The job's root cause, one line, or a fallback. */
@@ -44,7 +44,7 @@ async function untilRunning(client: FlinkClient, restUrl: string, jobId: string,
     while (Date.now() < deadline) {
         const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
         state = job?.state ?? "NOT_FOUND";
-        if (job && TERMINAL.has(job.state)) return { ok: false, state };
+        if (job && endsGateWait(job.state)) return { ok: false, state };
         const tasks = job?.tasks as { running?: number; total?: number } | undefined;
         if (job?.state === "RUNNING" && tasks && tasks.total !== undefined && tasks.running === tasks.total) return { ok: true };
         await sleep(200);
@@ -63,7 +63,7 @@ export async function healthGate(client: FlinkClient, restUrl: string, jobId: st
     const windowEnd = Date.now() + policy.stableSeconds * 1000;
     while (Date.now() < windowEnd) {
         const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
-        if (!job || TERMINAL.has(job.state)) {
+        if (!job || endsGateWait(job.state)) {
             return { ok: false, reason: `job ${jobId} became ${job?.state ?? "unknown"} within ${policy.stableSeconds} s: ${await rootCauseOf(client, jobId)}` };
         }
         if (job.state !== "RUNNING" && (await failures(client, jobId)) > policy.maxRestarts) break;

@@ -6,6 +6,7 @@
  * in Flink: a running job (whose id says which definition it runs), or the ended job's savepoint.
  */
 import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flink";
+import { isActive, isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../util/errors";
 import { Progress } from "../util/log";
 import { healthGate, HealthPolicy } from "./health";
@@ -65,7 +66,6 @@ export interface DeployContext {
     progress: Progress;
 }
 
-const ACTIVE = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "RECONCILING", "FAILING", "CANCELLING", "SUSPENDED"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
@@ -74,8 +74,8 @@ export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<
     if (maxAgeMs === undefined) invalidate(ctx.restUrl);
     const jobs = (await clusterJobs(ctx.restUrl, ctx.client, maxAgeMs)).filter((j) => j.name === ctx.name);
     return {
-        active: jobs.filter((j) => ACTIVE.has(j.state)),
-        ended: jobs.filter((j) => !ACTIVE.has(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
+        active: jobs.filter((j) => isActive(j.state)),
+        ended: jobs.filter((j) => isGloballyTerminal(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
     };
 }
 
@@ -85,15 +85,16 @@ function nextGeneration(name: string, prior: number, jobs: JobOverview[]): numbe
     return Math.max(prior, ...used) + 1;
 }
 
-async function waitForState(ctx: DeployContext, jobId: string, states: string[], timeoutMs: number): Promise<string> {
+/** Wait until the job has ended (FINISHED, CANCELED or FAILED). */
+async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let state = "";
     while (Date.now() < deadline) {
         state = (await ctx.client.job(jobId)).state;
-        if (states.includes(state)) return state;
+        if (isGloballyTerminal(state)) return state;
         await sleep(300);
     }
-    throw new DeployError(`job ${jobId} did not reach ${states.join("/")} within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
+    throw new DeployError(`job ${jobId} did not end within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
 }
 
 /**
@@ -142,7 +143,7 @@ async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: D
     }
     ctx.progress(`savepoint at ${location}`);
     // The savepoint completes a moment before the job reports FINISHED.
-    await waitForState(ctx, job.jid, ["FINISHED", "CANCELED", "FAILED"], 60_000);
+    await waitForEnd(ctx, job.jid, 60_000);
     return location;
 }
 
@@ -159,7 +160,7 @@ async function cancel(ctx: DeployContext, jobId: string): Promise<void> {
     } catch {
         /* may have ended already; the wait below tells */
     }
-    await waitForState(ctx, jobId, ["CANCELED", "FAILED", "FINISHED"], 60_000);
+    await waitForEnd(ctx, jobId, 60_000);
 }
 
 async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
