@@ -13,6 +13,8 @@ export interface HealthPolicy {
     stableSeconds: number;
     requireCheckpoint: boolean;
     maxRestarts: number;
+    /** Bounded jobs only: how long `up` waits for the job to finish. */
+    finishTimeoutSeconds: number;
 }
 
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
@@ -83,4 +85,27 @@ export async function healthGate(client: FlinkClient, restUrl: string, jobId: st
         }
     }
     return { ok: true, afterMs: Date.now() - start };
+}
+
+/** How a bounded job's run ended: FINISHED, another end (with Flink's root cause), or still running at the deadline. */
+export type FinishResult = { ok: true; afterMs: number } | { ok: false; stillRunning: boolean; state: string; reason: string };
+
+/**
+ * A bounded job's gate: it must FINISH within the deadline. It may finish before it was ever
+ * seen RUNNING with every task, so only the end counts. SUSPENDED (JobManager failover) ends the
+ * wait too: the job is not going to finish under this JobManager.
+ */
+export async function finishGate(client: FlinkClient, restUrl: string, jobId: string, timeoutSeconds: number, progress: Progress): Promise<FinishResult> {
+    const start = Date.now();
+    const deadline = start + timeoutSeconds * 1000;
+    progress(`job ${jobId} is bounded: waiting up to ${timeoutSeconds} s for it to finish`);
+    let state = "NOT_FOUND";
+    while (Date.now() < deadline) {
+        const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
+        state = job?.state ?? "NOT_FOUND";
+        if (state === "FINISHED") return { ok: true, afterMs: Date.now() - start };
+        if (endsGateWait(state)) return { ok: false, stillRunning: false, state, reason: `job ${jobId} ended ${state}: ${await rootCauseOf(client, jobId)}` };
+        await sleep(500);
+    }
+    return { ok: false, stillRunning: true, state, reason: `job ${jobId} did not finish within health.finishTimeoutSeconds = ${timeoutSeconds} s (it is ${state})` };
 }

@@ -9,10 +9,11 @@ import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flin
 import { isActive, isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../util/errors";
 import { Progress } from "../util/log";
-import { healthGate, HealthPolicy } from "./health";
+import { finishGate, healthGate, HealthPolicy } from "./health";
 import { jobIdFor, parseJobId, runsDefinition } from "./identity";
 import { clusterJobs, invalidate } from "./watch";
-import { findRestorePoint, RestorePolicy } from "./restore";
+import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore";
+import { describeSnapshot, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
 
 /** One version of a job: how to check it and how to submit it. */
@@ -27,6 +28,8 @@ export interface JobVersion {
 export interface RestoreRequest {
     path: string;
     allowNonRestoredState: boolean;
+    /** What it is, for progress lines ("retained checkpoint chk-42 taken 3 s ago"). */
+    snapshot?: Snapshot;
 }
 
 export interface DeployPolicy extends RestorePolicy {
@@ -39,10 +42,12 @@ export interface DeployPolicy extends RestorePolicy {
     health: HealthPolicy;
     rollbackOnFailure: boolean;
     adopt: boolean;
+    /** The job ends by itself: `up` waits for FINISHED instead of a stable window, and never rolls back. */
+    bounded: boolean;
 }
 
 /** What state says about the job before this run. */
-export interface PriorDeployment {
+export interface PriorDeployment extends RecordedPoints {
     jobId: string;
     generation: number;
     lastSavepoint: string;
@@ -54,6 +59,12 @@ export interface DeployOutcome {
     state: string;
     restoredFrom: string;
     lastSavepoint: string;
+    lastSavepointAt: string;
+    /** The retained checkpoint state records for the JobManager-lost case ("" when none yet). */
+    lastCheckpoint: string;
+    lastCheckpointAt: string;
+    /** The job FINISHED by itself (bounded), so the next `up` leaves it alone. */
+    finishedBySelf: boolean;
     deployedAt: string;
     /** What was done, for progress and tests: adopted | unchanged | submitted. */
     action: "adopted" | "unchanged" | "submitted";
@@ -163,8 +174,13 @@ async function cancel(ctx: DeployContext, jobId: string): Promise<void> {
     await waitForEnd(ctx, jobId, 60_000);
 }
 
+function fromText(restore: RestoreRequest | undefined): string {
+    if (!restore) return "from empty state";
+    return restore.snapshot ? `from ${describeSnapshot(restore.snapshot, Date.now())} (${restore.path})` : `from ${restore.path}`;
+}
+
 async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
-    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId}${restore ? ` from ${restore.path}` : " from empty state"}`);
+    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId} ${fromText(restore)}`);
     await version.submit(jobId, restore);
     faultPoint("after-submit");
     invalidate(ctx.restUrl);
@@ -181,7 +197,8 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     const foreign = active.filter((j) => !isOurs(j));
     const ours = active.filter(isOurs);
     const now = () => new Date().toISOString();
-    const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "" };
+    const recorded = { lastSavepointAt: prior?.lastSavepointAt ?? "", lastCheckpoint: prior?.lastCheckpoint ?? "", lastCheckpointAt: prior?.lastCheckpointAt ?? "" };
+    const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "", ...recorded, finishedBySelf: false };
 
     if (foreign.length && !(policy.adopt && ours.length === 0 && foreign.length === 1)) {
         throw new DeployError(
@@ -202,34 +219,55 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         ctx.progress(`job ${current.jid} already runs this definition; checking its health`);
         // A job state does not know yet was submitted by a run that died: give it the full gate.
         const health = current.jid === prior?.jobId ? { ...policy.health, stableSeconds: 0 } : policy.health;
-        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
-        if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
         const generation = parseJobId(ctx.name, current.jid)?.generation ?? prior?.generation ?? 0;
         // The run that submitted it may have died before saving its outcome: ask Flink what it restored.
         const restored = await restoredAtSubmit(ctx, current.jid);
         const lastSavepoint = restored?.kind === "savepoint" ? restored.path : base.lastSavepoint;
-        return { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, state: "RUNNING", deployedAt: now(), action: "unchanged" };
+        const outcome = { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, deployedAt: now(), action: "unchanged" as const };
+        if (policy.bounded) return finishBounded(ctx, outcome, policy);
+        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
+        if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
+        return { ...outcome, state: "RUNNING" };
+    }
+    const finished = !current ? await finishedBySelf(ctx, ended.filter(isOurs)[0], desired) : undefined;
+    if (finished) {
+        ctx.progress(`job ${finished.jid} already ran this definition and FINISHED by itself; left alone until the definition changes`);
+        const generation = parseJobId(ctx.name, finished.jid)?.generation ?? prior?.generation ?? 0;
+        return { ...base, jobId: finished.jid, generation, state: "FINISHED", finishedBySelf: true, deployedAt: now(), action: "unchanged" };
     }
 
     await desired.preflight();
     let restore: RestoreRequest | undefined;
     let lastSavepoint = prior?.lastSavepoint ?? "";
+    let lastSavepointAt = recorded.lastSavepointAt;
     if (current && policy.mode === "savepoint") {
         const path = await stopWithSavepoint(ctx, current, policy);
         restore = { path, allowNonRestoredState: policy.allowNonRestoredState };
         lastSavepoint = path;
+        lastSavepointAt = now();
         faultPoint("after-stop");
     } else if (current) {
         ctx.progress(`cancelling job ${current.jid} (stateless upgrade: its state is dropped)`);
         await cancel(ctx, current.jid);
     } else if (policy.mode === "savepoint") {
-        const point = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
-        if (point) restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState };
-        if (point?.kind === "savepoint") lastSavepoint = point.path; // e.g. taken by a run killed after its stop
+        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
+        if (decision.kind === "snapshot") {
+            const point = decision.snapshot;
+            restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState, snapshot: point };
+            // e.g. taken by a run killed after its stop
+            if (point.kind === "savepoint") (lastSavepoint = point.path), (lastSavepointAt = point.at ? new Date(point.at).toISOString() : "");
+        }
     }
 
     const generation = nextGeneration(ctx.name, prior?.generation ?? 0, [...active, ...ended]);
     const jobId = jobIdFor(ctx.name, generation, desired.definitionHash);
+    const saved = { ...base, lastSavepoint, lastSavepointAt, restoredFrom: restore?.path ?? "" };
+    if (policy.bounded) {
+        ctx.progress(`submitting generation ${generation} as job ${jobId} ${fromText(restore)}`);
+        await desired.submit(jobId, restore);
+        invalidate(ctx.restUrl);
+        return finishBounded(ctx, { ...saved, jobId, generation, deployedAt: now(), action: "submitted" }, policy);
+    }
     let gate;
     try {
         gate = await submitAndGate(ctx, desired, jobId, restore, policy);
@@ -238,7 +276,7 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     }
     if (gate.ok) {
         ctx.progress(`healthy after ${Math.round(gate.afterMs / 1000)} s`);
-        return { jobId, generation, state: "RUNNING", restoredFrom: restore?.path ?? "", lastSavepoint, deployedAt: now(), action: "submitted" };
+        return { ...saved, jobId, generation, state: "RUNNING", deployedAt: now(), action: "submitted" };
     }
     await cancel(ctx, jobId).catch(() => undefined);
     const stateNote = restore ? `its state is in savepoint ${restore.path}` : "it had no state to keep";
@@ -253,4 +291,24 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         `the new version failed its health gate and was rolled back: ${gate.reason}`,
         back.ok ? `the previous version RUNNING again as job ${rollbackId} (generation ${rollbackGen}), restored from ${restore?.path ?? "empty state"}` : `no job running: the rollback failed too (${back.reason}); ${stateNote}`,
     );
+}
+
+/** The newest ended generation, when it runs `desired` and FINISHED by itself (no stop savepoint). */
+async function finishedBySelf(ctx: DeployContext, newest: JobOverview | undefined, desired: JobVersion): Promise<JobOverview | undefined> {
+    if (newest?.state !== "FINISHED" || !runsDefinition(ctx.name, newest.jid, desired.definitionHash)) return undefined;
+    const stats = await ctx.client.checkpoints(newest.jid).catch(() => undefined);
+    return stats && !stoppedWithSavepoint(stats, newest) ? newest : undefined;
+}
+
+/** Wait for a bounded job to finish; its failure fails the update with Flink's root cause (no rollback: a rerun would redo its output). */
+async function finishBounded(ctx: DeployContext, outcome: Omit<DeployOutcome, "state">, policy: DeployPolicy): Promise<DeployOutcome> {
+    const result = await finishGate(ctx.client, ctx.restUrl, outcome.jobId, policy.health.finishTimeoutSeconds, ctx.progress);
+    if (result.ok) {
+        ctx.progress(`job ${outcome.jobId} FINISHED after ${Math.round(result.afterMs / 1000)} s`);
+        return { ...outcome, state: "FINISHED", finishedBySelf: true };
+    }
+    if (result.stillRunning) {
+        throw new DeployError(result.reason, `job ${outcome.jobId} ${result.state}, left running; the next \`pulumi up\` waits for it again (raise health.finishTimeoutSeconds for longer runs)`);
+    }
+    throw new DeployError(`the bounded job failed: ${result.reason}`, `no job running under "${ctx.name}" (job ${outcome.jobId} is ${result.state}); fix the job and run pulumi up again`);
 }

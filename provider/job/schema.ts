@@ -60,7 +60,7 @@ const jarSchema = z
 const upgradeSchema = z
     .object({
         mode: z.enum(["savepoint", "stateless"]).default("savepoint"),
-        restore: z.enum(["latest-savepoint", "latest-state", "none"]).default("latest-savepoint"),
+        restore: z.enum(["latest-savepoint", "latest-state", "none"]).default("latest-state"),
         allowNonRestoredState: z.boolean().default(false),
         savepointDir: ruled(z.string(), savepointDirRule).optional(),
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
@@ -74,6 +74,7 @@ const healthSchema = z
         stableSeconds: intIn(0, 3600, "use a number of seconds from 0 to 3600; the default is 10").default(10),
         requireCheckpoint: z.boolean().default(false),
         maxRestarts: intIn(0, 1000, "use a count from 0 to 1000; the default is 0").default(0),
+        finishTimeoutSeconds: intIn(5, 604800, "use a number of seconds from 5 to 604800 (one week); the default is 3600").default(3600),
     })
     .strict();
 
@@ -98,6 +99,7 @@ export const jobArgsSchema = z
         upgrade: upgradeSchema.default({}),
         health: healthSchema.default({}),
         rollbackOnFailure: z.boolean().default(true),
+        bounded: z.boolean().default(false),
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
         labels: z
@@ -182,9 +184,34 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     if (upgrade.allowNonRestoredState === true && upgrade.mode === "stateless") {
         failures.push(invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'));
     }
+    failures.push(...boundedChecks(probe));
     const interval = asRecord(probe.configuration)[CHECKPOINT_INTERVAL];
     if (asRecord(probe.health).requireCheckpoint === true && disablesCheckpointing(interval)) {
         failures.push(invalid("health.requireCheckpoint", true, `waits for a checkpoint, but configuration[${JSON.stringify(CHECKPOINT_INTERVAL)}] = ${quote(interval)} disables checkpointing`, `set ${CHECKPOINT_INTERVAL} to an interval such as "10s", or requireCheckpoint to false`));
+    }
+    return failures;
+}
+
+/**
+ * A bounded job runs to its end: `up` waits for FINISHED, and a finished job is left alone. So the
+ * settings of a long-running job's gate and rollback contradict it (refused rather than ignored).
+ */
+function boundedChecks(probe: Record<string, unknown>): InputFailure[] {
+    const health = asRecord(probe.health);
+    if (probe.bounded !== true) {
+        return "finishTimeoutSeconds" in health && health.finishTimeoutSeconds !== undefined
+            ? [invalid("health.finishTimeoutSeconds", health.finishTimeoutSeconds, "applies to bounded jobs only (a streaming job does not finish)", "remove it, or set bounded: true if the job ends by itself")]
+            : [];
+    }
+    const failures: InputFailure[] = [];
+    if (health.requireCheckpoint === true) {
+        failures.push(invalid("health.requireCheckpoint", true, "contradicts bounded: true (a bounded job may finish before its first checkpoint; its gate is that it FINISHES)", "remove requireCheckpoint, or set bounded to false"));
+    }
+    if (health.stableSeconds !== undefined) {
+        failures.push(invalid("health.stableSeconds", health.stableSeconds, "has no effect with bounded: true (up waits for the job to finish instead of a stable window)", "remove it and set health.finishTimeoutSeconds to bound the wait"));
+    }
+    if (probe.rollbackOnFailure === true) {
+        failures.push(invalid("rollbackOnFailure", true, "contradicts bounded: true (starting the previous version of a bounded job again would redo its output; a failed run fails the update with Flink's root cause)", "remove rollbackOnFailure (bounded jobs never roll back)"));
     }
     return failures;
 }
