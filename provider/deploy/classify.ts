@@ -6,6 +6,7 @@ import { isRunningOrRecovering } from "../flink/states";
 import { stableJson } from "../util/hash";
 import { containsUnknown } from "../util/unknown";
 import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
+import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
 
 export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace";
 
@@ -50,6 +51,16 @@ function modeOf(inputs: Record<string, unknown>): string {
     return String((inputs.upgrade as Record<string, unknown> | undefined)?.mode ?? "savepoint");
 }
 
+/**
+ * State (or unparsed inputs) written before `bounded` and `health.finishTimeoutSeconds` existed holds their defaults
+ * implicitly: not a policy change. (The changed default of upgrade.restore is stored explicitly
+ * in old state as "latest-savepoint", so that one shows, truthfully, as a policy change.)
+ */
+function withLaterDefaults(olds: Record<string, unknown>): Record<string, unknown> {
+    const health = olds.health as Record<string, unknown> | undefined;
+    return { ...olds, bounded: olds.bounded ?? false, ...(health && typeof health === "object" ? { health: { finishTimeoutSeconds: DEFAULT_FINISH_TIMEOUT_SECONDS, ...health } } : {}) };
+}
+
 function restoreOf(inputs: Record<string, unknown>): RestoreMode {
     return String((inputs.upgrade as Record<string, unknown> | undefined)?.restore ?? "latest-state") as RestoreMode;
 }
@@ -58,7 +69,9 @@ function restoreOf(inputs: Record<string, unknown>): RestoreMode {
  * Classify an update. `olds` are the stored outputs (inputs echoed plus `state` and the restore
  * points state records), `news` the new inputs with defaults applied; `now` dates those points.
  */
-export function classifyJobChange(olds: Record<string, unknown>, news: Record<string, unknown>, now = Date.now()): Classification {
+export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews: Record<string, unknown>, now = Date.now()): Classification {
+    const olds = withLaterDefaults(storedOlds);
+    const news = withLaterDefaults(givenNews);
     const identity = IDENTITY_KEYS.filter((k) => identityDiffers(olds, news, k));
     const definition = DEFINITION_KEYS.filter((k) => differs(olds, news, k));
     const policyChanged = POLICY_KEYS.filter((k) => differs(olds, news, k));

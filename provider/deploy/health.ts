@@ -17,6 +17,9 @@ export interface HealthPolicy {
     finishTimeoutSeconds: number;
 }
 
+/** Default of health.finishTimeoutSeconds (bounded jobs). */
+export const DEFAULT_FINISH_TIMEOUT_SECONDS = 3600;
+
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,6 +14,7 @@ import { DEFAULT_MAVEN_REPOSITORY } from "./artifact";
 import { checkArtifact, redactInputs } from "./validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
 import { mergeVariables } from "../variables/merge";
+import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -74,7 +75,7 @@ const healthSchema = z
         stableSeconds: intIn(0, 3600, "use a number of seconds from 0 to 3600; the default is 10").default(10),
         requireCheckpoint: z.boolean().default(false),
         maxRestarts: intIn(0, 1000, "use a count from 0 to 1000; the default is 0").default(0),
-        finishTimeoutSeconds: intIn(5, 604800, "use a number of seconds from 5 to 604800 (one week); the default is 3600").default(3600),
+        finishTimeoutSeconds: intIn(5, 604800, `use a number of seconds from 5 to 604800 (one week); the default is ${DEFAULT_FINISH_TIMEOUT_SECONDS}`).default(DEFAULT_FINISH_TIMEOUT_SECONDS),
     })
     .strict();
 
