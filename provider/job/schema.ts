@@ -15,6 +15,7 @@ import { checkArtifact, redactInputs } from "./validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
 import { mergeVariables } from "../variables/merge";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
+import { boundedChecks } from "./bounded";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -189,30 +190,6 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     const interval = asRecord(probe.configuration)[CHECKPOINT_INTERVAL];
     if (asRecord(probe.health).requireCheckpoint === true && disablesCheckpointing(interval)) {
         failures.push(invalid("health.requireCheckpoint", true, `waits for a checkpoint, but configuration[${JSON.stringify(CHECKPOINT_INTERVAL)}] = ${quote(interval)} disables checkpointing`, `set ${CHECKPOINT_INTERVAL} to an interval such as "10s", or requireCheckpoint to false`));
-    }
-    return failures;
-}
-
-/**
- * A bounded job runs to its end: `up` waits for FINISHED, and a finished job is left alone. So the
- * settings of a long-running job's gate and rollback contradict it (refused rather than ignored).
- */
-function boundedChecks(probe: Record<string, unknown>): InputFailure[] {
-    const health = asRecord(probe.health);
-    if (probe.bounded !== true) {
-        return "finishTimeoutSeconds" in health && health.finishTimeoutSeconds !== undefined
-            ? [invalid("health.finishTimeoutSeconds", health.finishTimeoutSeconds, "applies to bounded jobs only (a streaming job does not finish)", "remove it, or set bounded: true if the job ends by itself")]
-            : [];
-    }
-    const failures: InputFailure[] = [];
-    if (health.requireCheckpoint === true) {
-        failures.push(invalid("health.requireCheckpoint", true, "contradicts bounded: true (a bounded job may finish before its first checkpoint; its gate is that it FINISHES)", "remove requireCheckpoint, or set bounded to false"));
-    }
-    if (health.stableSeconds !== undefined) {
-        failures.push(invalid("health.stableSeconds", health.stableSeconds, "has no effect with bounded: true (up waits for the job to finish instead of a stable window)", "remove it and set health.finishTimeoutSeconds to bound the wait"));
-    }
-    if (probe.rollbackOnFailure === true) {
-        failures.push(invalid("rollbackOnFailure", true, "contradicts bounded: true (starting the previous version of a bounded job again would redo its output; a failed run fails the update with Flink's root cause)", "remove rollbackOnFailure (bounded jobs never roll back)"));
     }
     return failures;
 }
