@@ -61,9 +61,13 @@ export interface UpgradePolicy {
     readonly mode?: pulumi.Input<"savepoint" | "stateless">;
     /**
      * What a (re)started job restores from when no running job is stopped for it, e.g. after the
-     * job was cancelled out of band: the latest savepoint, the latest retained checkpoint or
-     * savepoint (`latest-state`), or nothing.
-     * @default "latest-savepoint"
+     * job failed or was cancelled out of band, or its JobManager was lost: `latest-state` = the
+     * newest of its retained checkpoints and savepoints (every job keeps its checkpoints on cancel,
+     * `RETAIN_ON_CANCELLATION`, unless its configuration sets
+     * `execution.checkpointing.externalized-checkpoint-retention`; checkpoints need
+     * `execution.checkpointing.interval`), `latest-savepoint` = the newest savepoint only, `none`
+     * = empty state. A job stopped with a savepoint always restores from it.
+     * @default "latest-state" (application jobs: "latest-savepoint"; the Operator's last-state needs HA)
      */
     readonly restore?: pulumi.Input<"latest-savepoint" | "latest-state" | "none">;
     /**
@@ -110,6 +114,12 @@ export interface HealthGate {
      * @default 0
      */
     readonly maxRestarts?: pulumi.Input<number>;
+    /**
+     * Bounded jobs only: how long `up` waits for the job to finish. When it passes, the update
+     * fails and the job is left running (the next `up` waits again).
+     * @default 3600
+     */
+    readonly finishTimeoutSeconds?: pulumi.Input<number>;
 }
 
 /** Arguments of a {@link FlinkJob}: a JAR job (`jar`) or a SQL job (`sql`) on a session cluster, or an application-mode job on Kubernetes. */
@@ -183,12 +193,12 @@ export interface FlinkJobArgs {
     readonly configuration?: pulumi.Input<Record<string, pulumi.Input<FlinkConfigValue>>>;
     /**
      * Upgrade and restore policy.
-     * @default { mode: "savepoint", restore: "latest-savepoint" }
+     * @default { mode: "savepoint", restore: "latest-state" }
      */
     readonly upgrade?: pulumi.Input<UpgradePolicy>;
     /**
      * Health gate after every (re)deploy.
-     * @default { runningTimeoutSeconds: 120, stableSeconds: 10, maxRestarts: 0 }
+     * @default { runningTimeoutSeconds: 120, stableSeconds: 10, maxRestarts: 0, finishTimeoutSeconds: 3600 }
      */
     readonly health?: pulumi.Input<HealthGate>;
     /**
@@ -209,6 +219,16 @@ export interface FlinkJobArgs {
      * @default false
      */
     readonly adopt?: pulumi.Input<boolean>;
+    /**
+     * The job ends by itself (bounded source: a backfill, a batch-like INSERT). `up` waits for it
+     * to FINISH (`health.finishTimeoutSeconds`) instead of a stable window; a FAILED run fails the
+     * update with Flink's root cause and is never rolled back (rerunning the previous version
+     * would redo its output). A job that FINISHED by itself is left alone by later `up`s until its
+     * definition changes; the new version then runs from empty state. Not allowed with
+     * `health.requireCheckpoint`, `health.stableSeconds` or `rollbackOnFailure: true`.
+     * @default false
+     */
+    readonly bounded?: pulumi.Input<boolean>;
     /**
      * Free-form labels, kept in state only (no Flink action).
      * @default {}
@@ -233,6 +253,14 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly generation!: pulumi.Output<number>;
     /** The most recent savepoint taken by pulumi-flink for this job ("" if none). */
     public readonly lastSavepoint!: pulumi.Output<string>;
+    /** When `lastSavepoint` was taken (ISO 8601; "" when not known). */
+    public readonly lastSavepointAt!: pulumi.Output<string>;
+    /** The latest completed checkpoint seen by the last refresh ("" if none): the restore point if the JobManager is lost. */
+    public readonly lastCheckpoint!: pulumi.Output<string>;
+    /** When `lastCheckpoint` completed (ISO 8601; "" when none). */
+    public readonly lastCheckpointAt!: pulumi.Output<string>;
+    /** The job FINISHED by itself (bounded): later `up`s leave it alone until its definition changes. */
+    public readonly finishedBySelf!: pulumi.Output<boolean>;
     /** What the running generation restored from ("" if it started empty). */
     public readonly restoredFrom!: pulumi.Output<string>;
     /** The job's page in the Flink web UI. */
@@ -245,7 +273,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
 
     constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
+        const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, lastSavepointAt: undefined, lastCheckpoint: undefined, lastCheckpointAt: undefined, finishedBySelf: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
         if (args.application) {
             const { application, cluster, variables, ...rest } = args;
             if (cluster) throw inputError([invalid("cluster", "(SessionCluster)", "conflicts with application (an application-mode job has its own cluster)", "set exactly one of cluster and application")]);

@@ -133,11 +133,9 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
             return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };
         case "stateless-restart":
             return { ...base, warnings, action: "stateless restart", causes, stateImpact: c.stateImpact, dropsState: true };
-        default: {
-            // Name the savepoint a restore starts from, when the state knows one.
-            const last = typeof olds.lastSavepoint === "string" && olds.lastSavepoint && !drops ? ` (last known: ${olds.lastSavepoint})` : "";
-            return { ...base, warnings, action: "restart", causes, stateImpact: `${c.stateImpact}${last}`, dropsState: drops };
-        }
+        default:
+            // The classification names the newest restore point state records, with its age.
+            return { ...base, warnings, action: "restart", causes, stateImpact: c.stateImpact, dropsState: drops };
     }
 }
 

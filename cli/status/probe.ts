@@ -6,11 +6,11 @@
  */
 import { connect } from "../../provider/flink/connect";
 import { messageOf } from "../../provider/util/errors";
+import { isActive } from "../../provider/flink/states";
 import { ClusterObservation, JobObservation } from "./report";
 import { Declared } from "./stack";
 
 const PER_CLUSTER_CONCURRENCY = 8;
-const TERMINAL = new Set(["FAILED", "CANCELED", "FINISHED"]);
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
@@ -32,7 +32,7 @@ export async function probeClusters(declared: Declared, timeoutMs = 10_000): Pro
             return observation;
         }
         const names = new Set(declared.jobs.filter((j) => j.restUrl === cluster.restUrl).map((j) => j.name));
-        const running = observation.jobs.filter((j) => names.has(j.name) && !TERMINAL.has(j.state));
+        const running = observation.jobs.filter((j) => names.has(j.name) && isActive(j.state));
         await pool(running, PER_CLUSTER_CONCURRENCY, async (job) => {
             const per: JobObservation = {};
             requests += 2;

@@ -3,6 +3,7 @@
  * declared job, flagged when it is not RUNNING, missing, duplicated or its cluster unreachable.
  */
 import type { CheckpointStats, JobOverview } from "../../provider/flink";
+import { isActive, isRunning } from "../../provider/flink/states";
 import { Declared, DeclaredJob } from "./stack";
 
 export interface JobObservation {
@@ -48,8 +49,6 @@ export interface StatusReport {
     ok: boolean;
 }
 
-const TERMINAL = new Set(["FAILED", "CANCELED", "FINISHED"]);
-
 function webUiFor(base: string | undefined, restUrl: string, jid: string, running: boolean): string {
     const root = (base || restUrl).replace(/#.*$/, "").replace(/\/$/, "");
     return `${root}/#/job/${running ? "running" : "completed"}/${jid}/overview`;
@@ -71,7 +70,7 @@ function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | un
     const base = { job: job.name, resource: job.resource, cluster, lastSavepoint: job.lastSavepoint || undefined };
     if (!seen || !seen.jobs) return { ...base, state: "UNKNOWN", ok: false, problem: `cluster unreachable: ${seen?.error ?? "not asked"}` };
     const named = [...(namesOf(seen).get(job.name) ?? [])].sort((a, b) => b["start-time"] - a["start-time"]);
-    const active = named.filter((j) => !TERMINAL.has(j.state));
+    const active = named.filter((j) => isActive(j.state));
     if (active.length > 1) return { ...base, state: "DUPLICATE", ok: false, problem: `${active.length} copies active: ${active.map((j) => j.jid).join(", ")}` };
     if (active.length === 0) {
         const last = named.find((j) => j.jid === job.jobId) ?? named[0];
@@ -86,7 +85,7 @@ function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | un
     const row: StatusRow = {
         ...base,
         state: j.state,
-        ok: j.state === "RUNNING",
+        ok: isRunning(j.state),
         jobId: j.jid,
         uptimeMs: Math.max(0, now - j["start-time"]),
         restarts: per.restarts,
@@ -115,7 +114,7 @@ export function buildStatus(declared: Declared, seen: readonly ClusterObservatio
     const undeclaredRunning: Record<string, number> = {};
     for (const s of seen) {
         const names = new Set(declared.jobs.filter((j) => j.restUrl === s.restUrl).map((j) => j.name));
-        const n = (s.jobs ?? []).filter((j) => !TERMINAL.has(j.state) && !names.has(j.name)).length;
+        const n = (s.jobs ?? []).filter((j) => isActive(j.state) && !names.has(j.name)).length;
         if (n) undeclaredRunning[labelOf(s.restUrl)] = n;
     }
     const notes = declared.clusters.filter((c) => c.connectionSecret && !c.connection).map((c) => `cluster ${c.resource}: its connection settings (headers, TLS) are a secret in state; asked without them (pass --show-secrets to use them)`);

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { DeployError } from "../util/errors";
+import { isActive } from "../flink/states";
 import { changedKeys, plain } from "../util/diff";
 import { hashOf, stableJson } from "../util/hash";
 import { progressFor, Progress } from "../util/log";
@@ -132,7 +133,7 @@ async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise
     } catch {
         return; // not reachable: nothing runs there that a restart could lose
     }
-    const running = jobs.filter((j) => !["FINISHED", "CANCELED", "FAILED"].includes(j.state));
+    const running = jobs.filter((j) => isActive(j.state));
     if (running.length) {
         const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
         throw new DeployError(

@@ -2,8 +2,11 @@
  * What an update to a job means for Flink, decided from old and new inputs alone (pure, no
  * network), so `pulumi preview` can say it. The same function drives `update`.
  */
+import { isRunningOrRecovering } from "../flink/states";
 import { stableJson } from "../util/hash";
 import { containsUnknown } from "../util/unknown";
+import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
+import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
 
 export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace";
 
@@ -22,9 +25,7 @@ export const DEFINITION_KEYS = ["jar", "artifactDigest", "entryClass", "args", "
 /** Inputs that are the job's identity: a change means a different job. */
 export const IDENTITY_KEYS = ["name", "cluster.restUrl"] as const;
 /** Inputs that change how we act, never what runs. */
-export const POLICY_KEYS = ["upgrade", "health", "rollbackOnFailure", "onDelete", "adopt", "labels"] as const;
-
-const RUNNING_STATES = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "RECONCILING"]);
+export const POLICY_KEYS = ["upgrade", "health", "rollbackOnFailure", "onDelete", "adopt", "labels", "bounded"] as const;
 
 function get(obj: Record<string, unknown>, path: string): unknown {
     return path.split(".").reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined), obj);
@@ -64,10 +65,26 @@ function modeOf(inputs: Record<string, unknown>): string {
 }
 
 /**
- * Classify an update. `olds` are the stored outputs (inputs echoed plus `state`), `news` the new
- * inputs with defaults applied.
+ * State (or unparsed inputs) written before `bounded` and `health.finishTimeoutSeconds` existed holds their defaults
+ * implicitly: not a policy change. (The changed default of upgrade.restore is stored explicitly
+ * in old state as "latest-savepoint", so that one shows, truthfully, as a policy change.)
  */
-export function classifyJobChange(olds: Record<string, unknown>, news: Record<string, unknown>): Classification {
+function withLaterDefaults(olds: Record<string, unknown>): Record<string, unknown> {
+    const health = olds.health as Record<string, unknown> | undefined;
+    return { ...olds, bounded: olds.bounded ?? false, ...(health && typeof health === "object" ? { health: { finishTimeoutSeconds: DEFAULT_FINISH_TIMEOUT_SECONDS, ...health } } : {}) };
+}
+
+function restoreOf(inputs: Record<string, unknown>): RestoreMode {
+    return String((inputs.upgrade as Record<string, unknown> | undefined)?.restore ?? "latest-state") as RestoreMode;
+}
+
+/**
+ * Classify an update. `olds` are the stored outputs (inputs echoed plus `state` and the restore
+ * points state records), `news` the new inputs with defaults applied; `now` dates those points.
+ */
+export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews: Record<string, unknown>, now = Date.now()): Classification {
+    const olds = withLaterDefaults(storedOlds);
+    const news = withLaterDefaults(givenNews);
     const identity = IDENTITY_KEYS.filter((k) => identityDiffers(olds, news, k));
     const definition: string[] = DEFINITION_KEYS.filter((k) => differs(olds, news, k));
     if (librariesChanged(olds, news)) definition.push(CLUSTER_LIBRARIES);
@@ -77,14 +94,21 @@ export function classifyJobChange(olds: Record<string, unknown>, news: Record<st
         return { action: "replace", changed: identity, policyChanged, stateImpact: "a new job replaces this one: it starts from empty state unless a savepoint of its name is found; the old job is deleted per its onDelete policy" };
     }
     const oldState = String(olds.state ?? "RUNNING");
+    // Refresh (or the up that waited for it) saw it end by itself: a bounded job that is done.
+    const finishedBySelf = oldState === "FINISHED" && olds.finishedBySelf === true;
+    const restore = previewRestore(restoreOf(news), olds as RecordedPoints, now);
     if (definition.length) {
-        return stateless
-            ? { action: "stateless-restart", changed: definition, policyChanged, stateImpact: "DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)" }
-            : { action: "redeploy", changed: definition, policyChanged, stateImpact: RUNNING_STATES.has(oldState) ? "keeps state: stopped with a savepoint, the new version restores from it" : `keeps state: the job is ${oldState}, the new version restores from its latest savepoint` };
+        if (stateless) return { action: "stateless-restart", changed: definition, policyChanged, stateImpact: "DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)" };
+        const impact = isRunningOrRecovering(oldState)
+            ? "keeps state: stopped with a savepoint, the new version restores from it"
+            : finishedBySelf
+              ? "the job FINISHED by itself: the new version runs from empty state (a finished job's state is not restored)"
+              : `the job is ${oldState}; the new version ${restore}`;
+        return { action: "redeploy", changed: definition, policyChanged, stateImpact: impact };
     }
-    if (!RUNNING_STATES.has(oldState)) {
-        const restore = String((news.upgrade as Record<string, unknown> | undefined)?.restore ?? "latest-savepoint");
-        const impact = stateless || restore === "none" ? "DROPS STATE: restarted from empty state" : `restores from the ${restore === "latest-state" ? "latest savepoint or retained checkpoint" : "latest savepoint"}`;
+    if (finishedBySelf) return { action: "none", changed: [], policyChanged, stateImpact: "the job FINISHED by itself; left alone until its definition changes" };
+    if (!isRunningOrRecovering(oldState)) {
+        const impact = stateless ? "DROPS STATE: restarted from empty state (upgrade.mode is stateless)" : restore;
         return { action: "restore", changed: ["state"], policyChanged, stateImpact: `the job is ${oldState}; it is started again and ${impact}` };
     }
     return { action: "none", changed: [], policyChanged, stateImpact: "untouched" };

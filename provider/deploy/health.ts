@@ -3,6 +3,7 @@
  * stay up for a window with at most N restarts, and optionally complete a checkpoint.
  */
 import type { FlinkClient } from "../flink";
+import { endsGateWait } from "../flink/states";
 import { Progress } from "../util/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
@@ -12,11 +13,15 @@ export interface HealthPolicy {
     stableSeconds: number;
     requireCheckpoint: boolean;
     maxRestarts: number;
+    /** Bounded jobs only: how long `up` waits for the job to finish. */
+    finishTimeoutSeconds: number;
 }
+
+/** Default of health.finishTimeoutSeconds (bounded jobs). */
+export const DEFAULT_FINISH_TIMEOUT_SECONDS = 3600;
 
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
-const TERMINAL = new Set(["FAILED", "CANCELED", "FINISHED", "SUSPENDED"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The job's root cause, one line, or a fallback. */
@@ -44,7 +49,7 @@ async function untilRunning(client: FlinkClient, restUrl: string, jobId: string,
     while (Date.now() < deadline) {
         const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
         state = job?.state ?? "NOT_FOUND";
-        if (job && TERMINAL.has(job.state)) return { ok: false, state };
+        if (job && endsGateWait(job.state)) return { ok: false, state };
         const tasks = job?.tasks as { running?: number; total?: number } | undefined;
         if (job?.state === "RUNNING" && tasks && tasks.total !== undefined && tasks.running === tasks.total) return { ok: true };
         await sleep(200);
@@ -63,7 +68,7 @@ export async function healthGate(client: FlinkClient, restUrl: string, jobId: st
     const windowEnd = Date.now() + policy.stableSeconds * 1000;
     while (Date.now() < windowEnd) {
         const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
-        if (!job || TERMINAL.has(job.state)) {
+        if (!job || endsGateWait(job.state)) {
             return { ok: false, reason: `job ${jobId} became ${job?.state ?? "unknown"} within ${policy.stableSeconds} s: ${await rootCauseOf(client, jobId)}` };
         }
         if (job.state !== "RUNNING" && (await failures(client, jobId)) > policy.maxRestarts) break;
@@ -83,4 +88,27 @@ export async function healthGate(client: FlinkClient, restUrl: string, jobId: st
         }
     }
     return { ok: true, afterMs: Date.now() - start };
+}
+
+/** How a bounded job's run ended: FINISHED, another end (with Flink's root cause), or still running at the deadline. */
+export type FinishResult = { ok: true; afterMs: number } | { ok: false; stillRunning: boolean; state: string; reason: string };
+
+/**
+ * A bounded job's gate: it must FINISH within the deadline. It may finish before it was ever
+ * seen RUNNING with every task, so only the end counts. SUSPENDED (JobManager failover) ends the
+ * wait too: the job is not going to finish under this JobManager.
+ */
+export async function finishGate(client: FlinkClient, restUrl: string, jobId: string, timeoutSeconds: number, progress: Progress): Promise<FinishResult> {
+    const start = Date.now();
+    const deadline = start + timeoutSeconds * 1000;
+    progress(`job ${jobId} is bounded: waiting up to ${timeoutSeconds} s for it to finish`);
+    let state = "NOT_FOUND";
+    while (Date.now() < deadline) {
+        const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
+        state = job?.state ?? "NOT_FOUND";
+        if (state === "FINISHED") return { ok: true, afterMs: Date.now() - start };
+        if (endsGateWait(state)) return { ok: false, stillRunning: false, state, reason: `job ${jobId} ended ${state}: ${await rootCauseOf(client, jobId)}` };
+        await sleep(500);
+    }
+    return { ok: false, stillRunning: true, state, reason: `job ${jobId} did not finish within health.finishTimeoutSeconds = ${timeoutSeconds} s (it is ${state})` };
 }

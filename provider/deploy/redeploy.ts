@@ -5,13 +5,16 @@
  * missing. So a run that was killed at any step is finished by the next run, from the truth
  * in Flink: a running job (whose id says which definition it runs), or the ended job's savepoint.
  */
-import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flink";
+import type { FlinkClient, JobOverview } from "../flink";
+import { isActive, isGloballyTerminal } from "../flink/states";
+import { cancel, stopWithSavepoint } from "./stop";
 import { DeployError, messageOf } from "../util/errors";
 import { Progress } from "../util/log";
-import { healthGate, HealthPolicy } from "./health";
+import { finishGate, healthGate, HealthPolicy } from "./health";
 import { jobIdFor, parseJobId, runsDefinition } from "./identity";
 import { clusterJobs, invalidate } from "./watch";
-import { findRestorePoint, RestorePolicy } from "./restore";
+import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore";
+import { describeSnapshot, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
 
 /** One version of a job: how to check it and how to submit it. */
@@ -26,6 +29,8 @@ export interface JobVersion {
 export interface RestoreRequest {
     path: string;
     allowNonRestoredState: boolean;
+    /** What it is, for progress lines ("retained checkpoint chk-42 taken 3 s ago"). */
+    snapshot?: Snapshot;
 }
 
 export interface DeployPolicy extends RestorePolicy {
@@ -38,10 +43,12 @@ export interface DeployPolicy extends RestorePolicy {
     health: HealthPolicy;
     rollbackOnFailure: boolean;
     adopt: boolean;
+    /** The job ends by itself: `up` waits for FINISHED instead of a stable window, and never rolls back. */
+    bounded: boolean;
 }
 
 /** What state says about the job before this run. */
-export interface PriorDeployment {
+export interface PriorDeployment extends RecordedPoints {
     jobId: string;
     generation: number;
     lastSavepoint: string;
@@ -53,6 +60,12 @@ export interface DeployOutcome {
     state: string;
     restoredFrom: string;
     lastSavepoint: string;
+    lastSavepointAt: string;
+    /** The retained checkpoint state records for the JobManager-lost case ("" when none yet). */
+    lastCheckpoint: string;
+    lastCheckpointAt: string;
+    /** The job FINISHED by itself (bounded), so the next `up` leaves it alone. */
+    finishedBySelf: boolean;
     deployedAt: string;
     /** What was done, for progress and tests: adopted | unchanged | submitted. */
     action: "adopted" | "unchanged" | "submitted";
@@ -65,8 +78,6 @@ export interface DeployContext {
     progress: Progress;
 }
 
-const ACTIVE = new Set(["RUNNING", "CREATED", "INITIALIZING", "RESTARTING", "RECONCILING", "FAILING", "CANCELLING", "SUSPENDED"]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
 export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
@@ -74,8 +85,8 @@ export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<
     if (maxAgeMs === undefined) invalidate(ctx.restUrl);
     const jobs = (await clusterJobs(ctx.restUrl, ctx.client, maxAgeMs)).filter((j) => j.name === ctx.name);
     return {
-        active: jobs.filter((j) => ACTIVE.has(j.state)),
-        ended: jobs.filter((j) => !ACTIVE.has(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
+        active: jobs.filter((j) => isActive(j.state)),
+        ended: jobs.filter((j) => isGloballyTerminal(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
     };
 }
 
@@ -85,67 +96,6 @@ function nextGeneration(name: string, prior: number, jobs: JobOverview[]): numbe
     return Math.max(prior, ...used) + 1;
 }
 
-async function waitForState(ctx: DeployContext, jobId: string, states: string[], timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let state = "";
-    while (Date.now() < deadline) {
-        state = (await ctx.client.job(jobId)).state;
-        if (states.includes(state)) return state;
-        await sleep(300);
-    }
-    throw new DeployError(`job ${jobId} did not reach ${states.join("/")} within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
-}
-
-/**
- * Stop the running job with a savepoint, so that a failure leaves it running.
- *
- * Flink fails the whole job when a stop-with-savepoint fails after its barriers went out (e.g. the
- * savepoint expires at the job's execution.checkpointing.timeout): "Stop-with-savepoint failed",
- * and without a restart strategy the job is FAILED with its state lost. A plain savepoint that
- * fails leaves the job running. So a plain savepoint comes first: if it fails or times out,
- * nothing is touched; if it succeeds, the stop follows, and should the stop fail anyway, the
- * plain savepoint is a restore point of at most one savepoint's age.
- */
-async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: DeployPolicy): Promise<string> {
-    const timeoutMs = policy.savepointTimeoutSeconds * 1000;
-    const target = { targetDirectory: policy.savepointDir, formatType: policy.formatType };
-    const stateOf = () => ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
-    ctx.progress(`taking a savepoint of job ${job.jid} into ${policy.savepointDir} before stopping it`);
-    let probe: string;
-    try {
-        probe = await ctx.client.waitForSavepoint(job.jid, await ctx.client.triggerSavepoint(job.jid, target), { timeoutMs });
-    } catch (err) {
-        const state = await stateOf();
-        const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
-        throw new DeployError(
-            `the savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`,
-            state === "RUNNING"
-                ? `the old job ${job.jid} RUNNING, untouched${timedOut ? " (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds" : ""}`
-                : `the old job ${job.jid} in state ${state}`,
-        );
-    }
-    ctx.progress(`savepoint at ${probe}; stopping job ${job.jid} with a savepoint`);
-    let location: string;
-    try {
-        location = await ctx.client.waitForSavepoint(job.jid, await ctx.client.stopWithSavepoint(job.jid, { ...target, drain: false }), { timeoutMs });
-    } catch (err) {
-        const state = await stateOf();
-        const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
-        throw new DeployError(
-            `the stop-with-savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`,
-            state === "RUNNING" && !timedOut
-                ? `the old job ${job.jid} RUNNING, untouched`
-                : state === "RUNNING"
-                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; if it does, the next \`pulumi up\` restores the new version from that savepoint`
-                  : `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores it from its latest savepoint (at least ${probe})`,
-        );
-    }
-    ctx.progress(`savepoint at ${location}`);
-    // The savepoint completes a moment before the job reports FINISHED.
-    await waitForState(ctx, job.jid, ["FINISHED", "CANCELED", "FAILED"], 60_000);
-    return location;
-}
-
 /** What a running job restored from when it was submitted, per Flink (not its own failover checkpoints). */
 async function restoredAtSubmit(ctx: DeployContext, jobId: string): Promise<{ path: string; kind: "savepoint" | "checkpoint" } | undefined> {
     const restored = await ctx.client.checkpoints(jobId).then((s) => s.latest.restored, () => null);
@@ -153,17 +103,13 @@ async function restoredAtSubmit(ctx: DeployContext, jobId: string): Promise<{ pa
     return { path: restored.external_path, kind: restored.is_savepoint ? "savepoint" : "checkpoint" };
 }
 
-async function cancel(ctx: DeployContext, jobId: string): Promise<void> {
-    try {
-        await ctx.client.cancelJob(jobId);
-    } catch {
-        /* may have ended already; the wait below tells */
-    }
-    await waitForState(ctx, jobId, ["CANCELED", "FAILED", "FINISHED"], 60_000);
+function fromText(restore: RestoreRequest | undefined): string {
+    if (!restore) return "from empty state";
+    return restore.snapshot ? `from ${describeSnapshot(restore.snapshot, Date.now())} (${restore.path})` : `from ${restore.path}`;
 }
 
 async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
-    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId}${restore ? ` from ${restore.path}` : " from empty state"}`);
+    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId} ${fromText(restore)}`);
     await version.submit(jobId, restore);
     faultPoint("after-submit");
     invalidate(ctx.restUrl);
@@ -180,7 +126,8 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     const foreign = active.filter((j) => !isOurs(j));
     const ours = active.filter(isOurs);
     const now = () => new Date().toISOString();
-    const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "" };
+    const recorded = { lastSavepointAt: prior?.lastSavepointAt ?? "", lastCheckpoint: prior?.lastCheckpoint ?? "", lastCheckpointAt: prior?.lastCheckpointAt ?? "" };
+    const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "", ...recorded, finishedBySelf: false };
 
     if (foreign.length && !(policy.adopt && ours.length === 0 && foreign.length === 1)) {
         throw new DeployError(
@@ -201,34 +148,58 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         ctx.progress(`job ${current.jid} already runs this definition; checking its health`);
         // A job state does not know yet was submitted by a run that died: give it the full gate.
         const health = current.jid === prior?.jobId ? { ...policy.health, stableSeconds: 0 } : policy.health;
-        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
-        if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
         const generation = parseJobId(ctx.name, current.jid)?.generation ?? prior?.generation ?? 0;
         // The run that submitted it may have died before saving its outcome: ask Flink what it restored.
         const restored = await restoredAtSubmit(ctx, current.jid);
         const lastSavepoint = restored?.kind === "savepoint" ? restored.path : base.lastSavepoint;
-        return { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, state: "RUNNING", deployedAt: now(), action: "unchanged" };
+        const outcome = { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, deployedAt: now(), action: "unchanged" as const };
+        if (policy.bounded) return finishBounded(ctx, outcome, policy);
+        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
+        if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
+        return { ...outcome, state: "RUNNING" };
+    }
+    const finished = !current ? await finishedBySelf(ctx, ended.filter(isOurs)[0], desired) : undefined;
+    if (finished) {
+        ctx.progress(`job ${finished.jid} already ran this definition and FINISHED by itself; left alone until the definition changes`);
+        const generation = parseJobId(ctx.name, finished.jid)?.generation ?? prior?.generation ?? 0;
+        return { ...base, jobId: finished.jid, generation, state: "FINISHED", finishedBySelf: true, deployedAt: now(), action: "unchanged" };
     }
 
     await desired.preflight();
     let restore: RestoreRequest | undefined;
     let lastSavepoint = prior?.lastSavepoint ?? "";
+    let lastSavepointAt = recorded.lastSavepointAt;
     if (current && policy.mode === "savepoint") {
         const path = await stopWithSavepoint(ctx, current, policy);
         restore = { path, allowNonRestoredState: policy.allowNonRestoredState };
         lastSavepoint = path;
+        lastSavepointAt = now();
         faultPoint("after-stop");
     } else if (current) {
         ctx.progress(`cancelling job ${current.jid} (stateless upgrade: its state is dropped)`);
         await cancel(ctx, current.jid);
     } else if (policy.mode === "savepoint") {
-        const point = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
-        if (point) restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState };
-        if (point?.kind === "savepoint") lastSavepoint = point.path; // e.g. taken by a run killed after its stop
+        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
+        if (decision.kind === "snapshot") {
+            const point = decision.snapshot;
+            restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState, snapshot: point };
+            // e.g. taken by a run killed after its stop
+            if (point.kind === "savepoint") {
+                lastSavepoint = point.path;
+                lastSavepointAt = point.at ? new Date(point.at).toISOString() : "";
+            }
+        }
     }
 
     const generation = nextGeneration(ctx.name, prior?.generation ?? 0, [...active, ...ended]);
     const jobId = jobIdFor(ctx.name, generation, desired.definitionHash);
+    const saved = { ...base, lastSavepoint, lastSavepointAt, restoredFrom: restore?.path ?? "" };
+    if (policy.bounded) {
+        ctx.progress(`submitting generation ${generation} as job ${jobId} ${fromText(restore)}`);
+        await desired.submit(jobId, restore);
+        invalidate(ctx.restUrl);
+        return finishBounded(ctx, { ...saved, jobId, generation, deployedAt: now(), action: "submitted" }, policy);
+    }
     let gate;
     try {
         gate = await submitAndGate(ctx, desired, jobId, restore, policy);
@@ -237,7 +208,7 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     }
     if (gate.ok) {
         ctx.progress(`healthy after ${Math.round(gate.afterMs / 1000)} s`);
-        return { jobId, generation, state: "RUNNING", restoredFrom: restore?.path ?? "", lastSavepoint, deployedAt: now(), action: "submitted" };
+        return { ...saved, jobId, generation, state: "RUNNING", deployedAt: now(), action: "submitted" };
     }
     await cancel(ctx, jobId).catch(() => undefined);
     const stateNote = restore ? `its state is in savepoint ${restore.path}` : "it had no state to keep";
@@ -252,4 +223,24 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         `the new version failed its health gate and was rolled back: ${gate.reason}`,
         back.ok ? `the previous version RUNNING again as job ${rollbackId} (generation ${rollbackGen}), restored from ${restore?.path ?? "empty state"}` : `no job running: the rollback failed too (${back.reason}); ${stateNote}`,
     );
+}
+
+/** The newest ended generation, when it runs `desired` and FINISHED by itself (no stop savepoint). */
+async function finishedBySelf(ctx: DeployContext, newest: JobOverview | undefined, desired: JobVersion): Promise<JobOverview | undefined> {
+    if (newest?.state !== "FINISHED" || !runsDefinition(ctx.name, newest.jid, desired.definitionHash)) return undefined;
+    const stats = await ctx.client.checkpoints(newest.jid).catch(() => undefined);
+    return stats && !stoppedWithSavepoint(stats, newest) ? newest : undefined;
+}
+
+/** Wait for a bounded job to finish; its failure fails the update with Flink's root cause (no rollback: a rerun would redo its output). */
+async function finishBounded(ctx: DeployContext, outcome: Omit<DeployOutcome, "state">, policy: DeployPolicy): Promise<DeployOutcome> {
+    const result = await finishGate(ctx.client, ctx.restUrl, outcome.jobId, policy.health.finishTimeoutSeconds, ctx.progress);
+    if (result.ok) {
+        ctx.progress(`job ${outcome.jobId} FINISHED after ${Math.round(result.afterMs / 1000)} s`);
+        return { ...outcome, state: "FINISHED", finishedBySelf: true };
+    }
+    if (result.stillRunning) {
+        throw new DeployError(result.reason, `job ${outcome.jobId} ${result.state}, left running; the next \`pulumi up\` waits for it again (raise health.finishTimeoutSeconds for longer runs)`);
+    }
+    throw new DeployError(`the bounded job failed: ${result.reason}`, `no job running under "${ctx.name}" (job ${outcome.jobId} is ${result.state}); fix the job and run pulumi up again`);
 }

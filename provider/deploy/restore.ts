@@ -1,69 +1,145 @@
 /**
- * Where a job that is not running restarts from: the truth is in Flink (the ended job's
- * savepoint or retained checkpoint), then in state (the last savepoint we took).
+ * Where a job that is not running restarts from (the I/O half; the choice itself is pure, in
+ * restore-point.ts). The truth is in Flink first (the ended generations' savepoints and retained
+ * checkpoints), then in state (the checkpoint refresh recorded, the last savepoint we took), so a
+ * job whose JobManager died without HA (gone from /jobs/overview) still restores from its newest state.
  */
 import * as fs from "fs";
-import type { FlinkClient, JobOverview } from "../flink";
+import * as path from "path";
+import type { CheckpointStats, FlinkClient, JobOverview } from "../flink";
 import { DeployError } from "../util/errors";
 import { Progress } from "../util/log";
+import { chooseRestorePoint, describeSnapshot, RecordedPoints, RestoreMode, Snapshot } from "./restore-point";
+
+export type { Snapshot } from "./restore-point";
 
 export interface RestorePolicy {
-    restore: "latest-savepoint" | "latest-state" | "none";
+    restore: RestoreMode;
 }
 
-export interface Snapshot {
-    path: string;
-    at: number;
-    kind: "savepoint" | "checkpoint";
+/** What state says about the job, for choosing a restore point. */
+export interface PriorPoints extends RecordedPoints {
+    generation: number;
+}
+
+export type RestoreDecision =
+    | { kind: "snapshot"; snapshot: Snapshot }
+    /** The newest generation FINISHED by itself (bounded): nothing to restore, it starts over. */
+    | { kind: "finished"; jobId: string }
+    | { kind: "empty" };
+
+/** A local file path of a `file:` URI or absolute path; undefined for remote schemes. */
+function localPath(uri: string): string | undefined {
+    if (uri.startsWith("file:")) return uri.replace(/^file:(\/\/)?/, "/").replace(/^\/+/, "/");
+    return uri.startsWith("/") ? uri : undefined;
 }
 
 /** A local snapshot that was deleted is no restore point; remote schemes are trusted. */
 function exists(uri: string): boolean {
-    if (!uri.startsWith("file:") && !uri.startsWith("/")) return true;
-    return fs.existsSync(uri.replace(/^file:(\/\/)?/, "/").replace(/^\/+/, "/"));
+    const local = localPath(uri);
+    return local === undefined || fs.existsSync(local);
 }
 
-type Entry = { external_path?: string | null; discarded?: boolean; trigger_timestamp?: number; latest_ack_timestamp?: number } | null | undefined;
+/** When a local snapshot was written (its `_metadata`), 0 when not known. */
+function writtenAt(uri: string): number {
+    const local = localPath(uri);
+    try {
+        return local ? fs.statSync(path.join(local, "_metadata")).mtimeMs : 0;
+    } catch {
+        return 0;
+    }
+}
 
-function snapshotOf(entry: Entry, kind: Snapshot["kind"]): Snapshot | undefined {
-    const path = entry?.external_path;
-    if (!path || entry?.discarded || path === "<checkpoint-not-externally-addressable>" || !exists(path)) return undefined;
-    return { path, at: entry?.latest_ack_timestamp ?? entry?.trigger_timestamp ?? 0, kind };
+type Entry = CheckpointStats["latest"]["completed"];
+
+function snapshotOf(entry: Entry | undefined, kind: Snapshot["kind"], jobId: string): Snapshot | undefined {
+    const p = entry?.external_path;
+    if (!p || entry?.discarded || p === "<checkpoint-not-externally-addressable>" || !exists(p)) return undefined;
+    return { path: p, at: entry?.latest_ack_timestamp ?? entry?.trigger_timestamp ?? 0, kind, jobId };
+}
+
+/**
+ * Whether a FINISHED job was stopped with a savepoint rather than ending by itself: Flink reports a
+ * stop-with-savepoint as a synchronous savepoint (older answers without a type: any savepoint).
+ */
+export function stoppedWithSavepoint(stats: CheckpointStats | undefined, job: Pick<JobOverview, "state">): boolean {
+    const entry = stats?.latest.savepoint;
+    if (job.state !== "FINISHED" || !entry?.external_path) return false;
+    return entry.checkpoint_type === undefined || entry.checkpoint_type === "SYNC_SAVEPOINT";
+}
+
+/**
+ * The newest retained checkpoint of the job whose checkpoint state recorded: with one retained
+ * checkpoint Flink deletes the recorded `chk-N` once `chk-N+1` completes, so the job's checkpoint
+ * folder is listed (local file systems; a remote recorded path is trusted as it is).
+ */
+function recordedCheckpoint(recorded: RecordedPoints): Snapshot | undefined {
+    const uri = recorded.lastCheckpoint;
+    if (!uri) return undefined;
+    const jobId = /\/([0-9a-f]{32})\/chk-\d+\/?$/.exec(uri)?.[1];
+    const at = recorded.lastCheckpointAt ? Date.parse(recorded.lastCheckpointAt) || 0 : 0;
+    const local = localPath(uri);
+    if (local === undefined) return { path: uri, at, kind: "checkpoint", jobId };
+    const dir = path.dirname(local.replace(/\/+$/, ""));
+    let names: string[];
+    try {
+        names = fs.readdirSync(dir).filter((n) => /^chk-\d+$/.test(n) && fs.existsSync(path.join(dir, n, "_metadata")));
+    } catch {
+        return undefined;
+    }
+    const newest = names.sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    if (!newest) return undefined;
+    const found = `file:${path.join(dir, newest)}`;
+    return { path: found, at: Math.max(writtenAt(found), at), kind: "checkpoint", jobId };
 }
 
 export async function findRestorePoint(
     client: FlinkClient,
     name: string,
     endedOurs: JobOverview[],
-    prior: { lastSavepoint: string; generation: number } | undefined,
+    prior: PriorPoints | undefined,
     policy: RestorePolicy,
     progress: Progress,
-): Promise<Snapshot | undefined> {
-    for (const job of endedOurs.slice(0, 5)) {
-        const stats = await client.checkpoints(job.jid).catch(() => undefined);
-        const latest = stats?.latest as { savepoint?: Entry; completed?: Entry } | undefined;
-        const savepoint = snapshotOf(latest?.savepoint, "savepoint");
-        // A job that FINISHED was stopped with a savepoint (by us, interrupted, or by hand):
-        // that is an upgrade in flight, and its state is kept whatever the restore policy.
-        if (job.state === "FINISHED" && savepoint) {
-            progress(`job ${job.jid} was stopped with a savepoint; restoring from ${savepoint.path}`);
-            return savepoint;
+    now = Date.now(),
+): Promise<RestoreDecision> {
+    const recent = endedOurs.slice(0, 5);
+    const stats = await Promise.all(recent.map((j) => client.checkpoints(j.jid).catch(() => undefined)));
+    const newest = recent[0];
+    if (newest?.state === "FINISHED") {
+        // Stopped with a savepoint (by us, a run that died, or by hand): an upgrade in flight,
+        // its state is kept whatever the restore policy.
+        const stop = stoppedWithSavepoint(stats[0], newest) ? snapshotOf(stats[0]?.latest.savepoint, "savepoint", newest.jid) : undefined;
+        if (stop) {
+            progress(`job ${newest.jid} was stopped with a savepoint; restoring from ${describeSnapshot(stop, now)} (${stop.path})`);
+            return { kind: "snapshot", snapshot: stop };
         }
-        if (policy.restore === "none") break;
-        const checkpoint = policy.restore === "latest-state" ? snapshotOf(latest?.completed, "checkpoint") : undefined;
-        const best = [savepoint, checkpoint].filter((s): s is Snapshot => !!s).sort((a, b) => b.at - a.at)[0];
-        if (best) {
-            progress(`job ${job.jid} is ${job.state}; restoring from its latest ${best.kind} ${best.path}`);
-            return best;
+        if (!stoppedWithSavepoint(stats[0], newest)) {
+            progress(`job ${newest.jid} FINISHED by itself (a bounded job, no stop savepoint): the new version starts from empty state`);
+            return { kind: "finished", jobId: newest.jid };
         }
+        // Its stop savepoint was deleted: the newest other restore point below.
     }
     if (policy.restore === "none") {
         progress("restore policy is none: starting from empty state");
-        return undefined;
+        return { kind: "empty" };
     }
-    if (prior?.lastSavepoint && exists(prior.lastSavepoint)) {
-        progress(`restoring from the last savepoint in state, ${prior.lastSavepoint}`);
-        return { path: prior.lastSavepoint, at: 0, kind: "savepoint" };
+    const candidates: Snapshot[] = [];
+    recent.forEach((job, i) => {
+        const latest = stats[i]?.latest;
+        for (const s of [snapshotOf(latest?.savepoint, "savepoint", job.jid), snapshotOf(latest?.completed, "checkpoint", job.jid)]) if (s) candidates.push(s);
+    });
+    const checkpoint = prior ? recordedCheckpoint(prior) : undefined;
+    if (checkpoint && !candidates.some((c) => c.path === checkpoint.path)) candidates.push(checkpoint);
+    if (prior?.lastSavepoint && exists(prior.lastSavepoint) && !candidates.some((c) => c.path === prior.lastSavepoint)) {
+        const at = prior.lastSavepointAt ? Date.parse(prior.lastSavepointAt) || 0 : writtenAt(prior.lastSavepoint);
+        candidates.push({ path: prior.lastSavepoint, at, kind: "savepoint" });
+    }
+    const best = chooseRestorePoint(candidates, policy.restore);
+    if (best) {
+        const of = best.jobId ? ` of job ${best.jobId}` : "";
+        const ended = recent.find((j) => j.jid === best.jobId);
+        progress(`${ended ? `job ${ended.jid} is ${ended.state}; ` : ""}restoring from ${describeSnapshot(best, now)}${of} (${best.path})`);
+        return { kind: "snapshot", snapshot: best };
     }
     if (prior && prior.generation > 0) {
         throw new DeployError(
@@ -71,5 +147,5 @@ export async function findRestorePoint(
             `nothing started; to start it from empty state on purpose set upgrade.restore to "none" for this run`,
         );
     }
-    return undefined;
+    return { kind: "empty" };
 }

@@ -40,7 +40,8 @@ export type {
     StopBody,
     StopRequest,
 } from "./versions";
-export { EXECUTION_STATES, JOB_STATES, TERMINAL_JOB_STATES } from "./schemas";
+export { EXECUTION_STATES } from "./schemas";
+export { GLOBALLY_TERMINAL_STATES, JOB_STATES, endsGateWait, isActive, isGloballyTerminal, isJobState, isRunning, isRunningOrRecovering } from "./states";
 export type {
     CheckpointConfig,
     CheckpointStats,

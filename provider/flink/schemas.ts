@@ -5,20 +5,13 @@
  * OpenAPI spec disagrees with the wire format (job config, 1.16's job overview), the wire wins.
  */
 import { z } from "zod";
+import { JOB_STATES } from "./states";
 
 /** 32 lowercase hex characters: job ids, trigger ids. */
 export const HexId = z.string().regex(/^[0-9a-f]{32}$/, "expected 32 lowercase hex characters");
 
-/** Every job status known to Flink 1.16–2.3 (`JobStatus`). */
-export const JOB_STATES = [
-    "INITIALIZING", "CREATED", "RUNNING", "FAILING", "FAILED", "CANCELLING",
-    "CANCELED", "FINISHED", "RESTARTING", "SUSPENDED", "RECONCILING",
-] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
-export type JobState = z.infer<typeof JobStateSchema>;
-
-/** States a job never leaves (`SUSPENDED` is left on JobManager failover, so it is not one). */
-export const TERMINAL_JOB_STATES: readonly JobState[] = ["FAILED", "CANCELED", "FINISHED"];
+export type { JobState } from "./states";
 
 /** Every task status known to Flink 1.16–2.3 (`ExecutionState`). */
 export const EXECUTION_STATES = [

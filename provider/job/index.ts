@@ -5,6 +5,8 @@ import { classifyJobChange, describeClassification } from "../deploy/classify";
 import { jobFolder, parseJobId } from "../deploy/identity";
 import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
 import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
+import { stoppedWithSavepoint } from "../deploy/restore";
+import type { JobOverview } from "../flink";
 import { DeployError, messageOf } from "../util/errors";
 import { plain } from "../util/diff";
 import { progressFor } from "../util/log";
@@ -32,6 +34,13 @@ export type JobState = JobArgs & {
     state: string;
     generation: number;
     lastSavepoint: string;
+    /** When lastSavepoint was taken (ISO 8601, "" when not known: state written before it existed). */
+    lastSavepointAt?: string;
+    /** The latest completed checkpoint refresh saw (path, "" when none), for a job whose JobManager is lost. */
+    lastCheckpoint?: string;
+    lastCheckpointAt?: string;
+    /** The job FINISHED by itself (no stop savepoint): the next `up` leaves it alone until its definition changes. */
+    finishedBySelf?: boolean;
     restoredFrom: string;
     webUiUrl: string;
     deployedAt: string;
@@ -91,7 +100,8 @@ async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> 
 }
 
 async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
-    return { ...args.upgrade, savepointDir: await savepointDir(ctx, args), health: args.health, rollbackOnFailure: args.rollbackOnFailure, adopt: args.adopt };
+    // A bounded job never rolls back (check refuses an explicit rollbackOnFailure: true with it).
+    return { ...args.upgrade, savepointDir: await savepointDir(ctx, args), health: args.health, rollbackOnFailure: args.rollbackOnFailure && !args.bounded, adopt: args.adopt, bounded: args.bounded };
 }
 
 function jobWebUi(args: JobArgs, jobId: string): string {
@@ -123,7 +133,7 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
             const desired = versionOf(args, ctx);
             const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds.jarId) : undefined;
-            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint } : undefined;
+            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint, lastSavepointAt: olds.lastSavepointAt, lastCheckpoint: olds.lastCheckpoint, lastCheckpointAt: olds.lastCheckpointAt } : undefined;
             const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
             return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
         }),
@@ -142,6 +152,22 @@ function argsForDiff(olds: JobState, news: Record<string, unknown>): JobArgs | u
     if (args || !containsUnknown(news.cluster) || !olds?.cluster) return args;
     const parsed = checkJobArgs({ ...news, cluster: olds.cluster }).args;
     return parsed && { ...parsed, cluster: news.cluster as JobArgs["cluster"] };
+}
+
+/**
+ * What refresh records of a job's checkpoints: one GET /jobs/:id/checkpoints per job (the overview
+ * is shared per cluster), so a refresh costs a constant two calls per job at most. The latest
+ * completed checkpoint is the restore point of a job whose JobManager is lost without HA.
+ */
+async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobState): Promise<Partial<JobState>> {
+    const stats = await ctx.client.checkpoints(job.jid).catch(() => undefined);
+    const completed = stats?.latest.completed;
+    const addressable = completed?.external_path && completed.external_path !== "<checkpoint-not-externally-addressable>";
+    const at = completed?.latest_ack_timestamp ?? completed?.trigger_timestamp;
+    const recorded = addressable ? { lastCheckpoint: completed.external_path, lastCheckpointAt: at ? new Date(at).toISOString() : "" } : { lastCheckpoint: props.lastCheckpoint ?? "", lastCheckpointAt: props.lastCheckpointAt ?? "" };
+    // Unknown when the checkpoints could not be read: not claimed to be finished by itself.
+    const finishedBySelf = job.state === "FINISHED" && stats !== undefined && !stoppedWithSavepoint(stats, job);
+    return { ...recorded, finishedBySelf };
 }
 
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
@@ -174,8 +200,8 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
         if (c.action === "none") {
-            const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash } = olds;
-            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, stateVersion: JOB_STATE_VERSION }) };
+            const { jobId, state, generation, lastSavepoint, lastSavepointAt = "", lastCheckpoint = "", lastCheckpointAt = "", finishedBySelf = false, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash } = olds;
+            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, lastSavepointAt, lastCheckpoint, lastCheckpointAt, finishedBySelf, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, stateVersion: JOB_STATE_VERSION }) };
         }
         return { outs: await deploy(args, olds) };
     },
@@ -189,10 +215,12 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
             const running = active.find((j) => parseJobId(props.name, j.jid) || j.jid === props.jobId);
             if (running) {
                 const generation = parseJobId(props.name, running.jid)?.generation ?? props.generation;
-                return { id, props: { ...props, jobId: running.jid, state: running.state, generation, webUiUrl: jobWebUi(props, running.jid) } };
+                const points = await checkpointFacts(ctx, running, props);
+                return { id, props: { ...props, ...points, jobId: running.jid, state: running.state, generation, webUiUrl: jobWebUi(props, running.jid) } };
             }
             const last = ended.find((j) => j.jid === props.jobId) ?? ended[0];
-            return { id, props: { ...props, state: last?.state ?? "MISSING" } };
+            if (!last) return { id, props: { ...props, state: "MISSING", finishedBySelf: false } };
+            return { id, props: { ...props, ...(await checkpointFacts(ctx, last, props)), state: last.state } };
         } catch (err) {
             ctx.progress(`refresh could not reach the cluster: ${messageOf(err)}`);
             return { id, props: { ...props, state: "UNKNOWN" } };

@@ -5,6 +5,8 @@ import { hashOf } from "../util/hash";
 import { Progress } from "../util/log";
 import { resolveAll } from "../variables/substitute";
 import { ensureUploaded, JarSpec, resolveArtifact } from "./artifact";
+import { withRetainedCheckpoints } from "../deploy/restore-point";
+import { atLeast, tryParseFlinkVersion } from "../util/version";
 
 /** The inputs that define what a JAR job runs. */
 export interface JarDefinition {
@@ -58,6 +60,10 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
         },
         async submit(jobId: string, restore: RestoreRequest | undefined) {
             const id = await prepare();
+            // Retained checkpoints are a restore point after a cancel; not part of the definition
+            // (so no hash change). Job configuration needs 1.17+: older clusters keep their own setting.
+            const v = tryParseFlinkVersion(opts.flinkVersion);
+            const submitConfig = v && atLeast(v, 1, 17) ? withRetainedCheckpoints(stringConfig) : stringConfig;
             const body = buildRunJarBody(opts.flinkVersion, {
                 entryClass: def.entryClass,
                 programArgs,
@@ -65,7 +71,7 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
                 jobId,
                 savepointPath: restore?.path,
                 allowNonRestoredState: restore ? restore.allowNonRestoredState : undefined,
-                flinkConfiguration: Object.keys(stringConfig).length ? stringConfig : undefined,
+                flinkConfiguration: Object.keys(submitConfig).length ? submitConfig : undefined,
             });
             await opts.client.runJar(id, body);
         },

@@ -16,6 +16,8 @@ import { checkSqlAndVariables } from "./sql-schema";
 import { checkDependencies } from "./dependencies";
 import { mergeVariables } from "../variables/merge";
 import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../components/rules";
+import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
+import { boundedChecks } from "./bounded";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -66,7 +68,7 @@ const jarSchema = z
 const upgradeSchema = z
     .object({
         mode: z.enum(["savepoint", "stateless"]).default("savepoint"),
-        restore: z.enum(["latest-savepoint", "latest-state", "none"]).default("latest-savepoint"),
+        restore: z.enum(["latest-savepoint", "latest-state", "none"]).default("latest-state"),
         allowNonRestoredState: z.boolean().default(false),
         savepointDir: ruled(z.string(), savepointDirRule).optional(),
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
@@ -80,6 +82,7 @@ const healthSchema = z
         stableSeconds: intIn(0, 3600, "use a number of seconds from 0 to 3600; the default is 10").default(10),
         requireCheckpoint: z.boolean().default(false),
         maxRestarts: intIn(0, 1000, "use a count from 0 to 1000; the default is 0").default(0),
+        finishTimeoutSeconds: intIn(5, 604800, `use a number of seconds from 5 to 604800 (one week); the default is ${DEFAULT_FINISH_TIMEOUT_SECONDS}`).default(DEFAULT_FINISH_TIMEOUT_SECONDS),
     })
     .strict();
 
@@ -104,6 +107,7 @@ export const jobArgsSchema = z
         upgrade: upgradeSchema.default({}),
         health: healthSchema.default({}),
         rollbackOnFailure: z.boolean().default(true),
+        bounded: z.boolean().default(false),
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
         // Set by the team components: their arguments written as `${NAME}`, checked once resolved.
@@ -189,6 +193,7 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     if (upgrade.allowNonRestoredState === true && upgrade.mode === "stateless") {
         failures.push(invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'));
     }
+    failures.push(...boundedChecks(probe));
     const interval = asRecord(probe.configuration)[CHECKPOINT_INTERVAL];
     if (asRecord(probe.health).requireCheckpoint === true && disablesCheckpointing(interval)) {
         failures.push(invalid("health.requireCheckpoint", true, `waits for a checkpoint, but configuration[${JSON.stringify(CHECKPOINT_INTERVAL)}] = ${quote(interval)} disables checkpointing`, `set ${CHECKPOINT_INTERVAL} to an interval such as "10s", or requireCheckpoint to false`));

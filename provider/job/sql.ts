@@ -15,6 +15,7 @@ import { scriptPosition, SqlStatement } from "../sql/split";
 import { substitute } from "../variables/substitute";
 import { substituteSql } from "../variables/sql-context";
 import { JarSpec, resolveArtifact } from "./artifact";
+import { withRetainedCheckpoints } from "../deploy/restore-point";
 
 export interface SqlDefinition {
     name: string;
@@ -98,8 +99,9 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
         },
         async submit(jobId: string, restore: RestoreRequest | undefined) {
             const keys = restoreKeys(opts.flinkVersion);
+            // Retained checkpoints are a restore point after a cancel (not part of the definition).
             const properties: Record<string, string> = {
-                ...config,
+                ...withRetainedCheckpoints(config),
                 "pipeline.name": def.name,
                 "$internal.pipeline.job-id": jobId,
                 ...(def.parallelism !== undefined ? { "parallelism.default": String(def.parallelism) } : {}),

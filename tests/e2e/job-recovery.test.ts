@@ -135,7 +135,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const stale = await cancelByHand(stack, v2.jobId, out);
         const preview = await stack.project.ok(["preview", "--refresh"]);
         expect(preview.output).toContain("is CANCELED");
-        expect(preview.output).toContain("restores from the latest savepoint");
+        expect(preview.output).toContain("restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-");
         await stack.upOk(["--refresh"]);
 
         const job = await onlyRunningJob(stack, "counter", "drift-e1");
@@ -169,7 +169,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
 
         const preview = await stack.project.ok(["preview", "--refresh"]);
         expect(preview.output).toContain("is CANCELED");
-        expect(preview.output).toContain("restores from the latest savepoint or retained checkpoint");
+        expect(preview.output).toContain("restores from the newest retained checkpoint or savepoint Flink has at that time");
         await stack.upOk(["--refresh"]);
 
         const job = await onlyRunningJob(stack, "counter", "drift-e2");

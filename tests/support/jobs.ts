@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { createFlinkClient, FlinkClient, JobOverview } from "../../provider/flink";
+import { createFlinkClient, FlinkClient, isActive, JobOverview } from "../../provider/flink";
 import { readCounter, waitFor, CounterLine } from "./counter";
 import { PulumiProject } from "./pulumi";
 import { FlinkLine } from "./testbed";
@@ -58,8 +58,7 @@ export class JobStack {
 
     /** Jobs in Flink with this name in a not-ended state. */
     async active(name: string): Promise<JobOverview[]> {
-        const ended = ["FINISHED", "CANCELED", "FAILED"];
-        return (await this.client.jobsOverview()).filter((j) => j.name === name && !ended.includes(j.state));
+        return (await this.client.jobsOverview()).filter((j) => j.name === name && isActive(j.state));
     }
 
     async destroy(): Promise<void> {

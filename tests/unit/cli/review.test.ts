@@ -89,7 +89,8 @@ describe("analyzePreview on real preview --json output", () => {
         if (!parsed.ok) throw new Error(parsed.problem);
         const result = analyzePreview(parsed.preview);
         expect(result.clusters[0].majorVersionChange).toBe("1.20.3 → 2.3.0");
-        expect(result.clusters[0].jobs.map((j) => j.action)).toEqual(["none", "none", "none", "none", "none"]);
+        // State from before the restore default became latest-state: a policy change without a Flink action.
+        expect(result.clusters[0].jobs.map((j) => [j.action, j.causes])).toEqual(Array(5).fill(["in-place", ["upgrade"]]));
         expect(stateLosses(result)).toEqual([]);
     });
 });
@@ -132,12 +133,12 @@ describe("analyzePreview: every action", () => {
 
     it("a job a refresh found FAILED is restarted from its latest savepoint", () => {
         const j = only([jobStep("update", "a", stored("a", { state: "FAILED" }), newsOf("a"))]);
-        expect([j.action, j.causes, j.stateImpact]).toEqual(["restart", ["state"], "the job is FAILED; it is started again and restores from the latest savepoint"]);
+        expect([j.action, j.causes, j.stateImpact]).toEqual(["restart", ["state"], "the job is FAILED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: none (empty state unless Flink still has one)"]);
     });
 
-    it("a restore names the last savepoint the state knows", () => {
+    it("a restore names the newest restore point the state knows", () => {
         const j = only([jobStep("update", "a", stored("a", { state: "CANCELED", lastSavepoint: "s3://sp/a/savepoint-1" }), newsOf("a"))]);
-        expect(j.stateImpact).toBe("the job is CANCELED; it is started again and restores from the latest savepoint (last known: s3://sp/a/savepoint-1)");
+        expect(j.stateImpact).toBe("the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-1 taken at an unknown time");
     });
 
     it("a FAILED job with restore none drops state", () => {

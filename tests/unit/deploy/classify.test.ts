@@ -35,9 +35,29 @@ describe("classifyJobChange: the table of DESIGN §4", () => {
     test("a job found CANCELED by refresh is restored; the line says from what", () => {
         const c = classifyJobChange({ ...olds, state: "CANCELED" }, base);
         expect(c.action).toBe("restore");
-        expect(describeClassification("orders", c)).toContain("is CANCELED; it is started again and restores from the latest savepoint");
+        expect(describeClassification("orders", c)).toContain("is CANCELED; it is started again and restores from the newest savepoint Flink has at that time; last recorded: none");
         const none = classifyJobChange({ ...olds, state: "FAILED" }, { ...base, upgrade: { restore: "none" } });
         expect(none.stateImpact).toContain("DROPS STATE");
+    });
+
+    test("the default restore policy (latest-state) names the newest recorded point and its age", () => {
+        const now = Date.parse("2026-12-05T12:00:00Z");
+        const recorded = { lastSavepoint: "file:/sp/orders/savepoint-1a-2b", lastSavepointAt: "2026-11-26T12:00:00Z", lastCheckpoint: `file:/ck/${"c".repeat(32)}/chk-42`, lastCheckpointAt: "2026-12-05T10:00:00Z" };
+        const { upgrade: _policy, ...defaults } = base;
+        const c = classifyJobChange({ ...olds, ...recorded, state: "CANCELED" }, defaults, now);
+        expect(c.stateImpact).toBe("the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint chk-42 taken 2 h ago");
+        const sp = classifyJobChange({ ...olds, ...recorded, state: "FAILED" }, { ...base, args: ["--x", "9"] }, now);
+        expect(sp.stateImpact).toBe("the job is FAILED; the new version restores from the newest savepoint Flink has at that time; last recorded: savepoint savepoint-1a-2b taken 9 days ago");
+    });
+
+    test("a job that FINISHED by itself is left alone until its definition changes, then runs from empty state", () => {
+        const done = { ...olds, state: "FINISHED", finishedBySelf: true };
+        expect(classifyJobChange(done, base)).toMatchObject({ action: "none", changed: [] });
+        const changed = classifyJobChange(done, { ...base, args: ["--x", "2"] });
+        expect(changed.action).toBe("redeploy");
+        expect(changed.stateImpact).toContain("FINISHED by itself: the new version runs from empty state");
+        // Stopped with a savepoint (finishedBySelf false, or state from before the flag): restored.
+        expect(classifyJobChange({ ...olds, state: "FINISHED" }, base).action).toBe("restore");
     });
 
     test("preview wording makes state loss loud", () => {

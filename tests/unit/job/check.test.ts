@@ -79,9 +79,10 @@ describe("FlinkJob check accepts valid input", () => {
             dependencies: [],
             variables: [],
             configuration: {},
-            upgrade: { mode: "savepoint", restore: "latest-savepoint", allowNonRestoredState: false, savepointTimeoutSeconds: 600, formatType: "CANONICAL" },
-            health: { runningTimeoutSeconds: 120, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 0 },
+            upgrade: { mode: "savepoint", restore: "latest-state", allowNonRestoredState: false, savepointTimeoutSeconds: 600, formatType: "CANONICAL" },
+            health: { runningTimeoutSeconds: 120, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 0, finishTimeoutSeconds: 3600 },
             rollbackOnFailure: true,
+            bounded: false,
             onDelete: "savepoint",
             adopt: false,
             labels: {},
@@ -207,6 +208,13 @@ describe("FlinkJob check rejects bad input with property, value and fix", () => 
         ["requireCheckpoint with interval 0", checkpointRequired(0), "health.requireCheckpoint", "disables checkpointing"],
         ["requireCheckpoint with interval \"0s\"", checkpointRequired("0s"), "health.requireCheckpoint", "disables checkpointing"],
         ["requireCheckpoint with interval \"off\"", checkpointRequired("off"), "health.requireCheckpoint", "disables checkpointing"],
+        // bounded jobs: the settings of a long-running job's gate contradict a job that ends
+        ["bounded + requireCheckpoint", { ...base, bounded: true, health: { requireCheckpoint: true } }, "health.requireCheckpoint", "contradicts bounded: true"],
+        ["bounded + stableSeconds", { ...base, bounded: true, health: { stableSeconds: 30 } }, "health.stableSeconds", "has no effect with bounded: true"],
+        ["bounded + rollbackOnFailure", { ...base, bounded: true, rollbackOnFailure: true }, "rollbackOnFailure", "contradicts bounded: true"],
+        ["finishTimeoutSeconds without bounded", withHealth({ finishTimeoutSeconds: 600 }), "health.finishTimeoutSeconds", "applies to bounded jobs only"],
+        ["finishTimeoutSeconds too small", { ...base, bounded: true, health: { finishTimeoutSeconds: 1 } }, "health.finishTimeoutSeconds", "from 5 to 604800"],
+        ["bounded as a string", { ...base, bounded: "yes" }, "bounded", "Expected boolean"],
         // the rest
         ["rollbackOnFailure as a string", { ...base, rollbackOnFailure: "true" }, "rollbackOnFailure", "Expected boolean"],
         ["onDelete unknown", { ...base, onDelete: "delete" }, "onDelete", "Invalid enum value"],
@@ -245,6 +253,12 @@ describe("FlinkJob check rejects bad input with property, value and fix", () => 
         expect(failures.some((f) => f.property === property)).toBe(true);
         expect(JSON.stringify(failures)).not.toContain("hunter2");
     });
+});
+
+test("a bounded job with its own finish deadline and no gate settings of a streaming job is accepted", () => {
+    const { args, failures } = checkJobArgs({ ...base, bounded: true, health: { finishTimeoutSeconds: 900, runningTimeoutSeconds: 60 }, upgrade: { mode: "stateless" } });
+    expect(failures).toEqual([]);
+    expect(args).toMatchObject({ bounded: true, health: { finishTimeoutSeconds: 900 } });
 });
 
 describe("normalizeSavepointDir", () => {
