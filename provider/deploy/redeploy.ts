@@ -16,6 +16,7 @@ import { clusterJobs, invalidate } from "./watch";
 import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore";
 import { describeSnapshot, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
+import { assertEngineAlive } from "../util/lifeline";
 
 /** One version of a job: how to check it and how to submit it. */
 export interface JobVersion {
@@ -103,12 +104,18 @@ async function restoredAtSubmit(ctx: DeployContext, jobId: string): Promise<{ pa
     return { path: restored.external_path, kind: restored.is_savepoint ? "savepoint" : "checkpoint" };
 }
 
+/** What is left when no job of this name runs (a step was not taken). */
+function leftWithout(ctx: DeployContext, restore: RestoreRequest | undefined): string {
+    return `no job running under "${ctx.name}"${restore ? `; its state is in ${restore.path}` : ""}`;
+}
+
 function fromText(restore: RestoreRequest | undefined): string {
     if (!restore) return "from empty state";
     return restore.snapshot ? `from ${describeSnapshot(restore.snapshot, Date.now())} (${restore.path})` : `from ${restore.path}`;
 }
 
 async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
+    assertEngineAlive(`submitting job ${jobId}`, leftWithout(ctx, restore));
     ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId} ${fromText(restore)}`);
     await version.submit(jobId, restore);
     faultPoint("after-submit");
@@ -169,6 +176,7 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     let restore: RestoreRequest | undefined;
     let lastSavepoint = prior?.lastSavepoint ?? "";
     let lastSavepointAt = recorded.lastSavepointAt;
+    if (current) assertEngineAlive(`stopping job ${current.jid}`, `job ${current.jid} ${current.state}, untouched`);
     if (current && policy.mode === "savepoint") {
         const path = await stopWithSavepoint(ctx, current, policy);
         restore = { path, allowNonRestoredState: policy.allowNonRestoredState };
@@ -195,6 +203,7 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     const jobId = jobIdFor(ctx.name, generation, desired.definitionHash);
     const saved = { ...base, lastSavepoint, lastSavepointAt, restoredFrom: restore?.path ?? "" };
     if (policy.bounded) {
+        assertEngineAlive(`submitting job ${jobId}`, leftWithout(ctx, restore));
         ctx.progress(`submitting generation ${generation} as job ${jobId} ${fromText(restore)}`);
         await desired.submit(jobId, restore);
         invalidate(ctx.restUrl);

@@ -2,6 +2,7 @@
  * Ending a running generation: stop it with a savepoint (so a failure leaves it running), or
  * cancel it (stateless upgrades, a failed new version), and wait until Flink reports it ended.
  */
+import { assertEngineAlive } from "../util/lifeline";
 import { FlinkSavepointError, type JobOverview } from "../flink";
 import { isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../util/errors";
@@ -49,6 +50,7 @@ export async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, po
                 : `the old job ${job.jid} in state ${state}`,
         );
     }
+    assertEngineAlive(`the stop of job ${job.jid}`, `job ${job.jid} RUNNING; savepoint ${probe} taken`);
     ctx.progress(`savepoint at ${probe}; stopping job ${job.jid} with a savepoint`);
     let location: string;
     try {

@@ -56,7 +56,7 @@ const backfill = new flink.FlinkJob("backfill", {
     cluster, variables: vars, name: "ids-backfill", bounded: true,
     sql: [
         "CREATE TABLE ids (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '100', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100')",
-        "CREATE TABLE seen (id BIGINT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '\${JDBC_URL}', 'table-name' = 'backfill_ids', 'username' = '\${DB_USER}', 'password' = '\${DB_PASSWORD}')",
+        "CREATE TABLE seen (id BIGINT) WITH ('connector' = 'jdbc', 'url' = '\${JDBC_URL}', 'table-name' = 'backfill_ids', 'username' = '\${DB_USER}', 'password' = '\${DB_PASSWORD}')",
         "INSERT INTO seen SELECT id FROM ids",
     ],
 });
