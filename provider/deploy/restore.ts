@@ -9,6 +9,7 @@ import * as path from "path";
 import type { CheckpointStats, FlinkClient, JobOverview } from "../flink";
 import { DeployError } from "../util/errors";
 import { Progress } from "../util/log";
+import { parseJobId } from "./identity";
 import { chooseRestorePoint, describeSnapshot, RecordedPoints, RestoreMode, Snapshot } from "./restore-point";
 
 export type { Snapshot } from "./restore-point";
@@ -69,28 +70,38 @@ export function stoppedWithSavepoint(stats: CheckpointStats | undefined, job: Pi
 }
 
 /**
- * The newest retained checkpoint of the job whose checkpoint state recorded: with one retained
- * checkpoint Flink deletes the recorded `chk-N` once `chk-N+1` completes, so the job's checkpoint
- * folder is listed (local file systems; a remote recorded path is trusted as it is).
+ * The newest retained checkpoint of this job on a local file system, starting from the one state
+ * recorded. With one retained checkpoint Flink deletes the recorded `chk-N` once `chk-N+1`
+ * completes, and a later generation (restored after the record was taken) checkpoints into its own
+ * `<job id>/` folder: so every folder of this job's generations beside the recorded one is listed,
+ * and the newest completed `chk-*` wins. A remote recorded path is trusted as it is.
  */
-function recordedCheckpoint(recorded: RecordedPoints): Snapshot | undefined {
+function recordedCheckpoint(recorded: RecordedPoints, name: string): Snapshot | undefined {
     const uri = recorded.lastCheckpoint;
     if (!uri) return undefined;
     const jobId = /\/([0-9a-f]{32})\/chk-\d+\/?$/.exec(uri)?.[1];
     const at = recorded.lastCheckpointAt ? Date.parse(recorded.lastCheckpointAt) || 0 : 0;
     const local = localPath(uri);
     if (local === undefined) return { path: uri, at, kind: "checkpoint", jobId };
-    const dir = path.dirname(local.replace(/\/+$/, ""));
-    let names: string[];
-    try {
-        names = fs.readdirSync(dir).filter((n) => /^chk-\d+$/.test(n) && fs.existsSync(path.join(dir, n, "_metadata")));
-    } catch {
-        return undefined;
+    const base = path.dirname(path.dirname(local.replace(/\/+$/, "")));
+    const found: Snapshot[] = [];
+    for (const id of listDir(base).filter((d) => d === jobId || parseJobId(name, d) !== undefined)) {
+        for (const chk of listDir(path.join(base, id)).filter((n) => /^chk-\d+$/.test(n))) {
+            const metadata = path.join(base, id, chk, "_metadata");
+            if (fs.existsSync(metadata)) found.push({ path: `file:${path.join(base, id, chk)}`, at: Math.max(fs.statSync(metadata).mtimeMs, 0), kind: "checkpoint", jobId: id });
+        }
     }
-    const newest = names.sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
-    if (!newest) return undefined;
-    const found = `file:${path.join(dir, newest)}`;
-    return { path: found, at: Math.max(writtenAt(found), at), kind: "checkpoint", jobId };
+    // Newest first; within one folder written in the same instant, the higher checkpoint number.
+    const number = (s: Snapshot) => Number(/chk-(\d+)$/.exec(s.path)?.[1] ?? 0);
+    return found.sort((a, b) => b.at - a.at || (a.jobId === b.jobId ? number(b) - number(a) : 0))[0];
+}
+
+function listDir(dir: string): string[] {
+    try {
+        return fs.readdirSync(dir);
+    } catch {
+        return [];
+    }
 }
 
 export async function findRestorePoint(
@@ -128,7 +139,7 @@ export async function findRestorePoint(
         const latest = stats[i]?.latest;
         for (const s of [snapshotOf(latest?.savepoint, "savepoint", job.jid), snapshotOf(latest?.completed, "checkpoint", job.jid)]) if (s) candidates.push(s);
     });
-    const checkpoint = prior ? recordedCheckpoint(prior) : undefined;
+    const checkpoint = prior ? recordedCheckpoint(prior, name) : undefined;
     if (checkpoint && !candidates.some((c) => c.path === checkpoint.path)) candidates.push(checkpoint);
     if (prior?.lastSavepoint && exists(prior.lastSavepoint) && !candidates.some((c) => c.path === prior.lastSavepoint)) {
         const at = prior.lastSavepointAt ? Date.parse(prior.lastSavepointAt) || 0 : writtenAt(prior.lastSavepoint);

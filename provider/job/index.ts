@@ -219,11 +219,13 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
                 return { id, props: { ...props, ...points, jobId: running.jid, state: running.state, generation, webUiUrl: jobWebUi(props, running.jid) } };
             }
             const last = ended.find((j) => j.jid === props.jobId) ?? ended[0];
-            if (!last) return { id, props: { ...props, state: "MISSING", finishedBySelf: false } };
+            // A bounded job that finished stays finished when its JobManager forgets it (a restart without HA).
+            if (!last) return { id, props: props.finishedBySelf ? { ...props, state: "FINISHED" } : { ...props, state: "MISSING", finishedBySelf: false } };
             return { id, props: { ...props, ...(await checkpointFacts(ctx, last, props)), state: last.state } };
         } catch (err) {
             ctx.progress(`refresh could not reach the cluster: ${messageOf(err)}`);
-            return { id, props: { ...props, state: "UNKNOWN" } };
+            // A finished bounded job cannot change while nobody runs it; any other job's state is unknown.
+            return { id, props: props.finishedBySelf ? props : { ...props, state: "UNKNOWN" } };
         }
     },
 

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import type { CheckpointStats, FlinkClient, JobOverview } from "../../../provider/flink";
 import { findRestorePoint } from "../../../provider/deploy/restore";
+import { jobIdFor } from "../../../provider/deploy/identity";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "pf-restore-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -70,4 +71,15 @@ test("the newest generation FINISHED by itself (no stop savepoint): nothing is r
 
 test("nothing to restore for a job that ran before: refused rather than starting empty", async () => {
     await expect(findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "" }, { restore: "latest-state" }, () => undefined, now)).rejects.toThrow(/no savepoint or retained checkpoint of it was found/);
+});
+
+test("JobManager lost after a later generation ran: its own newer checkpoint wins over the recorded one of an earlier generation", async () => {
+    const [g2, g3] = [jobIdFor("orders", 2, "a".repeat(64)), jobIdFor("orders", 3, "a".repeat(64))];
+    const recorded = snapshotDir(`ck4/${g2}/chk-11`);
+    const later = snapshotDir(`ck4/${g3}/chk-5`);
+    const future = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(later.replace(/^file:/, ""), "_metadata"), future, future); // written after the record
+    snapshotDir(`ck4/${"f".repeat(32)}/chk-99`); // another job's folder: never taken
+    const d = await findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" }, { restore: "latest-state" }, () => undefined, now);
+    expect(d.kind === "snapshot" && { path: d.snapshot.path, jobId: d.snapshot.jobId }).toEqual({ path: later, jobId: g3 });
 });
