@@ -13,7 +13,7 @@ import { flinkLines, portBlock } from "../support/testbed";
 
 jest.setTimeout(30 * 60_000);
 
-const KILLS = 6;
+const KILLS = 4;
 
 function parentOf(pid: number): number {
     try {
