@@ -303,6 +303,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
                 connection: cluster.connection,
                 gatewayLocal: cluster.gatewayLocal,
                 librariesHash: cluster.librariesHash,
+                handoff: cluster.handoff,
             }),
         };
         const options = { dependsOn: [cluster, ...sets], additionalSecretOutputs: ["variables", "variablesHash"] };
