@@ -21,7 +21,7 @@ import { defaultSavepointDir, stopWithSavepoint } from "../deploy/stop";
 import { invalidate } from "../deploy/watch";
 import { DeployError, messageOf } from "../util/errors";
 import { stableJson } from "../util/hash";
-import type { Progress } from "../util/log";
+import { progressFor, type Progress } from "../util/log";
 
 /** Savepoints taken for a restart, by job name. */
 export type Handoff = Record<string, HandoffPoint>;
@@ -160,4 +160,42 @@ export async function clusterJobList(conn: Connection): Promise<JobOverview[] | 
     } finally {
         await client.close();
     }
+}
+
+/** Refuse a restart that would kill these jobs without a savepoint (the error says what is left: everything as it was). */
+export function refuseRestart(why: string, running: { name: string; state: string }[], note = ""): never {
+    const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
+    throw new DeployError(
+        `${why} restarts the local cluster, which would kill ${running.length} job(s) without a savepoint: ${names}${note}`,
+        "the cluster unchanged and its jobs running; stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
+    );
+}
+
+/** Inputs whose change alone lets the cluster hand its jobs over a restart (the jobs' previews say "cluster libraries"). */
+const LIBRARY_KEYS = ["libraries", "mavenRepository"];
+
+/**
+ * Before a restart of a running local cluster: a change of its libraries alone stops
+ * pulumi-flink's jobs with a savepoint and hands them over ({@link handOver}). Any other change, or a
+ * job pulumi-flink did not start, is refused as before: those jobs' previews promise no restart.
+ */
+export async function prepareRestart(conn: Connection, runDir: string, changed: string[], progress: Progress): Promise<Handoff> {
+    const jobs = await clusterJobList(conn);
+    if (!jobs) return readHandoff(runDir); // not reachable: nothing runs there that a restart could lose
+    const plan = planHandoff(jobs);
+    const librariesOnly = changed.length > 0 && changed.every((k) => LIBRARY_KEYS.includes(k));
+    const why = librariesOnly ? "changing the cluster's libraries" : "changing the cluster's configuration";
+    if (plan.foreign.length) refuseRestart(why, plan.foreign, " (pulumi-flink did not start them, so it does not stop them)");
+    if (plan.ours.length && !librariesOnly) refuseRestart(why, plan.ours, ` (changed: ${changed.join(", ")}; only a change of libraries alone stops jobs with a savepoint and restores them)`);
+    return handOver(conn, runDir, plan, librariesOnly ? "libraries" : "configuration", progress);
+}
+
+/** The preview line of a restart of a running local cluster: which jobs it stops with savepoints, or that `up` will refuse. */
+export async function previewRestart(conn: Connection, updates: string[]): Promise<void> {
+    const progress = progressFor("SessionCluster local");
+    const jobs = await clusterJobList(conn);
+    const why = `restart (changed: ${updates.join(", ")})`;
+    if (!jobs) return progress(`preview: ${why}: which jobs run is unknown (the cluster at ${conn.restUrl} did not answer)`);
+    const librariesOnly = updates.every((k) => LIBRARY_KEYS.includes(k));
+    progress(`preview: ${describeHandoff(planHandoff(jobs), why, librariesOnly)}`);
 }

@@ -14,7 +14,7 @@ import { withoutPulumiKeys } from "../home/schema";
 import { prepareLibDir } from "../libraries/local";
 import { librariesHash, type ResolvedLibrary, resolveLibraries } from "../libraries/resolve";
 import { homeLibJars } from "../libraries/schema";
-import { clusterJobList, describeHandoff, Handoff, handOver, planHandoff, readHandoff, settleHandoff } from "./handoff";
+import { clusterJobList, type Handoff, prepareRestart, previewRestart, refuseRestart, settleHandoff } from "./handoff";
 import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
@@ -128,14 +128,6 @@ async function ensureLocalSqlGateway(args: LocalClusterArgs, progress: Progress)
     await startSqlGateway({ layout, homePath: args.home.homePath, host: args.host, port: gateway.port, timeoutMs: args.startTimeoutSeconds * 1000, probe: () => gatewayVersion(conn, url, 0) }, progress);
 }
 
-function refuseRestart(why: string, running: { name: string; state: string }[], note = ""): never {
-    const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
-    throw new DeployError(
-        `${why} restarts the local cluster, which would kill ${running.length} job(s) without a savepoint: ${names}${note}`,
-        "the cluster unchanged and its jobs running; stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
-    );
-}
-
 /** Refuse to restart a cluster that runs jobs: a restart would kill them without a savepoint. */
 async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise<void> {
     let jobs: { name: string; state: string }[];
@@ -146,26 +138,6 @@ async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise
     }
     const running = jobs.filter((j) => isActive(j.state));
     if (running.length) refuseRestart(why, running);
-}
-
-/** Inputs whose change alone lets the cluster hand its jobs over a restart (the jobs' previews say "cluster libraries"). */
-const LIBRARY_KEYS = ["libraries", "mavenRepository"];
-
-/**
- * Before a restart of a running local cluster: a change of its libraries alone stops
- * pulumi-flink's jobs with a savepoint and hands them over (handoff.ts). Any other change, or a
- * job pulumi-flink did not start, is refused as before: those jobs' previews promise no restart.
- */
-async function prepareRestart(olds: LocalClusterArgs, changed: string[], progress: Progress): Promise<Handoff> {
-    const runDir = localLayout(olds.workDir).pidDir;
-    const jobs = await clusterJobList(connectionOf(olds));
-    if (!jobs) return readHandoff(runDir); // not reachable: nothing runs there that a restart could lose
-    const plan = planHandoff(jobs);
-    const librariesOnly = changed.length > 0 && changed.every((k) => LIBRARY_KEYS.includes(k));
-    const why = librariesOnly ? "changing the cluster's libraries" : "changing the cluster's configuration";
-    if (plan.foreign.length) refuseRestart(why, plan.foreign, " (pulumi-flink did not start them, so it does not stop them)");
-    if (plan.ours.length && !librariesOnly) refuseRestart(why, plan.ours, ` (changed: ${changed.join(", ")}; only a change of libraries alone stops jobs with a savepoint and restores them)`);
-    return handOver(connectionOf(olds), runDir, plan, librariesOnly ? "libraries" : "configuration", progress);
 }
 
 /** The cluster's libraries as verified local jars; done before anything is stopped, so a failed download changes nothing. */
@@ -269,16 +241,6 @@ function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { 
     return { replaces, updates, retarget: false };
 }
 
-/** The preview line of a restart of a running local cluster: which jobs it stops with savepoints, or that `up` will refuse. */
-async function previewRestart(olds: ClusterState & LocalClusterArgs, updates: string[]): Promise<void> {
-    const progress = progressFor("SessionCluster local");
-    const jobs = await clusterJobList({ ...connectionOf(olds), timeoutMs: 5_000 });
-    const why = `restart (changed: ${updates.join(", ")})`;
-    if (!jobs) return progress(`preview: ${why}: which jobs run is unknown (the cluster at ${localRestUrl(olds)} did not answer)`);
-    const librariesOnly = updates.every((k) => LIBRARY_KEYS.includes(k));
-    progress(`preview: ${describeHandoff(planHandoff(jobs), why, librariesOnly)}`);
-}
-
 /** The SessionCluster dynamic provider. */
 export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
@@ -290,7 +252,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const { replaces, updates, retarget } = changedInputs(olds, rawNews);
         if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const target = String(olds.target);
-        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(olds, updates);
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart({ ...connectionOf(olds), timeoutMs: 5_000 }, updates);
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
     async create(inputs) {
@@ -307,7 +269,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         if (args.target === "remote") return { outs: await connectRemote(args, progress) };
         // Libraries first: a failed download changes nothing, no job is stopped for it.
         const libraries = await localLibraries(args, progress);
-        const handoff = olds.status === "running" && olds.target === "local" ? await prepareRestart(olds, changedInputs(olds, news).updates, progress) : {};
+        const handoff = olds.status === "running" && olds.target === "local" ? await prepareRestart(connectionOf(olds), localLayout(olds.workDir).pidDir, changedInputs(olds, news).updates, progress) : {};
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
         try {
