@@ -53,7 +53,7 @@ beforeAll(async () => {
         }
         if (job && !op) return res.end(JSON.stringify({ ...overview(job), timestamps: {}, vertices: [] }));
         res.statusCode = 404;
-        res.end(JSON.stringify({ errors: ["not found"] }));
+        return res.end(JSON.stringify({ errors: ["not found"] }));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
