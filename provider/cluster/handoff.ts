@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { FlinkClient, JobOverview } from "../flink";
+import { createFlinkClient, type FlinkClient, type JobOverview } from "../flink";
 import { connect, type Connection } from "../flink/connect";
 import { isActive } from "../flink/states";
 import { parseJobId } from "../deploy/identity";
@@ -150,9 +150,13 @@ export async function handOver(conn: Connection, runDir: string, plan: HandoffPl
     }
 }
 
-/** The jobs of a local cluster, or undefined when it cannot be reached (nothing runs there that a restart could lose). */
-export async function clusterJobList(conn: Connection): Promise<JobOverview[] | undefined> {
-    const client = connect(conn);
+/**
+ * The jobs of a local cluster, or undefined when it cannot be reached (nothing runs there that a
+ * restart could lose). `quick` (the preview): one attempt of at most 3 s, so a stopped cluster
+ * does not slow the preview down.
+ */
+export async function clusterJobList(conn: Connection, quick = false): Promise<JobOverview[] | undefined> {
+    const client = quick ? createFlinkClient({ baseUrl: conn.restUrl, timeoutMs: 3_000, retries: 0 }) : connect(conn);
     try {
         return await client.jobsOverview();
     } catch {
@@ -193,7 +197,7 @@ export async function prepareRestart(conn: Connection, runDir: string, changed: 
 /** The preview line of a restart of a running local cluster: which jobs it stops with savepoints, or that `up` will refuse. */
 export async function previewRestart(conn: Connection, updates: string[]): Promise<void> {
     const progress = progressFor("SessionCluster local");
-    const jobs = await clusterJobList(conn);
+    const jobs = await clusterJobList(conn, true);
     const why = `restart (changed: ${updates.join(", ")})`;
     if (!jobs) return progress(`preview: ${why}: which jobs run is unknown (the cluster at ${conn.restUrl} did not answer)`);
     const librariesOnly = updates.every((k) => LIBRARY_KEYS.includes(k));

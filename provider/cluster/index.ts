@@ -252,7 +252,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const { replaces, updates, retarget } = changedInputs(olds, rawNews);
         if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const target = String(olds.target);
-        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart({ ...connectionOf(olds), timeoutMs: 5_000 }, updates);
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates);
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
     async create(inputs) {
