@@ -11,6 +11,7 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { localLayout } from "../../provider/local/layout";
 import { clusterProcesses } from "../../provider/local/processes";
+import { readCounter } from "../support/counter";
 import { counterJob, countAbove, JobOutputs, JobStack, outDirFor } from "../support/jobs";
 import { flinkLines, portBlock } from "../support/testbed";
 
@@ -72,15 +73,18 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("a library
         expect(v1).toMatchObject({ state: "RUNNING", generation: 1, restoredFrom: "" });
         const pidsBefore = javaProcesses(workDir);
         expect(pidsBefore).toHaveLength(2);
-        const before = await countAbove(out, 40);
+        // Far enough that a job started again from empty state could not reach it in the few seconds `up` takes.
+        await countAbove(out, 150, undefined, 90_000);
 
         await stack.project.ok(["config", "set", "libraries", JSON.stringify([{ maven: library.maven }])]);
         const preview = await stack.project.ok(["preview"]);
         expect(preview.output).toContain(`${name}: savepoint-and-redeploy (changed: cluster libraries) - keeps state`);
         expect(preview.output).toContain(`stops 1 job(s) with a savepoint, then restarts the local cluster; the jobs restore from those savepoints: ${name} (RUNNING)`);
 
+        const before = readCounter(out)!;
         const started = Date.now();
         const up = await stack.upOk();
+        const first = readCounter(out)!; // the restored job's first counts (the gate waited 2 s)
         console.log(`[${version}] up with the new library took ${Math.round((Date.now() - started) / 1000)} s`);
         expect(up.output).toMatch(/stopped 1 job\(s\) with a savepoint for the restart/);
         expect(up.output).toMatch(/restoring from savepoint savepoint-[0-9a-f-]+ taken by the cluster restart for libraries, \d+ s ago/);
@@ -92,11 +96,16 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("a library
         expect(handoff.path).toContain(`${localLayout(workDir).savepointDir}/${name}-`);
         expect(v2).toMatchObject({ state: "RUNNING", generation: 2, restoredFrom: handoff.path, lastSavepoint: handoff.path });
 
+        // Flink itself says the new job restored from the handoff savepoint.
+        const restored = (await stack.client.checkpoints(v2.jobId)).latest.restored;
+        expect(restored?.is_savepoint).toBe(true);
+        expect(restored?.external_path.replace(/^file:(\/\/)?/, "")).toBe(handoff.path.replace(/^file:(\/\/)?/, ""));
         // The count continues from the savepoint: nothing lost, nothing counted twice, exactly one copy.
-        const after = await countAbove(out, before.count);
-        console.log(`[${version}] count before the restart ${before.count}, after ${after.count} (seq ${after.seq} in the restored attempt)`);
+        const after = await countAbove(out, first.count + 20);
+        console.log(`[${version}] count read before up ${before.count}, first read after up ${first.count} (seq ${first.seq}), later ${after.count} (seq ${after.seq})`);
+        expect(first.count).toBeGreaterThan(before.count);
+        expect(first.count).toBe(first.seq + 1);
         expect(after.count).toBe(after.seq + 1);
-        expect(after.count).toBeGreaterThan(before.count);
         expect((await stack.active(name)).map((j) => j.jid)).toEqual([v2.jobId]);
 
         // New processes, all with the library on their classpath (from the cluster's own lib folder).
