@@ -104,6 +104,15 @@ test("a failed savepoint aborts the restart: the error names the job already sto
     expect(stops().filter((r) => r.includes(jobs[2].jid))).toEqual([]);
 });
 
+test("the next run after a failed savepoint hands over the job stopped before too (Flink would forget it at the restart)", async () => {
+    jobs = [{ ...ours("orders"), state: "FINISHED", "end-time": 5 }, ours("clicks"), ours("views")];
+    const first = readHandoff(runDir("fail")).orders;
+    const handoff = await prepareRestart({ restUrl: url }, runDir("fail"), ["libraries"], () => undefined);
+    expect(Object.keys(handoff).sort()).toEqual(["clicks", "orders", "views"]);
+    expect(handoff.orders).toEqual(first);
+    expect(stops().filter((r) => r.includes(jobs[0].jid))).toEqual([]); // not stopped twice
+});
+
 test("a job pulumi-flink did not start keeps the restart refused, and nothing is stopped", async () => {
     jobs = [ours("orders"), foreign];
     await expect(prepareRestart({ restUrl: url }, runDir("foreign"), ["libraries"], () => undefined)).rejects.toThrow(/would kill 1 job\(s\) without a savepoint: by-hand \(RUNNING\) \(pulumi-flink did not start them/);
