@@ -8,6 +8,8 @@
  * written after each stop, so a run killed half-way keeps what it took) and in its `handoff`
  * output, which each job gets in its cluster reference and restores from (restore.ts).
  * A job that pulumi-flink did not start is never stopped: the restart is refused as before.
+ * An explicit record, not a scan of each job's savepoint folder: the cluster does not know a job's
+ * own upgrade.savepointDir, and a record is found on any file system and names exactly one savepoint.
  */
 import * as fs from "fs";
 import * as path from "path";
