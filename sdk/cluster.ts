@@ -210,9 +210,15 @@ export class SessionCluster extends pulumi.dynamic.Resource {
      * preview: a job on the cluster shows "cluster libraries" as a change when it differs.
      */
     public readonly librariesHash!: pulumi.Output<string>;
+    /**
+     * Local target: the savepoints the cluster took of its jobs when a change of `libraries`
+     * restarted it, by job name (path, time, job id), until each job runs again. Jobs on the
+     * cluster restore from them; `{}` when none.
+     */
+    public readonly handoff!: pulumi.Output<Record<string, { path: string; at: string; jobId: string; reason: string }>>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined };
+        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined, handoff: undefined };
         let props: pulumi.Inputs;
         if (args.target === "kubernetes") {
             // The Kubernetes objects are created first; the k8sCluster provider awaits and reaches them.

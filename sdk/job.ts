@@ -296,14 +296,19 @@ export class FlinkJob extends pulumi.dynamic.Resource {
             variables: pulumi.secret(pulumi.all(sets.map((v) => pulumi.all([v.values, v.secrets]).apply(([values, secrets]) => ({ values: values ?? {}, secrets: secrets ?? {} }))))),
             name: args.name ?? name,
             // What the provider needs of the cluster; its REST URL is the job's cluster identity.
-            cluster: pulumi.output({
+            // A plain object of outputs, not one output: while the cluster is updated its other
+            // outputs are unknown in preview, but librariesHash is known, so the job's preview
+            // can say it restarts for the cluster's libraries. (A secret connection stays a
+            // secret: the engine carries secretness per nested property.)
+            cluster: {
                 restUrl: cluster.restUrl,
                 flinkVersion: cluster.flinkVersion,
                 webUiUrl: cluster.webUiUrl,
                 connection: cluster.connection,
                 gatewayLocal: cluster.gatewayLocal,
                 librariesHash: cluster.librariesHash,
-            }),
+                handoff: cluster.handoff,
+            },
         };
         const options = { dependsOn: [cluster, ...sets], additionalSecretOutputs: ["variables", "variablesHash"] };
         super(providerFor("job"), name, props, pulumi.mergeOptions(opts, options), "flink", "Job");

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { DeployError } from "../util/errors";
+import { DeployError, messageOf } from "../util/errors";
 import { isActive } from "../flink/states";
 import { changedKeys, plain } from "../util/diff";
 import { hashOf, stableJson } from "../util/hash";
@@ -14,6 +14,7 @@ import { withoutPulumiKeys } from "../home/schema";
 import { prepareLibDir } from "../libraries/local";
 import { librariesHash, type ResolvedLibrary, resolveLibraries } from "../libraries/resolve";
 import { homeLibJars } from "../libraries/schema";
+import { clusterJobList, type Handoff, prepareRestart, previewRestart, refuseRestart, settleHandoff } from "./handoff";
 import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
@@ -43,6 +44,8 @@ export type ClusterState = ClusterArgs & {
     librariesHash: string;
     /** Whether the SQL Gateway runs on the deploying machine (can read its files): local clusters only. */
     gatewayLocal: boolean;
+    /** Savepoints this (local) cluster took of its jobs to restart for new libraries, by job name, until each job runs again. */
+    handoff: Handoff;
     stateVersion: number;
 };
 
@@ -76,13 +79,13 @@ function connectionOf(args: ClusterArgs): ClusterConnection {
     };
 }
 
-function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string): ClusterState {
+function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string, handoff: Handoff = {}): ClusterState {
     const restUrl = connectionOf(args).restUrl;
     const webUiUrl = args.target === "remote" && args.webUiUrl ? args.webUiUrl : `${restUrl.replace(/\/$/, "")}/#/overview`;
     const connection = connectionOf(args);
     const sqlGatewayUrl = args.target === "local" ? localSqlGatewayUrl(args) : (args.sqlGatewayUrl ?? "");
     const libs = args.target === "local" ? librariesHash(args.libraries, args.mavenRepository) : "";
-    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, librariesHash: libs, gatewayLocal: args.target === "local", stateVersion: CLUSTER_STATE_VERSION });
+    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, librariesHash: libs, gatewayLocal: args.target === "local", handoff, stateVersion: CLUSTER_STATE_VERSION });
 }
 
 /** A SQL Gateway client with the cluster's connection options (headers, TLS). */
@@ -134,13 +137,7 @@ async function ensureNoRunningJobs(args: LocalClusterArgs, why: string): Promise
         return; // not reachable: nothing runs there that a restart could lose
     }
     const running = jobs.filter((j) => isActive(j.state));
-    if (running.length) {
-        const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
-        throw new DeployError(
-            `${why} restarts the local cluster, which would kill ${running.length} job(s) without a savepoint: ${names}`,
-            "the cluster unchanged and its jobs running; stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
-        );
-    }
+    if (running.length) refuseRestart(why, running);
 }
 
 /** The cluster's libraries as verified local jars; done before anything is stopped, so a failed download changes nothing. */
@@ -150,6 +147,13 @@ function localLibraries(args: LocalClusterArgs, progress: Progress): Promise<Res
 }
 
 async function startLocal(args: LocalClusterArgs, progress: Progress, resolved?: ResolvedLibrary[]): Promise<ClusterState> {
+    const state = await startLocalProcesses(args, progress, resolved);
+    // What is still handed over: none of the restarted cluster's jobs runs yet, a job that runs again is done.
+    const handoff = settleHandoff(localLayout(args.workDir).pidDir, (await clusterJobList(connectionOf(args))) ?? []);
+    return { ...state, handoff };
+}
+
+async function startLocalProcesses(args: LocalClusterArgs, progress: Progress, resolved?: ResolvedLibrary[]): Promise<ClusterState> {
     const layout = localLayout(args.workDir);
     const { config, dialect, text } = localClusterConfig(args, layout);
     const gateway = sqlGatewayOf(args);
@@ -210,6 +214,33 @@ async function checkRemoteGateway(args: RemoteClusterArgs, url: string, clusterV
     else progress(`SQL Gateway at ${url}: Flink ${version}`);
 }
 
+/** Which inputs changed, compared as the outputs hold them (defaulted). */
+function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { replaces: string[]; updates: string[]; retarget: boolean } {
+    // Outputs hold defaulted values, so compare against defaulted inputs when they are known.
+    const parsed = checkClusterArgs(rawNews).args;
+    const news = { ...(parsed ?? withoutPulumiKeys(rawNews)) } as Record<string, unknown>;
+    // webUiUrl is both an optional input (remote) and an output: compare what it resolves to.
+    if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string") news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
+    const old = { ...(olds as unknown as Record<string, unknown>) };
+    // An off gateway is off whatever its port; state from before sqlGateway existed has none.
+    if (news.target === "local" && !containsUnknown(news.sqlGateway)) {
+        news.sqlGateway = sqlGatewayOf(news);
+        old.sqlGateway = sqlGatewayOf(old);
+    }
+    // An empty library list is no libraries: declaring `libraries: []` must not restart the cluster.
+    for (const side of [news, old]) if (Array.isArray(side.libraries) && side.libraries.length === 0) delete side.libraries;
+    // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
+    if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
+    if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";
+    const target = String(news.target);
+    if (olds.target !== news.target) return { replaces: ["target"], updates: [], retarget: true };
+    const replaces = changedKeys(old, news, REPLACE_KEYS[target] ?? []);
+    const updates = changedKeys(old, news, UPDATE_KEYS[target] ?? []);
+    // A refresh that found the cluster dead makes the next `up` start it again.
+    if (olds.status && olds.status !== "running" && target === "local") updates.push("status");
+    return { replaces, updates, retarget: false };
+}
+
 /** The SessionCluster dynamic provider. */
 export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
@@ -218,31 +249,12 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id, olds: ClusterState, rawNews) {
-        // Outputs hold defaulted values, so compare against defaulted inputs when they are known.
-        const parsed = checkClusterArgs(rawNews).args;
-        const news = { ...(parsed ?? withoutPulumiKeys(rawNews)) } as Record<string, unknown>;
-        // webUiUrl is both an optional input (remote) and an output: compare what it resolves to.
-        if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string") news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
-        const old = { ...(olds as unknown as Record<string, unknown>) };
-        // An off gateway is off whatever its port; state from before sqlGateway existed has none.
-        if (news.target === "local" && !containsUnknown(news.sqlGateway)) {
-            news.sqlGateway = sqlGatewayOf(news);
-            old.sqlGateway = sqlGatewayOf(old);
-        }
-        // An empty library list is no libraries: declaring `libraries: []` must not restart the cluster.
-        for (const side of [news, old]) if (Array.isArray(side.libraries) && side.libraries.length === 0) delete side.libraries;
-        // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
-        if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
-        if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";
-        const target = String(news.target);
-        if (olds.target !== news.target) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
-        const replaces = changedKeys(old, news, REPLACE_KEYS[target] ?? []);
-        const updates = changedKeys(old, news, UPDATE_KEYS[target] ?? []);
-        // A refresh that found the cluster dead makes the next `up` start it again.
-        if (olds.status && olds.status !== "running" && target === "local") updates.push("status");
+        const { replaces, updates, retarget } = changedInputs(olds, rawNews);
+        if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
+        const target = String(olds.target);
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates);
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
-
     async create(inputs) {
         const args = parseArgs(inputs);
         const progress = progressFor(`SessionCluster ${args.target}`);
@@ -255,11 +267,18 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const args = parseArgs(news);
         const progress = progressFor(`SessionCluster ${args.target}`);
         if (args.target === "remote") return { outs: await connectRemote(args, progress) };
-        if (olds.status === "running" && olds.target === "local") await ensureNoRunningJobs(olds, "changing the cluster's configuration");
+        // Libraries first: a failed download changes nothing, no job is stopped for it.
         const libraries = await localLibraries(args, progress);
+        const handoff = olds.status === "running" && olds.target === "local" ? await prepareRestart(connectionOf(olds), localLayout(olds.workDir).pidDir, changedInputs(olds, news).updates, progress) : {};
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
-        return { outs: await startLocal(args, progress, libraries) };
+        try {
+            return { outs: await startLocal(args, progress, libraries) };
+        } catch (err) {
+            if (!Object.keys(handoff).length) throw err;
+            const taken = Object.entries(handoff).map(([name, p]) => `${name} at ${p.path}`).join("; ");
+            throw new DeployError(`${messageOf(err)}`, `the jobs stopped with a savepoint before the restart (recorded in ${localLayout(args.workDir).pidDir}/handoff.json; the next \`pulumi up\` restores them): ${taken}`, err);
+        }
     },
 
     async read(id, props?: ClusterState) {

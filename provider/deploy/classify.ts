@@ -51,12 +51,13 @@ function identityDiffers(olds: Record<string, unknown>, news: Record<string, unk
 export const CLUSTER_LIBRARIES = "cluster libraries";
 
 /**
- * The cluster's library list changed (its `librariesHash`, known at preview). Missing (state from
+ * The cluster's library list changed (its `librariesHash`, known at preview even while the
+ * cluster's other outputs are unknown because the change restarts it). Missing (state from
  * before libraries existed) is the same as "" (no libraries); unknown is not a change.
  */
 function librariesChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
     const n = get(news, "cluster.librariesHash");
-    if (n === undefined || containsUnknown(n) || containsUnknown(get(news, "cluster"))) return false;
+    if (n === undefined || containsUnknown(n)) return false;
     return String(get(olds, "cluster.librariesHash") ?? "") !== String(n);
 }
 

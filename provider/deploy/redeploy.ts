@@ -14,7 +14,7 @@ import { finishGate, healthGate, HealthPolicy } from "./health";
 import { jobIdFor, parseJobId, runsDefinition } from "./identity";
 import { clusterJobs, invalidate } from "./watch";
 import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore";
-import { describeSnapshot, RecordedPoints, Snapshot } from "./restore-point";
+import { describeSnapshot, HandoffPoint, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
 import { assertEngineAlive } from "../util/lifeline";
 
@@ -53,6 +53,8 @@ export interface PriorDeployment extends RecordedPoints {
     jobId: string;
     generation: number;
     lastSavepoint: string;
+    /** The savepoint the job's cluster took of it when it restarted (a library change). */
+    handoff?: HandoffPoint;
 }
 
 export interface DeployOutcome {

@@ -12,6 +12,8 @@ export interface Snapshot {
     kind: "savepoint" | "checkpoint";
     /** The job (generation) the snapshot was taken of, when known. */
     jobId?: string;
+    /** Who took it, when not the job's own deploy: "the cluster restart for libraries". */
+    takenBy?: string;
 }
 
 /** Key and value that keep a job's checkpoints after a cancel (the same key on Flink 1.16–2.3). */
@@ -50,9 +52,25 @@ function shortName(path: string): string {
 }
 
 /** "retained checkpoint chk-42 taken 3 s ago", "savepoint savepoint-ab-cd taken 9 days ago". */
-export function describeSnapshot(s: Pick<Snapshot, "path" | "at" | "kind">, now: number): string {
+export function describeSnapshot(s: Pick<Snapshot, "path" | "at" | "kind" | "takenBy">, now: number): string {
     const what = s.kind === "checkpoint" ? `retained checkpoint ${shortName(s.path)}` : `savepoint ${shortName(s.path)}`;
-    return `${what} ${s.at > 0 ? `taken ${formatAge(now - s.at)} ago` : "taken at an unknown time"}`;
+    const by = s.takenBy ? ` by ${s.takenBy},` : "";
+    return `${what} taken${by} ${s.at > 0 ? `${formatAge(now - s.at)} ago` : "at an unknown time"}`;
+}
+
+/**
+ * A savepoint a local cluster took of the job when it restarted (for a changed library list):
+ * the restarted JobManager (no HA) forgets the job, so the cluster's outputs hand it over.
+ */
+export interface HandoffPoint {
+    /** The savepoint's URI. */
+    path: string;
+    /** When it completed (ISO 8601). */
+    at: string;
+    /** The Flink job id that was stopped. */
+    jobId: string;
+    /** Why the cluster restarted: "libraries". */
+    reason: string;
 }
 
 /** What state records about a job's restore points (outputs of refresh and deploy). */

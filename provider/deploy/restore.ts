@@ -9,8 +9,8 @@ import * as path from "path";
 import type { CheckpointStats, FlinkClient, JobOverview } from "../flink";
 import { DeployError } from "../util/errors";
 import { Progress } from "../util/log";
+import { chooseRestorePoint, describeSnapshot, HandoffPoint, RecordedPoints, RestoreMode, Snapshot } from "./restore-point";
 import { parseJobId } from "./identity";
-import { chooseRestorePoint, describeSnapshot, RecordedPoints, RestoreMode, Snapshot } from "./restore-point";
 
 export type { Snapshot } from "./restore-point";
 
@@ -21,6 +21,8 @@ export interface RestorePolicy {
 /** What state says about the job, for choosing a restore point. */
 export interface PriorPoints extends RecordedPoints {
     generation: number;
+    /** The savepoint the cluster took when it restarted, from the job's cluster reference. */
+    handoff?: HandoffPoint;
 }
 
 export type RestoreDecision =
@@ -104,6 +106,24 @@ function listDir(dir: string): string[] {
     }
 }
 
+/** The cluster's handoff savepoint as a snapshot, when it still exists. */
+function handoffSnapshot(h: HandoffPoint | undefined): Snapshot | undefined {
+    if (!h?.path || !exists(h.path)) return undefined;
+    return { path: h.path, at: Date.parse(h.at) || writtenAt(h.path), kind: "savepoint", jobId: h.jobId, takenBy: `the cluster restart for ${h.reason}` };
+}
+
+/**
+ * Whether the handoff is the job's last stop: no generation of it ran after the one the cluster
+ * stopped (none in state, none ended in Flink). Then it is an upgrade in flight, like a stop
+ * savepoint; otherwise it is just one more candidate.
+ */
+function handoffInFlight(name: string, h: HandoffPoint, endedOurs: JobOverview[], prior: PriorPoints | undefined): boolean {
+    const gen = parseJobId(name, h.jobId)?.generation;
+    if (gen === undefined) return false;
+    const later = (jid: string) => (parseJobId(name, jid)?.generation ?? -1) > gen;
+    return (prior?.generation ?? 0) <= gen && !endedOurs.some((j) => later(j.jid));
+}
+
 export async function findRestorePoint(
     client: FlinkClient,
     name: string,
@@ -113,6 +133,12 @@ export async function findRestorePoint(
     progress: Progress,
     now = Date.now(),
 ): Promise<RestoreDecision> {
+    const handoff = handoffSnapshot(prior?.handoff);
+    if (handoff && prior?.handoff && handoffInFlight(name, prior.handoff, endedOurs, prior)) {
+        // The cluster stopped it with a savepoint to restart: its state is kept whatever the restore policy.
+        progress(`restoring from ${describeSnapshot(handoff, now)} (${handoff.path})`);
+        return { kind: "snapshot", snapshot: handoff };
+    }
     const recent = endedOurs.slice(0, 5);
     const stats = await Promise.all(recent.map((j) => client.checkpoints(j.jid).catch(() => undefined)));
     const newest = recent[0];
@@ -139,6 +165,7 @@ export async function findRestorePoint(
         const latest = stats[i]?.latest;
         for (const s of [snapshotOf(latest?.savepoint, "savepoint", job.jid), snapshotOf(latest?.completed, "checkpoint", job.jid)]) if (s) candidates.push(s);
     });
+    if (handoff && !candidates.some((c) => c.path === handoff.path)) candidates.push(handoff);
     const checkpoint = prior ? recordedCheckpoint(prior, name) : undefined;
     if (checkpoint && !candidates.some((c) => c.path === checkpoint.path)) candidates.push(checkpoint);
     if (prior?.lastSavepoint && exists(prior.lastSavepoint) && !candidates.some((c) => c.path === prior.lastSavepoint)) {

@@ -3,12 +3,25 @@
  * cancel it (stateless upgrades, a failed new version), and wait until Flink reports it ended.
  */
 import { assertEngineAlive } from "../util/lifeline";
-import { FlinkSavepointError, type JobOverview } from "../flink";
+import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flink";
+import { normalizeSavepointDir } from "../job/schema";
+import { jobFolder } from "./identity";
 import { isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../util/errors";
 import type { DeployContext, DeployPolicy } from "./redeploy";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The job's default savepoint folder: the cluster's default savepoint directory plus a folder per
+ * job name; undefined when the cluster has no default. Shared by a job's deploy and a local
+ * cluster's restart, so both put a job's savepoints in the same place.
+ */
+export async function defaultSavepointDir(client: FlinkClient, name: string): Promise<string | undefined> {
+    const config = await client.jobManagerConfig();
+    const base = config["execution.checkpointing.savepoint-dir"] ?? config["state.savepoints.dir"];
+    return base ? `${normalizeSavepointDir(base)}/${jobFolder(name)}` : undefined;
+}
 
 /** Wait until the job has ended (FINISHED, CANCELED or FAILED). */
 async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number): Promise<string> {
@@ -32,7 +45,7 @@ async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number):
  * nothing is touched; if it succeeds, the stop follows, and should the stop fail anyway, the
  * plain savepoint is a restore point of at most one savepoint's age.
  */
-export async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: DeployPolicy): Promise<string> {
+export async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: Pick<DeployPolicy, "savepointDir" | "savepointTimeoutSeconds" | "formatType">): Promise<string> {
     const timeoutMs = policy.savepointTimeoutSeconds * 1000;
     const target = { targetDirectory: policy.savepointDir, formatType: policy.formatType };
     const stateOf = () => ctx.client.job(job.jid).then((j) => j.state, () => "unknown");

@@ -2,10 +2,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { connect, Connection } from "../flink/connect";
 import { classifyJobChange, describeClassification } from "../deploy/classify";
-import { jobFolder, parseJobId } from "../deploy/identity";
+import { parseJobId } from "../deploy/identity";
 import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
 import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
 import { stoppedWithSavepoint } from "../deploy/restore";
+import { defaultSavepointDir } from "../deploy/stop";
 import type { JobOverview } from "../flink";
 import { DeployError, messageOf } from "../util/errors";
 import { plain } from "../util/diff";
@@ -90,13 +91,12 @@ function context(args: JobArgs): DeployContext {
 /** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */
 async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> {
     if (args.upgrade.savepointDir) return normalizeSavepointDir(args.upgrade.savepointDir);
-    const config = await ctx.client.jobManagerConfig();
-    const base = config["execution.checkpointing.savepoint-dir"] ?? config["state.savepoints.dir"];
-    if (!base) {
+    const dir = await defaultSavepointDir(ctx.client, args.name);
+    if (!dir) {
         if (args.upgrade.mode === "stateless") return "";
         throw new DeployError(`the cluster at ${args.cluster.restUrl} has no default savepoint directory`, "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)");
     }
-    return `${normalizeSavepointDir(base)}/${jobFolder(args.name)}`;
+    return dir;
 }
 
 async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
@@ -133,7 +133,7 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
             const desired = versionOf(args, ctx);
             const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds.jarId) : undefined;
-            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint, lastSavepointAt: olds.lastSavepointAt, lastCheckpoint: olds.lastCheckpoint, lastCheckpointAt: olds.lastCheckpointAt } : undefined;
+            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint, lastSavepointAt: olds.lastSavepointAt, lastCheckpoint: olds.lastCheckpoint, lastCheckpointAt: olds.lastCheckpointAt, handoff: args.cluster.handoff?.[args.name] } : undefined;
             const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
             return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
         }),

@@ -50,6 +50,8 @@ const clusterRef = z
         gatewayLocal: z.boolean().optional(),
         /** Digest of the cluster's declared libraries: a change shows as "cluster libraries" in the preview. */
         librariesHash: z.string().optional(),
+        /** Savepoints the cluster took of its jobs when it restarted, by job name (not a change of the job: see classify). */
+        handoff: z.record(z.object({ path: z.string(), at: z.string(), jobId: z.string(), reason: z.string() })).optional(),
     })
     .strict();
 

@@ -3,7 +3,8 @@
  * PostgreSQL driver declared by Maven coordinates are resolved with their dependencies from the
  * real repository, land in the cluster's own lib folder (the home's stays as it was), are on the
  * classpath of the JobManager, TaskManager and SQL Gateway, and a SQL job writes to a real
- * PostgreSQL through them without any ADD JAR. Changing the list while a job runs is refused.
+ * PostgreSQL through them without any ADD JAR. Changing the list while a job pulumi-flink did not
+ * start runs is refused (pulumi-flink's own jobs are handed over: tests/e2e/cluster-handoff.test.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -92,7 +93,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("cluster l
         expect(pg!.sql("SELECT SUM(c) FROM counts")).toBe("40");
     });
 
-    test("changing the libraries while a job runs is refused; the cluster and the job keep running", async () => {
+    test("changing the libraries while a job pulumi-flink did not start runs is refused; the cluster and the job keep running", async () => {
         const result = await gateway.withSession({ "pipeline.name": "libs-running" }, async (s) => {
             await gateway.runStatement(s, "CREATE TABLE g (k INT) WITH ('connector'='datagen','rows-per-second'='1')", T);
             await gateway.runStatement(s, "CREATE TABLE b (k INT) WITH ('connector'='blackhole')", T);
@@ -103,7 +104,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("cluster l
         const declared = Object.entries(cluster!.state).filter(([k]) => k in localClusterSchema.shape);
         const inputs = { ...Object.fromEntries(declared), libraries: [libraries[0]] };
         const pids = clusterProcesses(localLayout(cluster!.workDir)).map((p) => p.pid).sort();
-        await expect(clusterProvider.update!(cluster!.id, cluster!.state, inputs)).rejects.toThrow(/restarts the local cluster, which would kill 1 job\(s\) without a savepoint: libs-running/);
+        await expect(clusterProvider.update!(cluster!.id, cluster!.state, inputs)).rejects.toThrow(/restarts the local cluster, which would kill 1 job\(s\) without a savepoint: libs-running \(RUNNING\) \(pulumi-flink did not start them/);
         expect(clusterProcesses(localLayout(cluster!.workDir)).map((p) => p.pid).sort()).toEqual(pids);
         expect((await flink.job(result.jobId!)).state).toBe("RUNNING");
         expect((await clusterProvider.diff!(cluster!.id, cluster!.state, inputs)).changes).toBe(true);

@@ -22,6 +22,8 @@ describe("classifyJobChange: the table of DESIGN §4", () => {
         ["stateless + args", { args: ["--x", "3"], upgrade: { mode: "stateless" } }, "stateless-restart", ["args"]],
         ["unknown args in preview", { args: UNKNOWN }, "redeploy", ["args"]],
         ["unknown cluster in preview (cluster being updated) is not a replace", { cluster: UNKNOWN }, "none", []],
+        ["the cluster restarts for new libraries (its other outputs unknown in preview, librariesHash known)", { cluster: { restUrl: UNKNOWN, flinkVersion: UNKNOWN, librariesHash: "new" } }, "redeploy", ["cluster libraries"]],
+        ["the cluster's handoff savepoints (a restart for libraries) are no change of the job", { cluster: { ...cluster, handoff: { orders: { path: "file:/sp/x", at: "2026-12-05T12:00:00Z", jobId: "a".repeat(32), reason: "libraries" } } } }, "none", []],
     ])("%s -> %s", (_name, change, action, changed) => {
         const c = classifyJobChange(olds, { ...base, ...change });
         expect(c.action).toBe(action);

@@ -83,3 +83,36 @@ test("JobManager lost after a later generation ran: its own newer checkpoint win
     const d = await findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" }, { restore: "latest-state" }, () => undefined, now);
     expect(d.kind === "snapshot" && { path: d.snapshot.path, jobId: d.snapshot.jobId }).toEqual({ path: later, jobId: g3 });
 });
+
+describe("a savepoint the cluster took when it restarted for new libraries (handoff)", () => {
+    const name = "orders";
+    const stopped = jobIdFor(name, 4, "a".repeat(12));
+    const handoffOf = (p: string, at: number) => ({ path: p, at: new Date(at).toISOString(), jobId: stopped, reason: "libraries" });
+
+    test("the JobManager forgot the job: it restores from the handoff whatever the policy, and says who took it", async () => {
+        const sp = snapshotDir("sp5/savepoint-handoff");
+        const old = snapshotDir("sp5/savepoint-older");
+        const lines: string[] = [];
+        const prior = { generation: 4, lastSavepoint: old, lastSavepointAt: new Date(now - 86_400_000).toISOString(), handoff: handoffOf(sp, now - 42_000) };
+        const d = await findRestorePoint(clientOf({}), name, [], prior, { restore: "none" }, (l) => lines.push(l), now);
+        expect(d.kind === "snapshot" && d.snapshot.path).toBe(sp);
+        expect(lines).toEqual([`restoring from savepoint savepoint-handoff taken by the cluster restart for libraries, 42 s ago (${sp})`]);
+    });
+
+    test("a later generation ran since: the handoff is only a candidate, and a newer checkpoint wins", async () => {
+        const sp = snapshotDir("sp6/savepoint-handoff");
+        const later = jobIdFor(name, 5, "b".repeat(12));
+        const chk = snapshotDir(`ck6/${later}/chk-3`);
+        const client = clientOf({ [later]: stats(entry(chk, now - 5000, "CHECKPOINT"), null) });
+        const prior = { generation: 5, lastSavepoint: "", handoff: handoffOf(sp, now - 600_000) };
+        const d = await findRestorePoint(client, name, [{ ...job(later, "CANCELED", now - 1000), name }], prior, { restore: "latest-state" }, () => undefined, now);
+        expect(d.kind === "snapshot" && d.snapshot.path).toBe(chk);
+        const onlySavepoints = await findRestorePoint(client, name, [{ ...job(later, "CANCELED", now - 1000), name }], prior, { restore: "latest-savepoint" }, () => undefined, now);
+        expect(onlySavepoints.kind === "snapshot" && onlySavepoints.snapshot).toMatchObject({ path: sp, takenBy: "the cluster restart for libraries" });
+    });
+
+    test("a deleted handoff savepoint is no restore point", async () => {
+        const prior = { generation: 4, lastSavepoint: "", handoff: handoffOf(`file:${root}/gone/savepoint-x`, now) };
+        await expect(findRestorePoint(clientOf({}), name, [], prior, { restore: "latest-state" }, () => undefined, now)).rejects.toThrow(/no savepoint or retained checkpoint of it was found/);
+    });
+});
