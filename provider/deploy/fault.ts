@@ -30,7 +30,8 @@ export function faultPoint(point: FaultPoint): void {
     }
 }
 
-function descendantsOf(root: number): number[] {
+/** Processes below `root` (Linux /proc). */
+export function descendantsOf(root: number): number[] {
     const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
     const found: number[] = [];
     for (let frontier = [root]; frontier.length; ) {

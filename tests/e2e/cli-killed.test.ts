@@ -6,6 +6,7 @@
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
+import { descendantsOf as descendants } from "../../provider/deploy/fault";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { readCounter, waitFor } from "../support/counter";
 import { counterJob, countAbove, JobStack, outDirFor } from "../support/jobs";
@@ -15,33 +16,12 @@ jest.setTimeout(30 * 60_000);
 
 const KILLS = 4;
 
-function parentOf(pid: number): number {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-        return 0;
-    }
-}
-
 function cmdline(pid: number): string {
     try {
         return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
     } catch {
         return "";
     }
-}
-
-/** Processes below `root`. */
-function descendants(root: number): number[] {
-    const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
-    const found: number[] = [];
-    for (let frontier = [root]; frontier.length; ) {
-        const next = all.filter((pid) => frontier.includes(parentOf(pid)));
-        found.push(...next);
-        frontier = next;
-    }
-    return found;
 }
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));

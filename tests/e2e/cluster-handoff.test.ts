@@ -6,9 +6,9 @@
  * continues). The library is a real connector resolved from the Maven repository.
  */
 import * as fs from "fs";
+import { javaProcessesOf } from "../support/cluster";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync } from "child_process";
 import { localLayout } from "../../provider/local/layout";
 import { clusterProcesses } from "../../provider/local/processes";
 import { readCounter } from "../support/counter";
@@ -43,14 +43,7 @@ exports.counter = { jobId: job.jobId, state: job.state, generation: job.generati
 exports.handoff = cluster.handoff;
 `;
 
-/** Java processes started with this cluster's configuration folder. */
-function javaProcesses(workDir: string): string[] {
-    try {
-        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-    } catch {
-        return []; // pgrep exits 1 when nothing matches
-    }
-}
+const javaProcesses = javaProcessesOf;
 
 describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("a library added to a running local cluster on Flink %s (real pulumi CLI)", (version, line, index) => {
     const rest = portBlock(1850 + index * 10);

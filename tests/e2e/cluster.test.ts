@@ -3,9 +3,9 @@
  * provider host, on real Flink (every release line of the test bed).
  */
 import * as fs from "fs";
+import { javaProcessesOf } from "../support/cluster";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync } from "child_process";
 import { createFlinkClient } from "../../provider/flink";
 import { waitFor } from "../support/counter";
 import { PulumiProject } from "../support/pulumi";
@@ -39,14 +39,7 @@ exports.homeVersion = home.flinkVersion;
 exports.dialect = home.configDialect;
 `;
 
-/** Java processes started with this cluster's configuration folder. */
-function ourJavaProcesses(workDir: string): string[] {
-    try {
-        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-    } catch {
-        return []; // pgrep exits 1 when nothing matches
-    }
-}
+const ourJavaProcesses = javaProcessesOf;
 
 async function getJson(url: string): Promise<Record<string, unknown>> {
     const res = await fetch(url);

@@ -13,6 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import type { ClusterState } from "../../provider/cluster";
 import { clusterProvider } from "../../provider/cluster";
+import { localClusterInputs } from "./cluster";
 import { FlinkLine } from "./testbed";
 
 export interface IsolatedCluster {
@@ -46,17 +47,7 @@ export async function startIsolatedCluster(line: FlinkLine, restPort: number, hi
         if (!path.isAbsolute(dir)) throw new Error(`hide: ${dir} is not absolute`);
         if (workDir.startsWith(dir + path.sep) || line.home.startsWith(dir + path.sep)) throw new Error(`hide: ${dir} would hide the cluster's own files`);
     }
-    const inputs = {
-        target: "local",
-        home: { homePath: line.home, flinkVersion: line.version },
-        workDir,
-        restPort,
-        rpcPort: restPort + 1,
-        slotsPerTaskManager: 4,
-        taskManagerMemory: "1280m",
-        sqlGateway: { enabled: true, port: restPort + 5 },
-        ...extra,
-    };
+    const inputs = localClusterInputs(line, workDir, restPort, { sqlGateway: { enabled: true, port: restPort + 5 }, ...extra });
     const mounts = hide.map((d) => `mount -t tmpfs -o size=1m pf-hidden ${JSON.stringify(d)}`).join(" && ");
     const script = `${mounts ? `${mounts} && ` : ""}exec node -e ${shellQuote(STARTER)}`;
     const result = spawnSync("unshare", ["-m", "--propagation", "private", "bash", "-c", script], {

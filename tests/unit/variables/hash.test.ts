@@ -1,16 +1,8 @@
 import { usedVariablesHash } from "../../../provider/variables/substitute";
+import { seededRandom } from "../../support/random-text";
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** Seeded, so a failing case can be replayed from its seed. */
+const prng = seededRandom;
 
 const NAMES = ["A", "B", "C", "DB_URL", "DB_PASSWORD", "TOPIC", "_X1", "K9"];
 const ALPHABET = ["a", "b", "=", "\n", "\"", "'", "$", "{", "}", ",", "é", "0"];
