@@ -14,7 +14,8 @@ import { flinkLines, portBlock } from "../support/testbed";
 
 jest.setTimeout(30 * 60_000);
 
-const KILLS = 4;
+/** Moments of an upgrade, by the provider's own progress lines; each kill lands a random 0-400 ms after one. */
+const MOMENTS = ["taking a savepoint of job", "stopping job", "submitting generation", "watching it for"];
 
 function cmdline(pid: number): string {
     try {
@@ -29,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const line = flinkLines()[flinkLines().length - 1];
 
-describe(`the pulumi CLI killed mid-upgrade, ${KILLS} times at random moments (Flink ${line.version}, real CLI and provider host)`, () => {
+describe(`the pulumi CLI killed mid-upgrade, ${MOMENTS.length} times at random moments (Flink ${line.version}, real CLI and provider host)`, () => {
     let cluster: RunningCluster;
     let stack: JobStack;
     let out: string;
@@ -48,7 +49,7 @@ describe(`the pulumi CLI killed mid-upgrade, ${KILLS} times at random moments (F
         await cluster?.stop();
     });
 
-    test.each(Array.from({ length: KILLS }, (_, i) => i + 1))("kill %i: hosts gone within 10 s, no stray job, the next up converges with the count continued", async (round) => {
+    test.each(MOMENTS.map((moment, i) => [i + 1, moment] as const))("kill %i (just after %s): hosts gone within 10 s, no stray job, the next up converges with the count continued", async (round, moment) => {
         const before = await countAbove(out, 0);
         await stack.setJobs({ counter: counterJob(line, name, out, ["--tag", `r${round}`]) });
         const cli = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: stack.project.dir, env: stack.project.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -56,9 +57,8 @@ describe(`the pulumi CLI killed mid-upgrade, ${KILLS} times at random moments (F
         let output = "";
         cli.stdout.on("data", (d: Buffer) => (output += d));
         cli.stderr.on("data", (d: Buffer) => (output += d));
-        // Random moments across the upgrade: engine start, preflight, savepoint, stop, submit, gate.
-        await waitFor("the upgrade to start in the provider host", () => /FlinkJob cli-killed\]/.test(output) || undefined, 120_000, 50);
-        await sleep(Math.floor(Math.random() * 6_000));
+        await waitFor(`"${moment}" in the provider's progress`, () => output.includes(moment) || undefined, 120_000, 20);
+        await sleep(Math.floor(Math.random() * 400));
         const hosts = descendants(cli.pid!).filter((pid) => /dynamic-provider/.test(cmdline(pid)));
         expect(hosts.length).toBeGreaterThan(0);
         process.kill(cli.pid!, "SIGKILL");

@@ -54,7 +54,7 @@ afterAll(async () => {
 /** Cluster libraries for a line: the connectors of the test bed's table, by Maven coordinates. */
 function librariesFor(version: string): Array<{ maven: string }> {
     const jars = connectorTable(version).jars;
-    const wanted = Object.entries(jars).filter(([name]) => !/^mysqlDriver$/.test(name) && (name !== "jdbcCore")); // jdbc-core comes transitively
+    const wanted = Object.entries(jars).filter(([name]) => name !== "jdbcCore"); // jdbc-core comes transitively with jdbc-postgres
     return wanted.map(([, coordinates]) => ({ maven: coordinates }));
 }
 
