@@ -72,7 +72,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
     const config = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, substitute(String(v), opts.vars, `configuration[${JSON.stringify(k)}]`)]));
 
     /** Run setup statements and then `last`, mapping any SQL error to the user's script. */
-    const runScript = (properties: Record<string, string>, last: (stmt: string) => string) => {
+    const runScript = (properties: Record<string, string>, last: (stmt: string) => string, leftBehind: string) => {
         const lastText = last(job.resolved);
         const shift = lastText.length - job.resolved.length; // prefixes only: EXPLAIN, minus EXECUTE
         return withRedaction(opts.secretValues, async () => {
@@ -81,11 +81,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
                 for (const jar of await resolveJars()) await client.runStatement(session, `ADD JAR '${jar.replace(/'/g, "''")}'`, { timeoutMs: 60_000 });
                 for (const s of setup) {
                     await client.runStatement(session, s.resolved, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                        throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, "the running job untouched");
+                        throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, leftBehind);
                     });
                 }
                 return client.runStatement(session, lastText, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, "the running job untouched");
+                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, leftBehind);
                 });
             });
         });
@@ -95,7 +95,8 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
         definitionHash: sqlDefinitionHash(def),
         async preflight() {
             opts.progress("compiling the SQL (EXPLAIN) before touching the running job");
-            await runScript({ ...config }, (stmt) => `EXPLAIN ${stmt.replace(/^\s*EXECUTE\s+(?=STATEMENT\s+SET|INSERT)/i, "")}`);
+            // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
+            await runScript({ ...config }, (stmt) => `EXPLAIN ${stmt.replace(/^\s*EXECUTE\s+(?=STATEMENT\s+SET|INSERT)/i, "")}`, "nothing stopped or submitted (a running job keeps running)");
         },
         async submit(jobId: string, restore: RestoreRequest | undefined) {
             const keys = restoreKeys(opts.flinkVersion);
@@ -107,7 +108,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
                 ...(def.parallelism !== undefined ? { "parallelism.default": String(def.parallelism) } : {}),
                 ...(restore ? { [keys.path]: restore.path, [keys.ignoreUnclaimed]: String(restore.allowNonRestoredState) } : {}),
             };
-            const result = await runScript(properties, (stmt) => stmt);
+            const result = await runScript(properties, (stmt) => stmt, `job ${jobId} not submitted`);
             if (result.jobId && result.jobId !== jobId) {
                 throw new DeployError(`the SQL Gateway submitted job ${result.jobId}, not the requested id ${jobId}`, `job ${result.jobId} running; cancel it by hand`);
             }
