@@ -72,7 +72,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         await stack.destroy();
     });
 
-    test("I: up without changes makes no REST call; refresh asks the cluster once per job", async () => {
+    test("I: up without changes makes no REST call; refresh reads the shared overview once and the job's checkpoints once", async () => {
         const restLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pf-rest-")), "calls.log");
         const stack = new JobStack(`upgrade-i-${version.replace(/\./g, "-")}`, cluster.restUrl, { PULUMI_FLINK_REST_LOG: restLog });
         const out = outDirFor(cluster.workDir, "i");
@@ -90,7 +90,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         await stack.project.ok(["refresh", "--yes", "--skip-preview"]);
         const refreshCalls = calls();
         expect(refreshCalls.filter((c) => c.includes("/jobs/overview")).length).toBe(1);
-        expect(refreshCalls.length).toBeLessThanOrEqual(2); // jobs overview (job) + cluster overview
+        // The job's latest completed checkpoint is recorded on refresh (its restore point if the JobManager is lost).
+        expect(refreshCalls.filter((c) => /\/jobs\/[0-9a-f]{32}\/checkpoints/.test(c)).length).toBe(1);
+        expect(refreshCalls.length).toBeLessThanOrEqual(3); // jobs overview (shared) + its checkpoints + cluster overview
         expect(readCounter(out)).toBeDefined();
         await stack.destroy();
     });
