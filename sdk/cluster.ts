@@ -218,11 +218,26 @@ export class SessionCluster extends pulumi.dynamic.Resource {
     public readonly handoff!: pulumi.Output<Record<string, { path: string; at: string; jobId: string; reason: string }>>;
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { connection: undefined, restUrl: undefined, webUiUrl: undefined, flinkVersion: undefined, slots: undefined, jobsTotal: undefined, jobsRunning: undefined, status: undefined, taskManagers: undefined, sqlGatewayUrl: undefined, handoff: undefined };
+        const outputs = {
+            connection: undefined,
+            restUrl: undefined,
+            webUiUrl: undefined,
+            flinkVersion: undefined,
+            slots: undefined,
+            jobsTotal: undefined,
+            jobsRunning: undefined,
+            status: undefined,
+            taskManagers: undefined,
+            sqlGatewayUrl: undefined,
+            handoff: undefined,
+        };
         let props: pulumi.Inputs;
         if (args.target === "kubernetes") {
             // The Kubernetes objects are created first; the k8sCluster provider awaits and reaches them.
-            const k = kubernetesSession(name, args.home, args.kubernetes, opts, { libraries: args.libraries, mavenRepository: secretRepository(args.mavenRepository) });
+            const k = kubernetesSession(name, args.home, args.kubernetes, opts, {
+                libraries: args.libraries,
+                mavenRepository: secretRepository(args.mavenRepository),
+            });
             props = { ...outputs, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
             const options = { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig", ...(k.kubeconfig === undefined ? [] : ["connection"])] };
             super(providerFor("k8sCluster"), name, props, pulumi.mergeOptions(opts, options), "flink", "SessionCluster");

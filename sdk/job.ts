@@ -9,7 +9,6 @@ import { inputError, kubernetesApplication } from "./kubernetes-render";
 import { invalid } from "../provider/util/errors";
 import type { DeferredArgumentCheck } from "../provider/components/rules";
 
-
 /** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
 export interface JarArtifact {
     /**
@@ -273,27 +272,78 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
 
     constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { jobId: undefined, state: undefined, generation: undefined, lastSavepoint: undefined, lastSavepointAt: undefined, lastCheckpoint: undefined, lastCheckpointAt: undefined, finishedBySelf: undefined, restoredFrom: undefined, webUiUrl: undefined, deployedAt: undefined };
+        const outputs = {
+            jobId: undefined,
+            state: undefined,
+            generation: undefined,
+            lastSavepoint: undefined,
+            lastSavepointAt: undefined,
+            lastCheckpoint: undefined,
+            lastCheckpointAt: undefined,
+            finishedBySelf: undefined,
+            restoredFrom: undefined,
+            webUiUrl: undefined,
+            deployedAt: undefined,
+        };
         if (args.application) {
             const { application, cluster, variables, ...rest } = args;
-            if (cluster) throw inputError([invalid("cluster", "(SessionCluster)", "conflicts with application (an application-mode job has its own cluster)", "set exactly one of cluster and application")]);
-            if (variables) throw inputError([invalid("variables", "(VariableSet)", "are not supported for application-mode jobs", "put the values in args or configuration, or run the job on a session cluster")]);
+            if (cluster)
+                throw inputError([
+                    invalid(
+                        "cluster",
+                        "(SessionCluster)",
+                        "conflicts with application (an application-mode job has its own cluster)",
+                        "set exactly one of cluster and application",
+                    ),
+                ]);
+            if (variables)
+                throw inputError([
+                    invalid(
+                        "variables",
+                        "(VariableSet)",
+                        "are not supported for application-mode jobs",
+                        "put the values in args or configuration, or run the job on a session cluster",
+                    ),
+                ]);
             const { home, kubernetes, ...extra } = application;
             const k = kubernetesApplication(name, home, { ...rest, ...extra, name: args.name ?? name, kubernetes } as never, opts);
-            const props = { ...outputs, lifecycleState: undefined, flinkVersion: undefined, ...k.props, kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig) };
-            super(providerFor("k8sApplication"), name, props, pulumi.mergeOptions(opts, { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig"] }), "flink", "Job");
+            const props = {
+                ...outputs,
+                lifecycleState: undefined,
+                flinkVersion: undefined,
+                ...k.props,
+                kubeconfig: k.kubeconfig === undefined ? undefined : pulumi.secret(k.kubeconfig),
+            };
+            super(
+                providerFor("k8sApplication"),
+                name,
+                props,
+                pulumi.mergeOptions(opts, { dependsOn: k.objects, additionalSecretOutputs: ["kubeconfig"] }),
+                "flink",
+                "Job",
+            );
             this.kubernetesTarget = k.target;
             return;
         }
         const { cluster: maybeCluster, variables, ...rest } = args;
-        if (!maybeCluster) throw inputError([invalid("cluster", undefined, "a job needs a session cluster or an application target", "set cluster to a SessionCluster, or application: { home, kubernetes }")]);
+        if (!maybeCluster)
+            throw inputError([
+                invalid(
+                    "cluster",
+                    undefined,
+                    "a job needs a session cluster or an application target",
+                    "set cluster to a SessionCluster, or application: { home, kubernetes }",
+                ),
+            ]);
         const cluster = maybeCluster;
         const sets = variables === undefined ? [] : Array.isArray(variables) ? variables : [variables];
         const props = {
             ...outputs,
             ...rest,
             // One secret input: values and secrets of every set, encrypted in state as a whole.
-            variables: pulumi.secret(pulumi.all(sets.map((v) => pulumi.all([v.values, v.secrets]).apply(([values, secrets]) => ({ values: values ?? {}, secrets: secrets ?? {} }))))),
+            variables: pulumi.secret(
+                pulumi.all(sets.map((v) => pulumi.all([v.values, v.secrets]).apply(([values, secrets]) => ({ values: values ?? {}, secrets: secrets ?? {} })))),
+            ),
             name: args.name ?? name,
             // What the provider needs of the cluster; its REST URL is the job's cluster identity.
             // A plain object of outputs, not one output: while the cluster is updated its other

@@ -31,10 +31,26 @@ export function fieldsOf<T extends object>(value: pulumi.Output<T>, keys: (keyof
 /** The image half of a home, from its declared arguments (known at preview). */
 export function imageHomeOf(home: FlinkHome): pulumi.Output<ImageHome> {
     const d = home.declared;
-    return pulumi.output({ image: d.image, version: d.version, imagePullPolicy: d.imagePullPolicy, imagePullSecrets: d.imagePullSecrets, defaultConfig: d.defaultConfig }).apply((h) => {
-        if (!h.image || !h.version) throw inputError([invalid("home", h.image, "the Kubernetes target needs an image home", 'declare the home with image and version, e.g. { image: "flink:1.20.3-java17", version: "1.20.3" }')]);
-        return h as ImageHome;
-    });
+    return pulumi
+        .output({
+            image: d.image,
+            version: d.version,
+            imagePullPolicy: d.imagePullPolicy,
+            imagePullSecrets: d.imagePullSecrets,
+            defaultConfig: d.defaultConfig,
+        })
+        .apply((h) => {
+            if (!h.image || !h.version)
+                throw inputError([
+                    invalid(
+                        "home",
+                        h.image,
+                        "the Kubernetes target needs an image home",
+                        'declare the home with image and version, e.g. { image: "flink:1.20.3-java17", version: "1.20.3" }',
+                    ),
+                ]);
+            return h as ImageHome;
+        });
 }
 
 /** Split off what must not be rendered into manifests (the kubeconfig secret, the k8s provider). */
@@ -43,12 +59,12 @@ function renderable<T extends KubernetesDeploymentArgs>(k: T) {
     return { kubeconfig, provider, rest };
 }
 
-
 /** Which objects a session cluster creates; decided by plain arguments so they are known at preview. */
 function sessionKeys(k: KubernetesSessionArgs) {
     const keys: { key: keyof SessionManifests & string; kind: string }[] = [];
     if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });
-    if (k.serviceAccount?.create !== false) keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
+    if (k.serviceAccount?.create !== false)
+        keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
     keys.push({ key: "flinkDeployment", kind: "FlinkDeployment" });
     if (k.sqlGateway?.enabled) keys.push({ key: "sqlGatewayDeployment", kind: "Deployment" }, { key: "sqlGatewayService", kind: "Service" });
     return keys;
@@ -64,7 +80,13 @@ export interface SessionLibraryArgs {
  * Check and resolve the libraries on the deploying machine (concrete URLs and digests for the
  * init containers). The credentials go into a Secret the init containers read, never the pod spec.
  */
-async function sessionLibraries(fdName: string, namespace: string, image: string, libs: Library[] | undefined, repo: MavenRepositoryArgs | undefined): Promise<SessionLibraries | undefined> {
+async function sessionLibraries(
+    fdName: string,
+    namespace: string,
+    image: string,
+    libs: Library[] | undefined,
+    repo: MavenRepositoryArgs | undefined,
+): Promise<SessionLibraries | undefined> {
     const failures = checkLibraries(libs ?? [], repo, [], true);
     if (failures.length) throw inputError(failures);
     if (!libs?.length) return undefined;
@@ -75,21 +97,45 @@ async function sessionLibraries(fdName: string, namespace: string, image: string
 }
 
 /** Render, validate and create a session cluster's objects; returns the k8sCluster provider inputs. */
-export function kubernetesSession(name: string, home: FlinkHome, k: KubernetesSessionArgs, opts: pulumi.CustomResourceOptions | undefined, libs: SessionLibraryArgs = {}) {
+export function kubernetesSession(
+    name: string,
+    home: FlinkHome,
+    k: KubernetesSessionArgs,
+    opts: pulumi.CustomResourceOptions | undefined,
+    libs: SessionLibraryArgs = {},
+) {
     const { kubeconfig, provider, rest } = renderable(k);
     const declared = pulumi.all([pulumi.output(libs.libraries), pulumi.output(libs.mavenRepository)]);
     const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
         const checked = checkSessionSpec(spec, "kubernetes.", name);
         if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
         const fdName = checked.spec.name ?? name;
-        return renderSession(name, h, checked.spec, await sessionLibraries(fdName, checked.spec.namespace, h.image, libraries as Library[] | undefined, repo as MavenRepositoryArgs | undefined));
+        return renderSession(
+            name,
+            h,
+            checked.spec,
+            await sessionLibraries(fdName, checked.spec.namespace, h.image, libraries as Library[] | undefined, repo as MavenRepositoryArgs | undefined),
+        );
     });
     const keys = sessionKeys(k);
     if (libs.mavenRepository !== undefined && libs.libraries !== undefined) keys.push({ key: "librariesSecret", kind: "Secret" });
     const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
     const inputs = rendered.apply((r) => r.inputs);
     const target: pulumi.Output<KubernetesTarget> = inputs.apply((i) => ({ namespace: i.namespace, name: i.name, restPort: i.restPort }));
-    const props = fieldsOf(inputs, ["target", "namespace", "name", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "context", "readyTimeoutSeconds", "specHash", "librariesHash"]);
+    const props = fieldsOf(inputs, [
+        "target",
+        "namespace",
+        "name",
+        "flinkVersion",
+        "restService",
+        "restPort",
+        "access",
+        "sqlGateway",
+        "context",
+        "readyTimeoutSeconds",
+        "specHash",
+        "librariesHash",
+    ]);
     return { objects, props, kubeconfig, target };
 }
 
@@ -107,12 +153,15 @@ export function kubernetesApplication(name: string, home: FlinkHome, job: Applic
     const k = job.kubernetes;
     const keys: { key: keyof ApplicationManifests & string; kind: string }[] = [];
     if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });
-    if (k.serviceAccount?.create !== false) keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
+    if (k.serviceAccount?.create !== false)
+        keys.push({ key: "serviceAccount", kind: "ServiceAccount" }, { key: "role", kind: "Role" }, { key: "roleBinding", kind: "RoleBinding" });
     keys.push({ key: "flinkDeployment", kind: "FlinkDeployment" });
     const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
     const inputs = rendered.apply((r) => r.inputs);
     const restPort = pulumi.output(k.restService).apply((r) => r?.port ?? 8081);
-    const target: pulumi.Output<KubernetesTarget> = pulumi.all([inputs, restPort]).apply(([i, port]) => ({ namespace: i.namespace, name: i.name, restPort: port }));
+    const target: pulumi.Output<KubernetesTarget> = pulumi
+        .all([inputs, restPort])
+        .apply(([i, port]) => ({ namespace: i.namespace, name: i.name, restPort: port }));
     const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access"]);
     return { objects, props, kubeconfig, target };
 }

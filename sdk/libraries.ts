@@ -48,11 +48,18 @@ export interface MavenRepositoryArgs {
 /** The repository with its password wrapped as a secret, so it is encrypted in the state even when given as plain text. */
 export function secretRepository(repo: pulumi.Input<MavenRepositoryArgs> | undefined): pulumi.Output<MavenRepositoryArgs> | undefined {
     if (repo === undefined) return undefined;
-    return pulumi.output(repo).apply((r) => ({ ...r, password: r.password === undefined ? undefined : pulumi.secret(r.password) })) as pulumi.Output<MavenRepositoryArgs>;
+    return pulumi
+        .output(repo)
+        .apply((r) => ({ ...r, password: r.password === undefined ? undefined : pulumi.secret(r.password) })) as pulumi.Output<MavenRepositoryArgs>;
 }
 
 /** {@link librariesHash} of the declared arguments (the provider reports the same value). */
-export function declaredLibrariesHash(args: Pick<SessionClusterArgs, "target"> & { libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>; mavenRepository?: pulumi.Input<MavenRepositoryArgs> }): pulumi.Output<string> {
+export function declaredLibrariesHash(
+    args: Pick<SessionClusterArgs, "target"> & {
+        libraries?: pulumi.Input<pulumi.Input<ClusterLibrary>[]>;
+        mavenRepository?: pulumi.Input<MavenRepositoryArgs>;
+    },
+): pulumi.Output<string> {
     if (args.target === "remote") return pulumi.output("");
     return pulumi.all([args.libraries, args.mavenRepository]).apply(([libs, repo]) => librariesHash(libs as Library[] | undefined, repo));
 }

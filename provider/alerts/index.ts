@@ -30,11 +30,17 @@ export const ALERTS_STATE_VERSION = 1;
 export function receiverSecrets(receivers: readonly ReceiverSpec[]): string[] {
     return receivers.flatMap((r) => {
         switch (r.type) {
-            case "webhook": return [r.url];
-            case "dingtalk": case "lark": return [r.adapterUrl];
-            case "slack": return [r.apiUrl];
-            case "email": return r.authPassword ? [r.authPassword] : [];
-            case "wecom": return [r.apiSecret, ...(r.apiUrl ? [r.apiUrl] : [])];
+            case "webhook":
+                return [r.url];
+            case "dingtalk":
+            case "lark":
+                return [r.adapterUrl];
+            case "slack":
+                return [r.apiUrl];
+            case "email":
+                return r.authPassword ? [r.authPassword] : [];
+            case "wecom":
+                return [r.apiSecret, ...(r.apiUrl ? [r.apiUrl] : [])];
         }
     });
 }
@@ -86,7 +92,8 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
             // The real tools, at preview: a bad custom rule fails here with promtool's message.
             const problems = await validateInScratch(renderedFiles(args).filter((f) => f.validate));
             const secrets = receiverSecrets(args.spec.receivers);
-            for (const p of problems) failures.push({ property: p.startsWith(args.rulesFile) ? "customRules" : "receivers", reason: redactSecrets(p, secrets, "whole") });
+            for (const p of problems)
+                failures.push({ property: p.startsWith(args.rulesFile) ? "customRules" : "receivers", reason: redactSecrets(p, secrets, "whole") });
         }
         return { inputs: news, failures };
     },
@@ -112,9 +119,13 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
     /** Refresh: are the files still what we wrote? (An edited or deleted rule file silences alerts.) */
     async read(id, props?: Record<string, unknown>) {
         if (!props) return { id, props: {} };
-        const intact = (file: unknown, hash: unknown) => typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
+        const intact = (file: unknown, hash: unknown) =>
+            typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
         const filesIntact = intact(props.rulesFile, props.rulesSha256) && intact(props.alertmanagerConfigFile, props.alertmanagerConfigSha256);
-        if (!filesIntact) progressFor("AlertRoute")(`${String(props.rulesFile)} or ${String(props.alertmanagerConfigFile)} was changed or removed outside Pulumi; the next update rewrites them`);
+        if (!filesIntact)
+            progressFor("AlertRoute")(
+                `${String(props.rulesFile)} or ${String(props.alertmanagerConfigFile)} was changed or removed outside Pulumi; the next update rewrites them`,
+            );
         return { id, props: { ...props, filesIntact } };
     },
 
@@ -125,6 +136,7 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
             const file = props[key];
             if (typeof file === "string") fs.rmSync(file, { force: true });
         }
-        if (typeof props.prometheusUrl === "string") await reload("Prometheus", props.prometheusUrl, progress).catch((err) => progress(`warning: ${String(err)}`));
+        if (typeof props.prometheusUrl === "string")
+            await reload("Prometheus", props.prometheusUrl, progress).catch((err) => progress(`warning: ${String(err)}`));
     },
 };

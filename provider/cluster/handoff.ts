@@ -57,8 +57,10 @@ export function planHandoff(jobs: readonly JobOverview[]): HandoffPlan {
 export function describeHandoff(plan: HandoffPlan, why: string, handsOver: boolean): string {
     const names = (js: JobOverview[]) => js.map((j) => `${j.name} (${j.state})`).join(", ");
     if (!plan.ours.length && !plan.foreign.length) return `${why}: restarts the local cluster (no job runs on it)`;
-    if (plan.foreign.length) return `${why}: REFUSED at up: restarting would kill ${plan.foreign.length} job(s) pulumi-flink did not start without a savepoint: ${names(plan.foreign)}`;
-    if (!handsOver) return `${why}: REFUSED at up: restarting would kill ${plan.ours.length} job(s) without a savepoint: ${names(plan.ours)}; only a change of libraries hands jobs over`;
+    if (plan.foreign.length)
+        return `${why}: REFUSED at up: restarting would kill ${plan.foreign.length} job(s) pulumi-flink did not start without a savepoint: ${names(plan.foreign)}`;
+    if (!handsOver)
+        return `${why}: REFUSED at up: restarting would kill ${plan.ours.length} job(s) without a savepoint: ${names(plan.ours)}; only a change of libraries hands jobs over`;
     return `${why}: stops ${plan.ours.length} job(s) with a savepoint, then restarts the local cluster; the jobs restore from those savepoints: ${names(plan.ours)}`;
 }
 
@@ -97,7 +99,9 @@ export function settleHandoff(runDir: string, jobs: readonly JobOverview[]): Han
 }
 
 function lines(h: Handoff): string {
-    return Object.entries(h).map(([name, p]) => `${name} (job ${p.jobId}) at ${p.path}`).join("; ");
+    return Object.entries(h)
+        .map(([name, p]) => `${name} (job ${p.jobId}) at ${p.path}`)
+        .join("; ");
 }
 
 /** The savepoint an earlier run stopped the job with, when Flink still knows it. */
@@ -131,13 +135,19 @@ export async function handOver(conn: Connection, runDir: string, plan: HandoffPl
                 const dir = await defaultSavepointDir(client, job.name);
                 if (!dir) throw new Error("the cluster has no default savepoint directory");
                 const ctx = { client, restUrl: conn.restUrl, name: job.name, progress: (l: string) => progress(`${job.name}: ${l}`) };
-                const location = await stopWithSavepoint(ctx, job, { savepointDir: dir, savepointTimeoutSeconds: SAVEPOINT_TIMEOUT_SECONDS, formatType: "CANONICAL" });
+                const location = await stopWithSavepoint(ctx, job, {
+                    savepointDir: dir,
+                    savepointTimeoutSeconds: SAVEPOINT_TIMEOUT_SECONDS,
+                    formatType: "CANONICAL",
+                });
                 stopped[job.name] = handoff[job.name] = { path: location, at: new Date().toISOString(), jobId: job.jid, reason };
                 writeHandoff(runDir, handoff);
             } catch (err) {
                 const left = err instanceof DeployError ? err.leftBehind : "unknown (see the error)";
                 const problem = err instanceof DeployError ? err.message.split("\n  left behind: ")[0] : messageOf(err);
-                const done = Object.keys(stopped).length ? `; already stopped with a savepoint (the next \`pulumi up\` restores them from there): ${lines(stopped)}` : "";
+                const done = Object.keys(stopped).length
+                    ? `; already stopped with a savepoint (the next \`pulumi up\` restores them from there): ${lines(stopped)}`
+                    : "";
                 throw new DeployError(
                     `the cluster was not restarted: the savepoint of job ${job.name} (${job.jid}) failed: ${problem}`,
                     `the cluster and its processes as they were; ${job.name}: ${left}${rest.length ? `; still running, untouched: ${rest.join(", ")}` : ""}${done}`,
@@ -192,7 +202,8 @@ export async function prepareRestart(conn: Connection, runDir: string, changed: 
     const librariesOnly = changed.length > 0 && changed.every((k) => LIBRARY_KEYS.includes(k));
     const why = librariesOnly ? "changing the cluster's libraries" : "changing the cluster's configuration";
     if (plan.foreign.length) refuseRestart(why, plan.foreign, " (pulumi-flink did not start them, so it does not stop them)");
-    if (plan.ours.length && !librariesOnly) refuseRestart(why, plan.ours, ` (changed: ${changed.join(", ")}; only a change of libraries alone stops jobs with a savepoint and restores them)`);
+    if (plan.ours.length && !librariesOnly)
+        refuseRestart(why, plan.ours, ` (changed: ${changed.join(", ")}; only a change of libraries alone stops jobs with a savepoint and restores them)`);
     return handOver(conn, runDir, plan, librariesOnly ? "libraries" : "configuration", progress);
 }
 

@@ -52,7 +52,21 @@ export type ClusterState = ClusterArgs & {
 /** Inputs whose change means a different cluster (replace), per target. */
 const REPLACE_KEYS: Record<string, readonly string[]> = { local: ["target", "workDir"], remote: ["target", "restUrl"] };
 const UPDATE_KEYS: Record<string, readonly string[]> = {
-    local: ["home", "host", "restPort", "rpcPort", "taskManagers", "slotsPerTaskManager", "jobManagerMemory", "taskManagerMemory", "configuration", "startTimeoutSeconds", "sqlGateway", "libraries", "mavenRepository"],
+    local: [
+        "home",
+        "host",
+        "restPort",
+        "rpcPort",
+        "taskManagers",
+        "slotsPerTaskManager",
+        "jobManagerMemory",
+        "taskManagerMemory",
+        "configuration",
+        "startTimeoutSeconds",
+        "sqlGateway",
+        "libraries",
+        "mavenRepository",
+    ],
     remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl"],
 };
 
@@ -85,7 +99,20 @@ function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string, h
     const connection = connectionOf(args);
     const sqlGatewayUrl = args.target === "local" ? localSqlGatewayUrl(args) : (args.sqlGatewayUrl ?? "");
     const libs = args.target === "local" ? librariesHash(args.libraries, args.mavenRepository) : "";
-    return plain({ ...args, restUrl, webUiUrl, ...snap, sqlGatewayUrl, status: "running" as const, connection, configHash, librariesHash: libs, gatewayLocal: args.target === "local", handoff, stateVersion: CLUSTER_STATE_VERSION });
+    return plain({
+        ...args,
+        restUrl,
+        webUiUrl,
+        ...snap,
+        sqlGatewayUrl,
+        status: "running" as const,
+        connection,
+        configHash,
+        librariesHash: libs,
+        gatewayLocal: args.target === "local",
+        handoff,
+        stateVersion: CLUSTER_STATE_VERSION,
+    });
 }
 
 /** A SQL Gateway client with the cluster's connection options (headers, TLS). */
@@ -125,7 +152,17 @@ async function ensureLocalSqlGateway(args: LocalClusterArgs, progress: Progress)
     }
     const conn = connectionOf(args);
     const url = localSqlGatewayUrl(args);
-    await startSqlGateway({ layout, homePath: args.home.homePath, host: args.host, port: gateway.port, timeoutMs: args.startTimeoutSeconds * 1000, probe: () => gatewayVersion(conn, url, 0) }, progress);
+    await startSqlGateway(
+        {
+            layout,
+            homePath: args.home.homePath,
+            host: args.host,
+            port: gateway.port,
+            timeoutMs: args.startTimeoutSeconds * 1000,
+            probe: () => gatewayVersion(conn, url, 0),
+        },
+        progress,
+    );
 }
 
 /** Refuse to restart a cluster that runs jobs: a restart would kill them without a savepoint. */
@@ -160,7 +197,13 @@ async function startLocalProcesses(args: LocalClusterArgs, progress: Progress, r
     const libraries = resolved ?? (await localLibraries(args, progress));
     // Only an enabled gateway and libraries enter the hash: clusters started before they existed keep theirs.
     const jars = libraries.map((l) => `${l.fileName}@${l.sha1 ?? l.sha256}`);
-    const configHash = hashOf({ config, home: args.home.homePath, tms: args.taskManagers, ...(gateway.enabled ? { sqlGateway: gateway.port } : {}), ...(jars.length ? { jars } : {}) });
+    const configHash = hashOf({
+        config,
+        home: args.home.homePath,
+        tms: args.taskManagers,
+        ...(gateway.enabled ? { sqlGateway: gateway.port } : {}),
+        ...(jars.length ? { jars } : {}),
+    });
     const api = clusterApi(connectionOf(args));
     const running = clusterProcesses(layout);
     const recorded = fs.existsSync(layout.stateFile) ? (JSON.parse(fs.readFileSync(layout.stateFile, "utf8")) as { configHash?: string }) : {};
@@ -185,7 +228,21 @@ async function startLocalProcesses(args: LocalClusterArgs, progress: Progress, r
     };
     const ports = [args.restPort, args.rpcPort, ...(gateway.enabled ? [gateway.port] : [])];
     const configFileName = dialect;
-    await startLocalCluster({ layout, homePath: args.home.homePath, configText: text, configFileName, host: args.host, ports, taskManagers: args.taskManagers, slotsPerTaskManager: args.slotsPerTaskManager, timeoutMs: args.startTimeoutSeconds * 1000, probe }, progress);
+    await startLocalCluster(
+        {
+            layout,
+            homePath: args.home.homePath,
+            configText: text,
+            configFileName,
+            host: args.host,
+            ports,
+            taskManagers: args.taskManagers,
+            slotsPerTaskManager: args.slotsPerTaskManager,
+            timeoutMs: args.startTimeoutSeconds * 1000,
+            probe,
+        },
+        progress,
+    );
     await ensureLocalSqlGateway(args, progress);
     fs.writeFileSync(layout.stateFile, stableJson({ configHash, startedAt: new Date().toISOString() }));
     return stateOf(args, await api.snapshot(), configHash);
@@ -199,7 +256,10 @@ async function connectRemote(args: RemoteClusterArgs, progress: Progress): Promi
         return stateOf(args, snap, "");
     } catch (err) {
         if (err instanceof DeployError) throw err;
-        throw new DeployError(`cannot reach the Flink REST API at ${args.restUrl}: ${err instanceof Error ? err.message : String(err)}`, "nothing; check restUrl, headers and TLS options");
+        throw new DeployError(
+            `cannot reach the Flink REST API at ${args.restUrl}: ${err instanceof Error ? err.message : String(err)}`,
+            "nothing; check restUrl, headers and TLS options",
+        );
     }
 }
 
@@ -208,9 +268,13 @@ async function checkRemoteGateway(args: RemoteClusterArgs, url: string, clusterV
     try {
         version = await gatewayVersion(connectionOf(args), url);
     } catch (err) {
-        throw new DeployError(`cannot reach the Flink SQL Gateway at ${url}: ${err instanceof Error ? err.message : String(err)}`, "nothing; check sqlGatewayUrl (the gateway's REST endpoint, port 8083 by default), headers and TLS options");
+        throw new DeployError(
+            `cannot reach the Flink SQL Gateway at ${url}: ${err instanceof Error ? err.message : String(err)}`,
+            "nothing; check sqlGatewayUrl (the gateway's REST endpoint, port 8083 by default), headers and TLS options",
+        );
     }
-    if (version !== clusterVersion) progress(`warning: the SQL Gateway reports Flink ${version} but the cluster ${clusterVersion}; use a gateway of the cluster's version`);
+    if (version !== clusterVersion)
+        progress(`warning: the SQL Gateway reports Flink ${version} but the cluster ${clusterVersion}; use a gateway of the cluster's version`);
     else progress(`SQL Gateway at ${url}: Flink ${version}`);
 }
 
@@ -220,7 +284,8 @@ function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { 
     const parsed = checkClusterArgs(rawNews).args;
     const news = { ...(parsed ?? withoutPulumiKeys(rawNews)) } as Record<string, unknown>;
     // webUiUrl is both an optional input (remote) and an output: compare what it resolves to.
-    if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string") news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
+    if (news.target === "remote" && news.webUiUrl === undefined && typeof news.restUrl === "string")
+        news.webUiUrl = stateOf(news as unknown as ClusterArgs, { flinkVersion: "", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 }, "").webUiUrl;
     const old = { ...(olds as unknown as Record<string, unknown>) };
     // An off gateway is off whatever its port; state from before sqlGateway existed has none.
     if (news.target === "local" && !containsUnknown(news.sqlGateway)) {
@@ -269,15 +334,24 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         if (args.target === "remote") return { outs: await connectRemote(args, progress) };
         // Libraries first: a failed download changes nothing, no job is stopped for it.
         const libraries = await localLibraries(args, progress);
-        const handoff = olds.status === "running" && olds.target === "local" ? await prepareRestart(connectionOf(olds), localLayout(olds.workDir).pidDir, changedInputs(olds, news).updates, progress) : {};
+        const handoff =
+            olds.status === "running" && olds.target === "local"
+                ? await prepareRestart(connectionOf(olds), localLayout(olds.workDir).pidDir, changedInputs(olds, news).updates, progress)
+                : {};
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
         try {
             return { outs: await startLocal(args, progress, libraries) };
         } catch (err) {
             if (!Object.keys(handoff).length) throw err;
-            const taken = Object.entries(handoff).map(([name, p]) => `${name} at ${p.path}`).join("; ");
-            throw new DeployError(`${messageOf(err)}`, `the jobs stopped with a savepoint before the restart (recorded in ${localLayout(args.workDir).pidDir}/handoff.json; the next \`pulumi up\` restores them): ${taken}`, err);
+            const taken = Object.entries(handoff)
+                .map(([name, p]) => `${name} at ${p.path}`)
+                .join("; ");
+            throw new DeployError(
+                `${messageOf(err)}`,
+                `the jobs stopped with a savepoint before the restart (recorded in ${localLayout(args.workDir).pidDir}/handoff.json; the next \`pulumi up\` restores them): ${taken}`,
+                err,
+            );
         }
     },
 
@@ -299,7 +373,8 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const layout = localLayout(props.workDir);
         const stopped = await stopProcesses(layout);
         const left = clusterProcesses(layout);
-        if (left.length) throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
+        if (left.length)
+            throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
         progressFor("SessionCluster local")(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
     },
 };

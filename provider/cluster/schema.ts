@@ -12,12 +12,11 @@ const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
 
 /** What a cluster needs of its FlinkHome (the sdk passes the home's outputs). */
-const homeRef = z
-    .object({
-        homePath: z.string().min(1),
-        flinkVersion: z.string().min(1),
-        defaultConfig: z.record(z.unknown()).optional(),
-    });
+const homeRef = z.object({
+    homePath: z.string().min(1),
+    flinkVersion: z.string().min(1),
+    defaultConfig: z.record(z.unknown()).optional(),
+});
 
 export const localClusterSchema = z
     .object({
@@ -99,7 +98,16 @@ export function checkClusterArgs(news: Record<string, unknown>): { args?: Cluste
     const target = inputs.target;
     if (target === "kubernetes") {
         // The SDK sends kubernetes clusters to the k8sCluster provider; reaching this means raw inputs.
-        return { failures: [invalid("target", target, "is handled by the SessionCluster class, which creates the Flink Operator objects", 'declare it with new SessionCluster(name, { target: "kubernetes", home, kubernetes: {...} }) from pulumi-flink')] };
+        return {
+            failures: [
+                invalid(
+                    "target",
+                    target,
+                    "is handled by the SessionCluster class, which creates the Flink Operator objects",
+                    'declare it with new SessionCluster(name, { target: "kubernetes", home, kubernetes: {...} }) from pulumi-flink',
+                ),
+            ],
+        };
     }
     if (target !== "local" && target !== "remote") {
         return { failures: [invalid("target", target, "is not a known target", `use one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`)] };
@@ -127,13 +135,20 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     }
     const gateway = sqlGatewayOf(args);
     if (gateway.enabled) {
-        for (const [name, value] of [["restPort", args.restPort], ["rpcPort", args.rpcPort]] as const) {
-            if (gateway.port === value) failures.push(invalid("sqlGateway.port", gateway.port, `is the same as ${name}`, `give the SQL Gateway its own port (it defaults to 8083)`));
+        for (const [name, value] of [
+            ["restPort", args.restPort],
+            ["rpcPort", args.rpcPort],
+        ] as const) {
+            if (gateway.port === value)
+                failures.push(invalid("sqlGateway.port", gateway.port, `is the same as ${name}`, `give the SQL Gateway its own port (it defaults to 8083)`));
         }
     }
     for (const key of Object.keys(args.configuration ?? {})) {
         const arg = MANAGED_KEYS[key];
-        if (arg) failures.push(invalid(`configuration[${JSON.stringify(key)}]`, args.configuration?.[key], "is set by the cluster itself", `use the ${arg} argument instead`));
+        if (arg)
+            failures.push(
+                invalid(`configuration[${JSON.stringify(key)}]`, args.configuration?.[key], "is set by the cluster itself", `use the ${arg} argument instead`),
+            );
     }
     const v = homeKnown ? tryParseFlinkVersion(args.home.flinkVersion) : undefined;
     if (homeKnown && !v) failures.push(invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "pass a FlinkHome resource as home"));
@@ -147,7 +162,10 @@ function withoutRepositorySecrets(inputs: Record<string, unknown>): Record<strin
     const repo = inputs.mavenRepository;
     if (repo === null || typeof repo !== "object" || Array.isArray(repo)) return inputs;
     const r = repo as Record<string, unknown>;
-    return { ...inputs, mavenRepository: { ...r, ...(r.password === undefined ? {} : { password: "***" }), ...(typeof r.url === "string" ? { url: redactUrl(r.url) } : {}) } };
+    return {
+        ...inputs,
+        mavenRepository: { ...r, ...(r.password === undefined ? {} : { password: "***" }), ...(typeof r.url === "string" ? { url: redactUrl(r.url) } : {}) },
+    };
 }
 
 /**
@@ -155,10 +173,18 @@ function withoutRepositorySecrets(inputs: Record<string, unknown>): Record<strin
  * Refused with the two ways that work instead.
  */
 function refusedOnRemote(inputs: Record<string, unknown>): InputFailure[] {
-    const fix = "install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: \"hdfs:///flink/jars/x.jar\" })";
+    const fix =
+        'install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: "hdfs:///flink/jars/x.jar" })';
     return (["libraries", "mavenRepository"] as const)
         .filter((k) => inputs[k] !== undefined)
-        .map((k) => invalid(k, Array.isArray(inputs[k]) ? `(${(inputs[k] as unknown[]).length} entries)` : "(repository)", "cannot be applied to a remote cluster: pulumi-flink does not run its processes", fix));
+        .map((k) =>
+            invalid(
+                k,
+                Array.isArray(inputs[k]) ? `(${(inputs[k] as unknown[]).length} entries)` : "(repository)",
+                "cannot be applied to a remote cluster: pulumi-flink does not run its processes",
+                fix,
+            ),
+        );
 }
 
 function checkRemote(args: RemoteClusterArgs): InputFailure[] {
@@ -170,20 +196,36 @@ function checkRemote(args: RemoteClusterArgs): InputFailure[] {
     if (url.search || url.hash) failures.push(invalid("restUrl", args.restUrl, "must not carry a query or fragment", "remove everything after the path"));
     const tls = args.caCert || args.clientCert || args.clientKey || args.insecureSkipVerify;
     if (tls && url.protocol !== "https:") {
-        failures.push(invalid("restUrl", args.restUrl, "TLS options are set but the URL is not https", "use an https:// URL or remove caCert/clientCert/clientKey/insecureSkipVerify"));
+        failures.push(
+            invalid(
+                "restUrl",
+                args.restUrl,
+                "TLS options are set but the URL is not https",
+                "use an https:// URL or remove caCert/clientCert/clientKey/insecureSkipVerify",
+            ),
+        );
     }
     if (Boolean(args.clientCert) !== Boolean(args.clientKey)) {
-        failures.push(invalid(args.clientCert ? "clientKey" : "clientCert", undefined, "a client certificate needs both the certificate and its key", "set both clientCert and clientKey (PEM text)"));
+        failures.push(
+            invalid(
+                args.clientCert ? "clientKey" : "clientCert",
+                undefined,
+                "a client certificate needs both the certificate and its key",
+                "set both clientCert and clientKey (PEM text)",
+            ),
+        );
     }
     if (args.sqlGatewayUrl !== undefined) {
         const gw = new URL(args.sqlGatewayUrl);
         if (gw.protocol !== "http:" && gw.protocol !== "https:") {
             failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must be an http or https URL", 'use e.g. "http://flink-sql-gateway:8083"'));
         }
-        if (gw.search || gw.hash) failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must not carry a query or fragment", "remove everything after the path"));
+        if (gw.search || gw.hash)
+            failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must not carry a query or fragment", "remove everything after the path"));
     }
     for (const name of Object.keys(args.headers ?? {})) {
-        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+            failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));
     }
     return failures;
 }

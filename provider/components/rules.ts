@@ -21,14 +21,38 @@ const HOST_PORTS = /^[^\s,:/]+:\d{1,5}(,[^\s,:/]+:\d{1,5})*$/;
 export const ARGUMENT_RULES = {
     kafkaBootstrap: { test: (v) => HOST_PORTS.test(v), problem: "is not a list of host:port", fix: 'write "broker1:9092,broker2:9092"' },
     dorisFenodes: { test: (v) => HOST_PORTS.test(v), problem: "is not a list of host:port", fix: 'use the frontends\' HTTP addresses, e.g. "doris-fe:8030"' },
-    kafkaTopic: { test: (v) => /^[A-Za-z0-9._-]{1,249}$/.test(v), problem: "is not a Kafka topic name", fix: "use letters, digits, '.', '_' and '-' (at most 249)" },
-    groupId: { test: (v) => v.trim() !== "" && !/[\s]/.test(v), problem: "is not a consumer group id (empty or with whitespace)", fix: 'write a group id such as "orders-sync"' },
-    jdbcUrl: { test: (v) => /^jdbc:[a-z0-9]+:\S+$/i.test(v), problem: "is not a JDBC URL", fix: 'use jdbc:<driver>://host:port/database, e.g. "jdbc:postgresql://db:5432/shop"' },
-    tableName: { test: (v) => /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$/.test(v), problem: "is not a table name", fix: 'write table, schema.table or database.table, e.g. "public.orders"' },
+    kafkaTopic: {
+        test: (v) => /^[A-Za-z0-9._-]{1,249}$/.test(v),
+        problem: "is not a Kafka topic name",
+        fix: "use letters, digits, '.', '_' and '-' (at most 249)",
+    },
+    groupId: {
+        test: (v) => v.trim() !== "" && !/[\s]/.test(v),
+        problem: "is not a consumer group id (empty or with whitespace)",
+        fix: 'write a group id such as "orders-sync"',
+    },
+    jdbcUrl: {
+        test: (v) => /^jdbc:[a-z0-9]+:\S+$/i.test(v),
+        problem: "is not a JDBC URL",
+        fix: 'use jdbc:<driver>://host:port/database, e.g. "jdbc:postgresql://db:5432/shop"',
+    },
+    tableName: {
+        test: (v) => /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$/.test(v),
+        problem: "is not a table name",
+        fix: 'write table, schema.table or database.table, e.g. "public.orders"',
+    },
     dorisTable: { test: (v) => /^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(v), problem: "is not database.table", fix: 'write "database.table", e.g. "ods.orders"' },
     userName: { test: (v) => v !== "" && !/\s/.test(v), problem: "is not a user name (empty or with whitespace)", fix: 'write the database user, e.g. "etl"' },
-    hostName: { test: (v) => /^[A-Za-z0-9.-]+$/.test(v), problem: "is not a host name", fix: 'write the host only, without port or scheme, e.g. "mysql.internal"' },
-    databaseName: { test: (v) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(v), problem: "is not a database name", fix: "use letters, digits and _ (not starting with a digit), e.g. shop" },
+    hostName: {
+        test: (v) => /^[A-Za-z0-9.-]+$/.test(v),
+        problem: "is not a host name",
+        fix: 'write the host only, without port or scheme, e.g. "mysql.internal"',
+    },
+    databaseName: {
+        test: (v) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(v),
+        problem: "is not a database name",
+        fix: "use letters, digits and _ (not starting with a digit), e.g. shop",
+    },
 } satisfies Record<string, ArgumentRule>;
 
 export type ArgumentRuleName = keyof typeof ARGUMENT_RULES;
@@ -55,7 +79,11 @@ export function hasReference(value: string): boolean {
  * VariableSet defines is skipped here: the job's SQL check reports it with the job's name.
  * A secret variable's value is never quoted.
  */
-export function checkDeferredArguments(checks: readonly DeferredArgumentCheck[], vars: Readonly<Record<string, string>>, secretNames: ReadonlySet<string>): InputFailure[] {
+export function checkDeferredArguments(
+    checks: readonly DeferredArgumentCheck[],
+    vars: Readonly<Record<string, string>>,
+    secretNames: ReadonlySet<string>,
+): InputFailure[] {
     const failures: InputFailure[] = [];
     for (const c of checks) {
         const names = findReferences(c.text);

@@ -72,7 +72,11 @@ function modeOf(inputs: Record<string, unknown>): string {
  */
 function withLaterDefaults(olds: Record<string, unknown>): Record<string, unknown> {
     const health = olds.health as Record<string, unknown> | undefined;
-    return { ...olds, bounded: olds.bounded ?? false, ...(health && typeof health === "object" ? { health: { finishTimeoutSeconds: DEFAULT_FINISH_TIMEOUT_SECONDS, ...health } } : {}) };
+    return {
+        ...olds,
+        bounded: olds.bounded ?? false,
+        ...(health && typeof health === "object" ? { health: { finishTimeoutSeconds: DEFAULT_FINISH_TIMEOUT_SECONDS, ...health } } : {}),
+    };
 }
 
 function restoreOf(inputs: Record<string, unknown>): RestoreMode {
@@ -92,14 +96,26 @@ export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews
     const policyChanged = POLICY_KEYS.filter((k) => differs(olds, news, k));
     const stateless = modeOf(news) === "stateless";
     if (identity.length) {
-        return { action: "replace", changed: identity, policyChanged, stateImpact: "a new job replaces this one: it starts from empty state unless a savepoint of its name is found; the old job is deleted per its onDelete policy" };
+        return {
+            action: "replace",
+            changed: identity,
+            policyChanged,
+            stateImpact:
+                "a new job replaces this one: it starts from empty state unless a savepoint of its name is found; the old job is deleted per its onDelete policy",
+        };
     }
     const oldState = String(olds.state ?? "RUNNING");
     // Refresh (or the up that waited for it) saw it end by itself: a bounded job that is done.
     const finishedBySelf = oldState === "FINISHED" && olds.finishedBySelf === true;
     const restore = previewRestore(restoreOf(news), olds as RecordedPoints, now);
     if (definition.length) {
-        if (stateless) return { action: "stateless-restart", changed: definition, policyChanged, stateImpact: "DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)" };
+        if (stateless)
+            return {
+                action: "stateless-restart",
+                changed: definition,
+                policyChanged,
+                stateImpact: "DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)",
+            };
         const impact = isRunningOrRecovering(oldState)
             ? "keeps state: stopped with a savepoint, the new version restores from it"
             : finishedBySelf
@@ -107,7 +123,8 @@ export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews
               : `the job is ${oldState}; the new version ${restore}`;
         return { action: "redeploy", changed: definition, policyChanged, stateImpact: impact };
     }
-    if (finishedBySelf) return { action: "none", changed: [], policyChanged, stateImpact: "the job FINISHED by itself; left alone until its definition changes" };
+    if (finishedBySelf)
+        return { action: "none", changed: [], policyChanged, stateImpact: "the job FINISHED by itself; left alone until its definition changes" };
     if (!isRunningOrRecovering(oldState)) {
         const impact = stateless ? "DROPS STATE: restarted from empty state (upgrade.mode is stateless)" : restore;
         return { action: "restore", changed: ["state"], policyChanged, stateImpact: `the job is ${oldState}; it is started again and ${impact}` };

@@ -69,21 +69,28 @@ export async function healthGate(client: FlinkClient, restUrl: string, jobId: st
     while (Date.now() < windowEnd) {
         const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
         if (!job || endsGateWait(job.state)) {
-            return { ok: false, reason: `job ${jobId} became ${job?.state ?? "unknown"} within ${policy.stableSeconds} s: ${await rootCauseOf(client, jobId)}` };
+            return {
+                ok: false,
+                reason: `job ${jobId} became ${job?.state ?? "unknown"} within ${policy.stableSeconds} s: ${await rootCauseOf(client, jobId)}`,
+            };
         }
         if (job.state !== "RUNNING" && (await failures(client, jobId)) > policy.maxRestarts) break;
         await sleep(1000);
     }
     const restarts = await failures(client, jobId);
     if (restarts > policy.maxRestarts) {
-        return { ok: false, reason: `job ${jobId} failed ${restarts} time(s) within ${policy.stableSeconds} s (allowed: ${policy.maxRestarts}): ${await rootCauseOf(client, jobId)}` };
+        return {
+            ok: false,
+            reason: `job ${jobId} failed ${restarts} time(s) within ${policy.stableSeconds} s (allowed: ${policy.maxRestarts}): ${await rootCauseOf(client, jobId)}`,
+        };
     }
     if (policy.requireCheckpoint) {
         const deadline = Date.now() + policy.runningTimeoutSeconds * 1000;
         for (;;) {
             const stats = await client.checkpoints(jobId);
             if ((stats.counts?.completed ?? 0) > 0) break;
-            if (Date.now() > deadline) return { ok: false, reason: `job ${jobId} completed no checkpoint within ${policy.runningTimeoutSeconds} s (is checkpointing enabled?)` };
+            if (Date.now() > deadline)
+                return { ok: false, reason: `job ${jobId} completed no checkpoint within ${policy.runningTimeoutSeconds} s (is checkpointing enabled?)` };
             await sleep(1000);
         }
     }
@@ -110,5 +117,10 @@ export async function finishGate(client: FlinkClient, restUrl: string, jobId: st
         if (endsGateWait(state)) return { ok: false, stillRunning: false, state, reason: `job ${jobId} ended ${state}: ${await rootCauseOf(client, jobId)}` };
         await sleep(500);
     }
-    return { ok: false, stillRunning: true, state, reason: `job ${jobId} did not finish within health.finishTimeoutSeconds = ${timeoutSeconds} s (it is ${state})` };
+    return {
+        ok: false,
+        stillRunning: true,
+        state,
+        reason: `job ${jobId} did not finish within health.finishTimeoutSeconds = ${timeoutSeconds} s (it is ${state})`,
+    };
 }

@@ -81,7 +81,6 @@ export interface DeployContext {
     progress: Progress;
 }
 
-
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
 export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
     // Deploy decisions read fresh; a refresh (maxAgeMs set) shares one overview per cluster.
@@ -101,7 +100,10 @@ function nextGeneration(name: string, prior: number, jobs: JobOverview[]): numbe
 
 /** What a running job restored from when it was submitted, per Flink (not its own failover checkpoints). */
 async function restoredAtSubmit(ctx: DeployContext, jobId: string): Promise<{ path: string; kind: "savepoint" | "checkpoint" } | undefined> {
-    const restored = await ctx.client.checkpoints(jobId).then((s) => s.latest.restored, () => null);
+    const restored = await ctx.client.checkpoints(jobId).then(
+        (s) => s.latest.restored,
+        () => null,
+    );
     if (!restored || restored.external_path.includes(jobId)) return undefined;
     return { path: restored.external_path, kind: restored.is_savepoint ? "savepoint" : "checkpoint" };
 }
@@ -129,13 +131,23 @@ async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: str
  * Converge the job to `desired`. `previous` is the version in state (for rollback), absent on
  * create. Throws DeployError saying what is left running when it cannot.
  */
-export async function converge(ctx: DeployContext, desired: JobVersion, previous: JobVersion | undefined, prior: PriorDeployment | undefined, policy: DeployPolicy): Promise<DeployOutcome> {
+export async function converge(
+    ctx: DeployContext,
+    desired: JobVersion,
+    previous: JobVersion | undefined,
+    prior: PriorDeployment | undefined,
+    policy: DeployPolicy,
+): Promise<DeployOutcome> {
     const { active, ended } = await jobsNamed(ctx);
     const isOurs = (j: JobOverview) => parseJobId(ctx.name, j.jid) !== undefined || j.jid === prior?.jobId;
     const foreign = active.filter((j) => !isOurs(j));
     const ours = active.filter(isOurs);
     const now = () => new Date().toISOString();
-    const recorded = { lastSavepointAt: prior?.lastSavepointAt ?? "", lastCheckpoint: prior?.lastCheckpoint ?? "", lastCheckpointAt: prior?.lastCheckpointAt ?? "" };
+    const recorded = {
+        lastSavepointAt: prior?.lastSavepointAt ?? "",
+        lastCheckpoint: prior?.lastCheckpoint ?? "",
+        lastCheckpointAt: prior?.lastCheckpointAt ?? "",
+    };
     const base = { restoredFrom: "", lastSavepoint: prior?.lastSavepoint ?? "", ...recorded, finishedBySelf: false };
 
     if (foreign.length && !(policy.adopt && ours.length === 0 && foreign.length === 1)) {
@@ -149,7 +161,10 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         return { ...base, jobId: foreign[0].jid, generation: prior?.generation ?? 0, state: foreign[0].state, deployedAt: now(), action: "adopted" };
     }
     if (ours.length > 1) {
-        throw new DeployError(`${ours.length} copies of "${ctx.name}" are running: ${ours.map((j) => j.jid).join(", ")}`, "all of them; stop all but one with a savepoint (flink stop), then run pulumi up again");
+        throw new DeployError(
+            `${ours.length} copies of "${ctx.name}" are running: ${ours.map((j) => j.jid).join(", ")}`,
+            "all of them; stop all but one with a savepoint (flink stop), then run pulumi up again",
+        );
     }
     const current = ours[0];
     if (current && runsDefinition(ctx.name, current.jid, desired.definitionHash)) {
@@ -161,7 +176,15 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
         // The run that submitted it may have died before saving its outcome: ask Flink what it restored.
         const restored = await restoredAtSubmit(ctx, current.jid);
         const lastSavepoint = restored?.kind === "savepoint" ? restored.path : base.lastSavepoint;
-        const outcome = { ...base, restoredFrom: restored?.path ?? "", lastSavepoint, jobId: current.jid, generation, deployedAt: now(), action: "unchanged" as const };
+        const outcome = {
+            ...base,
+            restoredFrom: restored?.path ?? "",
+            lastSavepoint,
+            jobId: current.jid,
+            generation,
+            deployedAt: now(),
+            action: "unchanged" as const,
+        };
         if (policy.bounded) return finishBounded(ctx, outcome, policy);
         const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
         if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
@@ -224,15 +247,23 @@ export async function converge(ctx: DeployContext, desired: JobVersion, previous
     await cancel(ctx, jobId).catch(() => undefined);
     const stateNote = restore ? `its state is in savepoint ${restore.path}` : "it had no state to keep";
     if (!previous || !policy.rollbackOnFailure) {
-        throw new DeployError(`the new version failed: ${gate.reason}`, `no job running under "${ctx.name}"; ${stateNote}; fix the job and run pulumi up again (it restores from there)`);
+        throw new DeployError(
+            `the new version failed: ${gate.reason}`,
+            `no job running under "${ctx.name}"; ${stateNote}; fix the job and run pulumi up again (it restores from there)`,
+        );
     }
     ctx.progress(`rolling back: starting the previous version again${restore ? ` from ${restore.path}` : ""}`);
     const rollbackGen = generation + 1;
     const rollbackId = jobIdFor(ctx.name, rollbackGen, previous.definitionHash);
-    const back = await submitAndGate(ctx, previous, rollbackId, restore, { ...policy, health: { ...policy.health, stableSeconds: 0, requireCheckpoint: false } }).catch((err: unknown) => ({ ok: false as const, reason: messageOf(err) }));
+    const back = await submitAndGate(ctx, previous, rollbackId, restore, {
+        ...policy,
+        health: { ...policy.health, stableSeconds: 0, requireCheckpoint: false },
+    }).catch((err: unknown) => ({ ok: false as const, reason: messageOf(err) }));
     throw new DeployError(
         `the new version failed its health gate and was rolled back: ${gate.reason}`,
-        back.ok ? `the previous version RUNNING again as job ${rollbackId} (generation ${rollbackGen}), restored from ${restore?.path ?? "empty state"}` : `no job running: the rollback failed too (${back.reason}); ${stateNote}`,
+        back.ok
+            ? `the previous version RUNNING again as job ${rollbackId} (generation ${rollbackGen}), restored from ${restore?.path ?? "empty state"}`
+            : `no job running: the rollback failed too (${back.reason}); ${stateNote}`,
     );
 }
 
@@ -251,7 +282,13 @@ async function finishBounded(ctx: DeployContext, outcome: Omit<DeployOutcome, "s
         return { ...outcome, state: "FINISHED", finishedBySelf: true };
     }
     if (result.stillRunning) {
-        throw new DeployError(result.reason, `job ${outcome.jobId} ${result.state}, left running; the next \`pulumi up\` waits for it again (raise health.finishTimeoutSeconds for longer runs)`);
+        throw new DeployError(
+            result.reason,
+            `job ${outcome.jobId} ${result.state}, left running; the next \`pulumi up\` waits for it again (raise health.finishTimeoutSeconds for longer runs)`,
+        );
     }
-    throw new DeployError(`the bounded job failed: ${result.reason}`, `no job running under "${ctx.name}" (job ${outcome.jobId} is ${result.state}); fix the job and run pulumi up again`);
+    throw new DeployError(
+        `the bounded job failed: ${result.reason}`,
+        `no job running under "${ctx.name}" (job ${outcome.jobId} is ${result.state}); fix the job and run pulumi up again`,
+    );
 }

@@ -90,7 +90,8 @@ function recordedCheckpoint(recorded: RecordedPoints, name: string): Snapshot | 
     for (const id of listDir(base).filter((d) => d === jobId || parseJobId(name, d) !== undefined)) {
         for (const chk of listDir(path.join(base, id)).filter((n) => /^chk-\d+$/.test(n))) {
             const metadata = path.join(base, id, chk, "_metadata");
-            if (fs.existsSync(metadata)) found.push({ path: `file:${path.join(base, id, chk)}`, at: Math.max(fs.statSync(metadata).mtimeMs, 0), kind: "checkpoint", jobId: id });
+            if (fs.existsSync(metadata))
+                found.push({ path: `file:${path.join(base, id, chk)}`, at: Math.max(fs.statSync(metadata).mtimeMs, 0), kind: "checkpoint", jobId: id });
         }
     }
     // Newest first; within one folder written in the same instant, the higher checkpoint number.

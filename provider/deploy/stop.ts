@@ -45,10 +45,18 @@ async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number):
  * nothing is touched; if it succeeds, the stop follows, and should the stop fail anyway, the
  * plain savepoint is a restore point of at most one savepoint's age.
  */
-export async function stopWithSavepoint(ctx: DeployContext, job: JobOverview, policy: Pick<DeployPolicy, "savepointDir" | "savepointTimeoutSeconds" | "formatType">): Promise<string> {
+export async function stopWithSavepoint(
+    ctx: DeployContext,
+    job: JobOverview,
+    policy: Pick<DeployPolicy, "savepointDir" | "savepointTimeoutSeconds" | "formatType">,
+): Promise<string> {
     const timeoutMs = policy.savepointTimeoutSeconds * 1000;
     const target = { targetDirectory: policy.savepointDir, formatType: policy.formatType };
-    const stateOf = () => ctx.client.job(job.jid).then((j) => j.state, () => "unknown");
+    const stateOf = () =>
+        ctx.client.job(job.jid).then(
+            (j) => j.state,
+            () => "unknown",
+        );
     ctx.progress(`taking a savepoint of job ${job.jid} into ${policy.savepointDir} before stopping it`);
     let probe: string;
     try {

@@ -72,7 +72,9 @@ function scrub(text: string): string {
 export function mavenUrl(coords: string, repository: string = DEFAULT_MAVEN_REPOSITORY): string {
     const parts = coords.trim().split(":");
     if ((parts.length !== 3 && parts.length !== 4) || parts.some((p) => !/^[\w.+-]+$/.test(p))) {
-        throw new InputError([invalid("jar.maven", coords, "is not group:artifact:version[:classifier]", 'write e.g. "org.apache.flink:flink-connector-datagen:1.20.3"')]);
+        throw new InputError([
+            invalid("jar.maven", coords, "is not group:artifact:version[:classifier]", 'write e.g. "org.apache.flink:flink-connector-datagen:1.20.3"'),
+        ]);
     }
     const [group, artifact, version, classifier] = parts as [string, string, string, string | undefined];
     const file = `${artifact}-${version}${classifier ? `-${classifier}` : ""}.jar`;
@@ -99,8 +101,12 @@ export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {
     const net: Net = { progress: options.progress ?? silent, timeoutMs: options.timeoutMs ?? 60_000, dispatcher: options.dispatcher };
     if (source === "path") {
         const file = resolve(process.cwd(), expandHome(spec.path ?? ""));
-        const isFile = await stat(file).then((s) => s.isFile(), () => false);
-        if (!isFile) throw new InputError([invalid("jar.path", spec.path, `${file} is not a readable file`, "check the path and that the build produced the JAR")]);
+        const isFile = await stat(file).then(
+            (s) => s.isFile(),
+            () => false,
+        );
+        if (!isFile)
+            throw new InputError([invalid("jar.path", spec.path, `${file} is not a readable file`, "check the path and that the build produced the JAR")]);
         const sha256 = await hashFile(file);
         if (want !== undefined && want !== sha256) {
             throw new DeployError(`jar.path ${file}: sha256 is ${sha256}, expected ${want}`, "nothing: the file is unchanged and was not uploaded");
@@ -111,7 +117,9 @@ export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {
     const url = source === "url" ? (spec.url ?? "") : mavenUrl(spec.maven ?? "", spec.mavenRepository || DEFAULT_MAVEN_REPOSITORY);
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
     if (parsed?.protocol !== "http:" && parsed?.protocol !== "https:") {
-        throw new InputError([invalid(`jar.${source === "url" ? "url" : "mavenRepository"}`, displayUrl(url), "is not an http(s) URL", "use http:// or https://")]);
+        throw new InputError([
+            invalid(`jar.${source === "url" ? "url" : "mavenRepository"}`, displayUrl(url), "is not an http(s) URL", "use http:// or https://"),
+        ]);
     }
     const fileName = fileNameOf(parsed);
     const art = join(options.cacheDir ?? defaultCacheDir(), "artifacts");
@@ -176,7 +184,10 @@ export interface PruneOptions {
 export async function pruneJars(client: FlinkClient, artifact: Pick<ResolvedArtifact, "fileName">, options: PruneOptions = {}): Promise<string[]> {
     const suffix = uploadName({ sha256: "", fileName: artifact.fileName }).slice("pf--".length);
     const ours = (await client.listJars()).files.filter((f) => /^pf-[0-9a-f]{16}-/.test(f.name) && f.name.slice(20) === suffix);
-    const doomed = ours.sort((a, b) => b.uploaded - a.uploaded).slice(options.keep ?? 3).filter((f) => !(options.protect ?? []).includes(f.id));
+    const doomed = ours
+        .sort((a, b) => b.uploaded - a.uploaded)
+        .slice(options.keep ?? 3)
+        .filter((f) => !(options.protect ?? []).includes(f.id));
     for (const jar of doomed) {
         await client.deleteJar(jar.id).catch((err: unknown) => {
             if (!isFlinkNotFound(err)) throw err; // already gone: fine
@@ -226,7 +237,9 @@ export async function atomicWrite(file: string, text: string): Promise<void> {
 
 function failure(url: string, err: unknown, timeoutMs: number): DeployError {
     const code = String((err as { code?: unknown } | null)?.code ?? "");
-    const text = scrub(messageOf(err).split("\n")[0] ?? "").replace(/^(\w*Error: )+/, "").slice(0, 200);
+    const text = scrub(messageOf(err).split("\n")[0] ?? "")
+        .replace(/^(\w*Error: )+/, "")
+        .slice(0, 200);
     const why = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(code) ? `timed out (no data for ${timeoutMs} ms)` : text.includes(code) ? text : `${text} (${code})`;
     return new DeployError(`downloading ${displayUrl(url)} failed: ${why}`, DISCARDED, err);
 }
@@ -241,8 +254,15 @@ export async function open(url: string, net: Net): Promise<Dispatcher.ResponseDa
         const headers: Record<string, string> = { "user-agent": "pulumi-flink" };
         if (auth !== undefined && current.origin === first.origin) headers.authorization = auth;
         const target = `${current.origin}${current.pathname}${current.search}`;
-        const res = await request(target, { method: "GET", headers, dispatcher: net.dispatcher, headersTimeout: net.timeoutMs, bodyTimeout: net.timeoutMs })
-            .catch((err: unknown) => { throw failure(url, err, net.timeoutMs); });
+        const res = await request(target, {
+            method: "GET",
+            headers,
+            dispatcher: net.dispatcher,
+            headersTimeout: net.timeoutMs,
+            bodyTimeout: net.timeoutMs,
+        }).catch((err: unknown) => {
+            throw failure(url, err, net.timeoutMs);
+        });
         const location = res.headers.location;
         if (res.statusCode < 300 || res.statusCode >= 400 || location === undefined) return res;
         await res.body.dump();
@@ -269,7 +289,9 @@ export async function fetchSha1(url: string, net: Net, quiet = false): Promise<s
         return undefined;
     }
     if (res.statusCode < 200 || res.statusCode >= 300) throw await httpError(`${url}.sha1`, res);
-    const text = await res.body.text().catch((err: unknown) => { throw failure(`${url}.sha1`, err, net.timeoutMs); });
+    const text = await res.body.text().catch((err: unknown) => {
+        throw failure(`${url}.sha1`, err, net.timeoutMs);
+    });
     const sha1 = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
     if (/^[0-9a-f]{40}$/.test(sha1)) return sha1;
     net.progress(`warning: ${displayUrl(url)}.sha1 is not a sha1 digest; not checked`);
@@ -280,7 +302,13 @@ export async function fetchSha1(url: string, net: Net, quiet = false): Promise<s
  * Download into the cache through a temp file + rename, so concurrent downloads never see a
  * partial file. The file lands at `dest`, or `<art>/<sha256>.jar` (content-addressed).
  */
-export async function download(url: string, art: string, want: { sha256?: string; sha1?: string }, net: Net, dest?: string): Promise<{ file: string; sha256: string }> {
+export async function download(
+    url: string,
+    art: string,
+    want: { sha256?: string; sha1?: string },
+    net: Net,
+    dest?: string,
+): Promise<{ file: string; sha256: string }> {
     const shown = displayUrl(url);
     await mkdir(art, { recursive: true });
     net.progress(`downloading ${shown}`);
@@ -300,12 +328,17 @@ export async function download(url: string, art: string, want: { sha256?: string
         }
     };
     try {
-        await pipeline(res.body, tee, createWriteStream(tmp)).catch((err: unknown) => { throw failure(url, err, net.timeoutMs); });
+        await pipeline(res.body, tee, createWriteStream(tmp)).catch((err: unknown) => {
+            throw failure(url, err, net.timeoutMs);
+        });
         const sha256 = h256.digest("hex");
         const sha1 = h1.digest("hex");
         net.progress(`downloaded ${mb(bytes)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         if (want.sha1 !== undefined && want.sha1 !== sha1) {
-            throw new DeployError(`${shown}: sha1 is ${sha1}, but the repository's .sha1 says ${want.sha1}; the download is corrupt or was tampered with`, DISCARDED);
+            throw new DeployError(
+                `${shown}: sha1 is ${sha1}, but the repository's .sha1 says ${want.sha1}; the download is corrupt or was tampered with`,
+                DISCARDED,
+            );
         }
         if (want.sha256 !== undefined && want.sha256 !== sha256) {
             throw new DeployError(`${shown}: sha256 is ${sha256}, expected ${want.sha256} (jar.sha256)`, DISCARDED);

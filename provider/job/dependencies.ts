@@ -10,13 +10,18 @@ import { checkArtifact, redactUrl, type JarInput } from "./validate-artifact";
 export type DependencyInput = JarInput & { readonly uri?: string };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\S+)$/;
-const REMOTE_FIX = "declare it in the cluster's libraries (then no ADD JAR is needed), or use { uri } with a location its SQL Gateway reads, e.g. \"hdfs:///flink/jars/x.jar\" or \"s3://bucket/jars/x.jar\"";
+const REMOTE_FIX =
+    'declare it in the cluster\'s libraries (then no ADD JAR is needed), or use { uri } with a location its SQL Gateway reads, e.g. "hdfs:///flink/jars/x.jar" or "s3://bucket/jars/x.jar"';
 
 /**
  * Check `dependencies`. `gatewayLocal` says whether the cluster's SQL Gateway runs on the
  * deploying machine (undefined when not known: state from before the field existed).
  */
-export function checkDependencies(deps: readonly DependencyInput[], gatewayLocal: boolean | undefined, isUnknown: (property: string) => boolean): InputFailure[] {
+export function checkDependencies(
+    deps: readonly DependencyInput[],
+    gatewayLocal: boolean | undefined,
+    isUnknown: (property: string) => boolean,
+): InputFailure[] {
     const failures: InputFailure[] = [];
     deps.forEach((dep, i) => {
         const at = `dependencies[${i}]`;
@@ -38,11 +43,28 @@ export function checkDependencies(deps: readonly DependencyInput[], gatewayLocal
 
 function checkUri(dep: DependencyInput, at: string, isUnknown: (property: string) => boolean): InputFailure[] {
     const others = (["path", "url", "maven", "sha256", "mavenRepository"] as const).filter((k) => dep[k] !== undefined);
-    if (others.length) return [invalid(at, { uri: redactUrl(dep.uri ?? ""), others }, `sets uri and ${others.join(", ")}`, "a uri is passed to ADD JAR as written: remove the other fields")];
+    if (others.length)
+        return [
+            invalid(
+                at,
+                { uri: redactUrl(dep.uri ?? ""), others },
+                `sets uri and ${others.join(", ")}`,
+                "a uri is passed to ADD JAR as written: remove the other fields",
+            ),
+        ];
     if (isUnknown(`${at}.uri`)) return [];
     const uri = dep.uri ?? "";
     const m = SCHEME.exec(uri);
-    if (!m) return [invalid(`${at}.uri`, redactUrl(uri), "is not a URI (scheme://location)", 'use e.g. "hdfs:///flink/jars/x.jar" or "s3://bucket/jars/x.jar"')];
-    if (/^[^/?#]*@/.test(m[2])) return [invalid(`${at}.uri`, redactUrl(uri), "contains credentials (user:password@), which would be stored in plain text", "configure the file system's credentials on the cluster (e.g. s3.access-key in its configuration), or use a pre-signed URL")];
+    if (!m)
+        return [invalid(`${at}.uri`, redactUrl(uri), "is not a URI (scheme://location)", 'use e.g. "hdfs:///flink/jars/x.jar" or "s3://bucket/jars/x.jar"')];
+    if (/^[^/?#]*@/.test(m[2]))
+        return [
+            invalid(
+                `${at}.uri`,
+                redactUrl(uri),
+                "contains credentials (user:password@), which would be stored in plain text",
+                "configure the file system's credentials on the cluster (e.g. s3.access-key in its configuration), or use a pre-signed URL",
+            ),
+        ];
     return [];
 }

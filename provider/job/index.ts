@@ -94,14 +94,24 @@ async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> 
     const dir = await defaultSavepointDir(ctx.client, args.name);
     if (!dir) {
         if (args.upgrade.mode === "stateless") return "";
-        throw new DeployError(`the cluster at ${args.cluster.restUrl} has no default savepoint directory`, "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)");
+        throw new DeployError(
+            `the cluster at ${args.cluster.restUrl} has no default savepoint directory`,
+            "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)",
+        );
     }
     return dir;
 }
 
 async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
     // A bounded job never rolls back (check refuses an explicit rollbackOnFailure: true with it).
-    return { ...args.upgrade, savepointDir: await savepointDir(ctx, args), health: args.health, rollbackOnFailure: args.rollbackOnFailure && !args.bounded, adopt: args.adopt, bounded: args.bounded };
+    return {
+        ...args.upgrade,
+        savepointDir: await savepointDir(ctx, args),
+        health: args.health,
+        rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
+        adopt: args.adopt,
+        bounded: args.bounded,
+    };
 }
 
 function jobWebUi(args: JobArgs, jobId: string): string {
@@ -117,12 +127,29 @@ function stateOf(args: Desired, outcome: DeployOutcome, jarId: string): JobState
 /** The deployable version of a job definition: a JAR or a SQL script. */
 function versionOf(args: Desired, ctx: DeployContext, knownJarId?: string): JobVersion & { jarId(): string | undefined } {
     const vars = variablesOf(args);
-    if (args.sql === undefined) return jarVersion({ ...args, jar: args.jar ?? {} }, { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress, knownJarId, vars: vars.vars });
+    if (args.sql === undefined)
+        return jarVersion(
+            { ...args, jar: args.jar ?? {} },
+            { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress, knownJarId, vars: vars.vars },
+        );
     const conn = connectionOf(args) as Connection & { sqlGatewayUrl?: string };
     if (!conn.sqlGatewayUrl) {
-        throw new DeployError(`job "${args.name}" is a SQL job, but the cluster at ${args.cluster.restUrl} has no SQL Gateway`, "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one");
+        throw new DeployError(
+            `job "${args.name}" is a SQL job, but the cluster at ${args.cluster.restUrl} has no SQL Gateway`,
+            "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one",
+        );
     }
-    const version = sqlVersion({ ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash }, { gatewayUrl: conn.sqlGatewayUrl, headers: conn.headers, flinkVersion: args.cluster.flinkVersion, vars: vars.vars, secretValues: vars.secretValues, progress: ctx.progress });
+    const version = sqlVersion(
+        { ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash },
+        {
+            gatewayUrl: conn.sqlGatewayUrl,
+            headers: conn.headers,
+            flinkVersion: args.cluster.flinkVersion,
+            vars: vars.vars,
+            secretValues: vars.secretValues,
+            progress: ctx.progress,
+        },
+    );
     return { ...version, jarId: () => undefined };
 }
 
@@ -133,7 +160,17 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
             const desired = versionOf(args, ctx);
             const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds.jarId) : undefined;
-            const prior: PriorDeployment | undefined = olds ? { jobId: olds.jobId, generation: olds.generation, lastSavepoint: olds.lastSavepoint, lastSavepointAt: olds.lastSavepointAt, lastCheckpoint: olds.lastCheckpoint, lastCheckpointAt: olds.lastCheckpointAt, handoff: args.cluster.handoff?.[args.name] } : undefined;
+            const prior: PriorDeployment | undefined = olds
+                ? {
+                      jobId: olds.jobId,
+                      generation: olds.generation,
+                      lastSavepoint: olds.lastSavepoint,
+                      lastSavepointAt: olds.lastSavepointAt,
+                      lastCheckpoint: olds.lastCheckpoint,
+                      lastCheckpointAt: olds.lastCheckpointAt,
+                      handoff: args.cluster.handoff?.[args.name],
+                  }
+                : undefined;
             const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
             return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
         }),
@@ -164,7 +201,9 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
     const completed = stats?.latest.completed;
     const addressable = completed?.external_path && completed.external_path !== "<checkpoint-not-externally-addressable>";
     const at = completed?.latest_ack_timestamp ?? completed?.trigger_timestamp;
-    const recorded = addressable ? { lastCheckpoint: completed.external_path, lastCheckpointAt: at ? new Date(at).toISOString() : "" } : { lastCheckpoint: props.lastCheckpoint ?? "", lastCheckpointAt: props.lastCheckpointAt ?? "" };
+    const recorded = addressable
+        ? { lastCheckpoint: completed.external_path, lastCheckpointAt: at ? new Date(at).toISOString() : "" }
+        : { lastCheckpoint: props.lastCheckpoint ?? "", lastCheckpointAt: props.lastCheckpointAt ?? "" };
     // Unknown when the checkpoints could not be read: not claimed to be finished by itself.
     const finishedBySelf = job.state === "FINISHED" && stats !== undefined && !stoppedWithSavepoint(stats, job);
     return { ...recorded, finishedBySelf };
@@ -179,11 +218,15 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
 
     async diff(_id, olds: JobState, news) {
         const args = argsForDiff(olds, news);
-        const desired = (args ? { ...args, artifactDigest: news.artifactDigest, variablesHash: variablesOf(args).hash } : withoutPulumiKeys(news)) as Record<string, unknown>;
+        const desired = (args ? { ...args, artifactDigest: news.artifactDigest, variablesHash: variablesOf(args).hash } : withoutPulumiKeys(news)) as Record<
+            string,
+            unknown
+        >;
         // State written before variables existed has no hash: that is the hash of "uses none".
         const old = { ...olds, variablesHash: olds.variablesHash ?? usedVariablesHash([], {}) } as unknown as Record<string, unknown>;
         const c = classifyJobChange(old, desired);
-        if (args && c.changed.includes("variablesHash")) c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
+        if (args && c.changed.includes("variablesHash"))
+            c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
         if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
@@ -200,8 +243,40 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
         if (c.action === "none") {
-            const { jobId, state, generation, lastSavepoint, lastSavepointAt = "", lastCheckpoint = "", lastCheckpointAt = "", finishedBySelf = false, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash } = olds;
-            return { outs: plain({ ...args, jobId, state, generation, lastSavepoint, lastSavepointAt, lastCheckpoint, lastCheckpointAt, finishedBySelf, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, stateVersion: JOB_STATE_VERSION }) };
+            const {
+                jobId,
+                state,
+                generation,
+                lastSavepoint,
+                lastSavepointAt = "",
+                lastCheckpoint = "",
+                lastCheckpointAt = "",
+                finishedBySelf = false,
+                restoredFrom,
+                webUiUrl,
+                deployedAt,
+                jarId,
+                variablesHash,
+            } = olds;
+            return {
+                outs: plain({
+                    ...args,
+                    jobId,
+                    state,
+                    generation,
+                    lastSavepoint,
+                    lastSavepointAt,
+                    lastCheckpoint,
+                    lastCheckpointAt,
+                    finishedBySelf,
+                    restoredFrom,
+                    webUiUrl,
+                    deployedAt,
+                    jarId,
+                    variablesHash,
+                    stateVersion: JOB_STATE_VERSION,
+                }),
+            };
         }
         return { outs: await deploy(args, olds) };
     },
@@ -245,9 +320,14 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
             }
             const dir = await savepointDir(ctx, props);
             const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: dir, drain: false, formatType: props.upgrade.formatType });
-            const location = await ctx.client.waitForSavepoint(job.jid, trigger, { timeoutMs: props.upgrade.savepointTimeoutSeconds * 1000 }).catch((err: unknown) => {
-                throw new DeployError(`the final savepoint of job ${job.jid} failed: ${messageOf(err)}`, `the job RUNNING; retry, or set onDelete to "cancel" to drop its state`);
-            });
+            const location = await ctx.client
+                .waitForSavepoint(job.jid, trigger, { timeoutMs: props.upgrade.savepointTimeoutSeconds * 1000 })
+                .catch((err: unknown) => {
+                    throw new DeployError(
+                        `the final savepoint of job ${job.jid} failed: ${messageOf(err)}`,
+                        `the job RUNNING; retry, or set onDelete to "cancel" to drop its state`,
+                    );
+                });
             ctx.progress(`stopped job ${job.jid} with a final savepoint at ${location}`);
         });
     },

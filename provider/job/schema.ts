@@ -60,7 +60,9 @@ const jarSchema = z
         path: z.string().min(1).optional(),
         url: z.string().min(1).optional(),
         maven: z.string().min(1).optional(),
-        sha256: ruled(z.string(), (s) => (/^[0-9a-f]{64}$/i.test(s) ? undefined : ["must be 64 hex digits (a sha256 digest)", "use the output of `sha256sum my-job.jar`"]))
+        sha256: ruled(z.string(), (s) =>
+            /^[0-9a-f]{64}$/i.test(s) ? undefined : ["must be 64 hex digits (a sha256 digest)", "use the output of `sha256sum my-job.jar`"],
+        )
             .transform((s) => s.toLowerCase())
             .optional(),
         mavenRepository: z.string().min(1).optional(),
@@ -84,7 +86,9 @@ const healthSchema = z
         stableSeconds: intIn(0, 3600, "use a number of seconds from 0 to 3600; the default is 10").default(10),
         requireCheckpoint: z.boolean().default(false),
         maxRestarts: intIn(0, 1000, "use a count from 0 to 1000; the default is 0").default(0),
-        finishTimeoutSeconds: intIn(5, 604800, `use a number of seconds from 5 to 604800 (one week); the default is ${DEFAULT_FINISH_TIMEOUT_SECONDS}`).default(DEFAULT_FINISH_TIMEOUT_SECONDS),
+        finishTimeoutSeconds: intIn(5, 604800, `use a number of seconds from 5 to 604800 (one week); the default is ${DEFAULT_FINISH_TIMEOUT_SECONDS}`).default(
+            DEFAULT_FINISH_TIMEOUT_SECONDS,
+        ),
     })
     .strict();
 
@@ -94,14 +98,25 @@ export const jobArgsSchema = z
         name: ruled(z.string(), nameRule),
         cluster: clusterRef,
         jar: jarSchema.optional(),
-        sql: z.union([z.string(), z.array(z.string())], { errorMap: () => ({ message: "must be one SQL script (a string) or a list of statements (strings)" }) }).optional(),
+        sql: z
+            .union([z.string(), z.array(z.string())], { errorMap: () => ({ message: "must be one SQL script (a string) or a list of statements (strings)" }) })
+            .optional(),
         dependencies: z.array(jarSchema.extend({ uri: z.string().min(1).optional() })).default([]),
         variables: z.array(z.object({ values: z.record(z.string()).default({}), secrets: z.record(z.string()).default({}) }).strict()).default([]),
-        entryClass: ruled(z.string(), (s) => (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(s) ? undefined : ["is not a Java class name", 'use the fully qualified binary name, e.g. "com.example.MyJob" or "com.example.Outer$Inner"'])).optional(),
+        entryClass: ruled(z.string(), (s) =>
+            /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(s)
+                ? undefined
+                : ["is not a Java class name", 'use the fully qualified binary name, e.g. "com.example.MyJob" or "com.example.Outer$Inner"'],
+        ).optional(),
         args: z
             .array(ruled(z.string(), (s) => (s.includes("\0") ? ["contains a NUL character", "remove the NUL character from the argument"] : undefined)))
             .superRefine((a, ctx) => {
-                if (a.length > 1000) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has ${a.length} entries, at most 1000 are allowed`, params: { fix: "pass bulk input through a file or the job's configuration" } });
+                if (a.length > 1000)
+                    ctx.addIssue({
+                        code: z.ZodIssueCode.custom,
+                        message: `has ${a.length} entries, at most 1000 are allowed`,
+                        params: { fix: "pass bulk input through a file or the job's configuration" },
+                    });
             })
             .default([]),
         parallelism: intIn(1, 32768, "use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default").optional(),
@@ -113,12 +128,20 @@ export const jobArgsSchema = z
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
         // Set by the team components: their arguments written as `${NAME}`, checked once resolved.
-        componentChecks: z.array(z.object({ component: z.string(), argument: z.string(), text: z.string(), rule: z.enum(ARGUMENT_RULE_NAMES) }).strict()).optional(),
+        componentChecks: z
+            .array(z.object({ component: z.string(), argument: z.string(), text: z.string(), rule: z.enum(ARGUMENT_RULE_NAMES) }).strict())
+            .optional(),
         labels: z
             .record(z.string())
             .superRefine((labels, ctx) => {
                 for (const key of Object.keys(labels)) {
-                    if (!/^[A-Za-z0-9_./-]{1,63}$/.test(key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `key ${quote(key)} is not a label key (1 to 63 of A-Z a-z 0-9 _ . / -)`, params: { fix: 'use a key such as "team" or "app.kubernetes.io/name"' } });
+                    if (!/^[A-Za-z0-9_./-]{1,63}$/.test(key))
+                        ctx.addIssue({
+                            code: z.ZodIssueCode.custom,
+                            path: [key],
+                            message: `key ${quote(key)} is not a label key (1 to 63 of A-Z a-z 0-9 _ . / -)`,
+                            params: { fix: 'use a key such as "team" or "app.kubernetes.io/name"' },
+                        });
                 }
             })
             .default({}),
@@ -193,12 +216,21 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     const failures: InputFailure[] = [];
     const upgrade = asRecord(probe.upgrade);
     if (upgrade.allowNonRestoredState === true && upgrade.mode === "stateless") {
-        failures.push(invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'));
+        failures.push(
+            invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'),
+        );
     }
     failures.push(...boundedChecks(probe));
     const interval = asRecord(probe.configuration)[CHECKPOINT_INTERVAL];
     if (asRecord(probe.health).requireCheckpoint === true && disablesCheckpointing(interval)) {
-        failures.push(invalid("health.requireCheckpoint", true, `waits for a checkpoint, but configuration[${JSON.stringify(CHECKPOINT_INTERVAL)}] = ${quote(interval)} disables checkpointing`, `set ${CHECKPOINT_INTERVAL} to an interval such as "10s", or requireCheckpoint to false`));
+        failures.push(
+            invalid(
+                "health.requireCheckpoint",
+                true,
+                `waits for a checkpoint, but configuration[${JSON.stringify(CHECKPOINT_INTERVAL)}] = ${quote(interval)} disables checkpointing`,
+                `set ${CHECKPOINT_INTERVAL} to an interval such as "10s", or requireCheckpoint to false`,
+            ),
+        );
     }
     return failures;
 }
@@ -226,7 +258,8 @@ function savepointDirRule(s: string): readonly [string, string] | undefined {
     const uri = URI.exec(s);
     if (uri) {
         if (uri[2] === "") return ["is a URI without a location", fix];
-        if (uri[1].toLowerCase() === "file" && !uri[2].startsWith("/")) return ["is a file URI without an absolute path", 'write "file:///absolute/path" (three slashes)'];
+        if (uri[1].toLowerCase() === "file" && !uri[2].startsWith("/"))
+            return ["is a file URI without an absolute path", 'write "file:///absolute/path" (three slashes)'];
         return undefined;
     }
     if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return ["is neither a URI (scheme://...) nor an absolute path", fix];
@@ -253,7 +286,14 @@ function checkConfiguration(config: unknown, version: FlinkVersion | undefined):
     }
     failures.push(...validateConfig("configuration", rest, version ? configDialect(version) : undefined));
     if (version && !atLeast(version, 1, 17) && Object.keys(config).length > 0) {
-        failures.push(invalid("configuration", config, `cannot be passed to a Flink ${version.major}.${version.minor} cluster (job configuration needs Flink 1.17+)`, "upgrade the cluster to Flink 1.17+, or move these keys into the cluster's configuration"));
+        failures.push(
+            invalid(
+                "configuration",
+                config,
+                `cannot be passed to a Flink ${version.major}.${version.minor} cluster (job configuration needs Flink 1.17+)`,
+                "upgrade the cluster to Flink 1.17+, or move these keys into the cluster's configuration",
+            ),
+        );
     }
     return failures;
 }

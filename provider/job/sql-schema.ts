@@ -22,7 +22,14 @@ export interface JobTexts {
 function secretsIn(property: string, text: string, secretNames: ReadonlySet<string>, where: string): InputFailure[] {
     return findReferences(text)
         .filter((n) => secretNames.has(n))
-        .map((n) => invalid(property, text, `uses the secret \${${n}}, and Flink shows ${where} in its web UI`, "use secrets only in SQL (e.g. connector options), or have the job read them from a file or environment variable"));
+        .map((n) =>
+            invalid(
+                property,
+                text,
+                `uses the secret \${${n}}, and Flink shows ${where} in its web UI`,
+                "use secrets only in SQL (e.g. connector options), or have the job read them from a file or environment variable",
+            ),
+        );
 }
 
 const WHERE: Record<string, string> = { code: "as SQL code", identifier: "in a backquoted identifier", "double-quoted": "in double quotes" };
@@ -36,7 +43,14 @@ function secretsOutsideLiterals(sql: string | string[], secretNames: ReadonlySet
     return texts.flatMap(([property, text]) =>
         sqlReferences(text)
             .filter((r) => secretNames.has(r.name) && r.context !== "string" && r.context !== "unicode-string")
-            .map((r) => invalid(property, text.slice(Math.max(0, r.index - 30), r.index + r.name.length + 33), `uses the secret \${${r.name}} outside a SQL string literal (${WHERE[r.context]}), where its value would be SQL text, not data`, `put it inside single quotes, e.g. 'password' = '\${${r.name}}': a value in a string literal is escaped so it reads back exactly`)),
+            .map((r) =>
+                invalid(
+                    property,
+                    text.slice(Math.max(0, r.index - 30), r.index + r.name.length + 33),
+                    `uses the secret \${${r.name}} outside a SQL string literal (${WHERE[r.context]}), where its value would be SQL text, not data`,
+                    `put it inside single quotes, e.g. 'password' = '\${${r.name}}': a value in a string literal is escaped so it reads back exactly`,
+                ),
+            ),
     );
 }
 
@@ -46,7 +60,14 @@ export function checkSqlAndVariables(job: JobTexts, vars: MergedVariables): Inpu
     const names = Object.keys(vars.vars);
     const secretNames = new Set(vars.secretNames);
     if ((job.jar === undefined) === (job.sql === undefined)) {
-        failures.push(invalid(job.jar === undefined ? "sql" : "jar", undefined, job.jar === undefined ? "a job needs either jar or sql" : "a job is either a JAR job or a SQL job, not both", "set exactly one of jar and sql"));
+        failures.push(
+            invalid(
+                job.jar === undefined ? "sql" : "jar",
+                undefined,
+                job.jar === undefined ? "a job needs either jar or sql" : "a job is either a JAR job or a SQL job, not both",
+                "set exactly one of jar and sql",
+            ),
+        );
     }
     if (job.sql !== undefined) {
         failures.push(...checkSqlScript("sql", job.sql, job.name).failures);

@@ -29,7 +29,13 @@ export interface SqlDefinition {
 }
 
 export function sqlDefinitionHash(def: SqlDefinition): string {
-    return hashOf({ sql: def.sql, dependencies: def.dependencies, parallelism: def.parallelism, configuration: def.configuration, variables: def.variablesHash });
+    return hashOf({
+        sql: def.sql,
+        dependencies: def.dependencies,
+        parallelism: def.parallelism,
+        configuration: def.configuration,
+        variables: def.variablesHash,
+    });
 }
 
 export interface SqlVersionOptions {
@@ -68,8 +74,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
     const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers });
     let jars: string[] | undefined;
     // A uri is the gateway's to read (hdfs://, s3://…): passed as written, nothing downloaded here.
-    const resolveJars = async () => (jars ??= await Promise.all(def.dependencies.map(async (d) => d.uri ?? (await resolveArtifact(d, { progress: opts.progress })).file)));
-    const config = Object.fromEntries(Object.entries(def.configuration).map(([k, v]) => [k, substitute(String(v), opts.vars, `configuration[${JSON.stringify(k)}]`)]));
+    const resolveJars = async () =>
+        (jars ??= await Promise.all(def.dependencies.map(async (d) => d.uri ?? (await resolveArtifact(d, { progress: opts.progress })).file)));
+    const config = Object.fromEntries(
+        Object.entries(def.configuration).map(([k, v]) => [k, substitute(String(v), opts.vars, `configuration[${JSON.stringify(k)}]`)]),
+    );
 
     /** Run setup statements and then `last`, mapping any SQL error to the user's script. */
     const runScript = (properties: Record<string, string>, last: (stmt: string) => string, leftBehind: string) => {
@@ -96,7 +105,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
         async preflight() {
             opts.progress("compiling the SQL (EXPLAIN) before touching the running job");
             // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
-            await runScript({ ...config }, (stmt) => `EXPLAIN ${stmt.replace(/^\s*EXECUTE\s+(?=STATEMENT\s+SET|INSERT)/i, "")}`, "nothing stopped or submitted (a running job keeps running)");
+            await runScript(
+                { ...config },
+                (stmt) => `EXPLAIN ${stmt.replace(/^\s*EXECUTE\s+(?=STATEMENT\s+SET|INSERT)/i, "")}`,
+                "nothing stopped or submitted (a running job keeps running)",
+            );
         },
         async submit(jobId: string, restore: RestoreRequest | undefined) {
             const keys = restoreKeys(opts.flinkVersion);
@@ -110,7 +123,10 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
             };
             const result = await runScript(properties, (stmt) => stmt, `job ${jobId} not submitted`);
             if (result.jobId && result.jobId !== jobId) {
-                throw new DeployError(`the SQL Gateway submitted job ${result.jobId}, not the requested id ${jobId}`, `job ${result.jobId} running; cancel it by hand`);
+                throw new DeployError(
+                    `the SQL Gateway submitted job ${result.jobId}, not the requested id ${jobId}`,
+                    `job ${result.jobId} running; cancel it by hand`,
+                );
             }
         },
     };

@@ -20,20 +20,32 @@ import { readFlinkDeployment } from "./status";
 
 export const K8S_CLUSTER_STATE_VERSION = 1;
 
-export type K8sClusterState = K8sClusterInputs & ClusterSnapshot & {
-    restUrl: string;
-    webUiUrl: string;
-    sqlGatewayUrl: string;
-    status: "running" | "unreachable";
-    librariesHash: string;
-    gatewayLocal: false;
-    connection: ClusterConnection;
-    stateVersion: number;
-};
+export type K8sClusterState = K8sClusterInputs &
+    ClusterSnapshot & {
+        restUrl: string;
+        webUiUrl: string;
+        sqlGatewayUrl: string;
+        status: "running" | "unreachable";
+        librariesHash: string;
+        gatewayLocal: false;
+        connection: ClusterConnection;
+        stateVersion: number;
+    };
 
 /** A new name or namespace is another FlinkDeployment: replace. */
 const REPLACE_KEYS = ["target", "namespace", "name"] as const;
-const UPDATE_KEYS = ["specHash", "librariesHash", "flinkVersion", "restService", "restPort", "access", "sqlGateway", "kubeconfig", "context", "readyTimeoutSeconds"] as const;
+const UPDATE_KEYS = [
+    "specHash",
+    "librariesHash",
+    "flinkVersion",
+    "restService",
+    "restPort",
+    "access",
+    "sqlGateway",
+    "kubeconfig",
+    "context",
+    "readyTimeoutSeconds",
+] as const;
 
 function parse(inputs: Record<string, unknown>): K8sClusterInputs {
     const { args, failures } = checkK8sClusterInputs(inputs);
@@ -104,7 +116,10 @@ async function awaitReady(args: K8sClusterInputs, conn: ClusterConnection, progr
         const deployment = hasKubeAccess(args) ? await readFlinkDeployment(args, args.namespace, args.name).catch(() => undefined) : undefined;
         const verdict = deployment && interpret(deployment, { secretValues: args.kubeconfig ? [args.kubeconfig] : [] });
         if (verdict?.done && !verdict.ok) {
-            throw new DeployError(`session cluster ${args.namespace}/${args.name}: ${verdict.message}`, "the FlinkDeployment as the Operator left it; fix its spec (or the cluster) and run `pulumi up` again");
+            throw new DeployError(
+                `session cluster ${args.namespace}/${args.name}: ${verdict.message}`,
+                "the FlinkDeployment as the Operator left it; fix its spec (or the cluster) and run `pulumi up` again",
+            );
         }
         const line = `waiting for the JobManager REST API at ${conn.restUrl}${verdict ? ` (${verdict.progress})` : ""}: ${last}`;
         if (line !== said) progress(line);
@@ -112,7 +127,11 @@ async function awaitReady(args: K8sClusterInputs, conn: ClusterConnection, progr
         if (Date.now() >= deadline) {
             throw new DeployError(
                 `session cluster ${args.namespace}/${args.name}: the JobManager REST API at ${conn.restUrl} did not answer within ${args.readyTimeoutSeconds} s (${last})`,
-                "the FlinkDeployment in place (the Operator keeps reconciling it); check `kubectl -n " + args.namespace + " describe flinkdeployment " + args.name + "`, or raise readyTimeoutSeconds",
+                "the FlinkDeployment in place (the Operator keeps reconciling it); check `kubectl -n " +
+                    args.namespace +
+                    " describe flinkdeployment " +
+                    args.name +
+                    "`, or raise readyTimeoutSeconds",
             );
         }
         await sleep(Math.min(timing.pollMs, Math.max(0, deadline - Date.now())));
@@ -124,7 +143,10 @@ async function deploy(args: K8sClusterInputs): Promise<K8sClusterState> {
     const conn = connectionFor(args, process.env);
     const snap = await awaitReady(args, conn, progress);
     progress(`ready: Flink ${snap.flinkVersion}, ${snap.taskManagers} TaskManager(s), ${snap.slots} slot(s), ${snap.jobsRunning} running job(s)`);
-    if (snap.flinkVersion !== args.flinkVersion) progress(`warning: the home declares Flink ${args.flinkVersion} but the cluster reports ${snap.flinkVersion}; set the home's flinkVersion to the image's version`);
+    if (snap.flinkVersion !== args.flinkVersion)
+        progress(
+            `warning: the home declares Flink ${args.flinkVersion} but the cluster reports ${snap.flinkVersion}; set the home's flinkVersion to the image's version`,
+        );
     return stateOf(args, conn, snap, "running");
 }
 

@@ -39,7 +39,9 @@ export function fetchScript(libs: readonly PodLibrary[]): string {
 
 function initContainer(p: PodLibraries): Record<string, unknown> {
     const secret = p.credentialsSecret;
-    const env = secret ? ["username", "password"].map((key) => ({ name: `REPO_${key.toUpperCase()}`, valueFrom: { secretKeyRef: { name: secret, key } } })) : undefined;
+    const env = secret
+        ? ["username", "password"].map((key) => ({ name: `REPO_${key.toUpperCase()}`, valueFrom: { secretKeyRef: { name: secret, key } } }))
+        : undefined;
     return {
         name: "fetch-libraries",
         image: p.image,
@@ -75,5 +77,11 @@ export function withLibraries(podSpec: Record<string, unknown>, container: strin
 
 /** The Secret holding the repository's credentials (Pulumi keeps it encrypted; the pods read it as env). */
 export function credentialsSecret(name: string, namespace: string, username: string, password: string): Manifest {
-    return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi-flink" } }, type: "Opaque", stringData: { username, password } };
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi-flink" } },
+        type: "Opaque",
+        stringData: { username, password },
+    };
 }

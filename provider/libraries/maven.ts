@@ -51,12 +51,22 @@ export async function fetchVerified(repo: MavenRepository, relative: string, cac
     const file = join(cacheDir, "maven", relative);
     const url = publicUrl(repo, relative);
     const known = (await readFile(`${file}.sha1`, "utf8").catch(() => "")).trim();
-    if (/^[0-9a-f]{40}$/.test(known) && (await stat(file).then((s) => s.isFile(), () => false)) && (await hashFile(file, "sha1")) === known) {
+    if (
+        /^[0-9a-f]{40}$/.test(known) &&
+        (await stat(file).then(
+            (s) => s.isFile(),
+            () => false,
+        )) &&
+        (await hashFile(file, "sha1")) === known
+    ) {
         return { file, sha1: known, url };
     }
     const sha1 = await fetchSha1(requestUrl(repo, relative), net, true);
     if (sha1 === undefined) {
-        throw new DeployError(`${url}.sha1 is missing or not a sha1: the artifact is not in this repository, or the repository publishes no checksums`, "nothing: the cluster was not started or changed; check the coordinates and the repository, or use a { url, sha256 } library");
+        throw new DeployError(
+            `${url}.sha1 is missing or not a sha1: the artifact is not in this repository, or the repository publishes no checksums`,
+            "nothing: the cluster was not started or changed; check the coordinates and the repository, or use a { url, sha256 } library",
+        );
     }
     await download(requestUrl(repo, relative), join(cacheDir, "maven"), { sha1 }, net, file);
     await atomicWrite(`${file}.sha1`, sha1);

@@ -20,7 +20,8 @@ export type EffectiveLoader = (gav: Gav) => Promise<EffectivePom>;
 const INCLUDED_SCOPES = new Set(["compile", "runtime"]);
 
 /** `groupId:artifactId[:classifier]`: two versions of the same key are a conflict, mediated away. */
-export const conflictKey = (c: { groupId: string; artifactId: string; classifier?: string }): string => `${c.groupId}:${c.artifactId}${c.classifier ? `:${c.classifier}` : ""}`;
+export const conflictKey = (c: { groupId: string; artifactId: string; classifier?: string }): string =>
+    `${c.groupId}:${c.artifactId}${c.classifier ? `:${c.classifier}` : ""}`;
 
 const excludedBy = (exclusions: ReadonlySet<string>, groupId: string, artifactId: string): boolean =>
     [`${groupId}:${artifactId}`, `*:${artifactId}`, `${groupId}:*`, "*:*"].some((e) => exclusions.has(e));
@@ -63,7 +64,8 @@ export async function resolveGraph(roots: readonly (Gav & { classifier?: string 
                 if (excludedBy(node.exclusions, dep.groupId, dep.artifactId)) continue;
                 const type = dep.type ?? "jar";
                 if (type === "test-jar" || dep.classifier === "tests") continue;
-                if (!dep.version) throw new Error(`${name} depends on ${dep.groupId}:${dep.artifactId} without a version (none in its dependencyManagement either)`);
+                if (!dep.version)
+                    throw new Error(`${name} depends on ${dep.groupId}:${dep.artifactId} without a version (none in its dependencyManagement either)`);
                 const version = exactVersion(dep.version, `${name} -> ${dep.groupId}:${dep.artifactId}`);
                 next.push({
                     gav: { groupId: dep.groupId, artifactId: dep.artifactId, version },

@@ -46,7 +46,9 @@ export interface EffectivePom extends Gav {
 export type PomLoader = (gav: Gav) => Promise<RawPom>;
 
 function dependencyOf(el: XmlElement): PomDependency {
-    const exclusions = (child(el, "exclusions")?.children ?? []).filter((e) => e.name === "exclusion").map((e) => `${childText(e, "groupId") ?? "*"}:${childText(e, "artifactId") ?? "*"}`);
+    const exclusions = (child(el, "exclusions")?.children ?? [])
+        .filter((e) => e.name === "exclusion")
+        .map((e) => `${childText(e, "groupId") ?? "*"}:${childText(e, "artifactId") ?? "*"}`);
     return {
         groupId: childText(el, "groupId") ?? "",
         artifactId: childText(el, "artifactId") ?? "",
@@ -59,13 +61,18 @@ function dependencyOf(el: XmlElement): PomDependency {
     };
 }
 
-const dependencies = (el: XmlElement | undefined): PomDependency[] => (child(el, "dependencies")?.children ?? []).filter((d) => d.name === "dependency").map(dependencyOf);
+const dependencies = (el: XmlElement | undefined): PomDependency[] =>
+    (child(el, "dependencies")?.children ?? []).filter((d) => d.name === "dependency").map(dependencyOf);
 
 /** Parse POM text. Throws when it is not XML or has no artifactId. */
 export function parsePom(xml: string): RawPom {
     const project = parseXml(xml);
     const parentEl = child(project, "parent");
-    const parent = parentEl && { groupId: childText(parentEl, "groupId") ?? "", artifactId: childText(parentEl, "artifactId") ?? "", version: childText(parentEl, "version") ?? "" };
+    const parent = parentEl && {
+        groupId: childText(parentEl, "groupId") ?? "",
+        artifactId: childText(parentEl, "artifactId") ?? "",
+        version: childText(parentEl, "version") ?? "",
+    };
     const properties: Record<string, string> = {};
     for (const p of child(project, "properties")?.children ?? []) properties[p.name] = p.text;
     const artifactId = childText(project, "artifactId");
@@ -83,7 +90,8 @@ export function parsePom(xml: string): RawPom {
 }
 
 /** Identity of a dependency for overriding and management: groupId:artifactId:type:classifier. */
-export const managementKey = (d: Pick<PomDependency, "groupId" | "artifactId" | "type" | "classifier">): string => `${d.groupId}:${d.artifactId}:${d.type ?? "jar"}:${d.classifier ?? ""}`;
+export const managementKey = (d: Pick<PomDependency, "groupId" | "artifactId" | "type" | "classifier">): string =>
+    `${d.groupId}:${d.artifactId}:${d.type ?? "jar"}:${d.classifier ?? ""}`;
 
 /** Replace `${name}` from `props` (repeatedly, for properties that refer to properties); unknown ones stay. */
 export function interpolate(text: string, props: Record<string, string>): string {
@@ -98,7 +106,16 @@ export function interpolate(text: string, props: Record<string, string>): string
 
 function interpolated(d: PomDependency, props: Record<string, string>): PomDependency {
     const v = (s: string | undefined) => (s === undefined ? undefined : interpolate(s, props));
-    return { ...d, groupId: interpolate(d.groupId, props), artifactId: interpolate(d.artifactId, props), version: v(d.version), scope: v(d.scope), type: v(d.type), classifier: v(d.classifier), exclusions: d.exclusions.map((e) => interpolate(e, props)) };
+    return {
+        ...d,
+        groupId: interpolate(d.groupId, props),
+        artifactId: interpolate(d.artifactId, props),
+        version: v(d.version),
+        scope: v(d.scope),
+        type: v(d.type),
+        classifier: v(d.classifier),
+        exclusions: d.exclusions.map((e) => interpolate(e, props)),
+    };
 }
 
 /** Merge lists by management key, the earlier (child) list winning. */
@@ -115,7 +132,7 @@ function mergeByKey(lists: PomDependency[][]): PomDependency[] {
  */
 export async function effectivePom(gav: Gav, load: PomLoader, seen: ReadonlySet<string> = new Set()): Promise<EffectivePom> {
     const chain: RawPom[] = [];
-    for (let at: Gav | undefined = gav; at; ) {
+    for (let at: Gav | undefined = gav; at;) {
         const id = `${at.groupId}:${at.artifactId}:${at.version}`;
         if (chain.length > 20 || seen.has(id)) throw new Error(`${id}: cycle or too deep parent/BOM chain`);
         const pom = await load(at);
@@ -126,14 +143,24 @@ export async function effectivePom(gav: Gav, load: PomLoader, seen: ReadonlySet<
     for (const pom of [...chain].reverse()) Object.assign(props, pom.properties);
     const groupId = chain.map((p) => p.groupId ?? p.parent?.groupId).find(Boolean) ?? gav.groupId;
     const version = chain.map((p) => p.version ?? p.parent?.version).find(Boolean) ?? gav.version;
-    Object.assign(props, { "project.groupId": groupId, "project.artifactId": gav.artifactId, "project.version": version, "pom.groupId": groupId, "pom.version": version, version, groupId });
+    Object.assign(props, {
+        "project.groupId": groupId,
+        "project.artifactId": gav.artifactId,
+        "project.version": version,
+        "pom.groupId": groupId,
+        "pom.version": version,
+        version,
+        groupId,
+    });
     if (chain[0].parent) Object.assign(props, { "project.parent.version": chain[0].parent.version, "project.parent.groupId": chain[0].parent.groupId });
     let managed = mergeByKey(chain.map((p) => p.managed.map((d) => interpolated(d, props))));
     const imports = managed.filter((d) => d.scope === "import" && d.type === "pom" && d.version);
     if (imports.length) {
         const own = managed.filter((d) => !imports.includes(d));
         const nested = new Set([...seen, `${gav.groupId}:${gav.artifactId}:${gav.version}`]);
-        const boms = await Promise.all(imports.map((b) => effectivePom({ groupId: b.groupId, artifactId: b.artifactId, version: b.version ?? "" }, load, nested)));
+        const boms = await Promise.all(
+            imports.map((b) => effectivePom({ groupId: b.groupId, artifactId: b.artifactId, version: b.version ?? "" }, load, nested)),
+        );
         managed = mergeByKey([own, ...boms.map((b) => b.managed)]);
     }
     const byKey = new Map(managed.map((m) => [managementKey(m), m]));

@@ -60,10 +60,12 @@ export async function resolveLibraries(libs: readonly Library[], options: Resolv
         const a = await resolveArtifact({ url: lib.url, path: lib.path, sha256: lib.sha256 }, { cacheDir, progress });
         out.push({ fileName: a.fileName, file: a.file, sha256: a.sha256, ...(lib.url ? { url: lib.url } : {}), via: [lib.url ?? lib.path ?? ""] });
     }
-    const roots = libs.flatMap((l) => (l.maven ? [parseCoordinates(l.maven)] : [])).map((c) => {
-        if ("problem" in c) throw new DeployError(`libraries: ${c.problem}`, "nothing: the cluster was not started or changed");
-        return c;
-    });
+    const roots = libs
+        .flatMap((l) => (l.maven ? [parseCoordinates(l.maven)] : []))
+        .map((c) => {
+            if ("problem" in c) throw new DeployError(`libraries: ${c.problem}`, "nothing: the cluster was not started or changed");
+            return c;
+        });
     if (!roots.length) return out;
     const raw = new Map<string, Promise<RawPom>>();
     const loadRaw = (gav: Gav): Promise<RawPom> => {
@@ -78,7 +80,10 @@ export async function resolveLibraries(libs: readonly Library[], options: Resolv
     progress(`resolving ${roots.length} Maven librar${roots.length === 1 ? "y" : "ies"} with their dependencies`);
     const graph = await resolveGraph(roots, (gav) => effectivePom(gav, loadRaw)).catch((err: unknown) => {
         if (err instanceof DeployError) throw err;
-        throw new DeployError(`resolving libraries failed: ${err instanceof Error ? err.message : String(err)}`, "nothing: the cluster was not started or changed");
+        throw new DeployError(
+            `resolving libraries failed: ${err instanceof Error ? err.message : String(err)}`,
+            "nothing: the cluster was not started or changed",
+        );
     });
     for (const c of graph.filter(hasJar)) {
         const coordinates = `${c.groupId}:${c.artifactId}:${c.version}${c.classifier ? `:${c.classifier}` : ""}`;

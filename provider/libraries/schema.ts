@@ -49,7 +49,10 @@ export function parseCoordinates(text: string): Coordinates | { problem: string;
     }
     const [groupId, artifactId, version, classifier] = parts as [string, string, string, string | undefined];
     if (/^(LATEST|RELEASE)$/i.test(version) || /[[\](),]/.test(version) || /-SNAPSHOT$/i.test(version)) {
-        return { problem: `has the floating version ${JSON.stringify(version)}`, fix: 'pin an exact release such as "4.0.0-2.0": a cluster must start with the same jars every time' };
+        return {
+            problem: `has the floating version ${JSON.stringify(version)}`,
+            fix: 'pin an exact release such as "4.0.0-2.0": a cluster must start with the same jars every time',
+        };
     }
     return { groupId, artifactId, version, ...(classifier ? { classifier } : {}) };
 }
@@ -87,10 +90,27 @@ export function checkRepository(repo: MavenRepositoryArgs | undefined): InputFai
     const shown = redactUrl(repo.url);
     if (!URL.canParse(repo.url)) return [invalid("mavenRepository.url", shown, "is not a valid URL", HTTP_EXAMPLE)];
     const url = new URL(repo.url);
-    if (url.protocol !== "http:" && url.protocol !== "https:") failures.push(invalid("mavenRepository.url", shown, `has the scheme ${url.protocol.replace(/:$/, "")}, but only http and https repositories are supported`, HTTP_EXAMPLE));
-    if (url.username || url.password) failures.push(invalid("mavenRepository.url", shown, "contains credentials (user:password@), which would be stored in plain text and printed", "remove them from the URL and set mavenRepository.username and mavenRepository.password (a secret)"));
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        failures.push(
+            invalid(
+                "mavenRepository.url",
+                shown,
+                `has the scheme ${url.protocol.replace(/:$/, "")}, but only http and https repositories are supported`,
+                HTTP_EXAMPLE,
+            ),
+        );
+    if (url.username || url.password)
+        failures.push(
+            invalid(
+                "mavenRepository.url",
+                shown,
+                "contains credentials (user:password@), which would be stored in plain text and printed",
+                "remove them from the URL and set mavenRepository.username and mavenRepository.password (a secret)",
+            ),
+        );
     if (url.search || url.hash) failures.push(invalid("mavenRepository.url", shown, "has a query or fragment", "use the repository's base URL"));
-    if (repo.password !== undefined && repo.username === undefined) failures.push(invalid("mavenRepository.username", undefined, "is missing while a password is set", "set the repository's user name too"));
+    if (repo.password !== undefined && repo.username === undefined)
+        failures.push(invalid("mavenRepository.username", undefined, "is missing while a password is set", "set the repository's user name too"));
     return failures;
 }
 
@@ -98,11 +118,28 @@ export function checkRepository(repo: MavenRepositoryArgs | undefined): InputFai
 function checkEntry(lib: Library, at: string, kubernetes: boolean): InputFailure[] {
     const given = (["maven", "url", "path"] as const).filter((k) => lib[k] !== undefined);
     const shown = { ...lib, ...(lib.url ? { url: redactUrl(lib.url) } : {}) };
-    if (given.length !== 1) return [invalid(at, shown, given.length ? `sets ${given.join(" and ")}, but exactly one is allowed` : "names no jar", 'use one of { maven: "g:a:v" }, { url: "https://…/x.jar", sha256 } or { path: "/abs/x.jar" }')];
+    if (given.length !== 1)
+        return [
+            invalid(
+                at,
+                shown,
+                given.length ? `sets ${given.join(" and ")}, but exactly one is allowed` : "names no jar",
+                'use one of { maven: "g:a:v" }, { url: "https://…/x.jar", sha256 } or { path: "/abs/x.jar" }',
+            ),
+        ];
     const failures: InputFailure[] = [];
     if (lib.sha256 !== undefined) {
-        if (lib.maven !== undefined) failures.push(invalid(`${at}.sha256`, lib.sha256, "is not used with maven (the repository's .sha1 verifies each jar)", "remove it, or use a { url, sha256 } entry"));
-        else if (!/^[0-9a-f]{64}$/i.test(lib.sha256)) failures.push(invalid(`${at}.sha256`, lib.sha256, "is not 64 hex digits (a sha256 digest)", "use the output of `sha256sum <jar>`"));
+        if (lib.maven !== undefined)
+            failures.push(
+                invalid(
+                    `${at}.sha256`,
+                    lib.sha256,
+                    "is not used with maven (the repository's .sha1 verifies each jar)",
+                    "remove it, or use a { url, sha256 } entry",
+                ),
+            );
+        else if (!/^[0-9a-f]{64}$/i.test(lib.sha256))
+            failures.push(invalid(`${at}.sha256`, lib.sha256, "is not 64 hex digits (a sha256 digest)", "use the output of `sha256sum <jar>`"));
     }
     if (lib.maven !== undefined) {
         const c = parseCoordinates(lib.maven);
@@ -110,17 +147,36 @@ function checkEntry(lib: Library, at: string, kubernetes: boolean): InputFailure
     }
     if (lib.url !== undefined) {
         const u = URL.canParse(lib.url) ? new URL(lib.url) : undefined;
-        if (!u || (u.protocol !== "http:" && u.protocol !== "https:")) failures.push(invalid(`${at}.url`, redactUrl(lib.url), "is not an http(s) URL", 'use e.g. "https://downloads.example.com/my-udfs-1.0.jar"'));
-        else if (u.username || u.password) failures.push(invalid(`${at}.url`, redactUrl(lib.url), "contains credentials (user:password@), which would be stored in plain text", "use a pre-signed or public URL, or a maven entry with mavenRepository credentials"));
-        else if (!/\.jar$/i.test(u.pathname)) failures.push(invalid(`${at}.url`, redactUrl(lib.url), "does not end in .jar", "use the URL of the .jar file itself"));
+        if (!u || (u.protocol !== "http:" && u.protocol !== "https:"))
+            failures.push(invalid(`${at}.url`, redactUrl(lib.url), "is not an http(s) URL", 'use e.g. "https://downloads.example.com/my-udfs-1.0.jar"'));
+        else if (u.username || u.password)
+            failures.push(
+                invalid(
+                    `${at}.url`,
+                    redactUrl(lib.url),
+                    "contains credentials (user:password@), which would be stored in plain text",
+                    "use a pre-signed or public URL, or a maven entry with mavenRepository credentials",
+                ),
+            );
+        else if (!/\.jar$/i.test(u.pathname))
+            failures.push(invalid(`${at}.url`, redactUrl(lib.url), "does not end in .jar", "use the URL of the .jar file itself"));
     }
     if (lib.path !== undefined) failures.push(...checkPath(lib.path, `${at}.path`, kubernetes));
     return failures;
 }
 
 function checkPath(p: string, at: string, kubernetes: boolean): InputFailure[] {
-    if (kubernetes) return [invalid(at, p, "is a file on the deploying machine, which the cluster's pods cannot read", "publish the jar to a Maven repository or an http(s) URL and declare it as { maven } or { url, sha256 }")];
-    if (!path.isAbsolute(p)) return [invalid(at, p, "is a relative path (the cluster would depend on where pulumi runs)", `use an absolute path, e.g. "${path.resolve(p)}"`)];
+    if (kubernetes)
+        return [
+            invalid(
+                at,
+                p,
+                "is a file on the deploying machine, which the cluster's pods cannot read",
+                "publish the jar to a Maven repository or an http(s) URL and declare it as { maven } or { url, sha256 }",
+            ),
+        ];
+    if (!path.isAbsolute(p))
+        return [invalid(at, p, "is a relative path (the cluster would depend on where pulumi runs)", `use an absolute path, e.g. "${path.resolve(p)}"`)];
     const isFile = fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
     if (!isFile) return [invalid(at, p, "does not exist or is not a file", "build the jar first, or fix the path")];
     if (!p.endsWith(".jar")) return [invalid(at, p, "does not end in .jar", "point it at a .jar file")];
@@ -131,9 +187,22 @@ function checkPath(p: string, at: string, kubernetes: boolean): InputFailure[] {
  * Check a cluster's libraries. `homeJars` are the jars of the home's lib folder (empty when not
  * known); a library that is already there, in any version, would put two copies on the classpath.
  */
-export function checkLibraries(libs: readonly Library[], repo: MavenRepositoryArgs | undefined, homeJars: readonly string[], kubernetes = false): InputFailure[] {
+export function checkLibraries(
+    libs: readonly Library[],
+    repo: MavenRepositoryArgs | undefined,
+    homeJars: readonly string[],
+    kubernetes = false,
+): InputFailure[] {
     const failures = checkRepository(repo);
-    if (repo && !libs.length) failures.push(invalid("mavenRepository", redactUrl(repo.url), "is set but there are no libraries to resolve from it", 'remove it, or declare libraries: [{ maven: "g:a:v" }]'));
+    if (repo && !libs.length)
+        failures.push(
+            invalid(
+                "mavenRepository",
+                redactUrl(repo.url),
+                "is set but there are no libraries to resolve from it",
+                'remove it, or declare libraries: [{ maven: "g:a:v" }]',
+            ),
+        );
     const seen = new Map<string, number>();
     libs.forEach((lib, i) => {
         const at = `libraries[${i}]`;
@@ -144,12 +213,29 @@ export function checkLibraries(libs: readonly Library[], repo: MavenRepositoryAr
         const file = libraryFileName(lib) ?? "";
         const key = c ? `${c.groupId}:${c.artifactId}${c.classifier ? `:${c.classifier}` : ""}` : file;
         const twin = seen.get(key) ?? seen.get(file);
-        if (twin !== undefined) failures.push(invalid(at, lib.maven ?? file, `declares the same artifact as libraries[${twin}]`, "keep one entry per artifact (one version)"));
+        if (twin !== undefined)
+            failures.push(invalid(at, lib.maven ?? file, `declares the same artifact as libraries[${twin}]`, "keep one entry per artifact (one version)"));
         seen.set(key, i);
         seen.set(file, i);
         const inHome = homeJars.includes(file) ? file : c ? homeJarOf(homeJars, c.artifactId) : undefined;
-        if (inHome === file) failures.push(invalid(at, lib.maven ?? file, `is already in the home's lib folder (${inHome})`, "remove it from libraries: every cluster of this home has it"));
-        else if (inHome) failures.push(invalid(at, lib.maven ?? file, `conflicts with ${inHome} in the home's lib folder (same artifact, another version)`, "use the version of the home, or a home without that jar: two versions on one classpath fail at run time"));
+        if (inHome === file)
+            failures.push(
+                invalid(
+                    at,
+                    lib.maven ?? file,
+                    `is already in the home's lib folder (${inHome})`,
+                    "remove it from libraries: every cluster of this home has it",
+                ),
+            );
+        else if (inHome)
+            failures.push(
+                invalid(
+                    at,
+                    lib.maven ?? file,
+                    `conflicts with ${inHome} in the home's lib folder (same artifact, another version)`,
+                    "use the version of the home, or a home without that jar: two versions on one classpath fail at run time",
+                ),
+            );
     });
     return failures;
 }

@@ -41,7 +41,13 @@ export function gatewayLog4jProperties(): string {
         "monitorInterval=30",
         "rootLogger.level = ${env:ROOT_LOG_LEVEL:-INFO}",
         "rootLogger.appenderRef.file.ref = MainAppender",
-        ...["pekko:org.apache.pekko", "kafka:org.apache.kafka", "hadoop:org.apache.hadoop", "zookeeper:org.apache.zookeeper", "shaded_zookeeper:org.apache.flink.shaded.zookeeper3"].flatMap((l) => {
+        ...[
+            "pekko:org.apache.pekko",
+            "kafka:org.apache.kafka",
+            "hadoop:org.apache.hadoop",
+            "zookeeper:org.apache.zookeeper",
+            "shaded_zookeeper:org.apache.flink.shaded.zookeeper3",
+        ].flatMap((l) => {
             const [id, name] = l.split(":");
             return [`logger.${id}.name = ${name}`, `logger.${id}.level = INFO`];
         }),

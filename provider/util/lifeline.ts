@@ -117,5 +117,6 @@ export function inProviderHost(argv: readonly string[] = process.argv): boolean 
  * @throws DeployError naming the step that was not taken and what was left as it is.
  */
 export function assertEngineAlive(step: string, leftAsIs: string): void {
-    if (engineGone.aborted) throw new DeployError(`${step} was not started: ${messageOf(engineGone.reason)}`, `${leftAsIs}; the next \`pulumi up\` converges from what Flink has`);
+    if (engineGone.aborted)
+        throw new DeployError(`${step} was not started: ${messageOf(engineGone.reason)}`, `${leftAsIs}; the next \`pulumi up\` converges from what Flink has`);
 }

@@ -25,7 +25,10 @@ const json = (text: string) => JSON.stringify(text).slice(1, -1);
 const asciiJson = (text: string) => json(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 const backslashed = (text: string) => text.replace(/[\\'"\n\r\t]/g, (c) => ({ "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c] ?? `\\${c}`);
 /** Percent-encoding of every byte but letters, digits and `.-*_`, space as `+` (form encoding, Java's URLEncoder). */
-const formEncoded = (text: string) => encodeURIComponent(text).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, "+");
+const formEncoded = (text: string) =>
+    encodeURIComponent(text)
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, "+");
 
 const JAVACC_NAMED: Record<number, string> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r", 34: '\\"', 39: "\\'", 92: "\\\\" };
 

@@ -67,18 +67,30 @@ export const dorisSink = z
         table: stackValue("dorisTable"),
         username: stackValue("userName"),
         passwordVariable: variableName,
-        labelPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+        labelPrefix: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]+$/)
+            .optional(),
         options: connectorOptions.default({}),
     })
     .strict();
 
 /** Sink arguments that may be `${NAME}` (checked once resolved), with their rule. */
-export const SINK_REFERENCES = { "sink.jdbc.url": "jdbcUrl", "sink.jdbc.table": "tableName", "sink.jdbc.username": "userName", "sink.doris.fenodes": "dorisFenodes", "sink.doris.table": "dorisTable", "sink.doris.username": "userName" } as const;
+export const SINK_REFERENCES = {
+    "sink.jdbc.url": "jdbcUrl",
+    "sink.jdbc.table": "tableName",
+    "sink.jdbc.username": "userName",
+    "sink.doris.fenodes": "dorisFenodes",
+    "sink.doris.table": "dorisTable",
+    "sink.doris.username": "userName",
+} as const;
 
 export const syncSink = z
     .object({ jdbc: jdbcSink.optional(), doris: dorisSink.optional() })
     .strict()
-    .refine((s) => (s.jdbc === undefined) !== (s.doris === undefined), { ...hint("needs exactly one of jdbc and doris", "set sink: { jdbc: {...} } or sink: { doris: {...} }") });
+    .refine((s) => (s.jdbc === undefined) !== (s.doris === undefined), {
+        ...hint("needs exactly one of jdbc and doris", "set sink: { jdbc: {...} } or sink: { doris: {...} }"),
+    });
 
 /** Connector options of a sink; the password is only ever a `${NAME}` reference. */
 export function sinkOptions(sink: z.infer<typeof syncSink>, jobName: string, table?: string): Record<string, string> {

@@ -9,7 +9,18 @@ import { atLeast, tryParseFlinkVersion } from "../../provider/util/version";
  * sink from a query whose upsert key differs from the sink's PRIMARY KEY (an append-only Kafka
  * topic has none) only with an ON CONFLICT clause, and refuses the clause for any other sink.
  */
-const UPSERT_CONNECTORS = new Set(["jdbc", "doris", "upsert-kafka", "elasticsearch-6", "elasticsearch-7", "opensearch", "mongodb", "hbase-1.4", "hbase-2.2", "starrocks"]);
+const UPSERT_CONNECTORS = new Set([
+    "jdbc",
+    "doris",
+    "upsert-kafka",
+    "elasticsearch-6",
+    "elasticsearch-7",
+    "opensearch",
+    "mongodb",
+    "hbase-1.4",
+    "hbase-2.2",
+    "starrocks",
+]);
 
 /**
  * The clause that ends an INSERT from an unkeyed query into a keyed upsert sink: "" before Flink

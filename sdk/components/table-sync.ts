@@ -76,7 +76,12 @@ const rulesOf = (options: Record<string, string>) => OPTION_RULES[options.connec
 
 const endpoint = (side: string) =>
     z
-        .object({ table: identifier.default(side), options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", { ...hint("has no 'connector'", `set options.connector, e.g. "datagen" or "jdbc"`) }) })
+        .object({
+            table: identifier.default(side),
+            options: connectorOptions.refine((o) => typeof o.connector === "string" && o.connector !== "", {
+                ...hint("has no 'connector'", `set options.connector, e.g. "datagen" or "jdbc"`),
+            }),
+        })
         .strict()
         .superRefine((e, ctx) => {
             for (const [key, rule] of Object.entries(rulesOf(e.options))) {
@@ -97,17 +102,35 @@ export function optionChecks(component: string, spec: Pick<TableSyncSpec, "sourc
 /** The validated, plain part of {@link TableSyncArgs} the SQL is generated from. */
 export const tableSyncSpec = z
     .object({
-        columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")),
+        columns: z.array(column).min(1, hint("has no columns", 'list the columns, e.g. [{ name: "id", type: "BIGINT" }]')),
         primaryKey: z.array(identifier).default([]),
         source: endpoint("source"),
         sink: endpoint("sink"),
-        filter: z.string().trim().min(1).refine((f) => !f.includes(";"), { ...hint("contains ';'", "write a single boolean expression, e.g. amount > 0") }).optional(),
+        filter: z
+            .string()
+            .trim()
+            .min(1)
+            .refine((f) => !f.includes(";"), { ...hint("contains ';'", "write a single boolean expression, e.g. amount > 0") })
+            .optional(),
     })
     .superRefine((spec, ctx) => {
         const names = spec.columns.map((c) => c.name.toLowerCase());
-        names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: "custom", path: ["columns", i, "name"], ...hint("is a duplicate column", "give every column a distinct name") }));
-        spec.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], ...hint("is not one of the columns", `use column names: ${spec.columns.map((c) => c.name).join(", ")}`) }));
-        if (spec.source.table.toLowerCase() === spec.sink.table.toLowerCase()) ctx.addIssue({ code: "custom", path: ["sink", "table"], ...hint("is the source's table name too", "name the two tables differently") });
+        names.forEach(
+            (n, i) =>
+                names.indexOf(n) !== i &&
+                ctx.addIssue({ code: "custom", path: ["columns", i, "name"], ...hint("is a duplicate column", "give every column a distinct name") }),
+        );
+        spec.primaryKey.forEach(
+            (k, i) =>
+                !names.includes(k.toLowerCase()) &&
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["primaryKey", i],
+                    ...hint("is not one of the columns", `use column names: ${spec.columns.map((c) => c.name).join(", ")}`),
+                }),
+        );
+        if (spec.source.table.toLowerCase() === spec.sink.table.toLowerCase())
+            ctx.addIssue({ code: "custom", path: ["sink", "table"], ...hint("is the source's table name too", "name the two tables differently") });
     });
 export type TableSyncSpec = z.infer<typeof tableSyncSpec>;
 
@@ -148,11 +171,22 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
      * @param generate the statements for a Flink version (pure; the args are validated already).
      * @param checks arguments written as `${NAME}`, checked by the job's check once resolved.
      */
-    protected constructor(type: string, name: string, parts: SqlJobParts, generate: (flinkVersion: string) => string[], checks: DeferredArgumentCheck[], opts?: pulumi.ComponentResourceOptions) {
+    protected constructor(
+        type: string,
+        name: string,
+        parts: SqlJobParts,
+        generate: (flinkVersion: string) => string[],
+        checks: DeferredArgumentCheck[],
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super(type, name, {}, opts);
         const jobName = parts.jobName ?? name;
         const sql = parts.cluster.flinkVersion.apply(generate);
-        const job = new FlinkJob(name, { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: jobName, sql, componentChecks: checks }, { parent: this });
+        const job = new FlinkJob(
+            name,
+            { ...parts.job, cluster: parts.cluster, variables: parts.variables, name: jobName, sql, componentChecks: checks },
+            { parent: this },
+        );
         Object.assign(this, { sql, job, jobName, jobId: job.jobId, webUiUrl: job.webUiUrl });
         this.registerOutputs({ jobId: job.jobId, webUiUrl: job.webUiUrl });
     }
@@ -163,6 +197,13 @@ export class TableSync extends GeneratedSqlJob {
     constructor(name: string, args: TableSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
         const spec = atPreview(() => parseComponentArgs("TableSync", name, tableSyncSpec, structure));
-        super("flink:components:TableSync", name, { cluster, variables, jobName, job }, (v) => tableSyncSql(spec, v), optionChecks(`TableSync "${name}"`, spec), opts);
+        super(
+            "flink:components:TableSync",
+            name,
+            { cluster, variables, jobName, job },
+            (v) => tableSyncSql(spec, v),
+            optionChecks(`TableSync "${name}"`, spec),
+            opts,
+        );
     }
 }

@@ -80,7 +80,12 @@ export function renderSession(resourceName: string, home: ImageHome, spec: Sessi
  * The SQL Gateway beside the JobManager: same image, `sql-gateway.sh start-foreground`, submitting
  * to the session's REST service. It needs no Kubernetes API rights, so no token is mounted.
  */
-function renderSqlGateway(name: string, home: ImageHome, spec: SessionSpec, libs?: PodLibraries): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
+function renderSqlGateway(
+    name: string,
+    home: ImageHome,
+    spec: SessionSpec,
+    libs?: PodLibraries,
+): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
     const gw = spec.sqlGateway ?? {};
     const port = gw.port ?? DEFAULT_SQL_GATEWAY_PORT;
     const app = `${name}-sql-gateway`;
@@ -135,6 +140,21 @@ export function k8sMemory(flink: string): string {
     const m = /^([0-9.]+)\s*([a-z]*)$/i.exec(flink.trim());
     if (!m) return flink;
     const unit = m[2].toLowerCase();
-    const map: Record<string, string> = { "": "", b: "", k: "Ki", kb: "Ki", kib: "Ki", m: "Mi", mb: "Mi", mib: "Mi", g: "Gi", gb: "Gi", gib: "Gi", t: "Ti", tb: "Ti", tib: "Ti" };
+    const map: Record<string, string> = {
+        "": "",
+        b: "",
+        k: "Ki",
+        kb: "Ki",
+        kib: "Ki",
+        m: "Mi",
+        mb: "Mi",
+        mib: "Mi",
+        g: "Gi",
+        gb: "Gi",
+        gib: "Gi",
+        t: "Ti",
+        tb: "Ti",
+        tib: "Ti",
+    };
     return `${m[1]}${map[unit] ?? m[2]}`;
 }
