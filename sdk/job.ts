@@ -75,6 +75,17 @@ export interface UpgradePolicy {
      */
     readonly allowNonRestoredState?: pulumi.Input<boolean>;
     /**
+     * SQL jobs: what `up` does when the state verdict of a change is `incompatible` (the new
+     * version's compiled plan cannot restore the running version's state: an operator is gone, or a
+     * key, row or accumulator type changed). `"fail"` refuses the change before the running job is
+     * touched; `"drop-state"` starts the incompatible operators from empty state and restores the
+     * others (Flink skips the state that has no operator); `"try"` deploys as if compatible and rolls
+     * back when Flink cannot restore (for a verdict you believe is wrong). Verdicts `compatible` and
+     * `unknown` deploy as usual. See the README's "Changing SQL safely".
+     * @default "fail"
+     */
+    readonly onIncompatible?: pulumi.Input<"fail" | "drop-state" | "try">;
+    /**
      * Directory (URI) for this job's savepoints; one sub-folder per generation.
      * @default the cluster's savepoint directory + "/<job name>"
      */

@@ -8,7 +8,7 @@ import { jobArgsSchema } from "../../provider/job/schema";
 import { containsUnknown } from "../../provider/util/unknown";
 import { tryParseFlinkVersion } from "../../provider/util/version";
 import { Preview, PreviewStep, flinkKind, nameOfUrn, stackOfUrn, typeOfUrn } from "./preview";
-import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames } from "./variables";
+import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames, verdictFromProviderLine } from "./variables";
 
 export type ReviewAction = "none" | "in-place" | "savepoint-and-redeploy" | "stateless restart" | "restart" | "replace" | "delete" | "create";
 
@@ -24,8 +24,12 @@ export interface JobReview {
     causes: string[];
     stateImpact: string;
     dropsState: boolean;
+    /** SQL jobs: the provider's state verdict of the change ("-" when there is none). */
+    verdict: Verdict;
     warnings: string[];
 }
+
+export type Verdict = "compatible" | "incompatible" | "unknown" | "-";
 
 export interface ClusterReview {
     /** The SessionCluster resource name, or the REST URL when the job names no cluster resource. */
@@ -94,7 +98,7 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
     const resource = nameOfUrn(steps[0].urn);
     const news = newState ? withJobDefaults(withoutProvider(newState.inputs)) : {};
     const name = String((typeof news.name === "string" ? news.name : undefined) ?? olds.name ?? resource);
-    const base = { resource, name, warnings: [] as string[] };
+    const base = { resource, name, warnings: [] as string[], verdict: "-" as Verdict };
 
     if (ops.has("delete") && !ops.has("create")) {
         const { impact, drops } = impactOfDelete(olds);
@@ -129,8 +133,12 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
             return c.policyChanged.length
                 ? { ...base, warnings, action: "in-place", causes: c.policyChanged, stateImpact: "keeps state: no Flink action, only the stored policy changes", dropsState: false }
                 : { ...base, warnings, action: "none", causes: [], stateImpact: containsUnknown(news.cluster) ? "no change of its own; its cluster is updated first, and Pulumi classifies the job again once the cluster's outputs are known" : "untouched", dropsState: false };
-        case "redeploy":
-            return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };
+        case "redeploy": {
+            // A SQL job's line from the provider carries its compiled state verdict.
+            const tail = verdictFromProviderLine(preview.diagnostics, name);
+            if (!tail) return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };
+            return { ...base, warnings, verdict: tail.verdict, action: "savepoint-and-redeploy", causes, stateImpact: tail.text, dropsState: tail.text.includes("DROPS STATE") };
+        }
         case "stateless-restart":
             return { ...base, warnings, action: "stateless restart", causes, stateImpact: c.stateImpact, dropsState: true };
         default:
@@ -189,6 +197,11 @@ export function analyzePreview(preview: Preview): Review {
     const errors = preview.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
     const stack = preview.steps.map((s) => stackOfUrn(s.urn)).find(Boolean);
     return { stack, clusters: [...clusters.values()].sort((a, b) => byName(a.label, b.label)), errors, unchanged: preview.changeSummary?.same };
+}
+
+/** SQL jobs whose change the provider judged incompatible (up refuses them unless told what to do). */
+export function incompatibleJobs(review: Review): JobReview[] {
+    return review.clusters.flatMap((c) => c.jobs.filter((j) => j.verdict === "incompatible"));
 }
 
 /** Jobs whose state would be lost. */

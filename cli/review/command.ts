@@ -1,5 +1,5 @@
 /** `pulumi-flink review` from input text to output and exit code (pure). */
-import { analyzePreview, stateLosses } from "./analyze";
+import { analyzePreview, incompatibleJobs, stateLosses } from "./analyze";
 import { parsePreview } from "./preview";
 import { renderReview } from "./render";
 
@@ -26,6 +26,15 @@ export function review(text: string, options: { allowStateLoss: boolean; source?
         if (options.allowStateLoss) messages.push(`pulumi-flink review: ${losses.length} job(s) would lose state (${names}); accepted with --allow-state-loss`);
         else {
             messages.push(`pulumi-flink review: ${losses.length} job(s) would lose state (${names}); if intended, rerun with --allow-state-loss`);
+            code = 1;
+        }
+    }
+    const incompatible = incompatibleJobs(result);
+    if (incompatible.length) {
+        const names = incompatible.map((j) => j.name).join(", ");
+        if (options.allowStateLoss) messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}); accepted with --allow-state-loss`);
+        else {
+            messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}): pulumi up refuses them unless upgrade.onIncompatible says what to do; if intended, rerun with --allow-state-loss`);
             code = 1;
         }
     }

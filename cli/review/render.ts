@@ -48,9 +48,12 @@ function warnings(review: Review): string[] {
 
 function table(jobs: readonly JobReview[]): string[] {
     return [
-        "| Job | Action | Caused by | State |",
-        "|---|---|---|---|",
-        ...jobs.map((j) => `| ${code(j.name)}${j.resource !== j.name ? ` (${cell(j.resource)})` : ""} | ${j.dropsState ? `**${j.action}**` : j.action} | ${cell(j.causes.join(", ") || "-")} | ${cell(j.dropsState ? `**${j.stateImpact}**` : j.stateImpact)} |`),
+        "| Job | Action | Caused by | State verdict | State |",
+        "|---|---|---|---|---|",
+        ...jobs.map(
+            (j) =>
+                `| ${code(j.name)}${j.resource !== j.name ? ` (${cell(j.resource)})` : ""} | ${j.dropsState ? `**${j.action}**` : j.action} | ${cell(j.causes.join(", ") || "-")} | ${j.verdict === "incompatible" ? "**incompatible**" : j.verdict} | ${cell(j.dropsState ? `**${j.stateImpact}**` : j.stateImpact)} |`,
+        ),
     ];
 }
 

@@ -53,6 +53,18 @@ export function namesFromProviderLine(diagnostics: readonly PreviewDiagnostic[],
     return undefined;
 }
 
+/** The state clause of the provider's preview line for a SQL job ("state verdict: <kind>…"), if any. */
+export function verdictFromProviderLine(diagnostics: readonly PreviewDiagnostic[], jobName: string): { verdict: "compatible" | "incompatible" | "unknown"; text: string } | undefined {
+    const prefix = `preview: ${jobName}: `;
+    for (const d of diagnostics) {
+        const at = d.message.indexOf(prefix);
+        if (at < 0) continue;
+        const m = / - (state verdict: (compatible|incompatible|unknown)\b.*)$/s.exec(d.message.slice(at + prefix.length).split("\n")[0]);
+        if (m) return { verdict: m[2] as "compatible" | "incompatible" | "unknown", text: m[1] };
+    }
+    return undefined;
+}
+
 /**
  * Changed variables a job uses: names, with "(secret)" for secrets whose change is inferred,
  * "(not yet known)" when a set's new values are unknown.

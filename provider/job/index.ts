@@ -13,13 +13,17 @@ import { plain } from "../util/diff";
 import { progressFor } from "../util/log";
 import { withoutPulumiKeys } from "../home/schema";
 import { jarVersion } from "./jar";
-import { sqlVersion } from "./sql";
+import { sqlVersion, SqlVersion } from "./sql";
 import { JobVersion } from "../deploy/redeploy";
 import { mergeVariables } from "../variables/merge";
 import { stringsIn, usedVariablesHash, findReferences } from "../variables/substitute";
 import { redactedProgress, withRedaction } from "../util/redact";
 import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
+import type { PlanSummary } from "../sql/plan";
+import { planMethod } from "./sql-plan";
+import { PREVIEW_GATEWAY_TIMEOUT_MS, previewSql, verdictClause } from "./preview";
+import { isRunningOrRecovering } from "../flink/states";
 
 export { checkJobArgs } from "./schema";
 
@@ -48,6 +52,8 @@ export type JobState = JobArgs & {
     jarId: string;
     /** Hash of the variable values the job uses (secret output). */
     variablesHash: string;
+    /** SQL jobs deployed from a compiled plan: its state-bearing nodes and their ids (the next version keeps them). */
+    sqlPlan?: PlanSummary;
     stateVersion: number;
 };
 
@@ -119,13 +125,19 @@ function jobWebUi(args: JobArgs, jobId: string): string {
     return `${base}/#/job/running/${jobId}/overview`;
 }
 
-function stateOf(args: Desired, outcome: DeployOutcome, jarId: string): JobState {
+function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: PlanSummary | undefined): JobState {
     const { action: _action, ...facts } = outcome;
-    return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, stateVersion: JOB_STATE_VERSION });
+    return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, ...(sqlPlan ? { sqlPlan } : {}), stateVersion: JOB_STATE_VERSION });
+}
+
+/** The running version in state, for a SQL version: its plan (to pin to), or that it ran without one. */
+interface Running {
+    sqlPlan?: PlanSummary;
+    sql?: unknown;
 }
 
 /** The deployable version of a job definition: a JAR or a SQL script. */
-function versionOf(args: Desired, ctx: DeployContext, knownJarId?: string): JobVersion & { jarId(): string | undefined } {
+function versionOf(args: Desired, ctx: DeployContext, running?: Running, knownJarId?: string, timeoutMs?: number): JobVersion & { jarId(): string | undefined; sql?: SqlVersion } {
     const vars = variablesOf(args);
     if (args.sql === undefined)
         return jarVersion(
@@ -139,9 +151,19 @@ function versionOf(args: Desired, ctx: DeployContext, knownJarId?: string): JobV
             "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one",
         );
     }
+    const noPlan = planMethod({
+        gatewayLocal: args.cluster.gatewayLocal,
+        bounded: args.bounded,
+        configuration: args.configuration,
+        runningWithoutPlan: running?.sql !== undefined && running.sqlPlan === undefined,
+    });
+    const plan = noPlan ? undefined : { pinTo: running?.sqlPlan, onIncompatible: args.upgrade.onIncompatible ?? "fail", allowNonRestoredState: args.upgrade.allowNonRestoredState };
     const version = sqlVersion(
         { ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash },
         {
+            plan,
+            noPlan,
+            timeoutMs,
             gatewayUrl: conn.sqlGatewayUrl,
             headers: conn.headers,
             flinkVersion: args.cluster.flinkVersion,
@@ -150,7 +172,7 @@ function versionOf(args: Desired, ctx: DeployContext, knownJarId?: string): JobV
             progress: ctx.progress,
         },
     );
-    return { ...version, jarId: () => undefined };
+    return { ...version, jarId: () => undefined, sql: version };
 }
 
 async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
@@ -158,8 +180,9 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
     const secrets = variablesOf(args).secretValues;
     return withRedaction(secrets, () =>
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
-            const desired = versionOf(args, ctx);
-            const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds.jarId) : undefined;
+            const desired = versionOf(args, ctx, olds);
+            // The rollback target recompiles its own SQL pinned to its own recorded ids.
+            const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds, olds.jarId) : undefined;
             const prior: PriorDeployment | undefined = olds
                 ? {
                       jobId: olds.jobId,
@@ -172,7 +195,10 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
                   }
                 : undefined;
             const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
-            return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "");
+            // Same job as in state: its recorded plan; a job another run submitted: the plan this version pins.
+            const sameJob = olds?.jobId === outcome.jobId && outcome.action !== "submitted";
+            const sqlPlan = outcome.action === "adopted" ? undefined : sameJob ? olds?.sqlPlan : await desired.sql?.deployedPlan();
+            return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "", sqlPlan);
         }),
     );
 }
@@ -209,6 +235,16 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
     return { ...recorded, finishedBySelf };
 }
 
+/** The preview's state clause of a changed SQL job: compiled and judged, or why not. */
+async function sqlVerdict(args: JobArgs, olds: JobState): Promise<string> {
+    const gatewayUrl = (connectionOf(args) as Connection & { sqlGatewayUrl?: string }).sqlGatewayUrl;
+    if (!gatewayUrl || containsUnknown(args)) return verdictClause({ compiled: false, why: "the cluster's SQL Gateway is not known until the cluster is updated" }).text;
+    const desired = { ...args, variablesHash: variablesOf(args).hash };
+    const secrets = variablesOf(args).secretValues;
+    const version = versionOf(desired, context(args), olds, undefined, PREVIEW_GATEWAY_TIMEOUT_MS).sql as SqlVersion;
+    return withRedaction(secrets, async () => verdictClause(await previewSql(gatewayUrl, version)).text);
+}
+
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         const { failures, jarDigest } = checkJobArgs(news);
@@ -227,6 +263,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const c = classifyJobChange(old, desired);
         if (args && c.changed.includes("variablesHash"))
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
+        if (args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
         if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
@@ -257,6 +294,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
                 deployedAt,
                 jarId,
                 variablesHash,
+                sqlPlan,
             } = olds;
             return {
                 outs: plain({
@@ -274,6 +312,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
                     deployedAt,
                     jarId,
                     variablesHash,
+                    ...(sqlPlan ? { sqlPlan } : {}),
                     stateVersion: JOB_STATE_VERSION,
                 }),
             };

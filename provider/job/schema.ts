@@ -74,6 +74,7 @@ const upgradeSchema = z
         mode: z.enum(["savepoint", "stateless"]).default("savepoint"),
         restore: z.enum(["latest-savepoint", "latest-state", "none"]).default("latest-state"),
         allowNonRestoredState: z.boolean().default(false),
+        onIncompatible: z.enum(["fail", "drop-state", "try"]).optional(),
         savepointDir: ruled(z.string(), savepointDirRule).optional(),
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
         formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL"),
@@ -211,6 +212,29 @@ export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; f
     return { args, failures, jarDigest: artifact.digest };
 }
 
+/** `upgrade.onIncompatible` only means something where a SQL job restores state it may not fit. */
+function onIncompatibleChecks(probe: Record<string, unknown>): InputFailure[] {
+    const upgrade = asRecord(probe.upgrade);
+    const value = upgrade.onIncompatible;
+    if (value === undefined) return [];
+    if (upgrade.mode === "stateless")
+        return [invalid("upgrade.onIncompatible", value, 'has no effect with mode "stateless": nothing is restored, so nothing can be incompatible', 'remove it, or use mode "savepoint"')];
+    if (probe.sql === undefined && probe.jar !== undefined)
+        return [invalid("upgrade.onIncompatible", value, "is for SQL jobs: pulumi-flink judges state compatibility from compiled SQL plans, not from a JAR", "remove it; a JAR job's failed restore is rolled back")];
+    if (probe.bounded === true)
+        return [invalid("upgrade.onIncompatible", value, "has no effect on a bounded job: Flink compiles plans of streaming jobs only", "remove onIncompatible, or set bounded to false")];
+    if (value === "drop-state" && upgrade.allowNonRestoredState === false)
+        return [
+            invalid(
+                "upgrade.allowNonRestoredState",
+                false,
+                'contradicts upgrade.onIncompatible = "drop-state", which lets Flink skip the state of the operators that start empty',
+                "remove allowNonRestoredState: false, or choose onIncompatible \"fail\"",
+            ),
+        ];
+    return [];
+}
+
 /** Rules spanning properties, on the raw probe so they run even when other properties are malformed. */
 function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     const failures: InputFailure[] = [];
@@ -220,6 +244,7 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
             invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'),
         );
     }
+    failures.push(...onIncompatibleChecks(probe));
     failures.push(...boundedChecks(probe));
     const interval = asRecord(probe.configuration)[CHECKPOINT_INTERVAL];
     if (asRecord(probe.health).requireCheckpoint === true && disablesCheckpointing(interval)) {

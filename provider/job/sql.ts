@@ -1,7 +1,12 @@
 /**
  * A SQL job as a deployable version: preflight compiles the changed SQL through the SQL Gateway
- * (EXPLAIN) before the running job is touched; submit runs the script in a fresh session whose
- * properties carry the job id, name and restore path.
+ * before the running job is touched; submit runs the script in a fresh session whose properties
+ * carry the job id, name and restore path.
+ *
+ * Where the gateway runs on this machine, a streaming job is compiled to a plan (COMPILE PLAN),
+ * judged against the running version's plan (provider/sql/compat.ts), its state-bearing nodes
+ * given the running version's ids, and submitted with EXECUTE PLAN; elsewhere EXPLAIN checks it
+ * and the INSERT runs as written (operator ids are Flink's hashes then, verdict unknown).
  */
 import { JobVersion, RestoreRequest } from "../deploy/redeploy";
 import { createGatewayClient, GatewayClient } from "../sqlgateway";
@@ -16,6 +21,11 @@ import { substitute } from "../variables/substitute";
 import { substituteSql } from "../variables/sql-context";
 import { JarSpec, resolveArtifact } from "./artifact";
 import { withRetainedCheckpoints } from "../deploy/restore-point";
+import { PlanSummary, pinPlan, summarizePlan, CompiledPlan } from "../sql/plan";
+import { compareSummaries, decide, describeVerdict, PlanDecision, ttlMigratesOn, Verdict } from "../sql/compat";
+import { compilable, OnIncompatible, planFile, planUri, takePlan, writePlan } from "./sql-plan";
+import { redactSecrets } from "../util/redact";
+import * as fs from "fs";
 
 export interface SqlDefinition {
     name: string;
@@ -45,6 +55,20 @@ export interface SqlVersionOptions {
     vars: Record<string, string>;
     secretValues: string[];
     progress: Progress;
+    /** Deploy from a compiled plan pinned to `pinTo` (the running version's); absent: INSERT as written. */
+    plan?: { pinTo?: PlanSummary; onIncompatible: OnIncompatible; allowNonRestoredState: boolean };
+    /** Why there is no plan (for the verdict). */
+    noPlan?: string;
+    /** Per-request timeout of the gateway client (preview uses a short one). */
+    timeoutMs?: number;
+}
+
+/** What compiling a version says: the verdict against the running version, or why there is none. */
+export interface SqlCheck {
+    verdict: Verdict | undefined;
+    /** One line: "compatible", "incompatible: …", "unknown: …". */
+    text: string;
+    decision: PlanDecision | undefined;
 }
 
 /** Session keys that restore a job: renamed in Flink 1.20. */
@@ -67,11 +91,18 @@ function located(stmt: SqlStatement, err: unknown, shift = 0): string {
     return `${where} line ${at.line}, column ${at.column}`;
 }
 
-export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVersion {
+/** A SQL version: a JobVersion that can also be judged against the running one. */
+export interface SqlVersion extends JobVersion {
+    check(): Promise<SqlCheck>;
+    /** What the deployed plan looks like (state-bearing nodes with their pinned ids); undefined without a plan. */
+    deployedPlan(): Promise<PlanSummary | undefined>;
+}
+
+export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVersion {
     const statements = statementsOf(def.sql).map((s) => ({ ...s, resolved: substituteSql(s.text, opts.vars, "sql") }));
     const job = statements[statements.length - 1];
     const setup = statements.slice(0, -1);
-    const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers });
+    const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs, retries: 0 } : {}) });
     let jars: string[] | undefined;
     // A uri is the gateway's to read (hdfs://, s3://…): passed as written, nothing downloaded here.
     const resolveJars = async () =>
@@ -90,29 +121,86 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
                 for (const jar of await resolveJars()) await client.runStatement(session, `ADD JAR '${jar.replace(/'/g, "''")}'`, { timeoutMs: 60_000 });
                 for (const s of setup) {
                     await client.runStatement(session, s.resolved, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                        throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, leftBehind);
+                        throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, leftBehind, err);
                     });
                 }
                 return client.runStatement(session, lastText, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, leftBehind);
+                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, leftBehind, err);
                 });
             });
         });
     };
 
+    const untouched = "nothing stopped or submitted (a running job keeps running)";
+    let compiled: CompiledPlan | undefined;
+    let checked: SqlCheck | undefined;
+    let deployed: PlanSummary | undefined;
+    const clean = (text: string) => redactSecrets(text, opts.secretValues);
+
+    /** Compile the plan in a fresh session (ids start at 1), read it back here. */
+    const compile = async (leftBehind: string): Promise<CompiledPlan> => {
+        const file = planFile(def.name);
+        try {
+            await runScript({ ...config }, (stmt) => `COMPILE PLAN '${planUri(file)}' FOR ${compilable(stmt)}`, leftBehind);
+            return takePlan(file);
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    };
+
+    /** Compile and judge against the running version; EXPLAIN only where there is no plan method. */
+    const check = async (): Promise<SqlCheck> => {
+        if (checked) return checked;
+        if (!opts.plan) {
+            await runScript({ ...config }, (stmt) => `EXPLAIN ${compilable(stmt)}`, untouched);
+            return (checked = { verdict: undefined, decision: undefined, text: `unknown: ${opts.noPlan ?? "not compiled to a plan"}` });
+        }
+        compiled = await compile(untouched);
+        if (!opts.plan.pinTo) return (checked = { verdict: undefined, decision: undefined, text: "new plan: every operator starts from its own state" });
+        const verdict = compareSummaries(opts.plan.pinTo, summarizePlan(compiled, clean), { ttlMigrates: ttlMigratesOn(opts.flinkVersion) });
+        return (checked = { verdict, decision: decide(verdict, opts.plan), text: describeVerdict(verdict) });
+    };
+
+    /** EXECUTE PLAN of the compiled plan, its state-bearing nodes pinned to the running version's ids. */
+    const submitPlan = async (properties: Record<string, string>, jobId: string) => {
+        const decision = (await check()).decision; // compiles the plan once per version
+        const plan = compiled as CompiledPlan;
+        const pinTo = opts.plan?.pinTo;
+        const pinned = pinTo && decision?.action === "deploy" ? pinPlan(plan, decision.keep, pinTo.maxId) : plan;
+        const file = writePlan(def.name, pinned);
+        try {
+            const result = await runScript(properties, () => `EXECUTE PLAN '${planUri(file)}'`, `job ${jobId} not submitted`);
+            deployed = summarizePlan(pinned, clean);
+            return result;
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    };
+
     return {
         definitionHash: sqlDefinitionHash(def),
-        async preflight() {
-            opts.progress("compiling the SQL (EXPLAIN) before touching the running job");
-            // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
-            await runScript(
-                { ...config },
-                (stmt) => `EXPLAIN ${stmt.replace(/^\s*EXECUTE\s+(?=STATEMENT\s+SET|INSERT)/i, "")}`,
-                "nothing stopped or submitted (a running job keeps running)",
-            );
+        check,
+        async deployedPlan() {
+            if (deployed || !opts.plan) return deployed;
+            // The job runs this version but another run submitted it: the same compile pins the same ids.
+            const decision = (await check()).decision;
+            const pinTo = opts.plan.pinTo;
+            return summarizePlan(pinTo && decision?.action === "deploy" ? pinPlan(compiled as CompiledPlan, decision.keep, pinTo.maxId) : (compiled as CompiledPlan), clean);
         },
-        async submit(jobId: string, restore: RestoreRequest | undefined) {
+        async preflight() {
+            opts.progress(opts.plan ? "compiling the SQL to a plan before touching the running job" : "compiling the SQL (EXPLAIN) before touching the running job");
+            // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
+            const result = await check();
+            if (!result.verdict) return;
+            opts.progress(`state verdict: ${result.text}`);
+            if (result.decision?.action === "refuse")
+                throw new DeployError(`job "${def.name}": state verdict ${result.text}; ${result.decision.text}`, `${untouched}; ${result.decision.fix}`);
+        },
+        async submit(jobId: string, given: RestoreRequest | undefined) {
             const keys = restoreKeys(opts.flinkVersion);
+            // drop-state (and allowNonRestoredState for removed operators) skips what has no operator now.
+            const decision = opts.plan && given ? (await check()).decision : undefined;
+            const restore = given && decision?.action === "deploy" ? { ...given, allowNonRestoredState: decision.allowNonRestoredState } : given;
             // Retained checkpoints are a restore point after a cancel (not part of the definition).
             const properties: Record<string, string> = {
                 ...withRetainedCheckpoints(config),
@@ -121,7 +209,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): JobVers
                 ...(def.parallelism !== undefined ? { "parallelism.default": String(def.parallelism) } : {}),
                 ...(restore ? { [keys.path]: restore.path, [keys.ignoreUnclaimed]: String(restore.allowNonRestoredState) } : {}),
             };
-            const result = await runScript(properties, (stmt) => stmt, `job ${jobId} not submitted`);
+            const result = opts.plan ? await submitPlan(properties, jobId) : await runScript(properties, (stmt) => stmt, `job ${jobId} not submitted`);
             if (result.jobId && result.jobId !== jobId) {
                 throw new DeployError(
                     `the SQL Gateway submitted job ${result.jobId}, not the requested id ${jobId}`,

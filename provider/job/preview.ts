@@ -1,0 +1,45 @@
+/**
+ * Compile at preview: a changed SQL job is compiled through its cluster's SQL Gateway and judged
+ * against the running version, so the pull request's preview says whether its state survives.
+ * It never blocks a preview: a gateway that does not answer makes the line say "not compiled"
+ * (and every other job of that gateway says so at once); compiles are bounded per gateway.
+ */
+import { withClusterSlot } from "../deploy/watch";
+import { DeployError, messageOf } from "../util/errors";
+import type { SqlCheck, SqlVersion } from "./sql";
+
+/** How many compiles run at once against one gateway during a preview. */
+export const PREVIEW_COMPILES_PER_GATEWAY = 4;
+/** Per-request timeout of the gateway during preview. */
+export const PREVIEW_GATEWAY_TIMEOUT_MS = 5_000;
+
+/** Gateways this process found unreachable, with why: one wait per gateway, not per job. */
+const unreachable = new Map<string, string>();
+
+export type SqlPreview = { compiled: true; check: SqlCheck } | { compiled: false; why: string };
+
+/** Compile `version`; a SQL error the gateway reports fails the preview (thrown), anything else is "not compiled". */
+export async function previewSql(gatewayUrl: string, version: SqlVersion): Promise<SqlPreview> {
+    const known = unreachable.get(gatewayUrl);
+    if (known) return { compiled: false, why: known };
+    return withClusterSlot(`compile ${gatewayUrl}`, PREVIEW_COMPILES_PER_GATEWAY, async () => {
+        try {
+            return { compiled: true, check: await version.check() };
+        } catch (err) {
+            // The gateway answered and the SQL does not compile: that is the preview's answer.
+            if (err instanceof DeployError && err.cause !== undefined) throw new Error(err.message.split("\n")[0]);
+            const why = `the SQL Gateway at ${gatewayUrl} did not answer (${messageOf(err).split("\n")[0]})`;
+            unreachable.set(gatewayUrl, why);
+            return { compiled: false, why };
+        }
+    });
+}
+
+/** The preview's state clause for a SQL redeploy of a running job. */
+export function verdictClause(p: SqlPreview): { text: string; dropsState: boolean } {
+    if (!p.compiled) return { text: `state verdict: unknown: not compiled: ${p.why}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`, dropsState: false };
+    const { check } = p;
+    if (!check.decision) return { text: `state verdict: ${check.text}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`, dropsState: false };
+    const d = check.decision;
+    return { text: `state verdict: ${check.text}; ${d.text}${d.action === "refuse" ? ` (${d.fix})` : ""}`, dropsState: d.action === "deploy" && d.text.includes("DROPS STATE") };
+}

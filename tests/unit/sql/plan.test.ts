@@ -1,0 +1,111 @@
+/**
+ * Compiled plans and the state verdict, on plans real Flink 2.3.0 compiled through its SQL Gateway
+ * (fixtures: COUNT(*) per key, then COUNT(*), SUM(amount) compiled in the same session, so its ids
+ * continue at 6) and on small edited copies of them.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { CompiledPlan, parsePlan, pinPlan, rowFields, serializerType, summarizePlan } from "../../../provider/sql/plan";
+import { compareSummaries, describeVerdict } from "../../../provider/sql/compat";
+
+const fixture = (name: string): CompiledPlan => parsePlan(fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8"));
+const count = fixture("plan-2.3-count.json");
+const countSum = fixture("plan-2.3-count-sum.json");
+const clone = (p: CompiledPlan): CompiledPlan => JSON.parse(JSON.stringify(p)) as CompiledPlan;
+const aggregate = (p: CompiledPlan) => p.nodes.find((n) => n.type.startsWith("stream-exec-group-aggregate")) as Record<string, unknown> & { id: number };
+
+describe("reading compiled plans", () => {
+    it("normalizes types to what decides a serializer", () => {
+        expect(rowFields("ROW<`k` INT, `EXPR$1` BIGINT NOT NULL, `s` VARCHAR(3), `m` MAP<STRING, DECIMAL(10, 2)>>")).toEqual(["INT", "BIGINT", "STRING", "MAP<STRING, DECIMAL(10, 2)>"]);
+        expect(serializerType("TIMESTAMP(3) NOT NULL")).toBe("TIMESTAMP(3)");
+    });
+
+    it("keeps the state-bearing nodes: source, aggregate, sink, with key and calls", () => {
+        const s = summarizePlan(count);
+        expect(s.maxId).toBe(5);
+        expect(s.nodes.map((n) => n.match)).toEqual([
+            "stream-exec-table-source-scan `default_catalog`.`default_database`.`src`",
+            "stream-exec-group-aggregate #1",
+            "stream-exec-sink `default_catalog`.`default_database`.`snk`",
+        ]);
+        const agg = s.nodes[1];
+        expect(agg).toMatchObject({ id: 4, keys: ["INT"], calls: ["$COUNT$1() -> BIGINT"], state: [{ name: "groupAggregateState", ttlMs: 0 }] });
+    });
+
+    it("refuses what is not a plan", () => {
+        expect(() => parsePlan('{"nodes": [{"id": "x"}], "edges": []}')).toThrow("not a Flink compiled plan");
+    });
+});
+
+describe("the state verdict", () => {
+    it("an unchanged plan is compatible and keeps every id", () => {
+        const v = compareSummaries(summarizePlan(count), summarizePlan(count));
+        expect(v.verdict).toBe("compatible");
+        expect([...v.keep.entries()]).toEqual([[1, 1], [4, 4], [5, 5]]);
+    });
+
+    it("COUNT(*) → COUNT(*), SUM(amount) is incompatible, naming the aggregate and its accumulators", () => {
+        const v = compareSummaries(summarizePlan(count), summarizePlan(countSum));
+        expect(v.verdict).toBe("incompatible");
+        expect(describeVerdict(v)).toContain("GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS EXPR$1]) (node 4): its accumulators change from [BIGINT] to [BIGINT, INT]");
+        expect(v.incompatibleNodes).toEqual([8]);
+    });
+
+    it("a changed key type is incompatible", () => {
+        const next = clone(count);
+        next.nodes[2].outputType = "ROW<`k` BIGINT>";
+        const v = compareSummaries(summarizePlan(count), summarizePlan(next));
+        expect(v.verdict).toBe("incompatible");
+        expect(v.reasons[0]).toContain("its state key changes from [INT] to [BIGINT]");
+    });
+
+    it("a renamed column or a longer string keeps state (same serializers)", () => {
+        const next = clone(count);
+        next.nodes[2].outputType = "ROW<`key` INT NOT NULL>";
+        expect(compareSummaries(summarizePlan(count), summarizePlan(next)).verdict).toBe("compatible");
+    });
+
+    it("a removed aggregate is incompatible (its state has no operator) and says it is gone", () => {
+        const next = clone(count);
+        next.nodes = next.nodes.filter((n) => n.id !== 4);
+        const v = compareSummaries(summarizePlan(count), summarizePlan(next));
+        expect(v).toMatchObject({ verdict: "incompatible", orphaned: true });
+        expect(v.reasons[0]).toContain("is gone: its state has no operator in the new version");
+    });
+
+    it("an unmodelled aggregate change is unknown, never compatible", () => {
+        const next = clone(count);
+        (aggregate(next).aggCalls as Record<string, unknown>[])[0].internalName = "$MY_UDAF$1";
+        const v = compareSummaries(summarizePlan(count), summarizePlan(next));
+        expect(v.verdict).toBe("unknown");
+        expect(v.reasons[0]).toContain("does not model");
+    });
+
+    it("turning TTL on is incompatible where Flink cannot migrate it", () => {
+        const next = clone(count);
+        (aggregate(next).state as { ttl: string }[])[0].ttl = "3600000 ms";
+        expect(compareSummaries(summarizePlan(count), summarizePlan(next)).verdict).toBe("incompatible");
+        expect(compareSummaries(summarizePlan(count), summarizePlan(next), { ttlMigrates: true }).verdict).toBe("unknown");
+    });
+
+    it("another Flink version is unknown", () => {
+        const next = clone(count);
+        next.flinkVersion = "1.20";
+        expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain("unknown: the running version was compiled by Flink 2.3, the new one by 1.20");
+    });
+});
+
+describe("pinning ids", () => {
+    it("matched nodes take the running ids; the others go above every id in use", () => {
+        const v = compareSummaries(summarizePlan(count), summarizePlan(countSum));
+        const pinned = pinPlan(countSum, v.keep, 5);
+        expect(pinned.nodes.map((n) => [n.type, n.id])).toEqual([
+            ["stream-exec-table-source-scan_2", 1],
+            ["stream-exec-exchange_1", 11],
+            ["stream-exec-group-aggregate_1", 4],
+            ["stream-exec-calc_1", 12],
+            ["stream-exec-sink_2", 5],
+        ]);
+        expect(pinned.edges.map((e) => [e.source, e.target])).toEqual([[1, 11], [11, 4], [4, 12], [12, 5]]);
+    });
+});
