@@ -27,7 +27,7 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
             return { compiled: true, check: await version.check() };
         } catch (err) {
             // The gateway answered and the SQL does not compile: that is the preview's answer.
-            if (err instanceof DeployError && err.cause !== undefined) throw new Error(err.message.split("\n")[0]);
+            if (err instanceof DeployError && err.cause !== undefined) throw new Error(err.message.split("\n")[0], { cause: err });
             const why = `the SQL Gateway at ${gatewayUrl} did not answer (${messageOf(err).split("\n")[0]})`;
             unreachable.set(gatewayUrl, why);
             return { compiled: false, why };
