@@ -16,6 +16,7 @@ jest.setTimeout(15 * 60_000);
 
 const SECRET = "987654321";
 const KEEPS = "keeps state: stopped with a savepoint, the new version restores from it";
+const COMPATIBLE = "state verdict: compatible; stopped with a savepoint, the new version restores from it";
 
 function ourJavaProcesses(workDir: string): string[] {
     try {
@@ -79,13 +80,13 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
                 "",
                 "### Cluster `cluster` (http://localhost:REST)",
                 "",
-                "| Job | Action | Caused by | State |",
-                "|---|---|---|---|",
-                `| \`counter-par\` (counter) | savepoint-and-redeploy | parallelism | ${KEEPS} |`,
-                `| \`enrich\` | savepoint-and-redeploy | variables (SINK) | ${KEEPS} |`,
-                `| \`orders-agg\` (orders) | savepoint-and-redeploy | sql | ${KEEPS} |`,
-                "| `scratch-stateless` (scratch) | **stateless restart** | args | **DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)** |",
-                "| `legacy-counter` (legacy) | delete | removed from the program | keeps state: stopped with a final savepoint (onDelete: savepoint) |",
+                "| Job | Action | Caused by | State verdict | State |",
+                "|---|---|---|---|---|",
+                `| \`counter-par\` (counter) | savepoint-and-redeploy | parallelism | - | ${KEEPS} |`,
+                `| \`enrich\` | savepoint-and-redeploy | variables (SINK) | compatible | ${COMPATIBLE} |`,
+                `| \`orders-agg\` (orders) | savepoint-and-redeploy | sql | compatible | ${COMPATIBLE} |`,
+                "| `scratch-stateless` (scratch) | **stateless restart** | args | - | **DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)** |",
+                "| `legacy-counter` (legacy) | delete | removed from the program | - | keeps state: stopped with a final savepoint (onDelete: savepoint) |",
                 "",
                 "Totals: 3 savepoint-and-redeploy, 1 stateless restart, 1 delete · **1 drops state**.",
                 "",

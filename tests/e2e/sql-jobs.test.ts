@@ -48,7 +48,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL jobs 
 
         await stack.setJobs({ agg: { name: "sql-agg", sql: countingSql(`v2-a-${v}`, "WHERE v IS NOT NULL"), parallelism: 2, ...quick } });
         const preview = await stack.project.ok(["preview"]);
-        expect(preview.output).toContain("sql-agg: savepoint-and-redeploy (changed: parallelism, sql) - keeps state");
+        expect(preview.output).toContain("sql-agg: savepoint-and-redeploy (changed: parallelism, sql) - state verdict: compatible; stopped with a savepoint");
         await stack.upOk();
         const final = printedCounts(cluster.workDir, `v1-a-${v}`)!.last; // v1 is stopped: its last count is the savepoint's
         const v2 = await counted(`v2-a-${v}`);
