@@ -51,6 +51,6 @@ export function planMethod(opts: { gatewayLocal?: boolean; bounded: boolean; con
     if (opts.bounded || String(opts.configuration["execution.runtime-mode"] ?? "").toLowerCase() === "batch")
         return "it is bounded: Flink compiles plans of streaming jobs only";
     if (opts.runningWithoutPlan)
-        return "its running version was deployed without a compiled plan, so its operator ids are Flink's hashes of its job graph (redeploy it once with upgrade.allowNonRestoredState or from empty state to move it to pinned ids)";
+        return "its running version was deployed without a compiled plan, so its operator ids are Flink's hashes of its job graph; it stays submitted as written (moving it to a plan would rename every operator)";
     return undefined;
 }

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CompiledPlan, parsePlan, pinPlan, rowFields, serializerType, summarizePlan } from "../../../provider/sql/plan";
-import { compareSummaries, describeVerdict } from "../../../provider/sql/compat";
+import { compareSummaries, decide, describeVerdict } from "../../../provider/sql/compat";
 
 const fixture = (name: string): CompiledPlan => parsePlan(fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8"));
 const count = fixture("plan-2.3-count.json");
@@ -107,5 +107,38 @@ describe("pinning ids", () => {
             ["stream-exec-sink_2", 5],
         ]);
         expect(pinned.edges.map((e) => [e.source, e.target])).toEqual([[1, 11], [11, 4], [4, 12], [12, 5]]);
+    });
+});
+
+describe("what up does with a verdict", () => {
+    const incompatible = compareSummaries(summarizePlan(count), summarizePlan(countSum));
+    const gone = (() => {
+        const next = clone(count);
+        next.nodes = next.nodes.filter((n) => n.id !== 4);
+        return compareSummaries(summarizePlan(count), summarizePlan(next));
+    })();
+
+    it("refuses an incompatible change by default, with the fix", () => {
+        const d = decide(incompatible, { allowNonRestoredState: false });
+        expect(d).toMatchObject({ action: "refuse", text: "up refuses this change before touching the running job" });
+    });
+
+    it("allowNonRestoredState covers a removed operator, not a changed one", () => {
+        expect(decide(gone, { allowNonRestoredState: true })).toMatchObject({ action: "deploy", allowNonRestoredState: true });
+        const d = decide(incompatible, { allowNonRestoredState: true });
+        expect(d.action).toBe("refuse");
+        expect(d.action === "refuse" && d.fix).toContain("not state whose types changed");
+    });
+
+    it("drop-state gives the incompatible operators fresh ids and lets Flink skip their state", () => {
+        const d = decide(incompatible, { onIncompatible: "drop-state", allowNonRestoredState: false });
+        expect(d).toMatchObject({ action: "deploy", allowNonRestoredState: true });
+        expect(d.action === "deploy" && [...d.keep.keys()]).toEqual([6, 10]);
+        expect(d.action === "deploy" && d.text).toContain("DROPS STATE of the incompatible operators");
+    });
+
+    it("try deploys with every id kept, so Flink decides", () => {
+        const d = decide(incompatible, { onIncompatible: "try", allowNonRestoredState: false });
+        expect(d.action === "deploy" && [...d.keep.entries()]).toEqual([[6, 1], [8, 4], [10, 5]]);
     });
 });
