@@ -1,6 +1,5 @@
 /** The FlinkJob dynamic provider (JAR jobs on session clusters). */
 import type * as pulumi from "@pulumi/pulumi";
-import { connect, Connection } from "../flink/connect";
 import { classifyJobChange, describeClassification } from "../deploy/classify";
 import { parseJobId } from "../deploy/identity";
 import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
@@ -12,17 +11,13 @@ import { DeployError, messageOf } from "../util/errors";
 import { plain } from "../util/diff";
 import { progressFor } from "../util/log";
 import { withoutPulumiKeys } from "../home/schema";
-import { jarVersion } from "./jar";
-import { sqlVersion, SqlVersion } from "./sql";
-import { JobVersion } from "../deploy/redeploy";
 import { mergeVariables } from "../variables/merge";
-import { stringsIn, usedVariablesHash, findReferences } from "../variables/substitute";
-import { redactedProgress, withRedaction } from "../util/redact";
+import { usedVariablesHash, findReferences } from "../variables/substitute";
+import { withRedaction } from "../util/redact";
 import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
+import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import type { PlanSummary } from "../sql/plan";
-import { planMethod } from "./sql-plan";
-import { PREVIEW_GATEWAY_TIMEOUT_MS, previewSql, verdictClause } from "./preview";
 import { isRunningOrRecovering } from "../flink/states";
 
 export { checkJobArgs } from "./schema";
@@ -57,17 +52,6 @@ export type JobState = JobArgs & {
     stateVersion: number;
 };
 
-type Desired = JobArgs & { artifactDigest?: string; variablesHash: string };
-
-/** The texts that may use `${NAME}`: a changed value of a variable they use is a redeploy. */
-function texts(args: JobArgs): string[] {
-    return stringsIn([args.sql ?? [], args.args, args.configuration]);
-}
-
-function variablesOf(args: JobArgs) {
-    const merged = mergeVariables(args.variables ?? []);
-    return { ...merged, hash: usedVariablesHash(texts(args), merged.vars) };
-}
 
 /** Which used variables changed value (names only; for the preview line). */
 function changedVariables(olds: JobArgs, news: JobArgs): string[] {
@@ -81,17 +65,6 @@ function parse(inputs: Record<string, unknown>): Desired {
     const { args, failures, jarDigest } = checkJobArgs(inputs);
     if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
     return { ...args, artifactDigest: jarDigest, variablesHash: variablesOf(args).hash };
-}
-
-function connectionOf(args: JobArgs): Connection {
-    const cluster = args.cluster as JobArgs["cluster"] & { connection?: Connection };
-    return cluster.connection ?? { restUrl: cluster.restUrl };
-}
-
-function context(args: JobArgs): DeployContext {
-    // Progress lines can quote Flink's and the gateway's errors, which may quote a piece of a secret.
-    const progress = redactedProgress(progressFor(`FlinkJob ${args.name}`), mergeVariables(args.variables ?? []).secretValues);
-    return { client: connect(connectionOf(args)), restUrl: args.cluster.restUrl, name: args.name, progress };
 }
 
 /** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */
@@ -128,51 +101,6 @@ function jobWebUi(args: JobArgs, jobId: string): string {
 function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: PlanSummary | undefined): JobState {
     const { action: _action, ...facts } = outcome;
     return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, ...(sqlPlan ? { sqlPlan } : {}), stateVersion: JOB_STATE_VERSION });
-}
-
-/** The running version in state, for a SQL version: its plan (to pin to), or that it ran without one. */
-interface Running {
-    sqlPlan?: PlanSummary;
-    sql?: unknown;
-}
-
-/** The deployable version of a job definition: a JAR or a SQL script. */
-function versionOf(args: Desired, ctx: DeployContext, running?: Running, knownJarId?: string, timeoutMs?: number): JobVersion & { jarId(): string | undefined; sql?: SqlVersion } {
-    const vars = variablesOf(args);
-    if (args.sql === undefined)
-        return jarVersion(
-            { ...args, jar: args.jar ?? {} },
-            { client: ctx.client, flinkVersion: args.cluster.flinkVersion, progress: ctx.progress, knownJarId, vars: vars.vars },
-        );
-    const conn = connectionOf(args) as Connection & { sqlGatewayUrl?: string };
-    if (!conn.sqlGatewayUrl) {
-        throw new DeployError(
-            `job "${args.name}" is a SQL job, but the cluster at ${args.cluster.restUrl} has no SQL Gateway`,
-            "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one",
-        );
-    }
-    const noPlan = planMethod({
-        gatewayLocal: args.cluster.gatewayLocal,
-        bounded: args.bounded,
-        configuration: args.configuration,
-        runningWithoutPlan: running?.sql !== undefined && running.sqlPlan === undefined,
-    });
-    const plan = noPlan ? undefined : { pinTo: running?.sqlPlan, onIncompatible: args.upgrade.onIncompatible ?? "fail", allowNonRestoredState: args.upgrade.allowNonRestoredState };
-    const version = sqlVersion(
-        { ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash },
-        {
-            plan,
-            noPlan,
-            timeoutMs,
-            gatewayUrl: conn.sqlGatewayUrl,
-            headers: conn.headers,
-            flinkVersion: args.cluster.flinkVersion,
-            vars: vars.vars,
-            secretValues: vars.secretValues,
-            progress: ctx.progress,
-        },
-    );
-    return { ...version, jarId: () => undefined, sql: version };
 }
 
 async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
@@ -233,16 +161,6 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
     // Unknown when the checkpoints could not be read: not claimed to be finished by itself.
     const finishedBySelf = job.state === "FINISHED" && stats !== undefined && !stoppedWithSavepoint(stats, job);
     return { ...recorded, finishedBySelf };
-}
-
-/** The preview's state clause of a changed SQL job: compiled and judged, or why not. */
-async function sqlVerdict(args: JobArgs, olds: JobState): Promise<string> {
-    const gatewayUrl = (connectionOf(args) as Connection & { sqlGatewayUrl?: string }).sqlGatewayUrl;
-    if (!gatewayUrl || containsUnknown(args)) return verdictClause({ compiled: false, why: "the cluster's SQL Gateway is not known until the cluster is updated" }).text;
-    const desired = { ...args, variablesHash: variablesOf(args).hash };
-    const secrets = variablesOf(args).secretValues;
-    const version = versionOf(desired, context(args), olds, undefined, PREVIEW_GATEWAY_TIMEOUT_MS).sql as SqlVersion;
-    return withRedaction(secrets, async () => verdictClause(await previewSql(gatewayUrl, version)).text);
 }
 
 export const jobProvider: pulumi.dynamic.ResourceProvider = {
