@@ -41,7 +41,7 @@ async function startCluster(line, restPort, extra) {
     if (check.failures && check.failures.length) throw new Error(JSON.stringify(check.failures));
     const created = await clusterProvider.create(inputs);
     const state = created.outs;
-    return { restUrl: state.restUrl, workDir, confDir: path.join(workDir, "conf"), stop: () => clusterProvider.delete(created.id, state) };
+    return { restUrl: state.restUrl, connection: state.connection, workDir, confDir: path.join(workDir, "conf"), stop: () => clusterProvider.delete(created.id, state) };
 }
 
 /** A minimal REST client (fetch), the "raw REST script" of the comparison. */
