@@ -188,12 +188,16 @@ export const isStateBearing = (node: PlanNode): boolean => (node.state?.length ?
 /** The plan's state-bearing nodes, in plan order; `clean` takes secrets out of labels. */
 export function summarizePlan(plan: CompiledPlan, clean: (text: string) => string = (t) => t): PlanSummary {
     const seen = new Map<string, number>();
+    const count = (key: string) => {
+        const n = (seen.get(key) ?? 0) + 1;
+        seen.set(key, n);
+        return n;
+    };
     const nodes = plan.nodes.filter(isStateBearing).map((node) => {
-        const kind = kindOf(node.type);
-        const ordinal = (seen.get(kind) ?? 0) + 1;
-        seen.set(kind, ordinal);
-        const summary = summarizeNode(plan, node, ordinal);
-        return { ...summary, label: clean(summary.label) };
+        const summary = summarizeNode(plan, node, count(kindOf(node.type)));
+        // A table read twice (a self-join) has two sources: the second is told apart by its position.
+        const repeat = summary.match.includes(" #") ? 1 : count(summary.match);
+        return { ...summary, match: repeat > 1 ? `${summary.match} #${repeat}` : summary.match, label: clean(summary.label) };
     });
     return { flinkVersion: plan.flinkVersion, maxId: Math.max(0, ...plan.nodes.map((n) => n.id)), nodes };
 }

@@ -142,3 +142,19 @@ describe("what up does with a verdict", () => {
         expect(d.action === "deploy" && [...d.keep.entries()]).toEqual([[6, 1], [8, 4], [10, 5]]);
     });
 });
+
+describe("a table read twice", () => {
+    it("its two sources are told apart, so both keep their ids", () => {
+        const twice = clone(count);
+        twice.nodes.splice(1, 0, { ...twice.nodes[0], id: 9 });
+        twice.edges.push({ source: 9, target: 2 });
+        const s = summarizePlan(twice);
+        expect(s.nodes.filter((n) => n.kind === "stream-exec-table-source-scan").map((n) => n.match)).toEqual([
+            "stream-exec-table-source-scan `default_catalog`.`default_database`.`src`",
+            "stream-exec-table-source-scan `default_catalog`.`default_database`.`src` #2",
+        ]);
+        const v = compareSummaries(s, s);
+        expect(v.verdict).toBe("compatible");
+        expect(v.keep.get(9)).toBe(9);
+    });
+});
