@@ -1,5 +1,5 @@
 /**
- * The savepoint-and-redeploy state machine, shared by JAR and SQL jobs (DESIGN §4).
+ * The savepoint-and-redeploy state machine, shared by JAR and SQL jobs (README: FlinkJob, "What a change does").
  *
  * It is written as "converge": look at what Flink runs under the job's name, then do what is
  * missing. So a run that was killed at any step is finished by the next run, from the truth
