@@ -83,7 +83,7 @@ function failureWatch(client: FlinkClient, jobId: string, maxRestarts: number, c
             const failures = entries.length;
             const restore = restoreFailureIn(entries);
             if (restore) return restoreReason(jobId, restore);
-            if (failures > maxRestarts) return `job ${jobId} failed ${failures} time(s) ${when} (allowed: health.maxRestarts = ${maxRestarts}): ${causeIn(entries)}`;
+            if (failures > maxRestarts) return `job ${jobId} failed ${failures} time(s) ${when} (allowed: ${maxRestarts}): ${causeIn(entries)}`;
             return undefined;
         },
         /** Why a job that ended (or never ran) failed: a restore failure if there is one, else the root cause. */

@@ -82,7 +82,7 @@ test("a job that FAILED because its savepoint has state of an operator the progr
 test("more failures than maxRestarts before the job ever ran with all tasks fails the gate at once", async () => {
     // One more failure every 1.5 s; never up.
     const r = await gate({ job: () => ({ state: "RESTARTING", tasks: starting }), history: (t) => refused(Math.floor(t / 1500)) }, { maxRestarts: 2 });
-    expect(reasonOf(r)).toBe(`job ${JOB} failed 3 time(s) before it ever ran with all tasks (allowed: health.maxRestarts = 2): Connection refused`);
+    expect(reasonOf(r)).toBe(`job ${JOB} failed 3 time(s) before it ever ran with all tasks (allowed: 2): Connection refused`);
     expect(r.elapsedMs).toBeGreaterThanOrEqual(4500);
     expect(r.elapsedMs).toBeLessThanOrEqual(5500);
 });
@@ -101,7 +101,7 @@ describe("one transient failure before the job runs", () => {
 
     test("fails at once when maxRestarts is 0", async () => {
         const r = await gate(script, { maxRestarts: 0 });
-        expect(reasonOf(r)).toBe(`job ${JOB} failed 1 time(s) before it ever ran with all tasks (allowed: health.maxRestarts = 0): Connection refused`);
+        expect(reasonOf(r)).toBe(`job ${JOB} failed 1 time(s) before it ever ran with all tasks (allowed: 0): Connection refused`);
         expect(r.elapsedMs).toBeLessThan(3000);
     });
 });
@@ -144,4 +144,13 @@ test("a healthy job passes; its history is read only while it starts and once af
     const r = await gate({ job: (t) => (t < 1000 ? { state: "INITIALIZING" } : { state: "RUNNING", tasks: ALL }), history: () => [] });
     expect(r.result.ok).toBe(true);
     expect(r.reads).toBeLessThanOrEqual(3); // once per second while it starts (about 1 s), then the count after the window
+});
+
+test("a failure during the stable window beyond maxRestarts fails the gate at once, counted within the window", async () => {
+    const r = await gate({
+        job: (t) => (t < 3000 ? { state: "RUNNING", tasks: ALL } : { state: "RESTARTING", tasks: starting }),
+        history: (t) => refused(t < 3000 ? 0 : 1),
+    }, { maxRestarts: 0 });
+    expect(reasonOf(r)).toBe(`job ${JOB} failed 1 time(s) within 10 s (allowed: 0): Connection refused`);
+    expect(r.elapsedMs).toBeLessThan(5000);
 });
