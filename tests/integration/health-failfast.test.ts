@@ -62,7 +62,7 @@ function keepNodeIds(prev: Plan, next: Plan): Plan {
 describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health gate fail-fast on real Flink %s", (version, line, index) => {
     const restPort = portBlock(1970 + index * 10);
     const gatewayPort = restPort + 5;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pf-failfast-${version}-`));
+    let dir = "";
     let cluster: RunningCluster | undefined;
     let flink: FlinkClient;
     let gateway: GatewayClient;
@@ -77,6 +77,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         });
 
     beforeAll(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), `pf-failfast-${version}-`));
         cluster = await startCluster(line, restPort, { sqlGateway: { enabled: true, port: gatewayPort } });
         flink = createFlinkClient({ baseUrl: cluster.restUrl });
         gateway = createGatewayClient({ baseUrl: cluster.state.sqlGatewayUrl });
@@ -84,7 +85,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
     afterAll(async () => {
         for (const id of jobs) await flink?.cancelJob(id).catch(() => undefined);
         await cluster?.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     const policy = { runningTimeoutSeconds: 120, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 10, finishTimeoutSeconds: 3600 };
