@@ -2,11 +2,13 @@
  * The health gate: a freshly (re)deployed job must reach RUNNING with every task running, then
  * stay up for a window with at most N restarts, and optionally complete a checkpoint.
  */
-import type { FlinkClient } from "../flink";
+import { rootCause, type FlinkClient, type JobOverview } from "../flink";
+import type { ExceptionEntry } from "../flink/schemas";
 import { endsGateWait } from "../flink/states";
 import { Progress } from "../util/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
+import { restoreFailureIn } from "./restore-failure";
 
 export interface HealthPolicy {
     runningTimeoutSeconds: number;
@@ -22,79 +24,152 @@ export const DEFAULT_FINISH_TIMEOUT_SECONDS = 3600;
 
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Time as the gates see it: tests pass a fake one so that a 120 s timeout runs in milliseconds. */
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+/** The wall clock. */
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/** How often a job that is not running with all tasks has its exception history read, at most. */
+const HISTORY_PROBE_MS = 1000;
+
+/** The root cause of the newest entry, one line, or why there is none. */
+function causeIn(entries: readonly ExceptionEntry[] | undefined): string {
+    if (!entries) return "its exception history could not be read";
+    return rootCause(entries)?.message ?? "no exception recorded";
+}
+
+async function historyOf(client: FlinkClient, jobId: string): Promise<ExceptionEntry[] | undefined> {
+    try {
+        return await client.exceptions(jobId);
+    } catch {
+        return undefined;
+    }
+}
 
 /** The job's root cause, one line, or a fallback. */
 export async function rootCauseOf(client: FlinkClient, jobId: string): Promise<string> {
-    try {
-        const root = await client.rootException(jobId);
-        return root ? root.message : "no exception recorded";
-    } catch {
-        return "its exception history could not be read";
-    }
+    return causeIn(await historyOf(client, jobId));
 }
 
-async function failures(client: FlinkClient, jobId: string): Promise<number> {
-    try {
-        return (await client.exceptions(jobId)).length;
-    } catch {
-        return 0;
-    }
+const restoreReason = (jobId: string, failure: string) => `job ${jobId} cannot restore its state: ${failure.replace(/\.$/, "")}: restarting does not help`;
+
+/**
+ * Watches a job that is not running with all tasks through its exception history, so that a
+ * failure restarting cannot cure ends the gate at once instead of at its timeout. The history is
+ * read at most once per HISTORY_PROBE_MS and judged only when it changed (a new failure), so a
+ * healthy job that takes a few seconds to start costs a few reads. An unreadable history never
+ * fails the gate by itself: the gate's timeout still bounds the wait.
+ */
+function failureWatch(client: FlinkClient, jobId: string, maxRestarts: number, clock: Clock) {
+    let readAt = -Infinity;
+    let judged = "";
+    return {
+        /**
+         * A reason to fail the gate now, or undefined: a deterministic restore failure, or more
+         * failures than health.maxRestarts `when` (the phase, for the reason).
+         */
+        async verdict(when: string, force = false): Promise<string | undefined> {
+            if (!force && clock.now() - readAt < HISTORY_PROBE_MS) return undefined;
+            readAt = clock.now();
+            const entries = await historyOf(client, jobId);
+            const key = entries ? `${entries.length}:${entries[0]?.timestamp ?? 0}` : judged;
+            if (!entries || key === judged) return undefined;
+            judged = key;
+            // The history holds at most web.exception-history-size (16) entries: a lower bound beyond.
+            const failures = entries.length;
+            const restore = restoreFailureIn(entries);
+            if (restore) return restoreReason(jobId, restore);
+            if (failures > maxRestarts) return `job ${jobId} failed ${failures} time(s) ${when} (allowed: ${maxRestarts}): ${causeIn(entries)}`;
+            return undefined;
+        },
+        /** Why a job that ended (or never ran) failed: a restore failure if there is one, else the root cause. */
+        async ended(what: string): Promise<string> {
+            const entries = await historyOf(client, jobId);
+            const restore = entries && restoreFailureIn(entries);
+            return restore ? restoreReason(jobId, restore) : `job ${jobId} ${what}: ${causeIn(entries)}`;
+        },
+    };
+}
+type FailureWatch = ReturnType<typeof failureWatch>;
+
+function runsAllTasks(job: JobOverview): boolean {
+    const tasks = job.tasks as { running?: number; total?: number } | undefined;
+    return job.state === "RUNNING" && tasks !== undefined && tasks.total !== undefined && tasks.running === tasks.total;
 }
 
-/** Wait until the job runs with all tasks, or fails, or the timeout passes. */
-async function untilRunning(client: FlinkClient, restUrl: string, jobId: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; state: string }> {
-    const deadline = Date.now() + timeoutMs;
+const overviewOf = async (client: FlinkClient, restUrl: string, jobId: string, clock: Clock) =>
+    (await clusterJobs(restUrl, client, undefined, () => clock.now())).find((j) => j.jid === jobId);
+
+/** Wait until the job runs with all tasks, or fails in a way that ends the gate, or the timeout passes. */
+async function untilRunning(
+    client: FlinkClient,
+    restUrl: string,
+    jobId: string,
+    timeoutMs: number,
+    watch: FailureWatch,
+    clock: Clock,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const deadline = clock.now() + timeoutMs;
     let state = "NOT_FOUND";
-    while (Date.now() < deadline) {
-        const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
+    while (clock.now() < deadline) {
+        const job = await overviewOf(client, restUrl, jobId, clock);
         state = job?.state ?? "NOT_FOUND";
-        if (job && endsGateWait(job.state)) return { ok: false, state };
-        const tasks = job?.tasks as { running?: number; total?: number } | undefined;
-        if (job?.state === "RUNNING" && tasks && tasks.total !== undefined && tasks.running === tasks.total) return { ok: true };
-        await sleep(200);
+        if (job && endsGateWait(job.state)) return { ok: false, reason: await watch.ended(`did not reach RUNNING with all tasks running (${state})`) };
+        if (job && runsAllTasks(job)) return { ok: true };
+        const reason = job && (await watch.verdict("before it ever ran with all tasks"));
+        if (reason) return { ok: false, reason };
+        await clock.sleep(200);
     }
-    return { ok: false, state: `${state} after ${Math.round(timeoutMs / 1000)} s` };
+    return { ok: false, reason: await watch.ended(`did not reach RUNNING with all tasks running (${state} after ${Math.round(timeoutMs / 1000)} s)`) };
 }
 
-export async function healthGate(client: FlinkClient, restUrl: string, jobId: string, policy: HealthPolicy, progress: Progress): Promise<HealthResult> {
-    const start = Date.now();
-    const running = await untilRunning(client, restUrl, jobId, policy.runningTimeoutSeconds * 1000);
-    if (!running.ok) {
-        return { ok: false, reason: `job ${jobId} did not reach RUNNING with all tasks running (${running.state}): ${await rootCauseOf(client, jobId)}` };
-    }
+/**
+ * The gate of a new job: RUNNING with all tasks within health.runningTimeoutSeconds, then at most
+ * health.maxRestarts failures over health.stableSeconds, then (if required) a checkpoint. A job
+ * that cannot restore its state, or fails more than maxRestarts times before it ever ran, fails
+ * it at once: its downtime is then the rollback's, not the timeout's.
+ */
+export async function healthGate(
+    client: FlinkClient,
+    restUrl: string,
+    jobId: string,
+    policy: HealthPolicy,
+    progress: Progress,
+    clock: Clock = realClock,
+): Promise<HealthResult> {
+    const start = clock.now();
+    const watch = failureWatch(client, jobId, policy.maxRestarts, clock);
+    const running = await untilRunning(client, restUrl, jobId, policy.runningTimeoutSeconds * 1000, watch, clock);
+    if (!running.ok) return running;
     progress(`job ${jobId} is RUNNING with all tasks; watching it for ${policy.stableSeconds} s`);
     faultPoint("during-gate");
-    const windowEnd = Date.now() + policy.stableSeconds * 1000;
-    while (Date.now() < windowEnd) {
-        const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
-        if (!job || endsGateWait(job.state)) {
-            return {
-                ok: false,
-                reason: `job ${jobId} became ${job?.state ?? "unknown"} within ${policy.stableSeconds} s: ${await rootCauseOf(client, jobId)}`,
-            };
-        }
-        if (job.state !== "RUNNING" && (await failures(client, jobId)) > policy.maxRestarts) break;
-        await sleep(1000);
+    const within = `within ${policy.stableSeconds} s`;
+    const windowEnd = clock.now() + policy.stableSeconds * 1000;
+    while (clock.now() < windowEnd) {
+        const job = await overviewOf(client, restUrl, jobId, clock);
+        if (!job || endsGateWait(job.state)) return { ok: false, reason: await watch.ended(`became ${job?.state ?? "unknown"} ${within}`) };
+        const reason = !runsAllTasks(job) && (await watch.verdict(within));
+        if (reason) return { ok: false, reason };
+        await clock.sleep(1000);
     }
-    const restarts = await failures(client, jobId);
-    if (restarts > policy.maxRestarts) {
-        return {
-            ok: false,
-            reason: `job ${jobId} failed ${restarts} time(s) within ${policy.stableSeconds} s (allowed: ${policy.maxRestarts}): ${await rootCauseOf(client, jobId)}`,
-        };
-    }
+    // Restarts between two polls leave the job RUNNING at both: count them once more.
+    const reason = await watch.verdict(within, true);
+    if (reason) return { ok: false, reason };
     if (policy.requireCheckpoint) {
-        const deadline = Date.now() + policy.runningTimeoutSeconds * 1000;
+        const deadline = clock.now() + policy.runningTimeoutSeconds * 1000;
         for (;;) {
             const stats = await client.checkpoints(jobId);
             if ((stats.counts?.completed ?? 0) > 0) break;
-            if (Date.now() > deadline)
+            if (clock.now() > deadline)
                 return { ok: false, reason: `job ${jobId} completed no checkpoint within ${policy.runningTimeoutSeconds} s (is checkpointing enabled?)` };
-            await sleep(1000);
+            await clock.sleep(1000);
         }
     }
-    return { ok: true, afterMs: Date.now() - start };
+    return { ok: true, afterMs: clock.now() - start };
 }
 
 /** How a bounded job's run ended: FINISHED, another end (with Flink's root cause), or still running at the deadline. */
@@ -105,17 +180,23 @@ export type FinishResult = { ok: true; afterMs: number } | { ok: false; stillRun
  * seen RUNNING with every task, so only the end counts. SUSPENDED (JobManager failover) ends the
  * wait too: the job is not going to finish under this JobManager.
  */
-export async function finishGate(client: FlinkClient, restUrl: string, jobId: string, timeoutSeconds: number, progress: Progress): Promise<FinishResult> {
-    const start = Date.now();
+export async function finishGate(
+    client: FlinkClient,
+    restUrl: string,
+    jobId: string,
+    timeoutSeconds: number,
+    progress: Progress,
+    clock: Clock = realClock,
+): Promise<FinishResult> {
+    const start = clock.now();
     const deadline = start + timeoutSeconds * 1000;
     progress(`job ${jobId} is bounded: waiting up to ${timeoutSeconds} s for it to finish`);
     let state = "NOT_FOUND";
-    while (Date.now() < deadline) {
-        const job = (await clusterJobs(restUrl, client)).find((j) => j.jid === jobId);
-        state = job?.state ?? "NOT_FOUND";
-        if (state === "FINISHED") return { ok: true, afterMs: Date.now() - start };
+    while (clock.now() < deadline) {
+        state = (await overviewOf(client, restUrl, jobId, clock))?.state ?? "NOT_FOUND";
+        if (state === "FINISHED") return { ok: true, afterMs: clock.now() - start };
         if (endsGateWait(state)) return { ok: false, stillRunning: false, state, reason: `job ${jobId} ended ${state}: ${await rootCauseOf(client, jobId)}` };
-        await sleep(500);
+        await clock.sleep(500);
     }
     return {
         ok: false,

@@ -17,21 +17,24 @@ interface Watcher {
 
 const watchers = new Map<string, Watcher>();
 
-/** The cluster's jobs, at most POLL_MS old, fetched once for all callers. */
-export function clusterJobs(restUrl: string, client: FlinkClient, maxAgeMs = POLL_MS): Promise<JobOverview[]> {
+/**
+ * The cluster's jobs, at most POLL_MS old, fetched once for all callers. `now` is the caller's
+ * clock (the health gate's tests run on a fake one); callers sharing a cluster share a clock.
+ */
+export function clusterJobs(restUrl: string, client: FlinkClient, maxAgeMs = POLL_MS, now: () => number = Date.now): Promise<JobOverview[]> {
     let w = watchers.get(restUrl);
     if (!w) {
-        w = { client, jobs: [], fetchedAt: 0 };
+        w = { client, jobs: [], fetchedAt: -Infinity };
         watchers.set(restUrl, w);
     }
     const watcher = w;
-    if (Date.now() - watcher.fetchedAt <= maxAgeMs) return Promise.resolve(watcher.jobs);
+    if (now() - watcher.fetchedAt <= maxAgeMs) return Promise.resolve(watcher.jobs);
     if (!watcher.inflight) {
         watcher.inflight = watcher.client
             .jobsOverview()
             .then((jobs) => {
                 watcher.jobs = jobs;
-                watcher.fetchedAt = Date.now();
+                watcher.fetchedAt = now();
                 return jobs;
             })
             .finally(() => {
@@ -44,7 +47,7 @@ export function clusterJobs(restUrl: string, client: FlinkClient, maxAgeMs = POL
 /** Forget cached job lists (after this process changed something, read fresh). */
 export function invalidate(restUrl: string): void {
     const w = watchers.get(restUrl);
-    if (w) w.fetchedAt = 0;
+    if (w) w.fetchedAt = -Infinity;
 }
 
 const slots = new Map<string, { active: number; queue: (() => void)[] }>();
