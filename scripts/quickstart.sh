@@ -25,6 +25,16 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:
   export PULUMI_CONFIG_PASSPHRASE=quickstart
 fi
 
+# What a new shell needs for the next `pulumi` command (printed at the end).
+envfile="$(dirname "$state")/quickstart.env"
+{
+  echo "# Written by scripts/quickstart.sh: the pulumi CLI and the state backend of the quickstart stack."
+  printf 'export PATH=%q:"$PATH"\n' "$bin"
+  printf 'export PULUMI_BACKEND_URL=%q PULUMI_FLINK_CACHE=%q\n' "$PULUMI_BACKEND_URL" "$PULUMI_FLINK_CACHE"
+  echo "export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
+  if [[ "${PULUMI_CONFIG_PASSPHRASE:-}" == quickstart ]]; then echo 'export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-quickstart}"'; fi
+} >"$envfile"
+
 step "Flink distribution and the counter job (built against it)"
 flink_version="${QUICKSTART_FLINK_VERSION:-2.3.0}"
 home=$(bash scripts/install-flink.sh "$flink_version")
@@ -57,4 +67,6 @@ echo "Flink web UI: $(pulumi stack output webUiUrl)"
 echo "Counter job:  $(pulumi stack output counterJobUrl)"
 echo "SQL job:      $(pulumi stack output ordersJobUrl)"
 echo "Alert files:  $(pulumi stack output alertRuleCount) rules in $(pulumi config get alertDir 2>/dev/null || echo "$HOME/.local/share/pulumi-flink/quickstart-alerts") (README: Alerts)"
-echo "Try an upgrade: (cd examples/local && pulumi config set counterTag v2 && pulumi up)  # savepoint, redeploy, count continues"
+echo "Try an upgrade (in any shell; the first part puts this pulumi CLI and the quickstart's state backend in it):"
+echo "  source $envfile && cd $root && pulumi config set --stack local counterTag v2 && pulumi up --stack local"
+echo "  # savepoint, redeploy, the count continues; \`pulumi up\` at the repository root runs examples/local (Pulumi.yaml)"
