@@ -148,6 +148,14 @@ export interface RemoteSessionClusterArgs {
      * @default none (SQL jobs cannot be deployed to this cluster)
      */
     readonly sqlGatewayUrl?: pulumi.Input<string>;
+    /**
+     * The SQL Gateway at `sqlGatewayUrl` runs on the machine that runs `pulumi` (e.g. a YARN edge
+     * node that also deploys), so it reads and writes this machine's files at the same paths. SQL
+     * jobs may then name local dependency files, and are deployed from compiled plans with
+     * stable operator ids and a state verdict (README: Changing SQL safely).
+     * @default false
+     */
+    readonly sqlGatewayOnThisMachine?: pulumi.Input<boolean>;
 }
 
 /** How the provider reaches a cluster's REST API (URL, headers, TLS) and its SQL Gateway, if any. */
@@ -262,7 +270,8 @@ export class SessionCluster extends pulumi.dynamic.Resource {
         const credentials = args.target === "remote" && (args.headers !== undefined || args.clientKey !== undefined);
         const secrets = { additionalSecretOutputs: ["headers", "clientKey", "mavenRepository", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
-        this.gatewayLocal = pulumi.output(args.target === "local");
+        this.gatewayLocal =
+            args.target === "local" ? pulumi.output(true) : pulumi.all([args.sqlGatewayOnThisMachine, args.sqlGatewayUrl]).apply(([here, url]) => here === true && url !== undefined);
         this.librariesHash = declaredLibrariesHash(args);
     }
 }

@@ -67,7 +67,7 @@ const UPDATE_KEYS: Record<string, readonly string[]> = {
         "libraries",
         "mavenRepository",
     ],
-    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl"],
+    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl", "sqlGatewayOnThisMachine"],
 };
 
 function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
@@ -109,7 +109,7 @@ function stateOf(args: ClusterArgs, snap: ClusterSnapshot, configHash: string, h
         connection,
         configHash,
         librariesHash: libs,
-        gatewayLocal: args.target === "local",
+        gatewayLocal: args.target === "local" || (args.sqlGatewayOnThisMachine && args.sqlGatewayUrl !== undefined),
         handoff,
         stateVersion: CLUSTER_STATE_VERSION,
     });
@@ -297,6 +297,7 @@ function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { 
     // sqlGatewayUrl is both an optional input (remote) and an output ("" when unset).
     if (news.target === "remote" && news.sqlGatewayUrl === undefined) news.sqlGatewayUrl = "";
     if (old.sqlGatewayUrl === undefined) old.sqlGatewayUrl = "";
+    if (olds.target === "remote" && old.sqlGatewayOnThisMachine === undefined) old.sqlGatewayOnThisMachine = false; // state from before it existed
     const target = String(news.target);
     if (olds.target !== news.target) return { replaces: ["target"], updates: [], retarget: true };
     const replaces = changedKeys(old, news, REPLACE_KEYS[target] ?? []);

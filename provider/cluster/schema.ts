@@ -56,6 +56,8 @@ export const remoteClusterSchema = z
         insecureSkipVerify: z.boolean().default(false),
         requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
         sqlGatewayUrl: z.string().url().optional(),
+        /** The SQL Gateway reads and writes this machine's files at the same paths (it runs here). */
+        sqlGatewayOnThisMachine: z.boolean().default(false),
     })
     .strict();
 
@@ -223,6 +225,8 @@ function checkRemote(args: RemoteClusterArgs): InputFailure[] {
         if (gw.search || gw.hash)
             failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must not carry a query or fragment", "remove everything after the path"));
     }
+    if (args.sqlGatewayOnThisMachine && args.sqlGatewayUrl === undefined)
+        failures.push(invalid("sqlGatewayOnThisMachine", true, "names no gateway: sqlGatewayUrl is not set", "set sqlGatewayUrl to the gateway that runs on this machine, or remove sqlGatewayOnThisMachine"));
     for (const name of Object.keys(args.headers ?? {})) {
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
             failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));

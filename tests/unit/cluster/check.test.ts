@@ -90,3 +90,17 @@ describe("SessionCluster check rejects bad input with property, value and fix", 
         expect(JSON.stringify(failures)).not.toContain("s3cr3t-token");
     });
 });
+
+describe("sqlGatewayOnThisMachine (remote)", () => {
+    const remoteGw = { target: "remote", restUrl: "http://flink.example:8081", sqlGatewayUrl: "http://edge:8083" };
+    test("accepted with a gateway URL, default false", () => {
+        expect(checkClusterArgs({ ...remoteGw, sqlGatewayOnThisMachine: true }).failures).toEqual([]);
+        expect(checkClusterArgs(remoteGw).args).toMatchObject({ sqlGatewayOnThisMachine: false });
+    });
+    test("refused without a gateway URL, with the fix", () => {
+        const f = checkClusterArgs({ target: "remote", restUrl: "http://flink.example:8081", sqlGatewayOnThisMachine: true }).failures;
+        expect(f.map((x) => x.reason)).toEqual([
+            "sqlGatewayOnThisMachine = true: names no gateway: sqlGatewayUrl is not set; fix: set sqlGatewayUrl to the gateway that runs on this machine, or remove sqlGatewayOnThisMachine",
+        ]);
+    });
+});
