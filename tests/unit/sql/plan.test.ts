@@ -109,3 +109,33 @@ describe("pinning ids", () => {
         expect(pinned.edges.map((e) => [e.source, e.target])).toEqual([[1, 11], [11, 4], [4, 12], [12, 5]]);
     });
 });
+
+describe("plans with time attributes and window operators (found by the sql-state-edits e2e)", () => {
+    const proctime = { type: "TIMESTAMP_WITH_LOCAL_TIME_ZONE", nullable: false, precision: 3, kind: "PROCTIME" };
+    const rowWithProctime = { type: "ROW", fields: [{ name: "k", fieldType: "INT" }, { name: "pt", fieldType: proctime }] };
+    /** source → window aggregate (no declared state, like Flink's) → sink; the window spec's size is `size`. */
+    const windowPlan = (size: string, ids = [1, 2, 3]): CompiledPlan => ({
+        flinkVersion: "1.20",
+        nodes: [
+            { id: ids[0], type: "stream-exec-table-source-scan_1", scanTableSource: { table: { identifier: "`src`" } }, outputType: rowWithProctime },
+            { id: ids[1], type: "stream-exec-window-aggregate_1", grouping: [0], aggCalls: [{ internalName: "$COUNT$1", argList: [], type: "BIGINT NOT NULL" }], windowing: { size }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
+            { id: ids[2], type: "stream-exec-sink_1", dynamicTableSink: { table: { identifier: "`snk`" } }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
+        ],
+        edges: [
+            { source: ids[0], target: ids[1] },
+            { source: ids[1], target: ids[2] },
+        ],
+    });
+
+    it("reads a ROW written as an object, with a time attribute inside", () => {
+        expect(rowFields(rowWithProctime)).toEqual(["INT", "TIMESTAMP(3) WITH LOCAL TIME ZONE"]);
+        expect(summarizePlan(windowPlan("PT10S")).nodes[1].keys).toEqual(["INT"]);
+    });
+
+    it("a window aggregate is state-bearing although its node declares no state: it keeps its id when the window changes", () => {
+        const v = compareSummaries(summarizePlan(windowPlan("PT10S")), summarizePlan(windowPlan("PT20S", [7, 8, 9])));
+        expect(v.verdict).toBe("compatible");
+        expect(describeVerdict(v)).toContain("keeps its state, but its window changed");
+        expect(pinPlan(windowPlan("PT20S", [7, 8, 9]), v.keep, 3).nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    });
+});
