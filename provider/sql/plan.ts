@@ -153,9 +153,14 @@ export function rowFields(rowType: unknown): string[] {
     return splitTop(m[1]).map((f) => serializerType(f.replace(/^`(?:[^`]|``)*`\s+|^\w+\s+/, "").replace(/\s+'(?:[^']|'')*'$/, "")));
 }
 
+/** Milliseconds per unit label of Flink's duration format (a plan writes a TTL with its highest whole unit: "0 ms", "1 h"). */
+const UNIT_MS: Record<string, number> = { ns: 1e-6, nano: 1e-6, "µs": 1e-3, us: 1e-3, micro: 1e-3, ms: 1, milli: 1, millisecond: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+
 function ttlMs(ttl: string): number {
-    const m = /^(\d+)\s*ms$/.exec(ttl.trim());
-    return m ? Number(m[1]) : Number.NaN;
+    const m = /^(\d+)\s*([a-zµ]+)$/i.exec(String(ttl).trim());
+    const label = m?.[2].toLowerCase() ?? "";
+    const unit = UNIT_MS[label] ?? (label.endsWith("s") ? UNIT_MS[label.slice(0, -1)] : undefined); // "hours", "secs"
+    return m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
 }
 
 const numbers = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : []);

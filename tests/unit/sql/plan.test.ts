@@ -88,6 +88,18 @@ describe("the state verdict", () => {
         expect(compareSummaries(summarizePlan(count), summarizePlan(next), { ttlMigrates: true }).verdict).toBe("unknown");
     });
 
+    it("reads a TTL in the unit Flink wrote it with (\"1 h\" for table.exec.state.ttl = 1 h): turning it on is incompatible, not unreadable", () => {
+        const ttl = (text: string) => {
+            const next = clone(count);
+            (aggregate(next).state as { ttl: string }[])[0].ttl = text;
+            return summarizePlan(next).nodes[1].state[0].ttlMs;
+        };
+        expect([ttl("1 h"), ttl("3600000 ms"), ttl("90 s"), ttl("5 min"), ttl("2 d"), ttl("2 hours"), ttl("soon")]).toEqual([3_600_000, 3_600_000, 90_000, 300_000, 172_800_000, 7_200_000, Number.NaN]);
+        const next = clone(count);
+        (aggregate(next).state as { ttl: string }[])[0].ttl = "1 h";
+        expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain('state TTL is turned on for "groupAggregateState"');
+    });
+
     it("another Flink version is unknown", () => {
         const next = clone(count);
         next.flinkVersion = "1.20";
