@@ -69,7 +69,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `pf-e2e-sqledits-${v}-`));
     const project = new PulumiProject(`sqledits-${v}`, SQL_EDITS_PROGRAM);
     const client = createFlinkClient({ baseUrl: `http://localhost:${rest}` });
-    const started = Date.now();
+    let started = 0;
     const rows: Row[] = [];
     let previewJson = "";
     let up2: CliResult | undefined;
@@ -89,6 +89,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
     const ours = async (key: string): Promise<JobOverview[]> => (await client.jobsOverview()).filter((j) => j.name === jobName(key));
 
     beforeAll(async () => {
+        started = Date.now();
         await project.init();
         for (const [k, value] of Object.entries({ flinkHome: line.home, workDir, restPort: String(rest) })) await project.ok(["config", "set", "--plaintext", k, value]);
         await setJobs(jobsFor(1));
@@ -159,7 +160,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
             "|---|---|---|---|---|",
             ...rows.map((r) => {
                 const count = !r.edit.runningTotal ? "n/a (per-window counts)" : r.outcome !== "restored" ? `${r.v1Last ?? "?"} (v1, kept by ${r.outcome === "refused" ? "the untouched job" : "the rollback"})` : `${r.v1Last ?? "?"} → ${r.v2First ?? "?"} ${r.continued ? "continued" : "FROM ZERO"}`;
-                const why = (r.verdict === "compatible" ? "" : r.verdictText.replace(/^state verdict: \w+: ?/, "")).slice(0, 220) + (r.detail ? ` / up: ${r.detail.replace(/^error: /, "").slice(0, 200)}` : "");
+                const reason = r.verdictText.replace(/^state verdict: \w+:? ?/, "").split(/; (?=stopped with|up deploys|up refuses|up fails|DROPS STATE|the state without)/)[0];
+                const cause = /Caused by (\w+: [^(]*)/.exec(r.detail)?.[1].trim() ?? r.detail.replace(/^error: /, "").slice(0, 160);
+                const why = [reason, cause && `up: ${cause}`].filter(Boolean).join(" / ");
                 return `| ${r.edit.what} (\`${jobName(r.edit.key)}\`) | ${r.verdict} | ${r.outcome} | ${count} | ${why.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`;
             }),
             "",
@@ -211,7 +214,8 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
         const back = at(before.addagg.generation + 2);
         const seconds = (back["start-time"] - tried["start-time"]) / 1000;
         const failFast = fs.readFileSync(path.join(__dirname, "../../provider/deploy/health.ts"), "utf8").includes("StateMigration");
-        console.log(`E on ${version}: version 2 submitted -> rollback submitted in ${seconds.toFixed(1)} s (tried job ${tried.state}, rollback ${back.state}); fail-fast gate ${failFast ? "on" : "NOT on this branch: bounded by runningTimeoutSeconds 30"}`);
+        const gate = failFast ? "the fail-fast gate is on" : `no fail-fast gate on this branch; the tried job ${tried.state === "FAILED" ? "FAILED at once (Flink did not restart it)" : `was ${tried.state}`}, else the bound is runningTimeoutSeconds 30`;
+        console.log(`E on ${version}: version 2 submitted -> rollback submitted in ${seconds.toFixed(1)} s (rollback ${back.state}); ${gate}`);
         expect(tried.state).not.toBe("RUNNING");
         expect(back.state).toBe("RUNNING");
         if (failFast) expect(seconds).toBeLessThan(30);

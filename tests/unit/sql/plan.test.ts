@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CompiledPlan, parsePlan, pinPlan, rowFields, serializerType, summarizePlan } from "../../../provider/sql/plan";
-import { compareSummaries, describeVerdict } from "../../../provider/sql/compat";
+import { compareSummaries, describeVerdict, ttlMigratesOn } from "../../../provider/sql/compat";
 
 const fixture = (name: string): CompiledPlan => parsePlan(fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8"));
 const count = fixture("plan-2.3-count.json");
@@ -149,5 +149,11 @@ describe("plans with time attributes and window operators (found by the sql-stat
         expect(v.verdict).toBe("compatible");
         expect(describeVerdict(v)).toContain("keeps its state, but its window changed");
         expect(pinPlan(windowPlan("PT20S", [7, 8, 9]), v.keep, 3).nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    });
+});
+
+describe("where Flink restores state across a TTL switch", () => {
+    it("2.3 did in the e2e (turning TTL on restored), 1.20 did not: the switch is unknown on 2.3, incompatible on 1.20", () => {
+        expect(["1.20.3", "2.0.0", "2.3.0", "2.4.1"].map(ttlMigratesOn)).toEqual([false, false, true, true]);
     });
 });
