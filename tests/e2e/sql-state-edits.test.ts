@@ -152,6 +152,15 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
             r.v2First = r.outcome === "restored" ? v2?.first : undefined;
             if (r.edit.runningTotal && r.outcome === "restored" && v1 && v2) r.continued = v2.first > v1.last;
         }
+        // A rolled-back (or refused) job runs version 1 again: it keeps counting under its v1 identifier, never from zero.
+        const kept = rows.filter((r) => r.outcome !== "restored" && r.edit.runningTotal);
+        const rowsNow = new Map(kept.map((r) => [r, printedColumn(workDir, printId(r.edit.key, 1, v))?.rows ?? 0]));
+        await waitFor("rolled-back and refused jobs counting on", () => kept.every((r) => (printedColumn(workDir, printId(r.edit.key, 1, v))?.rows ?? 0) > rowsNow.get(r)! + 5), 60_000, 1000).catch(() => undefined);
+        for (const r of kept) {
+            const v1 = printedColumn(workDir, printId(r.edit.key, 1, v));
+            r.v2First = v1?.last; // the count it reached since
+            r.continued = v1 !== undefined && v1.rows > rowsNow.get(r)! + 5 && v1.resets === 0;
+        }
 
         const table = [
             `### Flink ${version}: ${rows.length} SQL edits, preview verdict vs what \`up\` did (up took ${upSeconds} s, exit ${up2.code})`,
@@ -159,7 +168,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
             "| Edit | Preview verdict | up | Count (v1 last → v2 first) | Verdict reason / up error |",
             "|---|---|---|---|---|",
             ...rows.map((r) => {
-                const count = !r.edit.runningTotal ? "n/a (per-window counts)" : r.outcome !== "restored" ? `${r.v1Last ?? "?"} (v1, kept by ${r.outcome === "refused" ? "the untouched job" : "the rollback"})` : `${r.v1Last ?? "?"} → ${r.v2First ?? "?"} ${r.continued ? "continued" : "FROM ZERO"}`;
+                const count = !r.edit.runningTotal
+                    ? "n/a (per-window counts)"
+                    : r.outcome !== "restored"
+                      ? `v1 ${r.v1Last ?? "?"} → ${r.v2First ?? "?"} ${r.continued ? "never reset" : "RESET OR STOPPED"} (${r.outcome === "refused" ? "untouched job" : "rollback restored v1"})`
+                      : `${r.v1Last ?? "?"} → ${r.v2First ?? "?"} ${r.continued ? "continued" : "FROM ZERO"}`;
                 const reason = r.verdictText.replace(/^state verdict: \w+:? ?/, "").split(/; (?=stopped with|up deploys|up refuses|up fails|DROPS STATE|the state without)/)[0];
                 const cause = /Caused by (\w+: [^(]*)/.exec(r.detail)?.[1].trim() ?? r.detail.replace(/^error: /, "").slice(0, 160);
                 const why = [reason, cause && `up: ${cause}`].filter(Boolean).join(" / ");
@@ -176,7 +189,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
         expect(rows.filter((r) => r.outcome !== "restored" && r.verdict === "compatible").map((r) => r.edit.key)).toEqual([]);
         expect(rows.filter((r) => r.verdict === "incompatible" && r.outcome === "restored").map((r) => r.edit.key)).toEqual([]);
         expect(rows.every((r) => ["compatible", "incompatible", "unknown"].includes(r.verdict))).toBe(true);
-        // A restored running total never starts from zero (its state came back).
+        // A restored running total never starts from zero (its state came back); a rolled-back or refused one counts on as version 1.
         expect(rows.filter((r) => r.continued === false).map((r) => r.edit.key)).toEqual([]);
     });
 

@@ -115,9 +115,9 @@ export const printId = (key: string, version: 1 | 2, line: string) => `${key}-v$
 
 /**
  * First and highest number in column `column` of the rows printed (+I/+U) under `identifier` in
- * the cluster's TaskManager stdout files.
+ * the cluster's TaskManager stdout files, how many rows, and how often the number went down.
  */
-export function printedColumn(workDir: string, identifier: string, column = 1): { first: number; last: number; rows: number } | undefined {
+export function printedColumn(workDir: string, identifier: string, column = 1): { first: number; last: number; rows: number; resets: number } | undefined {
     const logDir = path.join(workDir, "log");
     const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> \\+[IU]\\[(.*)\\]$`);
     const values: number[] = [];
@@ -127,5 +127,7 @@ export function printedColumn(workDir: string, identifier: string, column = 1): 
             if (m) values.push(Number(m[1].split(", ")[column]));
         }
     }
-    return values.length ? { first: values[0], last: Math.max(...values), rows: values.length } : undefined;
+    // A reset: a number below the one before it (a job that started over instead of restoring).
+    const resets = values.filter((x, i) => i > 0 && x < values[i - 1]).length;
+    return values.length ? { first: values[0], last: Math.max(...values), rows: values.length, resets } : undefined;
 }
