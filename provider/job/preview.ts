@@ -5,6 +5,7 @@
  * (and every other job of that gateway says so at once); compiles are bounded per gateway.
  */
 import { withClusterSlot } from "../deploy/watch";
+import { FlinkApiError } from "../flink/errors";
 import { DeployError, messageOf } from "../util/errors";
 import type { SqlCheck, SqlVersion } from "./sql";
 
@@ -30,6 +31,13 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
         } catch (err) {
             // The gateway answered and the SQL does not compile: that is the preview's answer.
             if (err instanceof DeployError && err.cause !== undefined) throw new Error(err.message.split("\n")[0], { cause: err });
+            // Not the gateway's failure: the plan compiled but could not be read here. Saying the gateway
+            // "did not answer" would be false (and would blind every other job of it); up's preflight
+            // meets the same error and stops before touching the job.
+            if (!(err instanceof FlinkApiError)) {
+                const text = `unknown: pulumi-flink could not judge the compiled plan (${messageOf(err).split("\n")[0]})`;
+                return { compiled: true, check: { verdict: undefined, text, decision: { action: "refuse", text: "up fails before touching the running job", fix: "a pulumi-flink bug: report it with the job's SQL" } } };
+            }
             const why = `the SQL Gateway at ${gatewayUrl} did not answer (${messageOf(err).split("\n")[0]})`;
             unreachable.set(gatewayUrl, why);
             return { compiled: false, why };

@@ -15,7 +15,8 @@ export interface PlanNode {
     id: number;
     type: string;
     description?: string;
-    outputType?: string;
+    /** A string, or an object for types without a serializable string (see {@link typeText}). */
+    outputType?: unknown;
     state?: { index: number; ttl: string; name: string }[];
     [key: string]: unknown;
 }
@@ -112,16 +113,54 @@ export function serializerType(type: string): string {
     return t.replace(/\s+/g, " ").toUpperCase();
 }
 
-/** Field types of `ROW<`a` INT, `b` VARCHAR(3) NOT NULL>`, normalized. */
-export function rowFields(rowType: string | undefined): string[] {
-    const m = /^ROW<(.*)>(\s+NOT NULL)?$/is.exec((rowType ?? "").trim());
+/**
+ * A logical type as text. Plans write most types as strings, but a type without a serializable
+ * string (a time attribute such as PROCTIME, a ROW holding one) as an object:
+ * `{"type": "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "precision": 3, "kind": "PROCTIME"}`,
+ * `{"type": "ROW", "fields": [{"name": …, "fieldType": …}]}`. A time attribute's kind does not
+ * change its serializer, so it is left out.
+ */
+export function typeText(type: unknown): string {
+    if (typeof type === "string") return type;
+    if (!type || typeof type !== "object") return String(type);
+    const t = type as Record<string, unknown>;
+    const p = t.precision !== undefined ? `(${String(t.precision)})` : "";
+    switch (t.type) {
+        case "ROW":
+            return `ROW<${(Array.isArray(t.fields) ? (t.fields as Record<string, unknown>[]) : []).map((f) => `\`${String(f.name)}\` ${typeText(f.fieldType)}`).join(", ")}>`;
+        case "TIMESTAMP_WITHOUT_TIME_ZONE":
+            return `TIMESTAMP${p}`;
+        case "TIMESTAMP_WITH_LOCAL_TIME_ZONE":
+            return `TIMESTAMP${p} WITH LOCAL TIME ZONE`;
+        case "TIMESTAMP_WITH_TIME_ZONE":
+            return `TIMESTAMP${p} WITH TIME ZONE`;
+        case "ARRAY":
+        case "MULTISET":
+            return `${t.type}<${typeText(t.elementType)}>`;
+        case "MAP":
+            return `MAP<${typeText(t.keyType)}, ${typeText(t.valueType)}>`;
+        default: {
+            const { nullable: _n, kind: _k, ...rest } = t;
+            return JSON.stringify(rest);
+        }
+    }
+}
+
+/** Field types of `ROW<`a` INT, `b` VARCHAR(3) NOT NULL>` (or a plan's ROW object), normalized. */
+export function rowFields(rowType: unknown): string[] {
+    const m = /^ROW<(.*)>(\s+NOT NULL)?$/is.exec(typeText(rowType ?? "").trim());
     if (!m) return [];
     return splitTop(m[1]).map((f) => serializerType(f.replace(/^`(?:[^`]|``)*`\s+|^\w+\s+/, "").replace(/\s+'(?:[^']|'')*'$/, "")));
 }
 
+/** Milliseconds per unit label of Flink's duration format (a plan writes a TTL with its highest whole unit: "0 ms", "1 h"). */
+const UNIT_MS: Record<string, number> = { ns: 1e-6, nano: 1e-6, "µs": 1e-3, us: 1e-3, micro: 1e-3, ms: 1, milli: 1, millisecond: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+
 function ttlMs(ttl: string): number {
-    const m = /^(\d+)\s*ms$/.exec(ttl.trim());
-    return m ? Number(m[1]) : Number.NaN;
+    const m = /^(\d+)\s*([a-zµ]+)$/i.exec(String(ttl).trim());
+    const label = m?.[2].toLowerCase() ?? "";
+    const unit = UNIT_MS[label] ?? (label.endsWith("s") ? UNIT_MS[label.slice(0, -1)] : undefined); // "hours", "secs"
+    return m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
 }
 
 const numbers = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : []);
@@ -139,7 +178,7 @@ function tableOf(node: PlanNode): string {
 function callSignature(call: Record<string, unknown>, input: string[]): string {
     const args = numbers(call.argList).map((i) => input[i] ?? "?");
     const flags = [call.distinct ? "distinct" : "", Number(call.filterArg ?? -1) >= 0 ? "filtered" : ""].filter(Boolean).join(" ");
-    return `${String(call.internalName ?? call.name)}(${args.join(", ")})${flags ? ` ${flags}` : ""} -> ${serializerType(String(call.type ?? "?"))}`;
+    return `${String(call.internalName ?? call.name)}(${args.join(", ")})${flags ? ` ${flags}` : ""} -> ${serializerType(typeText(call.type ?? "?"))}`;
 }
 
 /** Which input columns key a node's state, by node kind (indices into the first input). */
@@ -182,8 +221,17 @@ function summarizeNode(plan: CompiledPlan, node: PlanNode, ordinal: number): Sta
     };
 }
 
+/**
+ * Operators that keep keyed state although their plan node declares none (no `state` entry: Flink
+ * declares state only where a TTL can be set per operator): window aggregates, joins, ranks and
+ * deduplications, interval and temporal joins, over aggregates, MATCH_RECOGNIZE, sorts. Left out,
+ * such a node would get a fresh id on every edit and its state could no longer be mapped.
+ */
+const UNDECLARED_STATE =
+    /^stream-exec-((global-)?window-(aggregate|join|rank|deduplicate)|window-table-function|(python-)?group-window-aggregate|interval-join|(python-)?over-aggregate|temporal-join|temporal-sort|match|sort|(python-)?group-table-aggregate|python-group-aggregate)$/;
+
 /** Sources and sinks keep state outside the plan's declarations (Kafka offsets, CDC positions, sink transactions). */
-export const isStateBearing = (node: PlanNode): boolean => (node.state?.length ?? 0) > 0 || [SOURCE, SINK].includes(kindOf(node.type));
+export const isStateBearing = (node: PlanNode): boolean => (node.state?.length ?? 0) > 0 || [SOURCE, SINK].includes(kindOf(node.type)) || UNDECLARED_STATE.test(kindOf(node.type));
 
 /** The plan's state-bearing nodes, in plan order; `clean` takes secrets out of labels. */
 export function summarizePlan(plan: CompiledPlan, clean: (text: string) => string = (t) => t): PlanSummary {

@@ -1,6 +1,6 @@
 /** Compile at preview: a SQL error fails the preview, a silent gateway only makes the line say "not compiled", once per gateway. */
 import { DeployError } from "../../../provider/util/errors";
-import { previewSql, verdictClause } from "../../../provider/job/preview";
+import { previewSql } from "../../../provider/job/preview";
 import type { SqlCheck, SqlVersion } from "../../../provider/job/sql";
 
 function version(check: () => Promise<SqlCheck>): SqlVersion & { calls: number } {
@@ -26,18 +26,6 @@ describe("compile at preview", () => {
             throw new DeployError('the SQL of job "tally" fails at sql line 3, column 8: Column \'amont\' not found', "nothing stopped", new Error("gateway said"));
         });
         await expect(previewSql("http://gw-a:8083", v)).rejects.toThrow('the SQL of job "tally" fails at sql line 3, column 8');
-    });
-
-    it("a gateway that does not answer: not compiled, and the next job of that gateway is not even tried", async () => {
-        const silent = version(async () => {
-            throw new Error("connect ECONNREFUSED 127.0.0.1:8083");
-        });
-        const first = await previewSql("http://gw-b:8083", silent);
-        expect(first).toEqual({ compiled: false, why: "the SQL Gateway at http://gw-b:8083 did not answer (connect ECONNREFUSED 127.0.0.1:8083)" });
-        const next = version(async () => ({ verdict: undefined, decision: undefined, text: "x" }));
-        expect((await previewSql("http://gw-b:8083", next)).compiled).toBe(false);
-        expect(next.calls).toBe(0);
-        expect(verdictClause(first).text).toMatch(/^state verdict: unknown: not compiled: the SQL Gateway at http:\/\/gw-b:8083 did not answer/);
     });
 
     it("at most 4 compiles at once per gateway", async () => {

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CompiledPlan, parsePlan, pinPlan, rowFields, serializerType, summarizePlan } from "../../../provider/sql/plan";
-import { compareSummaries, decide, describeVerdict } from "../../../provider/sql/compat";
+import { compareSummaries, decide, describeVerdict, ttlMigratesOn } from "../../../provider/sql/compat";
 
 const fixture = (name: string): CompiledPlan => parsePlan(fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8"));
 const count = fixture("plan-2.3-count.json");
@@ -88,6 +88,18 @@ describe("the state verdict", () => {
         expect(compareSummaries(summarizePlan(count), summarizePlan(next), { ttlMigrates: true }).verdict).toBe("unknown");
     });
 
+    it("reads a TTL in the unit Flink wrote it with (\"1 h\" for table.exec.state.ttl = 1 h): turning it on is incompatible, not unreadable", () => {
+        const ttl = (text: string) => {
+            const next = clone(count);
+            (aggregate(next).state as { ttl: string }[])[0].ttl = text;
+            return summarizePlan(next).nodes[1].state[0].ttlMs;
+        };
+        expect([ttl("1 h"), ttl("3600000 ms"), ttl("90 s"), ttl("5 min"), ttl("2 d"), ttl("2 hours"), ttl("soon")]).toEqual([3_600_000, 3_600_000, 90_000, 300_000, 172_800_000, 7_200_000, Number.NaN]);
+        const next = clone(count);
+        (aggregate(next).state as { ttl: string }[])[0].ttl = "1 h";
+        expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain('state TTL is turned on for "groupAggregateState"');
+    });
+
     it("another Flink version is unknown", () => {
         const next = clone(count);
         next.flinkVersion = "1.20";
@@ -156,5 +168,41 @@ describe("a table read twice", () => {
         const v = compareSummaries(s, s);
         expect(v.verdict).toBe("compatible");
         expect(v.keep.get(9)).toBe(9);
+    });
+});
+
+describe("plans with time attributes and window operators (found by the sql-state-edits e2e)", () => {
+    const proctime = { type: "TIMESTAMP_WITH_LOCAL_TIME_ZONE", nullable: false, precision: 3, kind: "PROCTIME" };
+    const rowWithProctime = { type: "ROW", fields: [{ name: "k", fieldType: "INT" }, { name: "pt", fieldType: proctime }] };
+    /** source → window aggregate (no declared state, like Flink's) → sink; the window spec's size is `size`. */
+    const windowPlan = (size: string, ids = [1, 2, 3]): CompiledPlan => ({
+        flinkVersion: "1.20",
+        nodes: [
+            { id: ids[0], type: "stream-exec-table-source-scan_1", scanTableSource: { table: { identifier: "`src`" } }, outputType: rowWithProctime },
+            { id: ids[1], type: "stream-exec-window-aggregate_1", grouping: [0], aggCalls: [{ internalName: "$COUNT$1", argList: [], type: "BIGINT NOT NULL" }], windowing: { size }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
+            { id: ids[2], type: "stream-exec-sink_1", dynamicTableSink: { table: { identifier: "`snk`" } }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
+        ],
+        edges: [
+            { source: ids[0], target: ids[1] },
+            { source: ids[1], target: ids[2] },
+        ],
+    });
+
+    it("reads a ROW written as an object, with a time attribute inside", () => {
+        expect(rowFields(rowWithProctime)).toEqual(["INT", "TIMESTAMP(3) WITH LOCAL TIME ZONE"]);
+        expect(summarizePlan(windowPlan("PT10S")).nodes[1].keys).toEqual(["INT"]);
+    });
+
+    it("a window aggregate is state-bearing although its node declares no state: it keeps its id when the window changes", () => {
+        const v = compareSummaries(summarizePlan(windowPlan("PT10S")), summarizePlan(windowPlan("PT20S", [7, 8, 9])));
+        expect(v.verdict).toBe("compatible");
+        expect(describeVerdict(v)).toContain("keeps its state, but its window changed");
+        expect(pinPlan(windowPlan("PT20S", [7, 8, 9]), v.keep, 3).nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    });
+});
+
+describe("where Flink restores state across a TTL switch", () => {
+    it("2.3 did in the e2e (turning TTL on restored), 1.20 did not: the switch is unknown on 2.3, incompatible on 1.20", () => {
+        expect(["1.20.3", "2.0.0", "2.3.0", "2.4.1"].map(ttlMigratesOn)).toEqual([false, false, true, true]);
     });
 });
