@@ -19,6 +19,17 @@ const unreachable = new Map<string, string>();
 
 export type SqlPreview = { compiled: true; check: SqlCheck } | { compiled: false; why: string };
 
+/**
+ * The SQL error as the preview shows it: the whole message (position, Flink's words, and that nothing
+ * was touched), without a stack trace (the provider host prints one for every error of `diff`).
+ */
+function previewError(err: DeployError): Error {
+    const e = new Error(err.message, { cause: err });
+    e.name = "FlinkJob preview";
+    e.stack = "";
+    return e;
+}
+
 /** Compile `version`; a SQL error the gateway reports fails the preview (thrown), anything else is "not compiled". */
 export async function previewSql(gatewayUrl: string, version: SqlVersion): Promise<SqlPreview> {
     // A switch for runners that must not talk to clusters at preview (and for the benchmark's baseline).
@@ -30,7 +41,7 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
             return { compiled: true, check: await version.check() };
         } catch (err) {
             // The gateway answered and the SQL does not compile: that is the preview's answer.
-            if (err instanceof DeployError && err.cause !== undefined) throw new Error(err.message.split("\n")[0], { cause: err });
+            if (err instanceof DeployError && err.cause !== undefined) throw previewError(err);
             // Not the gateway's failure: the plan compiled but could not be read here. Saying the gateway
             // "did not answer" would be false (and would blind every other job of it); up's preflight
             // meets the same error and stops before touching the job.

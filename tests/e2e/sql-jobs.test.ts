@@ -20,6 +20,8 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL jobs 
         const stack = new JobStack(`sql-${name}-${v}`, cluster.restUrl, {}, SQL_JOBS_PROGRAM);
         await stack.init();
         await stack.project.ok(["config", "set", "sqlGatewayUrl", cluster.state.sqlGatewayUrl]);
+        // The test cluster's gateway runs on this machine: the remote cluster says so, so SQL jobs run from compiled plans.
+        await stack.project.ok(["config", "set", "gatewayHere", "true"]);
         await stack.project.ok(["config", "set", "variables", JSON.stringify(variables)]);
         await stack.project.ok(["config", "set", "secretNames", JSON.stringify(Object.keys(secrets))]);
         for (const [n, value] of Object.entries(secrets)) await stack.project.ok(["config", "set", "--secret", `secret_${n}`, value]);

@@ -94,13 +94,14 @@ export function outDirFor(workDir: string, name: string): string {
 /**
  * Like JOBS_PROGRAM, with a SQL Gateway on the cluster and one VariableSet passed to every job:
  * plain values from config `variables` (JSON), secrets from secret config `secret_<NAME>` for
- * each name listed in config `secretNames`.
+ * each name listed in config `secretNames`; config `gatewayHere` sets the cluster's
+ * `sqlGatewayOnThisMachine` (SQL jobs then run from compiled plans).
  */
 export const SQL_JOBS_PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
 const flink = require("pulumi-flink");
 const cfg = new pulumi.Config();
-const cluster = new flink.SessionCluster("cluster", { target: "remote", restUrl: cfg.require("restUrl"), sqlGatewayUrl: cfg.require("sqlGatewayUrl") });
+const cluster = new flink.SessionCluster("cluster", { target: "remote", restUrl: cfg.require("restUrl"), sqlGatewayUrl: cfg.require("sqlGatewayUrl"), sqlGatewayOnThisMachine: cfg.getBoolean("gatewayHere") || false });
 const secrets = {};
 for (const name of JSON.parse(cfg.get("secretNames") || "[]")) secrets[name] = cfg.requireSecret("secret_" + name);
 const vars = new flink.VariableSet("vars", { values: JSON.parse(cfg.get("variables") || "{}"), secrets });
