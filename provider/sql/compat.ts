@@ -92,10 +92,10 @@ export function compareSummaries(running: PlanSummary, next: PlanSummary, opts: 
         unknown = true;
         reasons.push(`the running version was compiled by Flink ${running.flinkVersion}, the new one by ${next.flinkVersion}: Flink promises no SQL state compatibility across versions`);
     }
-    const byMatch = new Map(next.nodes.map((n) => [n.match, n]));
+    const pairs = pairNodes(running.nodes, next.nodes);
+    const paired = new Set(pairs.values());
     for (const old of running.nodes) {
-        const counterpart = byMatch.get(old.match);
-        byMatch.delete(old.match);
+        const counterpart = pairs.get(old);
         if (!counterpart) {
             if (old.state.length) {
                 incompatible = orphaned = true;
@@ -116,9 +116,34 @@ export function compareSummaries(running: PlanSummary, next: PlanSummary, opts: 
         if (!problem && old.spec !== counterpart.spec)
             notes.push(`${name(old)} keeps its state, but its ${specChange(old, counterpart)} changed: restored state was built under the old definition`);
     }
-    for (const added of byMatch.values()) if (added.state.length) notes.push(`${added.label} is new: it starts from empty state`);
+    for (const added of next.nodes) if (!paired.has(added) && added.state.length) notes.push(`${added.label} is new: it starts from empty state`);
     const verdict: VerdictKind = incompatible ? "incompatible" : unknown ? "unknown" : "compatible";
     return { verdict, reasons, notes, keep, incompatibleNodes, orphaned };
+}
+
+/** What decides whether a node's state fits another: its types, calls and declared state. */
+const shape = (n: StateNode) => JSON.stringify([n.kind, n.keys, n.values, n.calls, n.retraction, n.state.map((s) => s.name)]);
+
+/**
+ * Pair each running node with its counterpart in the new version. A node of the same kind and
+ * the same state shape is its counterpart first (so an aggregate added upstream of another does not
+ * take its place by position); then the same match key (table, or position among its kind).
+ */
+function pairNodes(running: StateNode[], next: StateNode[]): Map<StateNode, StateNode> {
+    const pairs = new Map<StateNode, StateNode>();
+    const free = new Set(next);
+    const take = (old: StateNode, fits: (n: StateNode) => boolean) => {
+        const found = [...free].find(fits);
+        if (found && !pairs.has(old)) {
+            pairs.set(old, found);
+            free.delete(found);
+        }
+    };
+    for (const old of running) take(old, (n) => n.match === old.match && shape(n) === shape(old));
+    // Same shape elsewhere: only for kinds positioned by order (sources and sinks are paired by table).
+    for (const old of running) if (old.match.includes(" #") && !old.match.includes("`")) take(old, (n) => n.kind === old.kind && shape(n) === shape(old));
+    for (const old of running) take(old, (n) => n.match === old.match);
+    return pairs;
 }
 
 function specChange(a: StateNode, b: StateNode): string {
