@@ -61,6 +61,8 @@ function compareNode(old: StateNode, next: StateNode, ttlMigrates: boolean): { k
         const after = accumulators(next);
         if (before && after && list(before) !== list(after))
             return { kind: "incompatible", why: `its accumulators change from ${list(before)} to ${list(after)} (${old.calls.length} → ${next.calls.length} aggregate calls)` };
+        if (list(old.calls) === list(next.calls))
+            return { kind: "unknown", why: "it now has to retract (an operator upstream emits updates): its accumulators change in a way pulumi-flink does not model" };
         if (!before || !after || list(before) !== list(after))
             return { kind: "unknown", why: `its aggregate calls change (${list(old.calls)} → ${list(next.calls)}) in a way pulumi-flink does not model` };
     }
@@ -127,7 +129,8 @@ const shape = (n: StateNode) => JSON.stringify([n.kind, n.keys, n.values, n.call
 /**
  * Pair each running node with its counterpart in the new version. A node of the same kind and
  * the same state shape is its counterpart first (so an aggregate added upstream of another does not
- * take its place by position); then the same match key (table, or position among its kind).
+ * take its place by position), then one of the same kind and key types, then the same match key
+ * (table, or position among its kind).
  */
 function pairNodes(running: StateNode[], next: StateNode[]): Map<StateNode, StateNode> {
     const pairs = new Map<StateNode, StateNode>();
@@ -141,7 +144,10 @@ function pairNodes(running: StateNode[], next: StateNode[]): Map<StateNode, Stat
     };
     for (const old of running) take(old, (n) => n.match === old.match && shape(n) === shape(old));
     // Same shape elsewhere: only for kinds positioned by order (sources and sinks are paired by table).
-    for (const old of running) if (old.match.includes(" #") && !old.match.includes("`")) take(old, (n) => n.kind === old.kind && shape(n) === shape(old));
+    const byOrder = (old: StateNode) => old.match.includes(" #") && !old.match.includes("`");
+    for (const old of running) if (byOrder(old)) take(old, (n) => n.kind === old.kind && shape(n) === shape(old));
+    // Then the same key: the aggregate grouped as before, though its calls changed (retraction added upstream).
+    for (const old of running) if (byOrder(old)) take(old, (n) => n.kind === old.kind && list(n.keys) === list(old.keys));
     for (const old of running) take(old, (n) => n.match === old.match);
     return pairs;
 }
