@@ -211,6 +211,6 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         const result = await runCli(["review"], { stdin: await previewJson() });
         expect(result.code).toBe(0);
         expect(result.stdout).toContain("1 job in this preview: 1 restart.");
-        expect(result.stdout).toContain("| `orders-agg` (orders) | restart | state | the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: ");
+        expect(result.stdout).toContain("| `orders-agg` (orders) | restart | state | - | the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: ");
     });
 });
