@@ -50,9 +50,16 @@ async function historyOf(client: FlinkClient, jobId: string): Promise<ExceptionE
     }
 }
 
-/** The job's root cause, one line, or a fallback. */
-export async function rootCauseOf(client: FlinkClient, jobId: string): Promise<string> {
-    return causeIn(await historyOf(client, jobId));
+/**
+ * The job's root cause, one line, or a fallback. A job that failed without restarting can have an
+ * empty exception history while Flink already reports its root exception: that is asked next.
+ */
+export async function rootCauseOf(client: FlinkClient, jobId: string, entries?: readonly ExceptionEntry[]): Promise<string> {
+    const history = entries ?? (await historyOf(client, jobId));
+    const fromHistory = history && rootCause(history)?.message;
+    if (fromHistory) return fromHistory;
+    const root = await client.rootException(jobId).catch(() => undefined);
+    return root?.message ?? causeIn(history);
 }
 
 const restoreReason = (jobId: string, failure: string) => `job ${jobId} cannot restore its state: ${failure.replace(/\.$/, "")}: restarting does not help`;
@@ -90,7 +97,7 @@ function failureWatch(client: FlinkClient, jobId: string, maxRestarts: number, c
         async ended(what: string): Promise<string> {
             const entries = await historyOf(client, jobId);
             const restore = entries && restoreFailureIn(entries);
-            return restore ? restoreReason(jobId, restore) : `job ${jobId} ${what}: ${causeIn(entries)}`;
+            return restore ? restoreReason(jobId, restore) : `job ${jobId} ${what}: ${await rootCauseOf(client, jobId, entries)}`;
         },
     };
 }

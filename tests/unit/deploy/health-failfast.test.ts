@@ -18,6 +18,8 @@ type Tasks = { running: number; total: number };
 interface Script {
     job(t: number): { state: string; tasks?: Tasks } | undefined;
     history(t: number): ExceptionEntry[];
+    /** Flink's root exception, where it differs from the history (a job that failed without restarting). */
+    root?(t: number): { message: string } | undefined;
 }
 
 let urls = 0;
@@ -37,6 +39,8 @@ async function gate(script: Script, policy: Partial<HealthPolicy> = {}) {
             reads++;
             return script.history(t);
         },
+        // Flink's root-exception field: what the script says, else nothing (a history that cannot be read throws above).
+        rootException: async () => script.root?.(t),
         checkpoints: async () => ({ counts: { completed: 1 } }),
     } as unknown as FlinkClient;
     // A URL of its own: the shared overview cache is keyed by it and would otherwise serve the previous test's jobs.
@@ -153,4 +157,15 @@ test("a failure during the stable window beyond maxRestarts fails the gate at on
     }, { maxRestarts: 0 });
     expect(reasonOf(r)).toBe(`job ${JOB} failed 1 time(s) within 10 s (allowed: 0): Connection refused`);
     expect(r.elapsedMs).toBeLessThan(5000);
+});
+
+describe("a job that FAILED without restarting (found by the job-failure e2e)", () => {
+    it("names the root exception Flink reports although the exception history is still empty", async () => {
+        const r = await gate({
+            job: () => ({ state: "FAILED", tasks: { running: 0, total: 3 } }),
+            history: () => [],
+            root: () => ({ message: "java.lang.IllegalStateException: failing in open" }),
+        });
+        expect(reasonOf(r)).toBe(`job ${JOB} did not reach RUNNING with all tasks running (FAILED): java.lang.IllegalStateException: failing in open`);
+    });
 });
