@@ -7,7 +7,7 @@
 import { withClusterSlot } from "../deploy/watch";
 import { FlinkApiError } from "../flink/errors";
 import { DeployError, messageOf } from "../util/errors";
-import type { SqlCheck, SqlVersion } from "./sql";
+import { SqlStatementError, type SqlCheck, type SqlVersion } from "./sql";
 
 /** How many compiles run at once against one gateway during a preview. */
 export const PREVIEW_COMPILES_PER_GATEWAY = 4;
@@ -41,7 +41,7 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
             return { compiled: true, check: await version.check() };
         } catch (err) {
             // The gateway answered and the SQL does not compile: that is the preview's answer.
-            if (err instanceof DeployError && err.cause !== undefined) throw previewError(err);
+            if (err instanceof SqlStatementError) throw previewError(err);
             // Not the gateway's failure: the plan compiled but could not be read here. Saying the gateway
             // "did not answer" would be false (and would blind every other job of it); up's preflight
             // meets the same error and stops before touching the job.

@@ -27,6 +27,12 @@ import { compilable, OnIncompatible, planFile, planUri, takePlan, writePlan } fr
 import { redactSecrets } from "../util/redact";
 import * as fs from "fs";
 
+/**
+ * The gateway answered that a statement of the job's SQL fails (not that it could not be reached).
+ * It carries no cause: the gateway's error quotes the statement, so only the redacted message travels.
+ */
+export class SqlStatementError extends DeployError {}
+
 export interface SqlDefinition {
     name: string;
     sql: string | string[];
@@ -121,11 +127,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
                 for (const jar of await resolveJars()) await client.runStatement(session, `ADD JAR '${jar.replace(/'/g, "''")}'`, { timeoutMs: 60_000 });
                 for (const s of setup) {
                     await client.runStatement(session, s.resolved, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                        throw new DeployError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, leftBehind, err);
+                        throw new SqlStatementError(`the SQL of job "${def.name}" fails at ${located(s, err)}: ${messageOf(err)}`, leftBehind);
                     });
                 }
                 return client.runStatement(session, lastText, { timeoutMs: 120_000 }).catch((err: unknown) => {
-                    throw new DeployError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, leftBehind, err);
+                    throw new SqlStatementError(`the SQL of job "${def.name}" fails at ${located(job, err, shift)}: ${messageOf(err)}`, leftBehind);
                 });
             });
         });

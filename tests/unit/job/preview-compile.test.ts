@@ -1,7 +1,6 @@
 /** Compile at preview: a SQL error fails the preview, a silent gateway only makes the line say "not compiled", once per gateway. */
-import { DeployError } from "../../../provider/util/errors";
 import { previewSql } from "../../../provider/job/preview";
-import type { SqlCheck, SqlVersion } from "../../../provider/job/sql";
+import { SqlStatementError, type SqlCheck, type SqlVersion } from "../../../provider/job/sql";
 
 function version(check: () => Promise<SqlCheck>): SqlVersion & { calls: number } {
     const v = {
@@ -23,7 +22,7 @@ describe("compile at preview", () => {
 
     it("a SQL error the gateway reports fails the preview with its position", async () => {
         const v = version(async () => {
-            throw new DeployError('the SQL of job "tally" fails at sql line 3, column 8: Column \'amont\' not found', "nothing stopped", new Error("gateway said"));
+            throw new SqlStatementError('the SQL of job "tally" fails at sql line 3, column 8: Column \'amont\' not found', "nothing stopped");
         });
         await expect(previewSql("http://gw-a:8083", v)).rejects.toThrow('the SQL of job "tally" fails at sql line 3, column 8');
     });
