@@ -35,11 +35,15 @@ export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Prom
 
 /** How often a job that is not running with all tasks has its exception history read, at most. */
 const HISTORY_PROBE_MS = 1000;
+/** How often, and how far apart, an ended job's cause is read again while Flink has not recorded it yet. */
+const CAUSE_ATTEMPTS = 8;
+const CAUSE_RETRY_MS = 500;
+const NO_EXCEPTION = "no exception recorded";
 
 /** The root cause of the newest entry, one line, or why there is none. */
 function causeIn(entries: readonly ExceptionEntry[] | undefined): string {
     if (!entries) return "its exception history could not be read";
-    return rootCause(entries)?.message ?? "no exception recorded";
+    return rootCause(entries)?.message ?? NO_EXCEPTION;
 }
 
 async function historyOf(client: FlinkClient, jobId: string): Promise<ExceptionEntry[] | undefined> {
@@ -95,9 +99,15 @@ function failureWatch(client: FlinkClient, jobId: string, maxRestarts: number, c
         },
         /** Why a job that ended (or never ran) failed: a restore failure if there is one, else the root cause. */
         async ended(what: string): Promise<string> {
-            const entries = await historyOf(client, jobId);
-            const restore = entries && restoreFailureIn(entries);
-            return restore ? restoreReason(jobId, restore) : `job ${jobId} ${what}: ${await rootCauseOf(client, jobId, entries)}`;
+            // Flink shows a job FAILED a moment before it records why: read again for a few seconds.
+            for (let attempt = 1; ; attempt++) {
+                const entries = await historyOf(client, jobId);
+                const restore = entries && restoreFailureIn(entries);
+                if (restore) return restoreReason(jobId, restore);
+                const cause = await rootCauseOf(client, jobId, entries);
+                if (cause !== NO_EXCEPTION || attempt >= CAUSE_ATTEMPTS) return `job ${jobId} ${what}: ${cause}`;
+                await clock.sleep(CAUSE_RETRY_MS);
+            }
         },
     };
 }

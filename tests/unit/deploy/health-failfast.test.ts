@@ -169,3 +169,21 @@ describe("a job that FAILED without restarting (found by the job-failure e2e)", 
         expect(reasonOf(r)).toBe(`job ${JOB} did not reach RUNNING with all tasks running (FAILED): java.lang.IllegalStateException: failing in open`);
     });
 });
+
+describe("a job shown FAILED before Flink recorded why", () => {
+    it("reads the cause again for a few seconds instead of saying none was recorded", async () => {
+        const r = await gate({
+            job: () => ({ state: "FAILED", tasks: { running: 0, total: 3 } }),
+            history: () => [],
+            root: (t) => (t >= 1500 ? { message: "java.lang.IllegalStateException: failing in open" } : undefined),
+        });
+        expect(reasonOf(r)).toContain("(FAILED): java.lang.IllegalStateException: failing in open");
+        expect(r.elapsedMs).toBeLessThan(5000);
+    });
+
+    it("says none was recorded when Flink never records one (bounded wait)", async () => {
+        const r = await gate({ job: () => ({ state: "FAILED", tasks: { running: 0, total: 3 } }), history: () => [] });
+        expect(reasonOf(r)).toContain("(FAILED): no exception recorded");
+        expect(r.elapsedMs).toBeLessThanOrEqual(4000);
+    });
+});
