@@ -65,6 +65,8 @@ export interface SqlVersionOptions {
     plan?: { pinTo?: PlanSummary; onIncompatible: OnIncompatible; allowNonRestoredState: boolean };
     /** Why there is no plan (for the verdict). */
     noPlan?: string;
+    /** No plan now, but the running version runs from one (its ids are pinned): what the job says to do then. */
+    leavesPlan?: { onIncompatible: OnIncompatible };
     /** Per-request timeout of the gateway client (preview uses a short one). */
     timeoutMs?: number;
 }
@@ -95,6 +97,19 @@ function located(stmt: SqlStatement, err: unknown, shift = 0): string {
     if (!pos) return `${where} statement at line ${stmt.line}`;
     const at = scriptPosition(stmt, pos.line, pos.line === 1 ? Math.max(1, pos.column - shift) : pos.column);
     return `${where} line ${at.line}, column ${at.column}`;
+}
+
+/**
+ * The running version runs from a plan with pinned ids and this one cannot be deployed from a plan
+ * (its gateway is no longer on this machine, it became bounded): submitted as written, every
+ * operator gets Flink's hashed id and none finds its state. Refused unless the job says otherwise.
+ */
+export function leavingPlan(onIncompatible: OnIncompatible, why: string): SqlCheck {
+    const text = `incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (${why}): submitted as written, no operator finds its state`;
+    if (onIncompatible === "try") return { verdict: undefined, text, decision: undefined }; // tried as usual: rolled back if Flink cannot restore
+    if (onIncompatible === "drop-state")
+        return { verdict: undefined, text, decision: { action: "deploy", keep: new Map(), allowNonRestoredState: true, text: 'DROPS STATE of every operator (upgrade.onIncompatible = "drop-state"): the job starts empty' } };
+    return { verdict: undefined, text, decision: { action: "refuse", text: "up refuses this change before touching the running job", fix: 'deploy it where its gateway runs on this machine again (sqlGatewayOnThisMachine), or set upgrade.onIncompatible to "drop-state" to start it empty' } };
 }
 
 /** A SQL version: a JobVersion that can also be judged against the running one. */
@@ -160,6 +175,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
         if (checked) return checked;
         if (!opts.plan) {
             await runScript({ ...config }, (stmt) => `EXPLAIN ${compilable(stmt)}`, untouched);
+            if (opts.leavesPlan) return (checked = leavingPlan(opts.leavesPlan.onIncompatible, opts.noPlan ?? "not compiled to a plan"));
             return (checked = { verdict: undefined, decision: undefined, text: `unknown: ${opts.noPlan ?? "not compiled to a plan"}` });
         }
         compiled = await compile(untouched);
@@ -198,7 +214,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
             opts.progress(opts.plan ? "compiling the SQL to a plan before touching the running job" : "compiling the SQL (EXPLAIN) before touching the running job");
             // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
             const result = await check();
-            if (!result.verdict) return;
+            if (!result.verdict && !result.decision) return;
             opts.progress(`state verdict: ${result.text}`);
             if (result.decision?.action === "refuse")
                 throw new DeployError(`job "${def.name}": state verdict ${result.text}; ${result.decision.text}`, `${untouched}; ${result.decision.fix}`);
@@ -206,7 +222,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
         async submit(jobId: string, given: RestoreRequest | undefined) {
             const keys = restoreKeys(opts.flinkVersion);
             // drop-state (and allowNonRestoredState for removed operators) skips what has no operator now.
-            const decision = opts.plan && given ? (await check()).decision : undefined;
+            const decision = given ? (await check()).decision : undefined;
             const restore = given && decision?.action === "deploy" ? { ...given, allowNonRestoredState: decision.allowNonRestoredState } : given;
             // Retained checkpoints are a restore point after a cancel (not part of the definition).
             const properties: Record<string, string> = {

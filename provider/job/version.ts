@@ -74,6 +74,7 @@ export function versionOf(args: Desired, ctx: DeployContext, running?: Running, 
         {
             plan,
             noPlan,
+            ...(noPlan && running?.sqlPlan ? { leavesPlan: { onIncompatible: args.upgrade.onIncompatible ?? "fail" } } : {}),
             timeoutMs,
             gatewayUrl: conn.sqlGatewayUrl,
             headers: conn.headers,

@@ -1,6 +1,6 @@
 /** Compile at preview: a SQL error fails the preview, a silent gateway only makes the line say "not compiled", once per gateway. */
-import { previewSql } from "../../../provider/job/preview";
-import { SqlStatementError, type SqlCheck, type SqlVersion } from "../../../provider/job/sql";
+import { previewSql, verdictClause } from "../../../provider/job/preview";
+import { leavingPlan, SqlStatementError, type SqlCheck, type SqlVersion } from "../../../provider/job/sql";
 
 function version(check: () => Promise<SqlCheck>): SqlVersion & { calls: number } {
     const v = {
@@ -46,5 +46,22 @@ describe("compile at preview", () => {
         const v = version(async () => ({ verdict: undefined, decision: undefined, text: "x" }));
         expect(await previewSql("http://gw-d:8083", v)).toEqual({ compiled: false, why: "compiling at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0)" });
         expect(v.calls).toBe(0);
+    });
+});
+
+describe("a job that runs from a plan, whose next version cannot be deployed from one", () => {
+    const why = "its SQL Gateway runs on another machine: the plan it compiles cannot be read here";
+    it("is incompatible and refused by default, saying how to go on", () => {
+        const check = leavingPlan("fail", why);
+        const clause = verdictClause({ compiled: true, check }).text;
+        expect(clause).toContain("state verdict: incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (its SQL Gateway runs on another machine");
+        expect(clause).toContain("up refuses this change before touching the running job (deploy it where its gateway runs on this machine again");
+        expect(check.decision?.action).toBe("refuse");
+    });
+    it("drop-state starts it empty and says so; try attempts it like an unknown verdict", () => {
+        const drop = leavingPlan("drop-state", why);
+        expect(drop.decision).toMatchObject({ action: "deploy", allowNonRestoredState: true });
+        expect(verdictClause({ compiled: true, check: drop })).toMatchObject({ dropsState: true });
+        expect(verdictClause({ compiled: true, check: leavingPlan("try", why) }).text).toContain("the new version tries to restore from it and is rolled back if Flink cannot");
     });
 });
