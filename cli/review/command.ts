@@ -32,9 +32,12 @@ export function review(text: string, options: { allowStateLoss: boolean; source?
     const incompatible = incompatibleJobs(result);
     if (incompatible.length) {
         const names = incompatible.map((j) => j.name).join(", ");
-        if (options.allowStateLoss) messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}); accepted with --allow-state-loss`);
+        if (options.allowStateLoss)
+            messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}); accepted with --allow-state-loss`);
         else {
-            messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}): pulumi up refuses them unless upgrade.onIncompatible says what to do; if intended, rerun with --allow-state-loss`);
+            messages.push(
+                `pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}): pulumi up refuses them unless upgrade.onIncompatible says what to do; if intended, rerun with --allow-state-loss`,
+            );
             code = 1;
         }
     }

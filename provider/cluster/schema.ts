@@ -226,7 +226,14 @@ function checkRemote(args: RemoteClusterArgs): InputFailure[] {
             failures.push(invalid("sqlGatewayUrl", args.sqlGatewayUrl, "must not carry a query or fragment", "remove everything after the path"));
     }
     if (args.sqlGatewayOnThisMachine && args.sqlGatewayUrl === undefined)
-        failures.push(invalid("sqlGatewayOnThisMachine", true, "names no gateway: sqlGatewayUrl is not set", "set sqlGatewayUrl to the gateway that runs on this machine, or remove sqlGatewayOnThisMachine"));
+        failures.push(
+            invalid(
+                "sqlGatewayOnThisMachine",
+                true,
+                "names no gateway: sqlGatewayUrl is not set",
+                "set sqlGatewayUrl to the gateway that runs on this machine, or remove sqlGatewayOnThisMachine",
+            ),
+        );
     for (const name of Object.keys(args.headers ?? {})) {
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
             failures.push(invalid(`headers[${JSON.stringify(name)}]`, name, "is not a valid HTTP header name", "use letters, digits and dashes"));

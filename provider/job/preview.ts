@@ -47,7 +47,18 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
             // meets the same error and stops before touching the job.
             if (!(err instanceof FlinkApiError)) {
                 const text = `unknown: pulumi-flink could not judge the compiled plan (${messageOf(err).split("\n")[0]})`;
-                return { compiled: true, check: { verdict: undefined, text, decision: { action: "refuse", text: "up fails before touching the running job", fix: "a pulumi-flink bug: report it with the job's SQL" } } };
+                return {
+                    compiled: true,
+                    check: {
+                        verdict: undefined,
+                        text,
+                        decision: {
+                            action: "refuse",
+                            text: "up fails before touching the running job",
+                            fix: "a pulumi-flink bug: report it with the job's SQL",
+                        },
+                    },
+                };
             }
             const why = `the SQL Gateway at ${gatewayUrl} did not answer (${messageOf(err).split("\n")[0]})`;
             unreachable.set(gatewayUrl, why);
@@ -58,9 +69,20 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
 
 /** The preview's state clause for a SQL redeploy of a running job. */
 export function verdictClause(p: SqlPreview): { text: string; dropsState: boolean } {
-    if (!p.compiled) return { text: `state verdict: unknown: not compiled: ${p.why}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`, dropsState: false };
+    if (!p.compiled)
+        return {
+            text: `state verdict: unknown: not compiled: ${p.why}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`,
+            dropsState: false,
+        };
     const { check } = p;
-    if (!check.decision) return { text: `state verdict: ${check.text}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`, dropsState: false };
+    if (!check.decision)
+        return {
+            text: `state verdict: ${check.text}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`,
+            dropsState: false,
+        };
     const d = check.decision;
-    return { text: `state verdict: ${check.text}; ${d.text}${d.action === "refuse" ? ` (${d.fix})` : ""}`, dropsState: d.action === "deploy" && d.text.includes("DROPS STATE") };
+    return {
+        text: `state verdict: ${check.text}; ${d.text}${d.action === "refuse" ? ` (${d.fix})` : ""}`,
+        dropsState: d.action === "deploy" && d.text.includes("DROPS STATE"),
+    };
 }

@@ -46,7 +46,12 @@ export function writePlan(job: string, plan: CompiledPlan): string {
 }
 
 /** Whether a SQL job can be deployed from a compiled plan, and why not (for the preview and the README). */
-export function planMethod(opts: { gatewayLocal?: boolean; bounded: boolean; configuration: Record<string, unknown>; runningWithoutPlan: boolean }): string | undefined {
+export function planMethod(opts: {
+    gatewayLocal?: boolean;
+    bounded: boolean;
+    configuration: Record<string, unknown>;
+    runningWithoutPlan: boolean;
+}): string | undefined {
     if (opts.gatewayLocal !== true) return "its SQL Gateway runs on another machine: the plan it compiles cannot be read here";
     if (opts.bounded || String(opts.configuration["execution.runtime-mode"] ?? "").toLowerCase() === "batch")
         return "it is bounded: Flink compiles plans of streaming jobs only";

@@ -108,8 +108,25 @@ export function leavingPlan(onIncompatible: OnIncompatible, why: string): SqlChe
     const text = `incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (${why}): submitted as written, no operator finds its state`;
     if (onIncompatible === "try") return { verdict: undefined, text, decision: undefined }; // tried as usual: rolled back if Flink cannot restore
     if (onIncompatible === "drop-state")
-        return { verdict: undefined, text, decision: { action: "deploy", keep: new Map(), allowNonRestoredState: true, text: 'DROPS STATE of every operator (upgrade.onIncompatible = "drop-state"): the job starts empty' } };
-    return { verdict: undefined, text, decision: { action: "refuse", text: "up refuses this change before touching the running job", fix: 'deploy it where its gateway runs on this machine again (sqlGatewayOnThisMachine), or set upgrade.onIncompatible to "drop-state" to start it empty' } };
+        return {
+            verdict: undefined,
+            text,
+            decision: {
+                action: "deploy",
+                keep: new Map(),
+                allowNonRestoredState: true,
+                text: 'DROPS STATE of every operator (upgrade.onIncompatible = "drop-state"): the job starts empty',
+            },
+        };
+    return {
+        verdict: undefined,
+        text,
+        decision: {
+            action: "refuse",
+            text: "up refuses this change before touching the running job",
+            fix: 'deploy it where its gateway runs on this machine again (sqlGatewayOnThisMachine), or set upgrade.onIncompatible to "drop-state" to start it empty',
+        },
+    };
 }
 
 /** A SQL version: a JobVersion that can also be judged against the running one. */
@@ -123,7 +140,8 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
     const statements = statementsOf(def.sql).map((s) => ({ ...s, resolved: substituteSql(s.text, opts.vars, "sql") }));
     const job = statements[statements.length - 1];
     const setup = statements.slice(0, -1);
-    const gateway = (): GatewayClient => createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs, retries: 0 } : {}) });
+    const gateway = (): GatewayClient =>
+        createGatewayClient({ baseUrl: opts.gatewayUrl, headers: opts.headers, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs, retries: 0 } : {}) });
     let jars: string[] | undefined;
     // A uri is the gateway's to read (hdfs://, s3://…): passed as written, nothing downloaded here.
     const resolveJars = async () =>
@@ -163,7 +181,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
         const file = planFile(def.name);
         try {
             // Identifiers only: the plan then holds no table options (passwords); EXECUTE PLAN finds the tables the setup statements create.
-            await runScript({ ...config, "table.plan.compile.catalog-objects": "IDENTIFIER" }, (stmt) => `COMPILE PLAN '${planUri(file)}' FOR ${compilable(stmt)}`, leftBehind);
+            await runScript(
+                { ...config, "table.plan.compile.catalog-objects": "IDENTIFIER" },
+                (stmt) => `COMPILE PLAN '${planUri(file)}' FOR ${compilable(stmt)}`,
+                leftBehind,
+            );
             return takePlan(file);
         } finally {
             fs.rmSync(file, { force: true });
@@ -208,10 +230,15 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
             // The job runs this version but another run submitted it: the same compile pins the same ids.
             const decision = (await check()).decision;
             const pinTo = opts.plan.pinTo;
-            return summarizePlan(pinTo && decision?.action === "deploy" ? pinPlan(compiled as CompiledPlan, decision.keep, pinTo.maxId) : (compiled as CompiledPlan), clean);
+            return summarizePlan(
+                pinTo && decision?.action === "deploy" ? pinPlan(compiled as CompiledPlan, decision.keep, pinTo.maxId) : (compiled as CompiledPlan),
+                clean,
+            );
         },
         async preflight() {
-            opts.progress(opts.plan ? "compiling the SQL to a plan before touching the running job" : "compiling the SQL (EXPLAIN) before touching the running job");
+            opts.progress(
+                opts.plan ? "compiling the SQL to a plan before touching the running job" : "compiling the SQL (EXPLAIN) before touching the running job",
+            );
             // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
             const result = await check();
             if (!result.verdict && !result.decision) return;

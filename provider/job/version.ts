@@ -48,7 +48,13 @@ export interface Running {
 }
 
 /** The deployable version of a job definition: a JAR or a SQL script. */
-export function versionOf(args: Desired, ctx: DeployContext, running?: Running, knownJarId?: string, timeoutMs?: number): JobVersion & { jarId(): string | undefined; sql?: SqlVersion } {
+export function versionOf(
+    args: Desired,
+    ctx: DeployContext,
+    running?: Running,
+    knownJarId?: string,
+    timeoutMs?: number,
+): JobVersion & { jarId(): string | undefined; sql?: SqlVersion } {
     const vars = variablesOf(args);
     if (args.sql === undefined)
         return jarVersion(
@@ -68,7 +74,9 @@ export function versionOf(args: Desired, ctx: DeployContext, running?: Running, 
         configuration: args.configuration,
         runningWithoutPlan: running?.sql !== undefined && running.sqlPlan === undefined,
     });
-    const plan = noPlan ? undefined : { pinTo: running?.sqlPlan, onIncompatible: args.upgrade.onIncompatible ?? "fail", allowNonRestoredState: args.upgrade.allowNonRestoredState };
+    const plan = noPlan
+        ? undefined
+        : { pinTo: running?.sqlPlan, onIncompatible: args.upgrade.onIncompatible ?? "fail", allowNonRestoredState: args.upgrade.allowNonRestoredState };
     const version = sqlVersion(
         { ...args, sql: args.sql, dependencies: args.dependencies, variablesHash: vars.hash },
         {
@@ -90,7 +98,8 @@ export function versionOf(args: Desired, ctx: DeployContext, running?: Running, 
 /** The preview's state clause of a changed SQL job: compiled and judged, or why not. */
 export async function sqlVerdict(args: JobArgs, olds: Running): Promise<string> {
     const gatewayUrl = (connectionOf(args) as Connection & { sqlGatewayUrl?: string }).sqlGatewayUrl;
-    if (!gatewayUrl || containsUnknown(args)) return verdictClause({ compiled: false, why: "the cluster's SQL Gateway is not known until the cluster is updated" }).text;
+    if (!gatewayUrl || containsUnknown(args))
+        return verdictClause({ compiled: false, why: "the cluster's SQL Gateway is not known until the cluster is updated" }).text;
     const desired = { ...args, variablesHash: variablesOf(args).hash };
     const secrets = variablesOf(args).secretValues;
     const version = versionOf(desired, context(args), olds, undefined, PREVIEW_GATEWAY_TIMEOUT_MS).sql as SqlVersion;

@@ -60,9 +60,15 @@ function compareNode(old: StateNode, next: StateNode, ttlMigrates: boolean): { k
         const before = accumulators(old);
         const after = accumulators(next);
         if (before && after && list(before) !== list(after))
-            return { kind: "incompatible", why: `its accumulators change from ${list(before)} to ${list(after)} (${old.calls.length} → ${next.calls.length} aggregate calls)` };
+            return {
+                kind: "incompatible",
+                why: `its accumulators change from ${list(before)} to ${list(after)} (${old.calls.length} → ${next.calls.length} aggregate calls)`,
+            };
         if (list(old.calls) === list(next.calls))
-            return { kind: "unknown", why: "it now has to retract (an operator upstream emits updates): its accumulators change in a way pulumi-flink does not model" };
+            return {
+                kind: "unknown",
+                why: "it now has to retract (an operator upstream emits updates): its accumulators change in a way pulumi-flink does not model",
+            };
         if (!before || !after || list(before) !== list(after))
             return { kind: "unknown", why: `its aggregate calls change (${list(old.calls)} → ${list(next.calls)}) in a way pulumi-flink does not model` };
     }
@@ -72,7 +78,10 @@ function compareNode(old: StateNode, next: StateNode, ttlMigrates: boolean): { k
         if (was === undefined) return { kind: "unknown", why: `its state "${s.name}" is new: pulumi-flink cannot tell whether Flink maps the old state to it` };
         if (Number.isNaN(was) || Number.isNaN(s.ttlMs)) return { kind: "unknown", why: `the TTL of its state "${s.name}" cannot be read from the plan` };
         if ((was === 0) !== (s.ttlMs === 0) && !ttlMigrates)
-            return { kind: "incompatible", why: `state TTL is turned ${was === 0 ? "on" : "off"} for "${s.name}": Flink cannot restore state across that change on this version` };
+            return {
+                kind: "incompatible",
+                why: `state TTL is turned ${was === 0 ? "on" : "off"} for "${s.name}": Flink cannot restore state across that change on this version`,
+            };
         if ((was === 0) !== (s.ttlMs === 0)) return { kind: "unknown", why: `state TTL is turned ${was === 0 ? "on" : "off"} for "${s.name}"` };
     }
     return undefined;
@@ -92,7 +101,9 @@ export function compareSummaries(running: PlanSummary, next: PlanSummary, opts: 
     let orphaned = false;
     if (running.flinkVersion !== next.flinkVersion) {
         unknown = true;
-        reasons.push(`the running version was compiled by Flink ${running.flinkVersion}, the new one by ${next.flinkVersion}: Flink promises no SQL state compatibility across versions`);
+        reasons.push(
+            `the running version was compiled by Flink ${running.flinkVersion}, the new one by ${next.flinkVersion}: Flink promises no SQL state compatibility across versions`,
+        );
     }
     const pairs = pairNodes(running.nodes, next.nodes);
     const paired = new Set(pairs.values());
@@ -179,19 +190,27 @@ export function describeVerdict(v: Verdict): string {
 
 /** What `up` does with a verdict, given the job's upgrade policy. */
 export type PlanDecision =
-    | { action: "deploy"; keep: Map<number, number>; allowNonRestoredState: boolean; text: string }
-    | { action: "refuse"; text: string; fix: string };
+    { action: "deploy"; keep: Map<number, number>; allowNonRestoredState: boolean; text: string } | { action: "refuse"; text: string; fix: string };
 
 export function decide(v: Verdict, policy: { onIncompatible?: "fail" | "drop-state" | "try"; allowNonRestoredState: boolean }): PlanDecision {
-    const deploy = (keep: Map<number, number>, allowNonRestoredState: boolean, text: string): PlanDecision => ({ action: "deploy", keep, allowNonRestoredState, text });
+    const deploy = (keep: Map<number, number>, allowNonRestoredState: boolean, text: string): PlanDecision => ({
+        action: "deploy",
+        keep,
+        allowNonRestoredState,
+        text,
+    });
     if (v.verdict === "compatible") return deploy(v.keep, policy.allowNonRestoredState, "stopped with a savepoint, the new version restores from it");
     if (v.verdict === "unknown")
-        return deploy(v.keep, policy.allowNonRestoredState, "stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot");
+        return deploy(
+            v.keep,
+            policy.allowNonRestoredState,
+            "stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot",
+        );
     if (policy.onIncompatible === "try")
         return deploy(v.keep, policy.allowNonRestoredState, 'up deploys it anyway (upgrade.onIncompatible = "try") and rolls back if Flink cannot restore');
     if (policy.onIncompatible === "drop-state") {
         const keep = new Map([...v.keep].filter(([id]) => !v.incompatibleNodes.includes(id)));
-        return deploy(keep, true, "DROPS STATE of the incompatible operators (upgrade.onIncompatible = \"drop-state\"): they start empty, the others restore");
+        return deploy(keep, true, 'DROPS STATE of the incompatible operators (upgrade.onIncompatible = "drop-state"): they start empty, the others restore');
     }
     // Only state that lost its operator can be skipped; a changed serializer fails the restore anyway.
     if (policy.allowNonRestoredState && v.incompatibleNodes.length === 0)

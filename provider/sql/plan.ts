@@ -154,7 +154,26 @@ export function rowFields(rowType: unknown): string[] {
 }
 
 /** Milliseconds per unit label of Flink's duration format (a plan writes a TTL with its highest whole unit: "0 ms", "1 h"). */
-const UNIT_MS: Record<string, number> = { ns: 1e-6, nano: 1e-6, "µs": 1e-3, us: 1e-3, micro: 1e-3, ms: 1, milli: 1, millisecond: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+    ns: 1e-6,
+    nano: 1e-6,
+    µs: 1e-3,
+    us: 1e-3,
+    micro: 1e-3,
+    ms: 1,
+    milli: 1,
+    millisecond: 1,
+    s: 1000,
+    sec: 1000,
+    second: 1000,
+    m: 60_000,
+    min: 60_000,
+    minute: 60_000,
+    h: 3_600_000,
+    hour: 3_600_000,
+    d: 86_400_000,
+    day: 86_400_000,
+};
 
 function ttlMs(ttl: string): number {
     const m = /^(\d+)\s*([a-zµ]+)$/i.exec(String(ttl).trim());
@@ -167,7 +186,10 @@ const numbers = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is
 
 /** Node ids feeding `id`, in edge order (a join's left input first). */
 function inputsOf(plan: CompiledPlan, id: number): PlanNode[] {
-    return plan.edges.filter((e) => e.target === id).map((e) => plan.nodes.find((n) => n.id === e.source)).filter((n): n is PlanNode => n !== undefined);
+    return plan.edges
+        .filter((e) => e.target === id)
+        .map((e) => plan.nodes.find((n) => n.id === e.source))
+        .filter((n): n is PlanNode => n !== undefined);
 }
 
 function tableOf(node: PlanNode): string {
@@ -231,7 +253,8 @@ const UNDECLARED_STATE =
     /^stream-exec-((global-)?window-(aggregate|join|rank|deduplicate)|window-table-function|(python-)?group-window-aggregate|interval-join|(python-)?over-aggregate|temporal-join|temporal-sort|match|sort|(python-)?group-table-aggregate|python-group-aggregate)$/;
 
 /** Sources and sinks keep state outside the plan's declarations (Kafka offsets, CDC positions, sink transactions). */
-export const isStateBearing = (node: PlanNode): boolean => (node.state?.length ?? 0) > 0 || [SOURCE, SINK].includes(kindOf(node.type)) || UNDECLARED_STATE.test(kindOf(node.type));
+export const isStateBearing = (node: PlanNode): boolean =>
+    (node.state?.length ?? 0) > 0 || [SOURCE, SINK].includes(kindOf(node.type)) || UNDECLARED_STATE.test(kindOf(node.type));
 
 /** The plan's state-bearing nodes, in plan order; `clean` takes secrets out of labels. */
 export function summarizePlan(plan: CompiledPlan, clean: (text: string) => string = (t) => t): PlanSummary {
