@@ -89,7 +89,7 @@ export function scheduleRun(job: FakeJob, script: JobScript, start: number): voi
             set("RESTARTING", 0)(j);
             j.history.unshift(exceptionEntry(r.exception, when));
         });
-        at(t + 300, set("RUNNING", total));
+        at(t + 300, set("RUNNING", script.neverAllTasks ? 1 : total));
     }
     const ending = (state: string, exception?: string) => (j: FakeJob, when: number) => {
         j.state = state;
