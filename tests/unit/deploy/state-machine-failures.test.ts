@@ -130,3 +130,12 @@ test("a stateless upgrade that fails rolls back from empty state", async () => {
     expect(flink.submissions.map((s) => s.restorePath)).toEqual([undefined, undefined]);
     expect(flink.activeIds(NAME)).toEqual([jid(3, V1)]);
 });
+
+test("a generation SUSPENDED by a JobManager failover is an instance still: no second copy is submitted next to it", async () => {
+    const { flink, run, version } = testbed();
+    flink.seed({ jid: OLD, name: NAME, state: "SUSPENDED" });
+    const err = await deployError(run(version(V2), version(V1), PRIOR));
+    expect(err.problem).toMatch(new RegExp(`^the savepoint of job ${OLD} failed, so nothing was redeployed: .*SUSPENDED`));
+    expect(err.left).toBe(`the old job ${OLD} in state SUSPENDED`);
+    expect(flink.submissions).toEqual([]);
+});
