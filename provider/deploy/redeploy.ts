@@ -82,7 +82,8 @@ export interface DeployContext {
     progress: Progress;
     /**
      * Time of every wait and timestamp of the deploy (gates, savepoint polls, stop waits, restore
-     * point ages); tests pass a fake one. @default realClock
+     * point ages); tests pass a fake one.
+     * @default realClock
      */
     clock?: Clock;
 }

@@ -20,7 +20,10 @@ export interface WaitForSavepointOptions {
     readonly maxPollMs?: number;
     /** Called after every poll, e.g. to log progress. */
     readonly onProgress?: (status: SavepointStatus, elapsedMs: number) => void;
-    /** Time of the wait (the deploy context's clock). @default realClock */
+    /**
+     * Time of the wait (the deploy context's clock).
+     * @default realClock
+     */
     readonly clock?: Clock;
 }
 
