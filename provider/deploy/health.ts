@@ -9,6 +9,7 @@ import { Progress } from "../util/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
 import { restoreFailureIn } from "./restore-failure";
+import { type Clock, realClock } from "../util/clock";
 
 export interface HealthPolicy {
     runningTimeoutSeconds: number;
@@ -24,14 +25,8 @@ export const DEFAULT_FINISH_TIMEOUT_SECONDS = 3600;
 
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
-/** Time as the gates see it: tests pass a fake one so that a 120 s timeout runs in milliseconds. */
-export interface Clock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-/** The wall clock. */
-export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+// Time as the gates see it (moved to util/clock: the whole deploy path shares the context's clock).
+export { type Clock, realClock } from "../util/clock";
 
 /** How often a job that is not running with all tasks has its exception history read, at most. */
 const HISTORY_PROBE_MS = 1000;

@@ -17,6 +17,7 @@ import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore
 import { describeSnapshot, HandoffPoint, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
 import { assertEngineAlive } from "../util/lifeline";
+import { type Clock, clockOf } from "../util/clock";
 
 /** One version of a job: how to check it and how to submit it. */
 export interface JobVersion {
@@ -79,13 +80,20 @@ export interface DeployContext {
     restUrl: string;
     name: string;
     progress: Progress;
+    /**
+     * Time of every wait and timestamp of the deploy (gates, savepoint polls, stop waits, restore
+     * point ages); tests pass a fake one.
+     * @default realClock
+     */
+    clock?: Clock;
 }
 
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */
 export async function jobsNamed(ctx: DeployContext, maxAgeMs?: number): Promise<{ active: JobOverview[]; ended: JobOverview[] }> {
     // Deploy decisions read fresh; a refresh (maxAgeMs set) shares one overview per cluster.
     if (maxAgeMs === undefined) invalidate(ctx.restUrl);
-    const jobs = (await clusterJobs(ctx.restUrl, ctx.client, maxAgeMs)).filter((j) => j.name === ctx.name);
+    const clock = clockOf(ctx);
+    const jobs = (await clusterJobs(ctx.restUrl, ctx.client, maxAgeMs, () => clock.now())).filter((j) => j.name === ctx.name);
     return {
         active: jobs.filter((j) => isActive(j.state)),
         ended: jobs.filter((j) => isGloballyTerminal(j.state)).sort((a, b) => b["end-time"] - a["end-time"]),
@@ -113,18 +121,18 @@ function leftWithout(ctx: DeployContext, restore: RestoreRequest | undefined): s
     return `no job running under "${ctx.name}"${restore ? `; its state is in ${restore.path}` : ""}`;
 }
 
-function fromText(restore: RestoreRequest | undefined): string {
+function fromText(ctx: DeployContext, restore: RestoreRequest | undefined): string {
     if (!restore) return "from empty state";
-    return restore.snapshot ? `from ${describeSnapshot(restore.snapshot, Date.now())} (${restore.path})` : `from ${restore.path}`;
+    return restore.snapshot ? `from ${describeSnapshot(restore.snapshot, clockOf(ctx).now())} (${restore.path})` : `from ${restore.path}`;
 }
 
 async function submitAndGate(ctx: DeployContext, version: JobVersion, jobId: string, restore: RestoreRequest | undefined, policy: DeployPolicy) {
     assertEngineAlive(`submitting job ${jobId}`, leftWithout(ctx, restore));
-    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId} ${fromText(restore)}`);
+    ctx.progress(`submitting generation ${parseJobId(ctx.name, jobId)?.generation} as job ${jobId} ${fromText(ctx, restore)}`);
     await version.submit(jobId, restore);
     faultPoint("after-submit");
     invalidate(ctx.restUrl);
-    return healthGate(ctx.client, ctx.restUrl, jobId, policy.health, ctx.progress);
+    return healthGate(ctx.client, ctx.restUrl, jobId, policy.health, ctx.progress, clockOf(ctx));
 }
 
 /**
@@ -142,7 +150,8 @@ export async function converge(
     const isOurs = (j: JobOverview) => parseJobId(ctx.name, j.jid) !== undefined || j.jid === prior?.jobId;
     const foreign = active.filter((j) => !isOurs(j));
     const ours = active.filter(isOurs);
-    const now = () => new Date().toISOString();
+    const clock = clockOf(ctx);
+    const now = () => new Date(clock.now()).toISOString();
     const recorded = {
         lastSavepointAt: prior?.lastSavepointAt ?? "",
         lastCheckpoint: prior?.lastCheckpoint ?? "",
@@ -186,7 +195,7 @@ export async function converge(
             action: "unchanged" as const,
         };
         if (policy.bounded) return finishBounded(ctx, outcome, policy);
-        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress);
+        const gate = await healthGate(ctx.client, ctx.restUrl, current.jid, health, ctx.progress, clock);
         if (!gate.ok) throw new DeployError(gate.reason, `job ${current.jid} as it is`);
         return { ...outcome, state: "RUNNING" };
     }
@@ -212,7 +221,7 @@ export async function converge(
         ctx.progress(`cancelling job ${current.jid} (stateless upgrade: its state is dropped)`);
         await cancel(ctx, current.jid);
     } else if (policy.mode === "savepoint") {
-        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress);
+        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress, clock.now());
         if (decision.kind === "snapshot") {
             const point = decision.snapshot;
             restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState, snapshot: point };
@@ -229,7 +238,7 @@ export async function converge(
     const saved = { ...base, lastSavepoint, lastSavepointAt, restoredFrom: restore?.path ?? "" };
     if (policy.bounded) {
         assertEngineAlive(`submitting job ${jobId}`, leftWithout(ctx, restore));
-        ctx.progress(`submitting generation ${generation} as job ${jobId} ${fromText(restore)}`);
+        ctx.progress(`submitting generation ${generation} as job ${jobId} ${fromText(ctx, restore)}`);
         await desired.submit(jobId, restore);
         invalidate(ctx.restUrl);
         return finishBounded(ctx, { ...saved, jobId, generation, deployedAt: now(), action: "submitted" }, policy);
@@ -276,7 +285,7 @@ async function finishedBySelf(ctx: DeployContext, newest: JobOverview | undefine
 
 /** Wait for a bounded job to finish; its failure fails the update with Flink's root cause (no rollback: a rerun would redo its output). */
 async function finishBounded(ctx: DeployContext, outcome: Omit<DeployOutcome, "state">, policy: DeployPolicy): Promise<DeployOutcome> {
-    const result = await finishGate(ctx.client, ctx.restUrl, outcome.jobId, policy.health.finishTimeoutSeconds, ctx.progress);
+    const result = await finishGate(ctx.client, ctx.restUrl, outcome.jobId, policy.health.finishTimeoutSeconds, ctx.progress, clockOf(ctx));
     if (result.ok) {
         ctx.progress(`job ${outcome.jobId} FINISHED after ${Math.round(result.afterMs / 1000)} s`);
         return { ...outcome, state: "FINISHED", finishedBySelf: true };

@@ -9,8 +9,7 @@ import { jobFolder } from "./identity";
 import { isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../util/errors";
 import type { DeployContext, DeployPolicy } from "./redeploy";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { clockOf } from "../util/clock";
 
 /**
  * The job's default savepoint folder: the cluster's default savepoint directory plus a folder per
@@ -25,12 +24,13 @@ export async function defaultSavepointDir(client: FlinkClient, name: string): Pr
 
 /** Wait until the job has ended (FINISHED, CANCELED or FAILED). */
 async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
+    const clock = clockOf(ctx);
+    const deadline = clock.now() + timeoutMs;
     let state = "";
-    while (Date.now() < deadline) {
+    while (clock.now() < deadline) {
         state = (await ctx.client.job(jobId)).state;
         if (isGloballyTerminal(state)) return state;
-        await sleep(300);
+        await clock.sleep(300);
     }
     throw new DeployError(`job ${jobId} did not end within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
 }
@@ -52,6 +52,7 @@ export async function stopWithSavepoint(
 ): Promise<string> {
     const timeoutMs = policy.savepointTimeoutSeconds * 1000;
     const target = { targetDirectory: policy.savepointDir, formatType: policy.formatType };
+    const wait = { timeoutMs, clock: clockOf(ctx) };
     const stateOf = () =>
         ctx.client.job(job.jid).then(
             (j) => j.state,
@@ -60,7 +61,7 @@ export async function stopWithSavepoint(
     ctx.progress(`taking a savepoint of job ${job.jid} into ${policy.savepointDir} before stopping it`);
     let probe: string;
     try {
-        probe = await ctx.client.waitForSavepoint(job.jid, await ctx.client.triggerSavepoint(job.jid, target), { timeoutMs });
+        probe = await ctx.client.waitForSavepoint(job.jid, await ctx.client.triggerSavepoint(job.jid, target), wait);
     } catch (err) {
         const state = await stateOf();
         const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";
@@ -75,7 +76,7 @@ export async function stopWithSavepoint(
     ctx.progress(`savepoint at ${probe}; stopping job ${job.jid} with a savepoint`);
     let location: string;
     try {
-        location = await ctx.client.waitForSavepoint(job.jid, await ctx.client.stopWithSavepoint(job.jid, { ...target, drain: false }), { timeoutMs });
+        location = await ctx.client.waitForSavepoint(job.jid, await ctx.client.stopWithSavepoint(job.jid, { ...target, drain: false }), wait);
     } catch (err) {
         const state = await stateOf();
         const timedOut = err instanceof FlinkSavepointError && err.kind === "savepoint-timeout";

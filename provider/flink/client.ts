@@ -10,7 +10,7 @@ import { basename } from "node:path";
 import { FormData } from "undici";
 import { z } from "zod";
 import { InputError, invalid, messageOf } from "../util/errors";
-import { FlinkResponseError, FlinkSavepointError, summarizeJavaError } from "./errors";
+import { FlinkResponseError, summarizeJavaError } from "./errors";
 import { createTransport, type FlinkClientOptions } from "./http";
 import {
     CheckpointConfigSchema, type CheckpointConfig, JobMetricsSchema, CheckpointStatsSchema, type CheckpointStats,
@@ -20,6 +20,7 @@ import {
     type JobOverview, JobsOverviewSchema, type SavepointStatus, SavepointStatusWireSchema,
     TaskManagersSchema, type TaskManagers, TriggerResponseSchema,
 } from "./schemas";
+import { pollSavepoint, type WaitForSavepointOptions } from "./savepoint-wait";
 import { buildSavepointBody, buildStopBody, type JarRunBody, type SavepointRequest, type StopRequest } from "./versions";
 
 /** The newest entry of a job's exception history, reduced to one line. */
@@ -34,21 +35,7 @@ export interface RootException {
     readonly taskName?: string;
 }
 
-/** Options of {@link FlinkClient.waitForSavepoint}. */
-export interface WaitForSavepointOptions {
-    /** Give up after this many milliseconds (the job's savepoint timeout). */
-    readonly timeoutMs: number;
-    /**
-     * First delay between status polls; it grows by half each poll up to `maxPollMs`, so a quick
-     * savepoint is seen within tens of milliseconds (it is downtime) and a long one costs few calls.
-     * @default 50
-     */
-    readonly pollMs?: number;
-    /** @default 1000 */
-    readonly maxPollMs?: number;
-    /** Called after every poll, e.g. to log progress. */
-    readonly onProgress?: (status: SavepointStatus, elapsedMs: number) => void;
-}
+export type { WaitForSavepointOptions } from "./savepoint-wait";
 
 /** A Flink REST client; see {@link createFlinkClient}. */
 export interface FlinkClient {
@@ -196,27 +183,8 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
             return body.triggerId;
         },
         savepointStatus,
-        async waitForSavepoint(jobId: string, triggerId: string, wait: WaitForSavepointOptions): Promise<string> {
-            let pollMs = wait.pollMs ?? 50;
-            const maxPollMs = Math.max(pollMs, wait.maxPollMs ?? 1_000);
-            const started = Date.now();
-            for (;;) {
-                const status = await savepointStatus(jobId, triggerId);
-                const elapsed = Date.now() - started;
-                wait.onProgress?.(status, elapsed);
-                const path = `/jobs/${jobId}/savepoints/${triggerId}`;
-                if ("location" in status) return status.location;
-                if ("failureCause" in status) {
-                    throw new FlinkSavepointError({ kind: "savepoint-failed", status: 200, method: "GET", path, baseUrl: http.baseUrl, flinkMessage: status.failureCause }, jobId, triggerId);
-                }
-                if (elapsed + pollMs > wait.timeoutMs) {
-                    const flinkMessage = `still IN_PROGRESS after ${elapsed} ms (timeout ${wait.timeoutMs} ms)`;
-                    throw new FlinkSavepointError({ kind: "savepoint-timeout", status: 200, method: "GET", path, baseUrl: http.baseUrl, flinkMessage }, jobId, triggerId);
-                }
-                await new Promise((resolve) => setTimeout(resolve, pollMs));
-                pollMs = Math.min(maxPollMs, Math.ceil(pollMs * 1.5));
-            }
-        },
+        waitForSavepoint: (jobId: string, triggerId: string, wait: WaitForSavepointOptions) =>
+            pollSavepoint(() => savepointStatus(jobId, triggerId), { baseUrl: http.baseUrl, jobId, triggerId }, wait),
 
         checkpoints: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints`, CheckpointStatsSchema),
         checkpointConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints/config`, CheckpointConfigSchema),
