@@ -6,22 +6,22 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { InputError } from "../util/errors";
-import { sha256 } from "../util/hash";
-import { progressFor } from "../util/log";
-import { redactError, redactSecrets } from "../util/redact";
-import { renderAlertmanagerConfig } from "./alertmanager";
-import { AlertRouteArgs, checkAlertRouteArgs, TOP_KEYS } from "./check";
+import { changedKeys, plain } from "../core/diff";
+import { InputError } from "../core/errors";
+import { sha256 } from "../core/hash";
+import { progressFor } from "../core/log";
+import { redactError, redactSecrets } from "../core/redact";
+import { renderAlertmanagerConfig } from "../core/alerts/alertmanager";
+import { AlertRouteArgs, checkAlertRouteArgs, TOP_KEYS } from "../core/alerts/check";
 import { amtoolCheckConfig, promtoolCheckRules, reload, RenderedFile, replaceFiles, validateInScratch } from "./files";
-import { renderRuleFile, renderTargets } from "./rules";
-import { ReceiverSpec } from "./spec";
+import { renderRuleFile, renderTargets } from "../core/alerts/rules";
+import { ReceiverSpec } from "../core/alerts/spec";
 
-export { checkAlertRouteArgs } from "./check";
-export type { AlertRouteArgs } from "./check";
-export { renderRuleFile, renderRuleGroups, renderTargets, RULE_METRICS, ALERT_NAMES } from "./rules";
-export { renderAlertmanagerConfig, alertmanagerConfig } from "./alertmanager";
-export { prometheusReporterConfig, findReporterJar, sanitizeLabelValue } from "./metrics";
+export { checkAlertRouteArgs } from "../core/alerts/check";
+export type { AlertRouteArgs } from "../core/alerts/check";
+export { renderRuleFile, renderRuleGroups, renderTargets, RULE_METRICS, ALERT_NAMES } from "../core/alerts/rules";
+export { renderAlertmanagerConfig, alertmanagerConfig } from "../core/alerts/alertmanager";
+export { prometheusReporterConfig, findReporterJar, sanitizeLabelValue } from "../core/alerts/metrics";
 
 /** Bumped when the shape of stored outputs changes. */
 export const ALERTS_STATE_VERSION = 1;

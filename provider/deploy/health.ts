@@ -5,7 +5,7 @@
 import { rootCause, type FlinkClient, type JobOverview } from "../flink";
 import type { ExceptionEntry } from "../flink/schemas";
 import { endsGateWait } from "../flink/states";
-import { Progress } from "../util/log";
+import { Progress } from "../core/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
 import { restoreFailureIn } from "./restore-failure";

@@ -17,10 +17,10 @@
  * `POST /jobs/:id/savepoints` (`target-directory`, `cancel-job`, `formatType`, `triggerId`) have
  * the same fields on every version from 1.16 to 2.3.
  */
-import { InputError, type InputFailure, invalid } from "../util/errors";
-import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../util/version";
+import { InputError, type InputFailure, invalid } from "../core/errors";
+import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../core/version";
 
-export type { FlinkVersion } from "../util/version";
+export type { FlinkVersion } from "../core/version";
 
 /** Oldest release line this client is written and tested for. */
 export const MIN_SUPPORTED_VERSION: FlinkVersion = OLDEST_SUPPORTED;

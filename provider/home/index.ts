@@ -1,18 +1,19 @@
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
-import { DeployError } from "../util/errors";
-import { changedKeys, plain } from "../util/diff";
-import { run } from "../util/exec";
-import { hashOf } from "../util/hash";
-import { progressFor, Progress } from "../util/log";
-import { defaultCacheDir, expandHome, packageRoot } from "../util/paths";
-import { configDialect, tryParseFlinkVersion } from "../util/version";
-import { FlinkConfig, renderConfig } from "./config";
+import { DeployError } from "../core/errors";
+import { changedKeys, plain } from "../core/diff";
+import { run } from "../core/exec";
+import { hashOf } from "../core/hash";
+import { progressFor, Progress } from "../core/log";
+import { defaultCacheDir, expandHome, packageRoot } from "../core/paths";
+import { configDialect, tryParseFlinkVersion } from "../core/version";
+import { FlinkConfig, renderConfig } from "../core/flink-config";
 import { detectFlinkHome } from "./detect";
-import { checkHomeArgs, HomeArgs, withoutPulumiKeys } from "./schema";
+import { withoutPulumiKeys } from "../core/zod";
+import { checkHomeArgs, HomeArgs } from "./schema";
 
-export { renderConfig, mergeConfig, validateConfig } from "./config";
-export type { FlinkConfig } from "./config";
+export { renderConfig, mergeConfig, validateConfig } from "../core/flink-config";
+export type { FlinkConfig } from "../core/flink-config";
 export { detectFlinkHome } from "./detect";
 export { checkHomeArgs } from "./schema";
 

@@ -6,10 +6,10 @@
  * prints progress lines meanwhile. Savepoints on upgrade are the Operator's job (upgradeMode).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { DeployError, messageOf } from "../util/errors";
-import { withoutPulumiKeys } from "../home/schema";
-import { progressFor } from "../util/log";
+import { changedKeys, plain } from "../core/diff";
+import { DeployError, messageOf } from "../core/errors";
+import { withoutPulumiKeys } from "../core/zod";
+import { progressFor } from "../core/log";
 import { chooseAccess } from "./endpoint";
 import { checkK8sApplicationInputs, type K8sApplicationInputs } from "./inputs";
 import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret, operatorMessage } from "./lifecycle";

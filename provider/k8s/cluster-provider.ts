@@ -6,13 +6,13 @@
  * local and remote clusters, so FlinkJob works on it unchanged.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { clusterApi, type ClusterConnection, type ClusterSnapshot } from "../cluster/api";
-import { routeKubernetes } from "../flink/connect";
-import { changedKeys, plain } from "../util/diff";
-import { DeployError, messageOf } from "../util/errors";
-import { withoutPulumiKeys } from "../home/schema";
-import { progressFor, type Progress } from "../util/log";
-import { type AccessEnv, chooseAccess, type KubernetesConnection, serviceUrl } from "./endpoint";
+import { clusterApi, type ClusterSnapshot } from "../cluster/api";
+import type { ClusterConnection, KubernetesConnection } from "../core/connection";
+import { changedKeys, plain } from "../core/diff";
+import { DeployError, messageOf } from "../core/errors";
+import { withoutPulumiKeys } from "../core/zod";
+import { progressFor, type Progress } from "../core/log";
+import { type AccessEnv, chooseAccess, routeKubernetes, serviceUrl } from "./endpoint";
 import { checkK8sClusterInputs, type K8sClusterInputs } from "./inputs";
 import { hasKubeAccess } from "./kubeconfig";
 import { interpret } from "./lifecycle";

@@ -4,13 +4,13 @@
  */
 import { randomBytes } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { InputError } from "../util/errors";
+import { changedKeys, plain } from "../core/diff";
+import { InputError } from "../core/errors";
 import { checkVariableSetArgs, VariableSetArgs } from "./schema";
 
 export { checkVariableSetArgs, MAX_NAME_LENGTH, MAX_VALUE_BYTES } from "./schema";
 export type { VariableSetArgs } from "./schema";
-export { VARIABLE_NAME, findReferences, substitute, checkReferences, checkAllReferences, resolveAll, stringsIn, usedVariablesHash } from "./substitute";
+export { VARIABLE_NAME, findReferences, substitute, checkReferences, checkAllReferences, resolveAll, stringsIn, usedVariablesHash } from "../core/substitute";
 export { mergeVariables } from "./merge";
 export type { VariableSetRef, MergedVariables } from "./merge";
 

@@ -1,4 +1,4 @@
-import { InputFailure, invalid } from "../util/errors";
+import { InputFailure, invalid } from "../core/errors";
 
 /** One VariableSet as a job receives it (its `values` and `secrets` outputs, plaintext here). */
 export interface VariableSetRef {

@@ -9,7 +9,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { connect, type Connection } from "../../provider/flink/connect";
+import type { Connection } from "../../provider/core/connection";
+import { connect } from "../../provider/flink/connect";
+import "../../provider/k8s/endpoint"; // registers how connections with `kubernetes` are reached
 import { clearRoutes } from "../../provider/flink/route";
 import { k8sClusterProvider } from "../../provider/k8s/cluster-provider";
 import { closeAllForwards, forwardInfo } from "../../provider/k8s/portforward";

@@ -9,7 +9,7 @@ import {
     runJarFields,
     type RunJarRequest,
 } from "../../../provider/flink";
-import { InputError } from "../../../provider/util/errors";
+import { InputError } from "../../../provider/core/errors";
 
 /**
  * Request-body properties per release line, read off `rest_v1_dispatcher.yml` of each version

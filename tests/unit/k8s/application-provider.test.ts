@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { k8sApplicationProvider, timing } from "../../../provider/k8s/application-provider";
-import { DeployError } from "../../../provider/util/errors";
+import { DeployError } from "../../../provider/core/errors";
 import { ApiServerStandIn, type Json } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
 

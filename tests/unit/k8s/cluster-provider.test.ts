@@ -9,7 +9,7 @@ import * as path from "path";
 import { clearRoutes } from "../../../provider/flink/route";
 import { connectionFor, k8sClusterProvider, timing } from "../../../provider/k8s/cluster-provider";
 import { closeAllForwards } from "../../../provider/k8s/portforward";
-import { DeployError } from "../../../provider/util/errors";
+import { DeployError } from "../../../provider/core/errors";
 import { ApiServerStandIn, type Json, pod, restService } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
 

@@ -1,5 +1,5 @@
 import { mergeVariables, variablesProvider, VariableSetState, variableSetState } from "../../../provider/variables";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const inputs = { __provider: "stub", values: { KAFKA_BROKERS: "kafka:9092", TOPIC: "orders" }, secrets: { DB_PASSWORD: "pw-1" } };
 

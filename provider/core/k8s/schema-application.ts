@@ -1,8 +1,8 @@
 /** Validation of an application-mode FlinkJob (a FlinkDeployment with a job spec). */
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { zodFailures } from "../util/zod";
-import { validateConfig } from "../home/config";
+import { InputFailure, invalid } from "../errors";
+import { zodFailures } from "../zod";
+import { validateConfig } from "../flink-config";
 import { checkDerivedName, crossCheck, deploymentSpecSchema, DeploymentSpec, rule } from "./schema";
 
 const uri = rule(z.string(), (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(s), "is not a URI with a scheme", 'use e.g. "s3://bucket/savepoints/savepoint-1a2b"');
