@@ -34,7 +34,7 @@ export interface Connection {
     timeoutMs?: number;
     /**
      * The cluster runs on Kubernetes: `restUrl` (and `sqlGatewayUrl`) may name Services that are
-     * reached through a port-forward opened on demand in the provider host (see `k8s/endpoint.ts`).
+     * reached through a port-forward opened on demand in the provider host (see `provider/k8s/endpoint.ts`).
      */
     kubernetes?: KubernetesConnection;
 }

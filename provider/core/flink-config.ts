@@ -63,3 +63,17 @@ export function normalizeSavepointDir(dir: string): string {
     while (uri.endsWith("/") && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\/?$/.test(uri)) uri = uri.slice(0, -1);
     return uri;
 }
+
+/**
+ * The one parallelism rule (job inputs, application inputs, environment settings, the run request):
+ * a whole number from 1 to Flink's maximum parallelism, 32768 (2^15 key groups).
+ */
+export const PARALLELISM_RULE = {
+    problem: "must be a whole number from 1 to 32768",
+    fix: "use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default",
+} as const;
+
+/** Whether `n` meets {@link PARALLELISM_RULE}. */
+export function isParallelism(n: unknown): n is number {
+    return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 32768;
+}

@@ -8,7 +8,7 @@ import { InputFailure, invalid, quote } from "../core/errors";
 import { UNKNOWN } from "../core/unknown";
 import { withoutPulumiKeys, zodFailures } from "../core/zod";
 import { FlinkVersion, atLeast, configDialect, isSupported, tryParseFlinkVersion } from "../core/version";
-import { FlinkConfig, validateConfig } from "../core/flink-config";
+import { FlinkConfig, isParallelism, PARALLELISM_RULE, validateConfig } from "../core/flink-config";
 import { DEFAULT_MAVEN_REPOSITORY } from "../core/artifact";
 import { checkArtifact, redactInputs } from "../core/validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
@@ -119,7 +119,7 @@ export const jobArgsSchema = z
                     });
             })
             .default([]),
-        parallelism: intIn(1, 32768, "use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default").optional(),
+        parallelism: ruled(z.number(), (n) => (isParallelism(n) ? undefined : [PARALLELISM_RULE.problem, PARALLELISM_RULE.fix])).optional(),
         configuration: z.record(z.unknown()).default({}),
         upgrade: upgradeSchema.default({}),
         health: healthSchema.default({}),
