@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, plain } from "../core/diff";
 import { InputError } from "../core/errors";
 import { sha256 } from "../core/hash";
@@ -16,6 +15,7 @@ import { AlertRouteArgs, checkAlertRouteArgs, TOP_KEYS } from "../core/alerts/ch
 import { amtoolCheckConfig, promtoolCheckRules, reload, RenderedFile, replaceFiles, validateInScratch } from "./files";
 import { renderRuleFile, renderTargets } from "../core/alerts/rules";
 import { ReceiverSpec } from "../core/alerts/spec";
+import { type RawInputs, type TypedProvider, unreadable } from "../core/providers";
 
 export { checkAlertRouteArgs } from "../core/alerts/check";
 export type { AlertRouteArgs } from "../core/alerts/check";
@@ -85,7 +85,7 @@ async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string
 const echo = (inputs: Record<string, unknown>) => Object.fromEntries(TOP_KEYS.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]]));
 
 /** The AlertRoute dynamic provider. */
-export const alertsProvider: pulumi.dynamic.ResourceProvider = {
+export const alertsProvider: TypedProvider<RawInputs> = {
     async check(_olds, news) {
         const { args, failures } = checkAlertRouteArgs(news);
         if (args) {
@@ -118,7 +118,7 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
 
     /** Refresh: are the files still what we wrote? (An edited or deleted rule file silences alerts.) */
     async read(id, props?: Record<string, unknown>) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         const intact = (file: unknown, hash: unknown) =>
             typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
         const filesIntact = intact(props.rulesFile, props.rulesSha256) && intact(props.alertmanagerConfigFile, props.alertmanagerConfigSha256);

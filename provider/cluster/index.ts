@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { DeployError, messageOf } from "../core/errors";
 import { isActive } from "../flink/states";
@@ -19,6 +18,7 @@ import type { ClusterConnection } from "../core/connection";
 import { clusterApi, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { checkClusterArgs } from "./schema";
 export { localClusterConfig } from "./config";
@@ -309,7 +309,7 @@ function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { 
 }
 
 /** The SessionCluster dynamic provider. */
-export const clusterProvider: pulumi.dynamic.ResourceProvider = {
+export const clusterProvider: TypedProvider<ClusterState> = {
     async check(_olds, news) {
         const { failures } = checkClusterArgs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -358,7 +358,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: ClusterState) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         if (props.target === "local" && clusterProcesses(localLayout(props.workDir)).length === 0) {
             return { id, props: { ...props, status: "stopped", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 } };
         }

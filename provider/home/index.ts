@@ -1,5 +1,4 @@
 import * as path from "path";
-import type * as pulumi from "@pulumi/pulumi";
 import { DeployError } from "../core/errors";
 import { changedKeys, plain } from "../core/diff";
 import { run } from "../core/exec";
@@ -11,6 +10,7 @@ import { FlinkConfig, renderConfig } from "../core/flink-config";
 import { detectFlinkHome } from "./detect";
 import { withoutPulumiKeys } from "../core/zod";
 import { checkHomeArgs, HomeArgs } from "./schema";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { renderConfig, mergeConfig, validateConfig } from "../core/flink-config";
 export type { FlinkConfig } from "../core/flink-config";
@@ -111,7 +111,7 @@ function parseArgs(inputs: Record<string, unknown>): HomeArgs {
 }
 
 /** The FlinkHome dynamic provider. */
-export const homeProvider: pulumi.dynamic.ResourceProvider = {
+export const homeProvider: TypedProvider<HomeState> = {
     async check(_olds, news) {
         const { failures } = checkHomeArgs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -135,7 +135,7 @@ export const homeProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: HomeState) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         if (props.source === "image") return { id, props };
         const found = detectFlinkHome(props.homePath);
         const present = found.ok && found.version === props.flinkVersion;

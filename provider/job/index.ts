@@ -1,5 +1,4 @@
 /** The FlinkJob dynamic provider (JAR jobs on session clusters). */
-import type * as pulumi from "@pulumi/pulumi";
 import { classifyJobChange, describeClassification } from "../deploy/classify";
 import { parseJobId } from "../deploy/identity";
 import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
@@ -20,6 +19,7 @@ import { checkJobArgs, JobArgs } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { checkJobArgs } from "./schema";
 
@@ -164,7 +164,7 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
     return { ...recorded, finishedBySelf };
 }
 
-export const jobProvider: pulumi.dynamic.ResourceProvider = {
+export const jobProvider: TypedProvider<JobState> = {
     async check(_olds, news) {
         const { failures, jarDigest } = checkJobArgs(news);
         const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
@@ -240,7 +240,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: JobState) {
-        if (!props?.name) return { id, props: props ?? {} };
+        if (!props?.name) return { id, props: unreadable(props) };
         const ctx = context(props);
         try {
             // Refresh reads every job of a stack at once: one /jobs/overview per cluster serves them all.
