@@ -85,6 +85,7 @@ async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string
 const echo = (inputs: Record<string, unknown>) => Object.fromEntries(TOP_KEYS.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]]));
 
 /** The AlertRoute dynamic provider. */
+// State: the inputs echoed back plus the written files and their digests; not given a type of its own yet.
 export const alertsProvider: TypedProvider<RawInputs> = {
     async check(_olds, news) {
         const { args, failures } = checkAlertRouteArgs(news);
