@@ -10,12 +10,16 @@ import { jobProvider } from "./job";
 import { k8sApplicationProvider } from "./k8s/application-provider";
 import { k8sClusterProvider } from "./k8s/cluster-provider";
 import { variablesProvider } from "./variables";
-import { inProviderHost, installLifeline } from "./util/lifeline";
+import { inProviderHost, installLifeline } from "./core/lifeline";
+import type { ProviderKind } from "./core/providers";
+// Every client built in the provider host may reach a cluster on Kubernetes: register how (flink/ does not import k8s/).
+import "./k8s/endpoint";
 
 // Inside Pulumi's provider host, stop acting (and exit) once the CLI that started it is gone.
 if (inProviderHost()) installLifeline();
 
-export const providers: Record<"home" | "cluster" | "job" | "variables" | "alerts" | "k8sCluster" | "k8sApplication", pulumi.dynamic.ResourceProvider> = {
+/** Every kind the SDK names has an implementation here (a missing or extra kind fails to compile). */
+export const providers: Record<ProviderKind, pulumi.dynamic.ResourceProvider> = {
     home: homeProvider,
     cluster: clusterProvider,
     job: jobProvider,

@@ -1,9 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Checker } from "../provider/alerts/checker";
-import { checkSpec } from "../provider/alerts/check";
-import { receiverSecretData, renderAlertmanagerConfigCR, renderPodMonitor, renderPrometheusRule } from "../provider/alerts/kubernetes";
-import { InputError } from "../provider/util/errors";
+import { Checker } from "../provider/core/alerts/checker";
+import { checkSpec } from "../provider/core/alerts/check";
+import { receiverSecretData, renderAlertmanagerConfigCR, renderPodMonitor, renderPrometheusRule } from "../provider/core/alerts/kubernetes";
+import { InputError } from "../provider/core/errors";
 import type { AlertPolicyArgs } from "./alerts";
 
 /** Arguments of a {@link KubernetesAlertRoute}: an AlertRoute's spec, plus where the objects go. */

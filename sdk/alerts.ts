@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { prometheusReporterConfig, PrometheusReporterOptions } from "../provider/alerts/metrics";
+import { prometheusReporterConfig, PrometheusReporterOptions } from "../provider/core/alerts/metrics";
 import { providerFor } from "./provider";
 
-export type { PrometheusReporterOptions } from "../provider/alerts/metrics";
+export type { PrometheusReporterOptions } from "../provider/core/alerts/metrics";
 
 /**
  * Flink configuration that turns on Flink's Prometheus reporter. Spread it into a FlinkHome's

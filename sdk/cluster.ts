@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkConfigValue, FlinkHome } from "./home";
 import { providerFor } from "./provider";
-import type { Connection } from "../provider/flink/connect";
+import type { ClusterConnection } from "../provider/core/connection";
 import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
 import { kubernetesSession } from "./kubernetes-render";
 import { type ClusterLibrary, declaredLibrariesHash, type MavenRepositoryArgs, secretRepository } from "./libraries";
@@ -158,11 +158,7 @@ export interface RemoteSessionClusterArgs {
     readonly sqlGatewayOnThisMachine?: pulumi.Input<boolean>;
 }
 
-/** How the provider reaches a cluster's REST API (URL, headers, TLS) and its SQL Gateway, if any. */
-export type ClusterConnection = Connection & {
-    /** SQL Gateway REST URL, when the cluster has one. */
-    sqlGatewayUrl?: string;
-};
+export type { ClusterConnection };
 
 /** A session-mode FlinkDeployment for the Flink Kubernetes Operator, with its service account and RBAC. */
 export interface KubernetesSessionClusterArgs {

@@ -4,10 +4,10 @@ import { SessionCluster } from "./cluster";
 import { FlinkJob } from "./job";
 import { createObject } from "./kubernetes";
 import { inputError } from "./kubernetes-render";
-import { invalid } from "../provider/util/errors";
-import { checkIngressSpec } from "../provider/k8s/schema-ingress";
-import { renderAuthSecret, renderIngress } from "../provider/k8s/render/ingress";
-import type { Manifest } from "../provider/k8s/render/types";
+import { invalid } from "../provider/core/errors";
+import { checkIngressSpec } from "../provider/core/k8s/schema-ingress";
+import { renderAuthSecret, renderIngress } from "../provider/core/k8s/render/ingress";
+import type { Manifest } from "../provider/core/k8s/render/types";
 
 const PLACEHOLDER = "placeholder-not-the-password";
 

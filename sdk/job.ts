@@ -6,8 +6,8 @@ import { VariableSet } from "./variables";
 import type { FlinkApplicationArgs } from "./application";
 import type { KubernetesTarget } from "./kubernetes";
 import { inputError, kubernetesApplication } from "./kubernetes-render";
-import { invalid } from "../provider/util/errors";
-import type { DeferredArgumentCheck } from "../provider/components/rules";
+import { invalid } from "../provider/core/errors";
+import type { DeferredArgumentCheck } from "../provider/core/component-rules";
 
 /** Where the job's JAR comes from: exactly one of `path`, `url`, `maven`. */
 export interface JarArtifact {

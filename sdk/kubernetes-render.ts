@@ -1,17 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkHome } from "./home";
 import { createObjects, KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
-import { InputFailure, invalid } from "../provider/util/errors";
-import { checkSessionSpec } from "../provider/k8s/schema";
-import { checkApplication } from "../provider/k8s/schema-application";
-import { renderSession, SessionManifests } from "../provider/k8s/render/session";
-import { ApplicationManifests, renderApplication } from "../provider/k8s/render/application";
-import type { ImageHome } from "../provider/k8s/render/types";
-import type { SessionLibraries } from "../provider/k8s/render/session";
-import { credentialsSecret } from "../provider/libraries/kubernetes";
-import { librariesHash, resolveLibraries } from "../provider/libraries/resolve";
-import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/libraries/schema";
-import { progressFor } from "../provider/util/log";
+import { InputFailure, invalid } from "../provider/core/errors";
+import { checkSessionSpec } from "../provider/core/k8s/schema";
+import { checkApplication } from "../provider/core/k8s/schema-application";
+import { renderSession, SessionManifests } from "../provider/core/k8s/render/session";
+import { ApplicationManifests, renderApplication } from "../provider/core/k8s/render/application";
+import type { ImageHome } from "../provider/core/k8s/render/types";
+import type { SessionLibraries } from "../provider/core/k8s/render/session";
+import { credentialsSecret } from "../provider/core/k8s/libraries";
+import { librariesHash, resolveLibraries } from "../provider/core/libraries/resolve";
+import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/core/libraries/schema";
+import { progressFor } from "../provider/core/log";
 
 /**
  * Bad input found while the program runs (at preview): a RunError, which Pulumi prints as its

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkConfigValue } from "./home";
-import type { Manifest } from "../provider/k8s/render/types";
+import type { Manifest } from "../provider/core/k8s/render/types";
 
 /** CPU and memory of a Flink process (pod). */
 export interface KubernetesResources {

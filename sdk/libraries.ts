@@ -1,7 +1,7 @@
 /** Cluster `libraries` arguments of a SessionCluster (connector and UDF jars) and their SDK-side helpers. */
 import * as pulumi from "@pulumi/pulumi";
-import { librariesHash } from "../provider/libraries/resolve";
-import type { Library } from "../provider/libraries/schema";
+import { librariesHash } from "../provider/core/libraries/resolve";
+import type { Library } from "../provider/core/libraries/schema";
 import type { SessionClusterArgs } from "./cluster";
 
 /** One jar of a cluster's `libraries`: exactly one of `maven`, `url`, `path`. */

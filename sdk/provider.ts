@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** Provider kinds implemented in `pulumi-flink/provider`. */
-export type ProviderKind = "home" | "cluster" | "job" | "variables" | "k8sCluster" | "k8sApplication" | "alerts";
+import type { ProviderKind } from "../provider/core/providers";
 
 /**
  * A dynamic provider that loads its implementation inside the provider host.

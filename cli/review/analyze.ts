@@ -5,8 +5,8 @@
  */
 import { classifyJobChange } from "../../provider/deploy/classify";
 import { jobArgsSchema } from "../../provider/job/schema";
-import { containsUnknown } from "../../provider/util/unknown";
-import { tryParseFlinkVersion } from "../../provider/util/version";
+import { containsUnknown } from "../../provider/core/unknown";
+import { tryParseFlinkVersion } from "../../provider/core/version";
 import { Preview, PreviewStep, flinkKind, nameOfUrn, stackOfUrn, typeOfUrn } from "./preview";
 import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames, verdictFromProviderLine } from "./variables";
 

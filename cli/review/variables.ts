@@ -5,9 +5,9 @@
  * visible as an update of its set with no plain change, or by name in the provider's own
  * preview line (which carries names, never values).
  */
-import { findReferences, stringsIn } from "../../provider/variables/substitute";
-import { stableJson } from "../../provider/util/hash";
-import { containsUnknown } from "../../provider/util/unknown";
+import { findReferences, stringsIn } from "../../provider/core/substitute";
+import { stableJson } from "../../provider/core/hash";
+import { containsUnknown } from "../../provider/core/unknown";
 import { PreviewDiagnostic, PreviewStep } from "./preview";
 
 export interface SetChange {

@@ -5,7 +5,9 @@
  * PER_CLUSTER_CONCURRENCY at a time so a status check never floods a JobManager.
  */
 import { connect } from "../../provider/flink/connect";
-import { messageOf } from "../../provider/util/errors";
+// Status reads clusters on Kubernetes too: loading k8s/endpoint registers how their connections are reached.
+import "../../provider/k8s/endpoint";
+import { messageOf } from "../../provider/core/errors";
 import { isActive } from "../../provider/flink/states";
 import { ClusterObservation, JobObservation } from "./report";
 import { Declared } from "./stack";

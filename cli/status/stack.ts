@@ -3,7 +3,7 @@
  * the outputs status needs (no user cooperation, no `--show-secrets`). A secret output is a
  * ciphertext object there; status then does without it (see `Declared.secretConnections`).
  */
-import type { Connection } from "../../provider/flink/connect";
+import type { Connection } from "../../provider/core/connection";
 
 export interface DeclaredCluster {
     urn: string;

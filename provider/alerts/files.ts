@@ -7,9 +7,9 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DeployError, messageOf } from "../util/errors";
-import { run } from "../util/exec";
-import { Progress } from "../util/log";
+import { DeployError, messageOf } from "../core/errors";
+import { run } from "../core/exec";
+import { Progress } from "../core/log";
 
 export interface RenderedFile {
     /** Destination path. */

@@ -5,23 +5,23 @@
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { InputError } from "../util/errors";
-import { sha256 } from "../util/hash";
-import { progressFor } from "../util/log";
-import { redactError, redactSecrets } from "../util/redact";
-import { renderAlertmanagerConfig } from "./alertmanager";
-import { AlertRouteArgs, checkAlertRouteArgs, TOP_KEYS } from "./check";
+import { changedKeys, plain } from "../core/diff";
+import { InputError } from "../core/errors";
+import { sha256 } from "../core/hash";
+import { progressFor } from "../core/log";
+import { redactError, redactSecrets } from "../core/redact";
+import { renderAlertmanagerConfig } from "../core/alerts/alertmanager";
+import { AlertRouteArgs, checkAlertRouteArgs, TOP_KEYS } from "../core/alerts/check";
 import { amtoolCheckConfig, promtoolCheckRules, reload, RenderedFile, replaceFiles, validateInScratch } from "./files";
-import { renderRuleFile, renderTargets } from "./rules";
-import { ReceiverSpec } from "./spec";
+import { renderRuleFile, renderTargets } from "../core/alerts/rules";
+import { ReceiverSpec } from "../core/alerts/spec";
+import { type RawInputs, type TypedProvider, unreadable } from "../core/providers";
 
-export { checkAlertRouteArgs } from "./check";
-export type { AlertRouteArgs } from "./check";
-export { renderRuleFile, renderRuleGroups, renderTargets, RULE_METRICS, ALERT_NAMES } from "./rules";
-export { renderAlertmanagerConfig, alertmanagerConfig } from "./alertmanager";
-export { prometheusReporterConfig, findReporterJar, sanitizeLabelValue } from "./metrics";
+export { checkAlertRouteArgs } from "../core/alerts/check";
+export type { AlertRouteArgs } from "../core/alerts/check";
+export { renderRuleFile, renderRuleGroups, renderTargets, RULE_METRICS, ALERT_NAMES } from "../core/alerts/rules";
+export { renderAlertmanagerConfig, alertmanagerConfig } from "../core/alerts/alertmanager";
+export { prometheusReporterConfig, findReporterJar, sanitizeLabelValue } from "../core/alerts/metrics";
 
 /** Bumped when the shape of stored outputs changes. */
 export const ALERTS_STATE_VERSION = 1;
@@ -85,7 +85,8 @@ async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string
 const echo = (inputs: Record<string, unknown>) => Object.fromEntries(TOP_KEYS.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]]));
 
 /** The AlertRoute dynamic provider. */
-export const alertsProvider: pulumi.dynamic.ResourceProvider = {
+// State: the inputs echoed back plus the written files and their digests; not given a type of its own yet.
+export const alertsProvider: TypedProvider<RawInputs> = {
     async check(_olds, news) {
         const { args, failures } = checkAlertRouteArgs(news);
         if (args) {
@@ -118,7 +119,7 @@ export const alertsProvider: pulumi.dynamic.ResourceProvider = {
 
     /** Refresh: are the files still what we wrote? (An edited or deleted rule file silences alerts.) */
     async read(id, props?: Record<string, unknown>) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         const intact = (file: unknown, hash: unknown) =>
             typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
         const filesIntact = intact(props.rulesFile, props.rulesSha256) && intact(props.alertmanagerConfigFile, props.alertmanagerConfigSha256);

@@ -1,11 +1,5 @@
-import { connect, Connection } from "../flink/connect";
-
-/** How to reach a cluster's REST API and SQL Gateway (the SessionCluster's `connection` output). */
-export type ClusterConnection = Connection & {
-    timeoutMs: number;
-    /** SQL Gateway REST URL, when the cluster has one (same headers and TLS options as `restUrl`). */
-    sqlGatewayUrl?: string;
-};
+import type { ClusterConnection } from "../core/connection";
+import { connect } from "../flink/connect";
 
 /** What a cluster reports about itself. */
 export interface ClusterSnapshot {

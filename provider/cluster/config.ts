@@ -1,7 +1,7 @@
-import { FlinkConfig, mergeConfig, renderConfig } from "../home/config";
+import { FlinkConfig, mergeConfig, renderConfig } from "../core/flink-config";
 import { distributionConfig } from "../home/distribution";
 import { LocalLayout } from "../local/layout";
-import { configDialect, ConfigDialect, tryParseFlinkVersion, stateKeys } from "../util/version";
+import { configDialect, ConfigDialect, tryParseFlinkVersion, stateKeys } from "../core/version";
 import { LocalClusterArgs, sqlGatewayOf } from "./schema";
 
 /**

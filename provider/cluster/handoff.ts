@@ -14,16 +14,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createFlinkClient, type FlinkClient, type JobOverview } from "../flink";
-import { connect, type Connection } from "../flink/connect";
+import type { Connection } from "../core/connection";
+import { connect } from "../flink/connect";
 import { isActive } from "../flink/states";
 import { parseJobId } from "../deploy/identity";
 import { stoppedWithSavepoint } from "../deploy/restore";
 import type { HandoffPoint } from "../deploy/restore-point";
 import { defaultSavepointDir, stopWithSavepoint } from "../deploy/stop";
 import { invalidate } from "../deploy/watch";
-import { DeployError, messageOf } from "../util/errors";
-import { stableJson } from "../util/hash";
-import { progressFor, type Progress } from "../util/log";
+import { DeployError, messageOf } from "../core/errors";
+import { stableJson } from "../core/hash";
+import { progressFor, type Progress } from "../core/log";
 
 /** Savepoints taken for a restart, by job name. */
 export type Handoff = Record<string, HandoffPoint>;

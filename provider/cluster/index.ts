@@ -1,23 +1,24 @@
-import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf } from "../core/errors";
 import { isActive } from "../flink/states";
-import { changedKeys, plain } from "../util/diff";
-import { hashOf, stableJson } from "../util/hash";
-import { progressFor, Progress } from "../util/log";
+import { changedKeys, plain } from "../core/diff";
+import { hashOf, stableJson } from "../core/hash";
+import { progressFor, Progress } from "../core/log";
 import { localLayout } from "../local/layout";
 import { clusterProcesses, stopProcesses } from "../local/processes";
 import { portFree, startLocalCluster, startSqlGateway } from "../local/start";
 import { createGatewayClient, type GatewayClientOptions } from "../sqlgateway";
-import { containsUnknown } from "../util/unknown";
-import { withoutPulumiKeys } from "../home/schema";
-import { prepareLibDir } from "../libraries/local";
-import { librariesHash, type ResolvedLibrary, resolveLibraries } from "../libraries/resolve";
-import { homeLibJars } from "../libraries/schema";
+import { containsUnknown } from "../core/unknown";
+import { withoutPulumiKeys } from "../core/zod";
+import { prepareLibDir } from "../core/libraries/local";
+import { librariesHash, type ResolvedLibrary, resolveLibraries } from "../core/libraries/resolve";
+import { homeLibJars } from "../core/libraries/schema";
 import { clusterJobList, type Handoff, prepareRestart, previewRestart, refuseRestart, settleHandoff } from "./handoff";
-import { clusterApi, ClusterConnection, ClusterSnapshot } from "./api";
+import type { ClusterConnection } from "../core/connection";
+import { clusterApi, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { checkClusterArgs } from "./schema";
 export { localClusterConfig } from "./config";
@@ -308,7 +309,7 @@ function changedInputs(olds: ClusterState, rawNews: Record<string, unknown>): { 
 }
 
 /** The SessionCluster dynamic provider. */
-export const clusterProvider: pulumi.dynamic.ResourceProvider = {
+export const clusterProvider: TypedProvider<ClusterState> = {
     async check(_olds, news) {
         const { failures } = checkClusterArgs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -357,7 +358,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: ClusterState) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         if (props.target === "local" && clusterProcesses(localLayout(props.workDir)).length === 0) {
             return { id, props: { ...props, status: "stopped", taskManagers: 0, slots: 0, jobsTotal: 0, jobsRunning: 0 } };
         }

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { zodFailures } from "../util/zod";
-import { configDialect, tryParseFlinkVersion } from "../util/version";
-import { FlinkConfig, validateConfig } from "../home/config";
-import { withoutPulumiKeys } from "../home/schema";
-import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../libraries/schema";
-import { redactUrl } from "../job/validate-artifact";
+import { InputFailure, invalid } from "../core/errors";
+import { containsUnknown } from "../core/unknown";
+import { withoutPulumiKeys, zodFailures } from "../core/zod";
+import { configDialect, tryParseFlinkVersion } from "../core/version";
+import { FlinkConfig, validateConfig } from "../core/flink-config";
+import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../core/libraries/schema";
+import { redactUrl } from "../core/validate-artifact";
 
 const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');

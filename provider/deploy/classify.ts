@@ -3,8 +3,8 @@
  * network), so `pulumi preview` can say it. The same function drives `update`.
  */
 import { isRunningOrRecovering } from "../flink/states";
-import { stableJson } from "../util/hash";
-import { containsUnknown } from "../util/unknown";
+import { stableJson } from "../core/hash";
+import { containsUnknown } from "../core/unknown";
 import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
 

@@ -5,11 +5,11 @@
 import { rootCause, type FlinkClient, type JobOverview } from "../flink";
 import type { ExceptionEntry } from "../flink/schemas";
 import { endsGateWait } from "../flink/states";
-import { Progress } from "../util/log";
+import { Progress } from "../core/log";
 import { clusterJobs } from "./watch";
 import { faultPoint } from "./fault";
 import { restoreFailureIn } from "./restore-failure";
-import { type Clock, realClock } from "../util/clock";
+import { type Clock, realClock } from "../core/clock";
 
 export interface HealthPolicy {
     runningTimeoutSeconds: number;
@@ -26,7 +26,7 @@ export const DEFAULT_FINISH_TIMEOUT_SECONDS = 3600;
 export type HealthResult = { ok: true; afterMs: number } | { ok: false; reason: string };
 
 // Time as the gates see it (moved to util/clock: the whole deploy path shares the context's clock).
-export { type Clock, realClock } from "../util/clock";
+export { type Clock, realClock } from "../core/clock";
 
 /** How often a job that is not running with all tasks has its exception history read, at most. */
 const HISTORY_PROBE_MS = 1000;

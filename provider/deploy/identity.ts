@@ -8,7 +8,7 @@
  * Flink refuses a job id it has seen until the JobManager restarts, so every submission (also
  * a rollback) takes a fresh generation.
  */
-import { sha256 } from "../util/hash";
+import { sha256 } from "../core/hash";
 
 export interface JobIdParts {
     identity: string;

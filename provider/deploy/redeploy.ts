@@ -8,16 +8,16 @@
 import type { FlinkClient, JobOverview } from "../flink";
 import { isActive, isGloballyTerminal } from "../flink/states";
 import { cancel, stopWithSavepoint } from "./stop";
-import { DeployError, messageOf } from "../util/errors";
-import { Progress } from "../util/log";
+import { DeployError, messageOf } from "../core/errors";
+import { Progress } from "../core/log";
 import { finishGate, healthGate, HealthPolicy } from "./health";
 import { jobIdFor, parseJobId, runsDefinition } from "./identity";
 import { clusterJobs, invalidate } from "./watch";
 import { findRestorePoint, RestorePolicy, stoppedWithSavepoint } from "./restore";
 import { describeSnapshot, HandoffPoint, RecordedPoints, Snapshot } from "./restore-point";
 import { faultPoint } from "./fault";
-import { assertEngineAlive } from "../util/lifeline";
-import { type Clock, clockOf } from "../util/clock";
+import { assertEngineAlive } from "../core/lifeline";
+import { type Clock, clockOf } from "../core/clock";
 
 /** One version of a job: how to check it and how to submit it. */
 export interface JobVersion {

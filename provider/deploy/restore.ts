@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { CheckpointStats, FlinkClient, JobOverview } from "../flink";
-import { DeployError } from "../util/errors";
-import { Progress } from "../util/log";
+import { DeployError } from "../core/errors";
+import { Progress } from "../core/log";
 import { chooseRestorePoint, describeSnapshot, HandoffPoint, RecordedPoints, RestoreMode, Snapshot } from "./restore-point";
 import { parseJobId } from "./identity";
 

@@ -2,14 +2,14 @@
  * Ending a running generation: stop it with a savepoint (so a failure leaves it running), or
  * cancel it (stateless upgrades, a failed new version), and wait until Flink reports it ended.
  */
-import { assertEngineAlive } from "../util/lifeline";
+import { assertEngineAlive } from "../core/lifeline";
 import { FlinkSavepointError, type FlinkClient, type JobOverview } from "../flink";
-import { normalizeSavepointDir } from "../job/schema";
+import { normalizeSavepointDir } from "../core/flink-config";
 import { jobFolder } from "./identity";
 import { isGloballyTerminal } from "../flink/states";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf } from "../core/errors";
 import type { DeployContext, DeployPolicy } from "./redeploy";
-import { clockOf } from "../util/clock";
+import { clockOf } from "../core/clock";
 
 /**
  * The job's default savepoint folder: the cluster's default savepoint directory plus a folder per

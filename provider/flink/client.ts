@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { FormData } from "undici";
 import { z } from "zod";
-import { InputError, invalid, messageOf } from "../util/errors";
+import { InputError, invalid, messageOf } from "../core/errors";
 import { FlinkResponseError, summarizeJavaError } from "./errors";
 import { createTransport, type FlinkClientOptions } from "./http";
 import {

@@ -1,35 +1,27 @@
 import * as fs from "fs";
-import { type KubernetesConnection, resolveBaseUrl } from "../k8s/endpoint";
+import type { Connection } from "../core/connection";
 import { createFlinkClient, FlinkClient } from "./client";
-import { setRoute } from "./route";
-
-/** How the provider reaches a cluster (the SessionCluster's `connection` output). */
-export interface Connection {
-    restUrl: string;
-    headers?: Record<string, string>;
-    caCert?: string;
-    clientCert?: string;
-    clientKey?: string;
-    insecureSkipVerify?: boolean;
-    timeoutMs?: number;
-    /**
-     * The cluster runs on Kubernetes: `restUrl` (and `sqlGatewayUrl`) may name Services that are
-     * reached through a port-forward opened on demand in the provider host (see `k8s/endpoint.ts`).
-     */
-    kubernetes?: KubernetesConnection;
-}
+import type { BaseUrlResolver } from "./route";
 
 /**
- * Route a Kubernetes cluster's service URLs through {@link resolveBaseUrl}, so every REST and
- * SQL Gateway client built for these URLs in this process reaches the cluster however it must.
+ * Turns a connection that carries `kubernetes` into the resolver of its REST base URL (and routes
+ * its SQL Gateway URL). Kubernetes access registers it when loaded (`k8s/endpoint.ts`; the provider
+ * entry point loads it), so this REST client depends on nothing Kubernetes-specific.
  */
-export function routeKubernetes(conn: Connection & { sqlGatewayUrl?: string }): void {
-    const k = conn.kubernetes;
-    if (!k) return;
-    setRoute(conn.restUrl, () => resolveBaseUrl(conn.restUrl, k, { service: k.service, port: k.port }));
-    const gatewayUrl = conn.sqlGatewayUrl;
-    const gateway = k.sqlGateway;
-    if (gatewayUrl && gateway) setRoute(gatewayUrl, () => resolveBaseUrl(gatewayUrl, k, gateway));
+export type KubernetesRouter = (conn: Connection & { sqlGatewayUrl?: string }) => BaseUrlResolver | undefined;
+
+let kubernetesRouter: KubernetesRouter | undefined;
+
+/** Register how connections with `kubernetes` are reached (called once by `k8s/endpoint.ts`). */
+export function setKubernetesRouter(router: KubernetesRouter): void {
+    kubernetesRouter = router;
+}
+
+function routeOfConnection(conn: Connection): BaseUrlResolver | undefined {
+    if (!conn.kubernetes) return undefined;
+    // A programming error, not bad input: whoever builds clients for Kubernetes clusters loads k8s/endpoint.
+    if (!kubernetesRouter) throw new Error(`${conn.restUrl} is on Kubernetes, but Kubernetes access (provider/k8s/endpoint) is not loaded in this process`);
+    return kubernetesRouter(conn);
 }
 
 /**
@@ -38,12 +30,11 @@ export function routeKubernetes(conn: Connection & { sqlGatewayUrl?: string }): 
  */
 export function connect(conn: Connection): FlinkClient {
     const log = process.env.PULUMI_FLINK_REST_LOG;
-    routeKubernetes(conn);
-    const k = conn.kubernetes;
+    const resolveBaseUrl = routeOfConnection(conn);
     return createFlinkClient({
         baseUrl: conn.restUrl,
         // Bound to this connection (not only the URL route): two Kubernetes clusters may share a service DNS name.
-        ...(k ? { resolveBaseUrl: () => resolveBaseUrl(conn.restUrl, k, { service: k.service, port: k.port }) } : {}),
+        ...(resolveBaseUrl ? { resolveBaseUrl } : {}),
         headers: conn.headers,
         ca: conn.caCert,
         cert: conn.clientCert,

@@ -4,7 +4,7 @@
  */
 import { Agent, type Dispatcher, type FormData, request } from "undici";
 import type { ZodType, ZodTypeDef } from "zod";
-import { InputError, invalid } from "../util/errors";
+import { InputError, invalid } from "../core/errors";
 import { type BaseUrlResolver, routeOf } from "./route";
 import {
     FlinkApiError,

@@ -2,7 +2,7 @@
  * Polling a savepoint operation until it completes: the loop behind FlinkClient.waitForSavepoint,
  * on a Clock so the deploy path's savepoints run on the deploy context's clock (fake in tests).
  */
-import { type Clock, realClock } from "../util/clock";
+import { type Clock, realClock } from "../core/clock";
 import { FlinkSavepointError } from "./errors";
 import type { SavepointStatus } from "./schemas";
 

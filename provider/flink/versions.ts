@@ -17,10 +17,11 @@
  * `POST /jobs/:id/savepoints` (`target-directory`, `cancel-job`, `formatType`, `triggerId`) have
  * the same fields on every version from 1.16 to 2.3.
  */
-import { InputError, type InputFailure, invalid } from "../util/errors";
-import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../util/version";
+import { InputError, type InputFailure, invalid } from "../core/errors";
+import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../core/version";
+import { isParallelism, PARALLELISM_RULE } from "../core/flink-config";
 
-export type { FlinkVersion } from "../util/version";
+export type { FlinkVersion } from "../core/version";
 
 /** Oldest release line this client is written and tested for. */
 export const MIN_SUPPORTED_VERSION: FlinkVersion = OLDEST_SUPPORTED;
@@ -119,8 +120,8 @@ export function buildRunJarBody(version: string | FlinkVersion, request: RunJarR
         failures.push(invalid("flinkVersion", formatFlinkVersion(v), "is older than the oldest supported Flink (1.16)", "use Flink 1.16 or newer"));
     }
     const { parallelism, jobId, claimMode, flinkConfiguration, programArgs } = request;
-    if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0)) {
-        failures.push(invalid("parallelism", parallelism, "must be a positive integer", "set e.g. 1, 2 or 4, or omit it"));
+    if (parallelism !== undefined && !isParallelism(parallelism)) {
+        failures.push(invalid("parallelism", parallelism, PARALLELISM_RULE.problem, PARALLELISM_RULE.fix));
     }
     if (jobId !== undefined && !JOB_ID.test(jobId)) {
         failures.push(invalid("jobId", jobId, "must be 32 lowercase hex characters", "omit it or use an id like 'a1b2…' (32 chars)"));

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigDialect } from "../util/version";
-import { FlinkConfig } from "./config";
+import { ConfigDialect } from "../core/version";
+import { FlinkConfig } from "../core/flink-config";
 
 /** Flatten nested YAML maps into Flink's dotted keys, as Flink's own loader does. */
 export function flattenYaml(value: unknown, prefix = "", out: FlinkConfig = {}): FlinkConfig {

@@ -1,10 +1,10 @@
 /** Validation of a FlinkHome that is a container image (for the Kubernetes target). */
-import { InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
-import { acceptedLines, crdFlinkVersion, OPERATOR_VERSION } from "../k8s/operator";
-import { isSubdomain, parseImage } from "../k8s/names";
-import { validateConfig } from "./config";
+import { InputFailure, invalid } from "../core/errors";
+import { containsUnknown } from "../core/unknown";
+import { configDialect, isSupported, tryParseFlinkVersion } from "../core/version";
+import { acceptedLines, crdFlinkVersion, OPERATOR_VERSION } from "../core/k8s/operator";
+import { isSubdomain, parseImage } from "../core/k8s/names";
+import { validateConfig } from "../core/flink-config";
 import type { HomeArgs } from "./schema";
 
 /** An image home needs a pinned image and a declared version the Operator's CRD accepts. */

@@ -1,18 +1,19 @@
 import * as path from "path";
-import type * as pulumi from "@pulumi/pulumi";
-import { DeployError } from "../util/errors";
-import { changedKeys, plain } from "../util/diff";
-import { run } from "../util/exec";
-import { hashOf } from "../util/hash";
-import { progressFor, Progress } from "../util/log";
-import { defaultCacheDir, expandHome, packageRoot } from "../util/paths";
-import { configDialect, tryParseFlinkVersion } from "../util/version";
-import { FlinkConfig, renderConfig } from "./config";
+import { DeployError } from "../core/errors";
+import { changedKeys, plain } from "../core/diff";
+import { run } from "../core/exec";
+import { hashOf } from "../core/hash";
+import { progressFor, Progress } from "../core/log";
+import { defaultCacheDir, expandHome, packageRoot } from "../core/paths";
+import { configDialect, tryParseFlinkVersion } from "../core/version";
+import { FlinkConfig, renderConfig } from "../core/flink-config";
 import { detectFlinkHome } from "./detect";
-import { checkHomeArgs, HomeArgs, withoutPulumiKeys } from "./schema";
+import { withoutPulumiKeys } from "../core/zod";
+import { checkHomeArgs, HomeArgs } from "./schema";
+import { type TypedProvider, unreadable } from "../core/providers";
 
-export { renderConfig, mergeConfig, validateConfig } from "./config";
-export type { FlinkConfig } from "./config";
+export { renderConfig, mergeConfig, validateConfig } from "../core/flink-config";
+export type { FlinkConfig } from "../core/flink-config";
 export { detectFlinkHome } from "./detect";
 export { checkHomeArgs } from "./schema";
 
@@ -110,7 +111,7 @@ function parseArgs(inputs: Record<string, unknown>): HomeArgs {
 }
 
 /** The FlinkHome dynamic provider. */
-export const homeProvider: pulumi.dynamic.ResourceProvider = {
+export const homeProvider: TypedProvider<HomeState> = {
     async check(_olds, news) {
         const { failures } = checkHomeArgs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -134,7 +135,7 @@ export const homeProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: HomeState) {
-        if (!props) return { id, props: {} };
+        if (!props) return { id, props: unreadable(props) };
         if (props.source === "image") return { id, props };
         const found = detectFlinkHome(props.homePath);
         const present = found.ok && found.version === props.flinkVersion;

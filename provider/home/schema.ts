@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { zodFailures } from "../util/zod";
-import { configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
-import { FlinkConfig, validateConfig } from "./config";
+import { InputFailure, invalid } from "../core/errors";
+import { containsUnknown } from "../core/unknown";
+import { withoutPulumiKeys, zodFailures } from "../core/zod";
+import { configDialect, isSupported, tryParseFlinkVersion } from "../core/version";
+import { FlinkConfig, validateConfig } from "../core/flink-config";
 import { detectFlinkHome } from "./detect";
 import { checkImageHome } from "./image";
 
@@ -59,11 +59,4 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
     const v = version && !containsUnknown(version) ? tryParseFlinkVersion(version) : undefined;
     failures.push(...validateConfig("defaultConfig", args.defaultConfig, v ? configDialect(v) : undefined));
     return { args, failures };
-}
-
-/** Pulumi adds `__provider` (the serialized provider) to dynamic resource inputs. */
-export function withoutPulumiKeys(inputs: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(inputs)) if (!k.startsWith("__")) out[k] = v;
-    return out;
 }

@@ -1,5 +1,5 @@
 /** Check rules of `bounded` FlinkJob inputs (kept apart from schema.ts, which holds the shapes). */
-import { InputFailure, invalid } from "../util/errors";
+import { InputFailure, invalid } from "../core/errors";
 
 const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 

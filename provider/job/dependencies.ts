@@ -4,8 +4,8 @@
  * itself); `path`, `url` and `maven` entries are files of the deploying machine (downloaded there
  * first), which only a gateway on the same machine can read.
  */
-import { InputFailure, invalid } from "../util/errors";
-import { checkArtifact, redactUrl, type JarInput } from "./validate-artifact";
+import { InputFailure, invalid } from "../core/errors";
+import { checkArtifact, redactUrl, type JarInput } from "../core/validate-artifact";
 
 export type DependencyInput = JarInput & { readonly uri?: string };
 

@@ -1,5 +1,4 @@
 /** The FlinkJob dynamic provider (JAR jobs on session clusters). */
-import type * as pulumi from "@pulumi/pulumi";
 import { classifyJobChange, describeClassification } from "../deploy/classify";
 import { parseJobId } from "../deploy/identity";
 import { converge, DeployContext, DeployOutcome, DeployPolicy, jobsNamed, PriorDeployment } from "../deploy/redeploy";
@@ -7,18 +6,20 @@ import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
 import { stoppedWithSavepoint } from "../deploy/restore";
 import { defaultSavepointDir } from "../deploy/stop";
 import type { JobOverview } from "../flink";
-import { DeployError, messageOf } from "../util/errors";
-import { plain } from "../util/diff";
-import { progressFor } from "../util/log";
-import { withoutPulumiKeys } from "../home/schema";
+import { DeployError, messageOf } from "../core/errors";
+import { plain } from "../core/diff";
+import { progressFor } from "../core/log";
+import { withoutPulumiKeys } from "../core/zod";
 import { mergeVariables } from "../variables/merge";
-import { usedVariablesHash, findReferences } from "../variables/substitute";
-import { withRedaction } from "../util/redact";
-import { containsUnknown } from "../util/unknown";
-import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
+import { usedVariablesHash, findReferences } from "../core/substitute";
+import { withRedaction } from "../core/redact";
+import { containsUnknown } from "../core/unknown";
+import { normalizeSavepointDir } from "../core/flink-config";
+import { checkJobArgs, JobArgs } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { checkJobArgs } from "./schema";
 
@@ -163,7 +164,7 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
     return { ...recorded, finishedBySelf };
 }
 
-export const jobProvider: pulumi.dynamic.ResourceProvider = {
+export const jobProvider: TypedProvider<JobState> = {
     async check(_olds, news) {
         const { failures, jarDigest } = checkJobArgs(news);
         const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
@@ -239,7 +240,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: JobState) {
-        if (!props?.name) return { id, props: props ?? {} };
+        if (!props?.name) return { id, props: unreadable(props) };
         const ctx = context(props);
         try {
             // Refresh reads every job of a stack at once: one /jobs/overview per cluster serves them all.

@@ -1,12 +1,13 @@
 /** A JAR job as a deployable version: upload in preflight, `POST /jars/:id/run` to submit. */
 import { buildRunJarBody, FlinkClient } from "../flink";
 import { JobVersion, RestoreRequest } from "../deploy/redeploy";
-import { hashOf } from "../util/hash";
-import { Progress } from "../util/log";
-import { resolveAll } from "../variables/substitute";
-import { ensureUploaded, JarSpec, resolveArtifact } from "./artifact";
+import { hashOf } from "../core/hash";
+import { Progress } from "../core/log";
+import { resolveAll } from "../core/substitute";
+import { JarSpec, resolveArtifact } from "../core/artifact";
+import { ensureUploaded } from "./upload";
 import { withRetainedCheckpoints } from "../deploy/restore-point";
-import { atLeast, tryParseFlinkVersion } from "../util/version";
+import { atLeast, tryParseFlinkVersion } from "../core/version";
 
 /** The inputs that define what a JAR job runs. */
 export interface JarDefinition {

@@ -6,7 +6,7 @@
  */
 import { withClusterSlot } from "../deploy/watch";
 import { FlinkApiError } from "../flink/errors";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf } from "../core/errors";
 import { SqlStatementError, type SqlCheck, type SqlVersion } from "./sql";
 
 /** How many compiles run at once against one gateway during a preview. */

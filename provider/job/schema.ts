@@ -4,18 +4,17 @@
  */
 import * as path from "path";
 import { z } from "zod";
-import { InputFailure, invalid, quote } from "../util/errors";
-import { UNKNOWN } from "../util/unknown";
-import { zodFailures } from "../util/zod";
-import { FlinkVersion, atLeast, configDialect, isSupported, tryParseFlinkVersion } from "../util/version";
-import { FlinkConfig, validateConfig } from "../home/config";
-import { withoutPulumiKeys } from "../home/schema";
-import { DEFAULT_MAVEN_REPOSITORY } from "./artifact";
-import { checkArtifact, redactInputs } from "./validate-artifact";
+import { InputFailure, invalid, quote } from "../core/errors";
+import { UNKNOWN } from "../core/unknown";
+import { withoutPulumiKeys, zodFailures } from "../core/zod";
+import { FlinkVersion, atLeast, configDialect, isSupported, tryParseFlinkVersion } from "../core/version";
+import { FlinkConfig, isParallelism, PARALLELISM_RULE, validateConfig } from "../core/flink-config";
+import { DEFAULT_MAVEN_REPOSITORY } from "../core/artifact";
+import { checkArtifact, redactInputs } from "../core/validate-artifact";
 import { checkSqlAndVariables } from "./sql-schema";
 import { checkDependencies } from "./dependencies";
 import { mergeVariables } from "../variables/merge";
-import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../components/rules";
+import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../core/component-rules";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 import { boundedChecks } from "./bounded";
 
@@ -120,7 +119,7 @@ export const jobArgsSchema = z
                     });
             })
             .default([]),
-        parallelism: intIn(1, 32768, "use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default").optional(),
+        parallelism: ruled(z.number(), (n) => (isParallelism(n) ? undefined : [PARALLELISM_RULE.problem, PARALLELISM_RULE.fix])).optional(),
         configuration: z.record(z.unknown()).default({}),
         upgrade: upgradeSchema.default({}),
         health: healthSchema.default({}),
@@ -261,13 +260,6 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
 }
 
 const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-/** A savepoint directory as a URI: an absolute path becomes `file:///…`; a trailing slash is removed. */
-export function normalizeSavepointDir(dir: string): string {
-    let uri = path.posix.isAbsolute(dir) ? `file://${path.posix.normalize(dir)}` : dir;
-    while (uri.endsWith("/") && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\/?$/.test(uri)) uri = uri.slice(0, -1);
-    return uri;
-}
 
 function nameRule(s: string): readonly [string, string] | undefined {
     if (s.length === 0) return ["is empty", "give the job a name, or leave name unset to use the resource name"];

@@ -2,10 +2,10 @@
  * Rules for the SQL side of a FlinkJob (pure): the script is exactly one job, every `${NAME}`
  * it uses is defined, and secrets are only used where Flink does not print them.
  */
-import { InputFailure, invalid } from "../util/errors";
+import { InputFailure, invalid } from "../core/errors";
 import { checkSqlScript } from "../sql/check";
 import { MergedVariables } from "../variables/merge";
-import { checkAllReferences, findReferences } from "../variables/substitute";
+import { checkAllReferences, findReferences } from "../core/substitute";
 import { sqlReferences } from "../variables/sql-context";
 
 export interface JobTexts {

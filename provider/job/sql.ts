@@ -10,21 +10,21 @@
  */
 import { JobVersion, RestoreRequest } from "../deploy/redeploy";
 import { createGatewayClient, GatewayClient } from "../sqlgateway";
-import { DeployError, messageOf } from "../util/errors";
-import { hashOf } from "../util/hash";
-import { Progress } from "../util/log";
-import { withRedaction } from "../util/redact";
-import { atLeast, tryParseFlinkVersion } from "../util/version";
+import { DeployError, messageOf } from "../core/errors";
+import { hashOf } from "../core/hash";
+import { Progress } from "../core/log";
+import { withRedaction } from "../core/redact";
+import { atLeast, tryParseFlinkVersion } from "../core/version";
 import { statementsOf } from "../sql/check";
 import { scriptPosition, SqlStatement } from "../sql/split";
-import { substitute } from "../variables/substitute";
+import { substitute } from "../core/substitute";
 import { substituteSql } from "../variables/sql-context";
-import { JarSpec, resolveArtifact } from "./artifact";
+import { JarSpec, resolveArtifact } from "../core/artifact";
 import { withRetainedCheckpoints } from "../deploy/restore-point";
 import { PlanSummary, pinPlan, summarizePlan, CompiledPlan } from "../sql/plan";
 import { compareSummaries, decide, describeVerdict, PlanDecision, ttlMigratesOn, Verdict } from "../sql/compat";
 import { compilable, OnIncompatible, planFile, planUri, takePlan, writePlan } from "./sql-plan";
-import { redactSecrets } from "../util/redact";
+import { redactSecrets } from "../core/redact";
 import * as fs from "fs";
 
 /**

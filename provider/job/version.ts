@@ -2,14 +2,15 @@
  * A job's inputs as deployable versions (JAR or SQL) and the pieces every provider call needs:
  * its variables, its connection, its deploy context, and the preview's SQL state clause.
  */
-import { connect, Connection } from "../flink/connect";
+import type { Connection } from "../core/connection";
+import { connect } from "../flink/connect";
 import { DeployContext, JobVersion } from "../deploy/redeploy";
-import { DeployError } from "../util/errors";
-import { progressFor } from "../util/log";
-import { redactedProgress, withRedaction } from "../util/redact";
-import { containsUnknown } from "../util/unknown";
+import { DeployError } from "../core/errors";
+import { progressFor } from "../core/log";
+import { redactedProgress, withRedaction } from "../core/redact";
+import { containsUnknown } from "../core/unknown";
 import { mergeVariables } from "../variables/merge";
-import { stringsIn, usedVariablesHash } from "../variables/substitute";
+import { stringsIn, usedVariablesHash } from "../core/substitute";
 import type { PlanSummary } from "../sql/plan";
 import { jarVersion } from "./jar";
 import { PREVIEW_GATEWAY_TIMEOUT_MS, previewSql, verdictClause } from "./preview";

@@ -5,15 +5,15 @@
  * deployment is STABLE, fails with the Operator's own message on ROLLED_BACK / FAILED, and
  * prints progress lines meanwhile. Savepoints on upgrade are the Operator's job (upgradeMode).
  */
-import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { DeployError, messageOf } from "../util/errors";
-import { withoutPulumiKeys } from "../home/schema";
-import { progressFor } from "../util/log";
+import { changedKeys, plain } from "../core/diff";
+import { DeployError, messageOf } from "../core/errors";
+import { withoutPulumiKeys } from "../core/zod";
+import { progressFor } from "../core/log";
 import { chooseAccess } from "./endpoint";
 import { checkK8sApplicationInputs, type K8sApplicationInputs } from "./inputs";
 import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret, operatorMessage } from "./lifecycle";
 import { NotFoundError, readFlinkDeployment, recentEvents, watchFlinkDeployment } from "./status";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export const K8S_APPLICATION_STATE_VERSION = 1;
 
@@ -139,7 +139,7 @@ async function waitLoop(args: K8sApplicationInputs, waker: ReturnType<typeof nap
 }
 
 /** The `k8sApplication` dynamic provider. */
-export const k8sApplicationProvider: pulumi.dynamic.ResourceProvider = {
+export const k8sApplicationProvider: TypedProvider<K8sApplicationState> = {
     async check(_olds, news) {
         const { failures } = checkK8sApplicationInputs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -164,7 +164,7 @@ export const k8sApplicationProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: K8sApplicationState) {
-        if (!props?.namespace) return { id, props: props ?? {} };
+        if (!props?.namespace) return { id, props: unreadable(props) };
         try {
             const object = await readFlinkDeployment(props, props.namespace, props.name);
             return { id, props: { ...props, ...stateOf(props, object) } };

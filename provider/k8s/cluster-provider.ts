@@ -5,18 +5,18 @@
  * service > port-forward), waits until its REST API answers, and records the same outputs as
  * local and remote clusters, so FlinkJob works on it unchanged.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import { clusterApi, type ClusterConnection, type ClusterSnapshot } from "../cluster/api";
-import { routeKubernetes } from "../flink/connect";
-import { changedKeys, plain } from "../util/diff";
-import { DeployError, messageOf } from "../util/errors";
-import { withoutPulumiKeys } from "../home/schema";
-import { progressFor, type Progress } from "../util/log";
-import { type AccessEnv, chooseAccess, type KubernetesConnection, serviceUrl } from "./endpoint";
+import { clusterApi, type ClusterSnapshot } from "../cluster/api";
+import type { ClusterConnection, KubernetesConnection } from "../core/connection";
+import { changedKeys, plain } from "../core/diff";
+import { DeployError, messageOf } from "../core/errors";
+import { withoutPulumiKeys } from "../core/zod";
+import { progressFor, type Progress } from "../core/log";
+import { type AccessEnv, chooseAccess, routeKubernetes, serviceUrl } from "./endpoint";
 import { checkK8sClusterInputs, type K8sClusterInputs } from "./inputs";
 import { hasKubeAccess } from "./kubeconfig";
 import { interpret } from "./lifecycle";
 import { readFlinkDeployment } from "./status";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export const K8S_CLUSTER_STATE_VERSION = 1;
 
@@ -151,7 +151,7 @@ async function deploy(args: K8sClusterInputs): Promise<K8sClusterState> {
 }
 
 /** The `k8sCluster` dynamic provider. */
-export const k8sClusterProvider: pulumi.dynamic.ResourceProvider = {
+export const k8sClusterProvider: TypedProvider<K8sClusterState> = {
     async check(_olds, news) {
         const { failures } = checkK8sClusterInputs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
@@ -177,7 +177,7 @@ export const k8sClusterProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props?: K8sClusterState) {
-        if (!props?.connection) return { id, props: props ?? {} };
+        if (!props?.connection) return { id, props: unreadable(props) };
         try {
             routeKubernetes(props.connection);
             const snap = await clusterApi(props.connection).snapshot();

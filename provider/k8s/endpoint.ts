@@ -4,8 +4,10 @@
  * `kubernetes` into a base URL reachable from the provider host, opening a port-forward only
  * when the cluster's service name cannot resolve here.
  */
-import { InputError, invalid } from "../util/errors";
-import type { KubeAccess } from "./kubeconfig";
+import type { Connection, KubernetesConnection } from "../core/connection";
+import { InputError, invalid } from "../core/errors";
+import { setKubernetesRouter } from "../flink/connect";
+import { type BaseUrlResolver, setRoute } from "../flink/route";
 import { forwardUrl } from "./portforward";
 
 export type AccessMode = "auto" | "url" | "service" | "port-forward";
@@ -68,17 +70,6 @@ export function chooseAccess(inputs: AccessInputs, env: AccessEnv): Access {
     }
 }
 
-/** `Connection.kubernetes`: the Service behind the REST URL, and how to reach the API server. */
-export interface KubernetesConnection extends KubeAccess {
-    namespace: string;
-    service: string;
-    port: number;
-    /** SQL Gateway Service, forwarded like the REST service when `sqlGatewayUrl` is a service name. */
-    sqlGateway?: { service: string; port: number };
-    /** "port-forward" forwards even inside Kubernetes. @default "auto" */
-    mode?: "auto" | "port-forward";
-}
-
 /**
  * The base URL to use now for `url`, a URL of the Service `service:port` described by `k`:
  * the URL itself unless it is a cluster-internal name this host cannot resolve (outside
@@ -89,3 +80,24 @@ export async function resolveBaseUrl(url: string, k: KubernetesConnection, targe
     if (!forward) return url;
     return forwardUrl({ namespace: k.namespace, service: target.service, port: target.port, kubeconfig: k.kubeconfig, context: k.context });
 }
+
+/**
+ * Route a Kubernetes cluster's service URLs through {@link resolveBaseUrl}, so every REST and
+ * SQL Gateway client built for these URLs in this process reaches the cluster however it must.
+ * Returns the REST URL's resolver bound to this connection (two Kubernetes clusters may share a
+ * service DNS name, so a client must not rely on the URL route alone).
+ */
+export function routeKubernetes(conn: Connection & { sqlGatewayUrl?: string }): BaseUrlResolver | undefined {
+    const k = conn.kubernetes;
+    if (!k) return undefined;
+    const rest = () => resolveBaseUrl(conn.restUrl, k, { service: k.service, port: k.port });
+    setRoute(conn.restUrl, rest);
+    const gatewayUrl = conn.sqlGatewayUrl;
+    const gateway = k.sqlGateway;
+    if (gatewayUrl && gateway) setRoute(gatewayUrl, () => resolveBaseUrl(gatewayUrl, k, gateway));
+    return rest;
+}
+
+// The REST client asks this module how to reach a connection with `kubernetes` (dependency
+// inversion: flink/ knows no Kubernetes code, so there is no folder cycle between flink/ and k8s/).
+setKubernetesRouter(routeKubernetes);

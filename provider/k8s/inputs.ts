@@ -4,10 +4,9 @@
  * schemas check what reaches the provider, with the same failure formula.
  */
 import { z } from "zod";
-import { type InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { zodFailures } from "../util/zod";
-import { withoutPulumiKeys } from "../home/schema";
+import { type InputFailure, invalid } from "../core/errors";
+import { containsUnknown } from "../core/unknown";
+import { withoutPulumiKeys, zodFailures } from "../core/zod";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const label = (what: string, max: number) =>

@@ -5,16 +5,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { InputError, invalid } from "../util/errors";
+import { InputError, invalid } from "../core/errors";
+import type { KubeAccess } from "../core/connection";
 import { k8s } from "./client-node";
-
-/** Where the kubeconfig comes from; both optional. */
-export interface KubeAccess {
-    /** kubeconfig YAML text (not a path); secret. @default the host's default loading */
-    kubeconfig?: string;
-    /** Context to use. @default the kubeconfig's current-context */
-    context?: string;
-}
 
 /** Load a `KubeConfig` for `access`; throws {@link InputError} naming the property and the fix. */
 export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {

@@ -13,7 +13,7 @@
  *   FAILED (error before the first deployment, or the job FAILED);
  * - `status.error` holds a JSON `FlinkResourceException` {type, message, throwableList}.
  */
-import { redactSecrets } from "../util/redact";
+import { redactSecrets } from "../core/redact";
 
 /** The parts of a FlinkDeployment this module reads (all optional: status fills in over time). */
 export interface FlinkDeploymentObject {

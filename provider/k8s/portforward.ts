@@ -12,9 +12,10 @@
 import * as net from "node:net";
 import { Writable } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { hashOf } from "../util/hash";
+import { hashOf } from "../core/hash";
 import { k8s } from "./client-node";
-import { type KubeAccess, loadKubeConfig, serverOf } from "./kubeconfig";
+import type { KubeAccess } from "../core/connection";
+import { loadKubeConfig, serverOf } from "./kubeconfig";
 import { ForwardTargetError, type PodPort, pickPodPort, selectorOf } from "./pods";
 
 /** A Service port to reach. */

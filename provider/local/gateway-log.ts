@@ -15,7 +15,7 @@
  * that holds literals (`job 'SELECT 'a''b'' (id)`) or around a raw value (`value 'it's' for`),
  * and the pairs shift. The price: quoted names (`identifier 'kafka'`) and anything between two
  * quoted parts of one event, stack frames between two quoted `Caused by:` lines included, are
- * masked. The error itself reaches the CLI, redacted piece by piece (provider/util/redact.ts).
+ * masked. The error itself reaches the CLI, redacted piece by piece (provider/core/redact.ts).
  * Flink 1.20 ships log4j 2.24 and Flink 2.x log4j 2.25: `%replace{pattern}{regex}{substitution}`
  * (a Java regex; `$1` in the substitution) is in both.
  */

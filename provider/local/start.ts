@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { DeployError } from "../util/errors";
-import { run } from "../util/exec";
-import { Progress } from "../util/log";
+import { DeployError } from "../core/errors";
+import { run } from "../core/exec";
+import { Progress } from "../core/log";
 import { gatewayLog4jProperties } from "./gateway-log";
 import { LocalLayout, scriptEnv } from "./layout";
 import { clusterProcesses, stopProcesses } from "./processes";

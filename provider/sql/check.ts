@@ -1,5 +1,5 @@
 /** What a SQL job's script must look like to be exactly one long-running Flink job (pure). */
-import { InputFailure, invalid } from "../util/errors";
+import { InputFailure, invalid } from "../core/errors";
 import { splitSql, SqlStatement } from "./split";
 
 export interface SqlScript {

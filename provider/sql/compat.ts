@@ -8,7 +8,7 @@
  *    value and accumulator types (names, nullability and string lengths do not change serializers);
  *  - `unknown`, with the reason, for everything else (a change this module does not model).
  */
-import { atLeast, tryParseFlinkVersion } from "../util/version";
+import { atLeast, tryParseFlinkVersion } from "../core/version";
 import { PlanSummary, StateNode } from "./plan";
 
 export type VerdictKind = "compatible" | "incompatible" | "unknown";

@@ -3,14 +3,14 @@
  * `${NAME}`. Entirely local: no Flink call; create/update only validate and echo.
  */
 import { randomBytes } from "crypto";
-import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, plain } from "../util/diff";
-import { InputError } from "../util/errors";
+import { changedKeys, plain } from "../core/diff";
+import { InputError } from "../core/errors";
 import { checkVariableSetArgs, VariableSetArgs } from "./schema";
+import { type TypedProvider, unreadable } from "../core/providers";
 
 export { checkVariableSetArgs, MAX_NAME_LENGTH, MAX_VALUE_BYTES } from "./schema";
 export type { VariableSetArgs } from "./schema";
-export { VARIABLE_NAME, findReferences, substitute, checkReferences, checkAllReferences, resolveAll, stringsIn, usedVariablesHash } from "./substitute";
+export { VARIABLE_NAME, findReferences, substitute, checkReferences, checkAllReferences, resolveAll, stringsIn, usedVariablesHash } from "../core/substitute";
 export { mergeVariables } from "./merge";
 export type { VariableSetRef, MergedVariables } from "./merge";
 
@@ -48,18 +48,18 @@ function parseArgs(inputs: Record<string, unknown>): VariableSetArgs {
 }
 
 /** Missing maps are empty maps, so `{}` and no input compare equal. */
-function comparable(props: Record<string, unknown>): Record<string, unknown> {
+function comparable(props: { values?: unknown; secrets?: unknown }): Record<string, unknown> {
     return { values: props.values ?? {}, secrets: props.secrets ?? {} };
 }
 
 /** The VariableSet dynamic provider. */
-export const variablesProvider: pulumi.dynamic.ResourceProvider = {
+export const variablesProvider: TypedProvider<VariableSetState> = {
     async check(_olds, news) {
         const { failures } = checkVariableSetArgs(news);
         return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
     },
 
-    async diff(_id, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    async diff(_id, olds, news) {
         const changed = changedKeys(comparable(olds), comparable(news), INPUT_KEYS);
         return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
     },
@@ -73,8 +73,8 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: variableSetState(parseArgs(news)) };
     },
 
-    async read(id, props?: Record<string, unknown>) {
-        return { id, props: props ?? {} };
+    async read(id, props) {
+        return { id, props: unreadable(props) };
     },
 
     // Nothing outside the state: deleting a set deletes nothing else.

@@ -1,4 +1,4 @@
-import { InputFailure, invalid } from "../util/errors";
+import { InputFailure, invalid } from "../core/errors";
 
 /** One VariableSet as a job receives it (its `values` and `secrets` outputs, plaintext here). */
 export interface VariableSetRef {
@@ -14,7 +14,7 @@ export interface MergedVariables {
     readonly vars: Record<string, string>;
     /** Names defined as secrets, sorted. */
     readonly secretNames: string[];
-    /** Non-empty secret values, for `redactSecrets` / `withRedaction` (provider/util/redact.ts). */
+    /** Non-empty secret values, for `redactSecrets` / `withRedaction` (provider/core/redact.ts). */
     readonly secretValues: string[];
     /** Names defined twice with different values, or once plain and once secret. */
     readonly failures: InputFailure[];

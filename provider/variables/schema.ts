@@ -3,9 +3,9 @@
  * quote the offending value, and a value under `secrets` must never reach a message: every
  * failure about a secret quotes `"***"` instead.
  */
-import { InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { VARIABLE_NAME } from "./substitute";
+import { InputFailure, invalid } from "../core/errors";
+import { containsUnknown } from "../core/unknown";
+import { VARIABLE_NAME } from "../core/substitute";
 
 /** Longest variable name. */
 export const MAX_NAME_LENGTH = 128;

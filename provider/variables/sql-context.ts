@@ -20,8 +20,8 @@
  * Values are never scanned again. Statements are split before substitution, so a `;` in a value
  * never splits one.
  */
-import { InputError } from "../util/errors";
-import { unknownReferences } from "./substitute";
+import { InputError } from "../core/errors";
+import { unknownReferences } from "../core/substitute";
 
 /** The token a reference stands in. */
 export type SqlContext = "code" | "string" | "unicode-string" | "identifier" | "double-quoted";

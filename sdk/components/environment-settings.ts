@@ -10,6 +10,7 @@ import type { KubernetesSessionArgs } from "../kubernetes";
 import { alertSettings, EnvironmentAlerts, EnvironmentIngress, ingressSettings } from "./environment-alerts-settings";
 import { VARIABLE } from "./sql-text";
 import { hint } from "./validate";
+import { isParallelism, PARALLELISM_RULE } from "../../provider/core/flink-config";
 
 /** A local, remote or Kubernetes cluster as stack config describes it (`home` is the environment's). */
 export type EnvironmentCluster = Omit<LocalSessionClusterArgs, "home"> | RemoteSessionClusterArgs | { readonly target: "kubernetes"; readonly kubernetes: KubernetesSessionArgs };
@@ -108,7 +109,7 @@ export interface EnvironmentSettings {
 const KEY = /^[a-z][a-z0-9-]{0,39}$/;
 const key = (what: string) => z.string().regex(KEY, { ...hint(`is not a valid ${what} key`, "use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
-const parallelism = z.number().int().min(1, { ...hint("is below 1", "use a parallelism of at least 1") }).max(32768);
+const parallelism = z.number().refine(isParallelism, hint(PARALLELISM_RULE.problem, PARALLELISM_RULE.fix));
 
 const cluster = z
     .object({ target: z.enum(["local", "remote", "kubernetes"]) })

@@ -9,7 +9,7 @@ import { AlertConditions, AlertReceiver, AlertRoute, AlertRouteRule } from "../a
 import { KubernetesAlertRoute } from "../alerts-kubernetes";
 import type { SessionCluster } from "../cluster";
 import { FlinkIngress } from "../ingress";
-import { InputFailure as Failure, invalid } from "../../provider/util/errors";
+import { InputFailure as Failure, invalid } from "../../provider/core/errors";
 import type { EnvironmentAlertReceiver } from "./environment-alerts-settings";
 import type { ParsedEnvironmentSettings } from "./environment-settings";
 

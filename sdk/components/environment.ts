@@ -8,7 +8,7 @@ import { SessionCluster } from "../cluster";
 import { FlinkHome } from "../home";
 import { FlinkJob } from "../job";
 import { VariableSet } from "../variables";
-import { InputError, invalid } from "../../provider/util/errors";
+import { InputError, invalid } from "../../provider/core/errors";
 import { EnvironmentSettings, environmentSettings, ParsedEnvironmentSettings } from "./environment-settings";
 import { wireAlerts, wireIngress } from "./environment-wiring";
 import { ComponentJobOptions, GeneratedSqlJob } from "./table-sync";

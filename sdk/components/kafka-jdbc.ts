@@ -5,7 +5,7 @@ import { column, Column, connectorOptions, identifier } from "./sql-text";
 import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts, tableSyncSpec, tableSyncSql } from "./table-sync";
 import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
-import type { DeferredArgumentCheck } from "../../provider/components/rules";
+import type { DeferredArgumentCheck } from "../../provider/core/component-rules";
 
 /** The Kafka side of a {@link KafkaToJdbcSync}. Needs flink-sql-connector-kafka on the cluster or in `job.dependencies`. */
 export interface KafkaSource {

@@ -5,7 +5,7 @@ import { column, Column, createTable, identifier, quoteId, ref, variableName } f
 import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts } from "./table-sync";
 import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
-import type { DeferredArgumentCheck } from "../../provider/components/rules";
+import type { DeferredArgumentCheck } from "../../provider/core/component-rules";
 
 /** The MySQL side. Needs flink-sql-connector-mysql-cdc on the cluster or in `job.dependencies`. */
 export interface MysqlCdcSource {

@@ -2,7 +2,7 @@
  * What the generated SQL must say differently per Flink version. Pure: the components call it in
  * `apply` on the cluster's `flinkVersion`, the unit tests call it per version.
  */
-import { atLeast, tryParseFlinkVersion } from "../../provider/util/version";
+import { atLeast, tryParseFlinkVersion } from "../../provider/core/version";
 
 /**
  * Connectors whose keyed sinks take updates (upsert sinks). Flink 2.3 plans an INSERT into such a

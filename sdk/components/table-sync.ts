@@ -11,7 +11,7 @@ import { VariableSet } from "../variables";
 import { Column, column, connectorOptions, createTable, identifier, quoteId } from "./sql-text";
 import { onConflictClause } from "./sql-version";
 import { atPreview, hint, parseComponentArgs, ruleHint, stackValueValid } from "./validate";
-import { ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
+import { ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/core/component-rules";
 
 /** Job settings a component passes through to its {@link FlinkJob} unchanged. */
 export type ComponentJobOptions = Omit<FlinkJobArgs, "cluster" | "name" | "sql" | "jar" | "variables" | "entryClass" | "args">;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { InputError, quote } from "../../provider/util/errors";
-import { zodFailures } from "../../provider/util/zod";
-import { ARGUMENT_RULES, ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/components/rules";
+import { InputError, quote } from "../../provider/core/errors";
+import { zodFailures } from "../../provider/core/zod";
+import { ARGUMENT_RULES, ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/core/component-rules";
 import { inputError } from "../kubernetes-render";
 
 /** Separates the problem from the fix inside a zod message (zod carries only `message` for most checks). */

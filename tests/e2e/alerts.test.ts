@@ -13,9 +13,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { sha256 } from "../../provider/util/hash";
+import { sha256 } from "../../provider/core/hash";
 import { createFlinkClient, FlinkClient } from "../../provider/flink";
-import { prometheusReporterConfig } from "../../provider/alerts/metrics";
+import { prometheusReporterConfig } from "../../provider/core/alerts/metrics";
 import { Alerting, jobManagerPort, loadedAlerts, notified, startAlerting } from "../support/alerting";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { waitFor } from "../support/counter";

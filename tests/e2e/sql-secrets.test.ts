@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { secretForms } from "../../provider/util/redact";
+import { secretForms } from "../../provider/core/redact";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { countingSql, JobStack, printedCounts, SQL_JOBS_PROGRAM } from "../support/jobs";
 import { waitFor } from "../support/counter";

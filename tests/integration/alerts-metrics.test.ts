@@ -3,8 +3,8 @@
  * reporter on every line of the test bed (a running job, a restarting one, checkpoints).
  */
 import { createFlinkClient } from "../../provider/flink";
-import { findReporterJar, prometheusReporterConfig, sanitizeLabelValue } from "../../provider/alerts/metrics";
-import { RULE_METRICS } from "../../provider/alerts/rules";
+import { findReporterJar, prometheusReporterConfig, sanitizeLabelValue } from "../../provider/core/alerts/metrics";
+import { RULE_METRICS } from "../../provider/core/alerts/rules";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { waitFor } from "../support/counter";
 import { outDirFor } from "../support/jobs";

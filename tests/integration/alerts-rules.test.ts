@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { ALERT_NAMES, AlertRouteArgs, checkAlertRouteArgs, renderAlertmanagerConfig, renderRuleFile } from "../../provider/alerts";
 import { amtoolCheckConfig, promtoolCheckRules, replaceFiles } from "../../provider/alerts/files";
 import { renderedFiles } from "../../provider/alerts";
-import { silent } from "../../provider/util/log";
+import { silent } from "../../provider/core/log";
 import { sampleInputs, tool } from "../support/alerts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-alerts-rules-"));

@@ -5,7 +5,7 @@
  * plain one; Flink 1.20 plans the plain one and cannot parse the clause. EXPLAIN only: no Kafka or
  * database runs (the planner's check happens at planning).
  */
-import { resolveArtifact } from "../../provider/job/artifact";
+import { resolveArtifact } from "../../provider/core/artifact";
 import { createGatewayClient, GatewayClient } from "../../provider/sqlgateway";
 import { kafkaToJdbcSql } from "../../sdk/components/kafka-jdbc";
 import { mysqlCdcSql } from "../../sdk/components/mysql-cdc";

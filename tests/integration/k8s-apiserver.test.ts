@@ -9,12 +9,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { k8sApplicationProvider, timing } from "../../provider/k8s/application-provider";
+import { k8sApplicationProvider as typedK8sApplicationProvider, timing } from "../../provider/k8s/application-provider";
 import { k8s } from "../../provider/k8s/client-node";
 import { loadKubeConfig } from "../../provider/k8s/kubeconfig";
-import { DeployError } from "../../provider/util/errors";
+import { DeployError } from "../../provider/core/errors";
 import { kubeApiserverBinary, KUBE_APISERVER_ENV, operatorCrd, type RunningKube, startKube } from "../support/kube";
 import { portBlock } from "../support/testbed";
+import { asEngine } from "../support/engine-view";
+
+const k8sApplicationProvider = asEngine(typedK8sApplicationProvider);
 
 jest.setTimeout(3 * 60_000);
 

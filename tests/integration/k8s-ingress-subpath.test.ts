@@ -7,8 +7,8 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { flinkLines, portBlock } from "../support/testbed";
 import { RunningCluster, startCluster } from "../support/cluster";
-import { checkIngressSpec } from "../../provider/k8s/schema-ingress";
-import { renderIngress } from "../../provider/k8s/render/ingress";
+import { checkIngressSpec } from "../../provider/core/k8s/schema-ingress";
+import { renderIngress } from "../../provider/core/k8s/render/ingress";
 
 type Rule = { path: string; pathType: string };
 const ruleOf = (m: Record<string, unknown>): Rule => (m.spec as { rules: { http: { paths: Rule[] } }[] }).rules[0].http.paths[0];

@@ -9,14 +9,19 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { connect, type Connection } from "../../provider/flink/connect";
+import type { Connection } from "../../provider/core/connection";
+import { connect } from "../../provider/flink/connect";
+import "../../provider/k8s/endpoint"; // registers how connections with `kubernetes` are reached
 import { clearRoutes } from "../../provider/flink/route";
-import { k8sClusterProvider } from "../../provider/k8s/cluster-provider";
+import { k8sClusterProvider as typedK8sClusterProvider } from "../../provider/k8s/cluster-provider";
 import { closeAllForwards, forwardInfo } from "../../provider/k8s/portforward";
 import { ApiServerStandIn, pod, restService } from "../support/apiserver-standin";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { readCounter, waitFor } from "../support/counter";
 import { flinkLines, portBlock } from "../support/testbed";
+import { asEngine } from "../support/engine-view";
+
+const k8sClusterProvider = asEngine(typedK8sClusterProvider);
 
 jest.setTimeout(5 * 60_000);
 

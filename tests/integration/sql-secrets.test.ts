@@ -10,7 +10,7 @@ import * as path from "path";
 import { sqlVersion } from "../../provider/job/sql";
 import { localLayout } from "../../provider/local/layout";
 import { createGatewayClient, GatewayClient } from "../../provider/sqlgateway";
-import { secretForms } from "../../provider/util/redact";
+import { secretForms } from "../../provider/core/redact";
 import { substituteSql } from "../../provider/variables/sql-context";
 import { RunningCluster, startCluster } from "../support/cluster";
 import { randomValue, seededRandom } from "../support/random-text";

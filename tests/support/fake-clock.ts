@@ -5,7 +5,7 @@
  * wake-up, so several deploys sharing one clock (the per-cluster limit) see consistent time and
  * a 120 s health gate runs in milliseconds.
  */
-import type { Clock } from "../../provider/util/clock";
+import type { Clock } from "../../provider/core/clock";
 
 interface Timer {
     at: number;

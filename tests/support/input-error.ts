@@ -1,4 +1,4 @@
-import { InputError } from "../../provider/util/errors";
+import { InputError } from "../../provider/core/errors";
 
 /** The message of the InputError `fn` throws; fails the test if it throws nothing or something else. */
 export function inputErrorOf(fn: () => unknown): string {

@@ -11,7 +11,7 @@ import { createHash } from "crypto";
 import Ajv, { ValidateFunction } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { parse } from "yaml";
-import { OPERATOR_VERSION } from "../../provider/k8s/operator";
+import { OPERATOR_VERSION } from "../../provider/core/k8s/operator";
 
 type Schema = Record<string, unknown>;
 type Manifest = { apiVersion: string; kind: string; [k: string]: unknown };

@@ -1,7 +1,7 @@
 /** AlertRoute check: the valid sample passes; each invalid input fails with property, value and fix; secrets never quoted. */
 import { checkAlertRouteArgs } from "../../../provider/alerts";
 import { alertsProvider } from "../../../provider/alerts";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 import { SAMPLE_SECRETS, sampleInputs } from "../../support/alerts";
 
 const base = () => sampleInputs("/srv/alerts");

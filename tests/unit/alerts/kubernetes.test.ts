@@ -6,10 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PodMonitor, PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1";
-import { Checker } from "../../../provider/alerts/checker";
-import { checkSpec } from "../../../provider/alerts/check";
-import { receiverSecretData, renderAlertmanagerConfigCR, renderPodMonitor, renderPrometheusRule } from "../../../provider/alerts/kubernetes";
-import { AlertSpec } from "../../../provider/alerts/spec";
+import { Checker } from "../../../provider/core/alerts/checker";
+import { checkSpec } from "../../../provider/core/alerts/check";
+import { receiverSecretData, renderAlertmanagerConfigCR, renderPodMonitor, renderPrometheusRule } from "../../../provider/core/alerts/kubernetes";
+import { AlertSpec } from "../../../provider/core/alerts/spec";
 import { SAMPLE_SECRETS, sampleInputs } from "../../support/alerts";
 
 function k8sSpec(): AlertSpec {

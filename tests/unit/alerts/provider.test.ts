@@ -8,8 +8,11 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
-import { alertsProvider } from "../../../provider/alerts";
+import { alertsProvider as typedAlertsProvider } from "../../../provider/alerts";
 import { SAMPLE_SECRETS, sampleInputs } from "../../support/alerts";
+import { asEngine } from "../../support/engine-view";
+
+const alertsProvider = asEngine(typedAlertsProvider);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-alerts-provider-"));
 const script = (name: string, body: string) => {

@@ -1,8 +1,8 @@
 /** Pure renderers: reporter config, rule expressions, targets and the Alertmanager tree. */
 import { parse } from "yaml";
 import { alertmanagerConfig, checkAlertRouteArgs, prometheusReporterConfig, renderRuleGroups, renderTargets, sanitizeLabelValue } from "../../../provider/alerts";
-import { parsePortRange } from "../../../provider/alerts/metrics";
-import { renderRuleFile } from "../../../provider/alerts/rules";
+import { parsePortRange } from "../../../provider/core/alerts/metrics";
+import { renderRuleFile } from "../../../provider/core/alerts/rules";
 import { sampleInputs } from "../../support/alerts";
 
 const spec = () => checkAlertRouteArgs(sampleInputs("/srv"))!.args!.spec;

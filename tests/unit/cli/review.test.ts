@@ -10,7 +10,7 @@ import { review } from "../../../cli/review/command";
 import { parsePreview, Preview, PreviewStep } from "../../../cli/review/preview";
 import { renderReview } from "../../../cli/review/render";
 import { parseArgs } from "../../../cli/args";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "../../fixtures/review", name), "utf8");
 const JOB = "pulumi-nodejs:dynamic/flink:Job";

@@ -1,5 +1,5 @@
 import { checkClusterArgs, sqlGatewayOf } from "../../../provider/cluster/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const home = { homePath: "/opt/flink", flinkVersion: "1.20.3" };
 const local = { target: "local", home, workDir: "/tmp/pf-cluster" };

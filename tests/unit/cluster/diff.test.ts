@@ -1,5 +1,5 @@
 import { clusterProvider, ClusterState } from "../../../provider/cluster";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const home = { homePath: "/opt/flink", flinkVersion: "1.20.3" };
 const inputs = { target: "local", home, workDir: "/tmp/pf-diff" };

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { PodMonitor, PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1";
 import { checkAlertRouteArgs } from "../../../provider/alerts";
-import { renderRuleFile } from "../../../provider/alerts/rules";
+import { renderRuleFile } from "../../../provider/core/alerts/rules";
 import { installMocks, manifests, Registered, settle } from "../../support/k8s-mocks";
 import { validateManifest } from "../../support/k8s-schemas";
 import { expectRefused } from "../../support/input-error";

@@ -7,7 +7,7 @@ import { kafkaToJdbc, kafkaToJdbcSql } from "../../../sdk/components/kafka-jdbc"
 import { mysqlCdc, mysqlCdcSql } from "../../../sdk/components/mysql-cdc";
 import { optionChecks, tableSyncSpec, tableSyncSql } from "../../../sdk/components/table-sync";
 import { onConflictClause } from "../../../sdk/components/sql-version";
-import { checkDeferredArguments } from "../../../provider/components/rules";
+import { checkDeferredArguments } from "../../../provider/core/component-rules";
 import { checkJobArgs } from "../../../provider/job/schema";
 
 const columns = [{ name: "id", type: "BIGINT" }, { name: "v", type: "STRING" }];

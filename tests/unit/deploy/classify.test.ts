@@ -1,6 +1,6 @@
 import { classifyJobChange, describeClassification } from "../../../provider/deploy/classify";
 import { identityPrefix, jobIdFor, parseJobId, runsDefinition } from "../../../provider/deploy/identity";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0" };
 const base = { name: "orders", cluster, jar: { path: "/jobs/a.jar" }, artifactDigest: "abc", args: ["--x", "1"], configuration: {}, upgrade: { mode: "savepoint", restore: "latest-savepoint" }, health: { stableSeconds: 10 }, onDelete: "savepoint", labels: {} };

@@ -4,7 +4,7 @@
  */
 import { converge, type DeployContext, type DeployPolicy, type JobVersion, type PriorDeployment } from "../../../provider/deploy/redeploy";
 import { jobIdFor } from "../../../provider/deploy/identity";
-import { DeployError } from "../../../provider/util/errors";
+import { DeployError } from "../../../provider/core/errors";
 import { FakeFlink } from "../../support/fake-flink";
 
 export const NAME = "orders";

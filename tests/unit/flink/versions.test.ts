@@ -9,7 +9,7 @@ import {
     runJarFields,
     type RunJarRequest,
 } from "../../../provider/flink";
-import { InputError } from "../../../provider/util/errors";
+import { InputError } from "../../../provider/core/errors";
 
 /**
  * Request-body properties per release line, read off `rest_v1_dispatcher.yml` of each version
@@ -115,7 +115,7 @@ describe("buildRunJarBody", () => {
             expect(err).toBeInstanceOf(InputError);
             const reasons = (err as InputError).failures.map((f) => f.reason);
             expect(reasons).toEqual([
-                expect.stringMatching(/^parallelism = 0: must be a positive integer; fix: /),
+                expect.stringMatching(/^parallelism = 0: must be a whole number from 1 to 32768; fix: /),
                 expect.stringMatching(/^jobId = "job-1": must be 32 lowercase hex characters; fix: /),
             ]);
         }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkHomeArgs } from "../../../provider/home/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 /** A directory that looks like a Flink distribution of the given version. */
 function fakeDistribution(version: string): string {

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
-import { renderConfig, validateConfig } from "../../../provider/home/config";
-import { configDialect, tryParseFlinkVersion, stateKeys } from "../../../provider/util/version";
+import { renderConfig, validateConfig } from "../../../provider/core/flink-config";
+import { configDialect, tryParseFlinkVersion, stateKeys } from "../../../provider/core/version";
 
 describe("config dialect follows the version", () => {
     test.each([

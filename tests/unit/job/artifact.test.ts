@@ -11,11 +11,9 @@ import { tmpdir } from "node:os";
 import os = require("node:os");
 import { join, relative } from "node:path";
 import type { FormData } from "undici";
-import {
-    DEFAULT_MAVEN_REPOSITORY, displayUrl, ensureUploaded, mavenUrl, pruneJars, resolveArtifact, uploadName,
-    type ResolvedArtifact,
-} from "../../../provider/job/artifact";
-import { DeployError, InputError } from "../../../provider/util/errors";
+import { DEFAULT_MAVEN_REPOSITORY, displayUrl, mavenUrl, resolveArtifact, type ResolvedArtifact } from "../../../provider/core/artifact";
+import { ensureUploaded, pruneJars, uploadName } from "../../../provider/job/upload";
+import { DeployError, InputError } from "../../../provider/core/errors";
 import { fixture, JSON_HEADERS, mocked, rejection } from "../flink/helpers";
 
 const JAR = Buffer.concat([Buffer.from("PK\u0003\u0004"), randomBytes(300 * 1024)]);

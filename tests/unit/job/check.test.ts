@@ -2,8 +2,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkJobArgs, normalizeSavepointDir } from "../../../provider/job/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { normalizeSavepointDir } from "../../../provider/core/flink-config";
+import { checkJobArgs } from "../../../provider/job/schema";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 /** An empty zip archive: the smallest file that is a JAR. */
 const EMPTY_ZIP = Buffer.concat([Buffer.from("PK\x05\x06", "latin1"), Buffer.alloc(18)]);

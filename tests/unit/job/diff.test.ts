@@ -1,7 +1,7 @@
 import { jobProvider, JobState } from "../../../provider/job";
 import { checkJobArgs } from "../../../provider/job/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
-import { usedVariablesHash } from "../../../provider/variables/substitute";
+import { UNKNOWN } from "../../../provider/core/unknown";
+import { usedVariablesHash } from "../../../provider/core/substitute";
 
 const cluster = { restUrl: "http://localhost:8081", flinkVersion: "1.20.3", webUiUrl: "http://localhost:8081" };
 const sql = "CREATE TABLE s (x INT) WITH ('connector' = 'datagen');\nCREATE TABLE k (x INT) WITH ('connector' = 'blackhole');\nINSERT INTO k SELECT x FROM s;";

@@ -1,6 +1,6 @@
 /** Bad input for SQL jobs and variables, rejected at preview with property, value and fix. */
 import { checkJobArgs } from "../../../provider/job/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0", connection: { restUrl: "http://flink:8081", sqlGatewayUrl: "http://flink:8083" } };
 const DDL = "CREATE TABLE src (k INT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (k INT, c BIGINT) WITH ('connector' = 'jdbc', 'url' = '${DB_URL}', 'password' = '${DB_PASSWORD}')";

@@ -4,10 +4,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { k8sApplicationProvider, timing } from "../../../provider/k8s/application-provider";
-import { DeployError } from "../../../provider/util/errors";
+import { k8sApplicationProvider as typedK8sApplicationProvider, timing } from "../../../provider/k8s/application-provider";
+import { DeployError } from "../../../provider/core/errors";
 import { ApiServerStandIn, type Json } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
+import { asEngine } from "../../support/engine-view";
+
+const k8sApplicationProvider = asEngine(typedK8sApplicationProvider);
 
 jest.setTimeout(60_000);
 

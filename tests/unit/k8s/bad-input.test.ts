@@ -3,10 +3,10 @@
  * property, the bad value and a fix. One test per invalid input. (check only; nothing applied)
  */
 import { checkHomeArgs } from "../../../provider/home/schema";
-import { checkSessionSpec } from "../../../provider/k8s/schema";
-import { checkApplication } from "../../../provider/k8s/schema-application";
-import { checkIngressSpec } from "../../../provider/k8s/schema-ingress";
-import type { InputFailure } from "../../../provider/util/errors";
+import { checkSessionSpec } from "../../../provider/core/k8s/schema";
+import { checkApplication } from "../../../provider/core/k8s/schema-application";
+import { checkIngressSpec } from "../../../provider/core/k8s/schema-ingress";
+import type { InputFailure } from "../../../provider/core/errors";
 
 const HOME = { image: "flink:1.20.3-java17", version: "1.20.3" };
 const SESSION = { namespace: "flink", highAvailability: { storageDir: "s3://b/ha" } };

@@ -7,11 +7,14 @@ import * as fs from "fs";
 import * as http from "node:http";
 import * as path from "path";
 import { clearRoutes } from "../../../provider/flink/route";
-import { connectionFor, k8sClusterProvider, timing } from "../../../provider/k8s/cluster-provider";
+import { connectionFor, k8sClusterProvider as typedK8sClusterProvider, timing } from "../../../provider/k8s/cluster-provider";
 import { closeAllForwards } from "../../../provider/k8s/portforward";
-import { DeployError } from "../../../provider/util/errors";
+import { DeployError } from "../../../provider/core/errors";
 import { ApiServerStandIn, type Json, pod, restService } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
+import { asEngine } from "../../support/engine-view";
+
+const k8sClusterProvider = asEngine(typedK8sClusterProvider);
 
 jest.setTimeout(60_000);
 

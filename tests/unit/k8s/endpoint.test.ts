@@ -2,7 +2,7 @@
 import type { V1Pod, V1Service } from "@kubernetes/client-node";
 import { chooseAccess, isClusterDns, serviceUrl } from "../../../provider/k8s/endpoint";
 import { pickPodPort, selectorOf } from "../../../provider/k8s/pods";
-import { InputError } from "../../../provider/util/errors";
+import { InputError } from "../../../provider/core/errors";
 import { pod, restService } from "../../support/apiserver-standin";
 
 const base = { namespace: "flink", restService: "sessions-rest", restPort: 8081 };

@@ -1,5 +1,5 @@
 /** Shared inputs for the Kubernetes renderer tests. */
-import type { ImageHome } from "../../../provider/k8s/render/types";
+import type { ImageHome } from "../../../provider/core/k8s/render/types";
 
 export const home: ImageHome = {
     image: "flink:1.20.3-java17",

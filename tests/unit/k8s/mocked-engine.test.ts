@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { find, installMocks, manifests, Registered, settle } from "../../support/k8s-mocks";
-import { FLINK_RBAC_RULES } from "../../../provider/k8s/render/rbac";
+import { FLINK_RBAC_RULES } from "../../../provider/core/k8s/render/rbac";
 
 const registered: Registered[] = installMocks("test");
  

@@ -1,10 +1,10 @@
 /** Pure pieces of the Kubernetes renderers. (pure; nothing applied) */
 import { createHash } from "crypto";
-import { crdFlinkVersion } from "../../../provider/k8s/operator";
-import { jarUri, upgradeMode } from "../../../provider/k8s/render/application";
-import { htpasswdLine } from "../../../provider/k8s/render/ingress";
-import { k8sMemory } from "../../../provider/k8s/render/session";
-import { parseImage } from "../../../provider/k8s/names";
+import { crdFlinkVersion } from "../../../provider/core/k8s/operator";
+import { jarUri, upgradeMode } from "../../../provider/core/k8s/render/application";
+import { htpasswdLine } from "../../../provider/core/k8s/render/ingress";
+import { k8sMemory } from "../../../provider/core/k8s/render/session";
+import { parseImage } from "../../../provider/core/k8s/names";
 
 describe("Kubernetes renderer units (pure; nothing applied)", () => {
     test.each([

@@ -3,14 +3,14 @@
  * Operator CRDs from Maven Central and kubernetes-models. Nothing is applied to a cluster.
  */
 import { crdSchema, validateManifest } from "../../support/k8s-schemas";
-import { CRD_FLINK_VERSIONS, OPERATOR_VERSION } from "../../../provider/k8s/operator";
-import { checkSessionSpec } from "../../../provider/k8s/schema";
-import { checkApplication } from "../../../provider/k8s/schema-application";
-import { checkIngressSpec } from "../../../provider/k8s/schema-ingress";
-import { renderSession } from "../../../provider/k8s/render/session";
-import { renderApplication } from "../../../provider/k8s/render/application";
-import { renderIngress } from "../../../provider/k8s/render/ingress";
-import type { Manifest } from "../../../provider/k8s/render/types";
+import { CRD_FLINK_VERSIONS, OPERATOR_VERSION } from "../../../provider/core/k8s/operator";
+import { checkSessionSpec } from "../../../provider/core/k8s/schema";
+import { checkApplication } from "../../../provider/core/k8s/schema-application";
+import { checkIngressSpec } from "../../../provider/core/k8s/schema-ingress";
+import { renderSession } from "../../../provider/core/k8s/render/session";
+import { renderApplication } from "../../../provider/core/k8s/render/application";
+import { renderIngress } from "../../../provider/core/k8s/render/ingress";
+import type { Manifest } from "../../../provider/core/k8s/render/types";
 import { application, home, sessionSpec } from "./fixtures";
 
 const manifestsOf = (o: object): Manifest[] => Object.values(o).filter((v): v is Manifest => !!v && typeof v === "object" && "apiVersion" in v && "kind" in v);

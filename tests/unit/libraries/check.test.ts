@@ -6,8 +6,8 @@ import { checkClusterArgs } from "../../../provider/cluster/schema";
 import { clusterProvider, type ClusterState } from "../../../provider/cluster";
 import { checkJobArgs } from "../../../provider/job/schema";
 import { classifyJobChange, CLUSTER_LIBRARIES, describeClassification } from "../../../provider/deploy/classify";
-import { librariesHash } from "../../../provider/libraries/resolve";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { librariesHash } from "../../../provider/core/libraries/resolve";
+import { UNKNOWN } from "../../../provider/core/unknown";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pf-libs-check-"));
 const homePath = path.join(tmp, "flink");

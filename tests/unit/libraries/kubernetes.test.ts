@@ -8,11 +8,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { validateManifest } from "../../support/k8s-schemas";
-import { checkSessionSpec } from "../../../provider/k8s/schema";
-import { renderSession, type SessionLibraries } from "../../../provider/k8s/render/session";
-import { credentialsSecret, fetchScript, withLibraries } from "../../../provider/libraries/kubernetes";
-import { checkLibraries } from "../../../provider/libraries/schema";
-import type { Manifest } from "../../../provider/k8s/render/types";
+import { checkSessionSpec } from "../../../provider/core/k8s/schema";
+import { renderSession, type SessionLibraries } from "../../../provider/core/k8s/render/session";
+import { credentialsSecret, fetchScript, withLibraries } from "../../../provider/core/k8s/libraries";
+import { checkLibraries } from "../../../provider/core/libraries/schema";
+import type { Manifest } from "../../../provider/core/k8s/render/types";
 import { home, sessionSpec } from "../k8s/fixtures";
 
 const JAR = { fileName: "flink-connector-jdbc-core-4.0.0-2.0.jar", url: "https://repo.example.com/maven2/org/apache/flink/flink-connector-jdbc-core/4.0.0-2.0/flink-connector-jdbc-core-4.0.0-2.0.jar", sha1: "0123456789abcdef0123456789abcdef01234567" };

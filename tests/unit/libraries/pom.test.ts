@@ -1,9 +1,9 @@
 /** The pure half of the Maven resolver on fixture POMs: the POM model, inheritance, BOMs, mediation. */
 import * as fs from "fs";
 import * as path from "path";
-import { resolveGraph } from "../../../provider/libraries/mediate";
-import { effectivePom, type Gav, interpolate, parsePom } from "../../../provider/libraries/pom";
-import { parseXml } from "../../../provider/libraries/xml";
+import { resolveGraph } from "../../../provider/core/libraries/mediate";
+import { effectivePom, type Gav, interpolate, parsePom } from "../../../provider/core/libraries/pom";
+import { parseXml } from "../../../provider/core/libraries/xml";
 
 const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "poms");
 const loaded: string[] = [];

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FlinkHome } from "../../../sdk/home";
 import { SessionCluster } from "../../../sdk/cluster";
 import { FlinkJob } from "../../../sdk/job";
-import { librariesHash } from "../../../provider/libraries/resolve";
+import { librariesHash } from "../../../provider/core/libraries/resolve";
 
 const registered = new Map<string, Record<string, unknown>>();
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"; // Pulumi's wire marker of a secret value

@@ -1,13 +1,13 @@
 /** The provider host's lifeline: it notices a gone CLI (broken pipe, ended process) and stops acting. */
 import { EventEmitter } from "events";
-import type { ProcStat, StatReader } from "../../../provider/util/lifeline";
+import type { ProcStat, StatReader } from "../../../provider/core/lifeline";
 
-type Lifeline = typeof import("../../../provider/util/lifeline");
+type Lifeline = typeof import("../../../provider/core/lifeline");
 /** A fresh module per test: the installation and its signal are per process. */
 const fresh = (): Lifeline => {
     let mod!: Lifeline;
     jest.isolateModules(() => {
-        mod = require("../../../provider/util/lifeline");
+        mod = require("../../../provider/core/lifeline");
     });
     return mod;
 };

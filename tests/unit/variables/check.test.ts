@@ -1,7 +1,7 @@
 import { variablesProvider } from "../../../provider/variables";
 import { checkVariableSetArgs, MAX_VALUE_BYTES } from "../../../provider/variables/schema";
-import { UNKNOWN } from "../../../provider/util/unknown";
-import { InputError } from "../../../provider/util/errors";
+import { UNKNOWN } from "../../../provider/core/unknown";
+import { InputError } from "../../../provider/core/errors";
 
 /** Secret values used below; none may appear in any failure. */
 const SECRET = "s3cr3t-Pa55";

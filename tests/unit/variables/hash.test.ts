@@ -1,4 +1,4 @@
-import { usedVariablesHash } from "../../../provider/variables/substitute";
+import { usedVariablesHash } from "../../../provider/core/substitute";
 import { seededRandom } from "../../support/random-text";
 
 /** Seeded, so a failing case can be replayed from its seed. */

@@ -1,5 +1,8 @@
-import { mergeVariables, variablesProvider, VariableSetState, variableSetState } from "../../../provider/variables";
-import { UNKNOWN } from "../../../provider/util/unknown";
+import { mergeVariables, variablesProvider as typedVariablesProvider, VariableSetState, variableSetState } from "../../../provider/variables";
+import { UNKNOWN } from "../../../provider/core/unknown";
+import { asEngine } from "../../support/engine-view";
+
+const variablesProvider = asEngine(typedVariablesProvider);
 
 const inputs = { __provider: "stub", values: { KAFKA_BROKERS: "kafka:9092", TOPIC: "orders" }, secrets: { DB_PASSWORD: "pw-1" } };
 

@@ -1,6 +1,6 @@
-import { DeployError, InputError } from "../../../provider/util/errors";
+import { DeployError, InputError } from "../../../provider/core/errors";
 import { FlinkApiError } from "../../../provider/flink/errors";
-import { redactedProgress, redactError, redactorFor, redactSecrets, secretForms, withRedaction } from "../../../provider/util/redact";
+import { redactedProgress, redactError, redactorFor, redactSecrets, secretForms, withRedaction } from "../../../provider/core/redact";
 
 describe("redactSecrets", () => {
     test.each<[string, string, string[], string]>([

@@ -1,7 +1,7 @@
-import { InputError } from "../../../provider/util/errors";
+import { InputError } from "../../../provider/core/errors";
 import { escapeSqlValue, sqlReferences, substituteSql } from "../../../provider/variables/sql-context";
 import { splitSql } from "../../../provider/sql/split";
-import { resolveAll, substitute } from "../../../provider/variables/substitute";
+import { resolveAll, substitute } from "../../../provider/core/substitute";
 import { randomValue, seededRandom } from "../../support/random-text";
 
 /**

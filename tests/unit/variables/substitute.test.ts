@@ -1,5 +1,5 @@
-import { InputError } from "../../../provider/util/errors";
-import { checkAllReferences, checkReferences, findReferences, resolveAll, stringsIn, substitute } from "../../../provider/variables/substitute";
+import { InputError } from "../../../provider/core/errors";
+import { checkAllReferences, checkReferences, findReferences, resolveAll, stringsIn, substitute } from "../../../provider/core/substitute";
 
 const vars = { A: "1", B: "two", DB_URL: "jdbc:mysql://db:3306/x", _x9: "u", A1_B2: "ab", DOLLAR: "$", REF: "${B}" };
 

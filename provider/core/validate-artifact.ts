@@ -6,8 +6,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { InputFailure, invalid } from "../util/errors";
-import { expandHome } from "../util/paths";
+import { InputFailure, invalid } from "./errors";
+import { expandHome } from "./paths";
 
 /** A JAR spec whose shape is already checked (strings where given). */
 export interface JarInput {

@@ -44,3 +44,10 @@ function valueAt(input: unknown, path: (string | number)[]): unknown {
     }
     return cur;
 }
+
+/** Pulumi adds `__provider` (the serialized provider) to dynamic resource inputs. */
+export function withoutPulumiKeys(inputs: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(inputs)) if (!k.startsWith("__")) out[k] = v;
+    return out;
+}

@@ -1,19 +1,18 @@
 /**
- * The job's JAR: resolve a `path`, `url` or `maven` spec to a local, digest-checked file (downloads
- * cached by sha256 under `<cacheDir>/artifacts/`), and upload it to a cluster at most once
- * (content-addressed upload names, found again through `GET /jars`).
+ * A JAR from a `path`, `url` or `maven` spec as a local, digest-checked file (downloads cached by
+ * sha256 under `<cacheDir>/artifacts/`). Shared by jobs (provider) and cluster libraries (also
+ * resolved by the SDK at program time for Kubernetes), so it knows nothing of Flink's REST API;
+ * the upload half is `job/upload.ts`.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { copyFile, link, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type Dispatcher, request } from "undici";
-import { type FlinkClient, isFlinkNotFound } from "../flink";
-import { DeployError, InputError, invalid, messageOf } from "../util/errors";
-import { type Progress, silent } from "../util/log";
-import { defaultCacheDir, expandHome } from "../util/paths";
+import { DeployError, InputError, invalid, messageOf } from "./errors";
+import { type Progress, silent } from "./log";
+import { defaultCacheDir, expandHome } from "./paths";
 
 /** Where a JAR comes from: exactly one of `path`, `url`, `maven` (see `JarArtifact` in the SDK). */
 export interface JarSpec {
@@ -81,12 +80,6 @@ export function mavenUrl(coords: string, repository: string = DEFAULT_MAVEN_REPO
     return `${repository.replace(/\/+$/, "")}/${group.replace(/\./g, "/")}/${artifact}/${version}/${file}`;
 }
 
-/** Name under which an artifact is uploaded: `pf-<first 16 hex of sha256>-<fileName>` (ends in .jar). */
-export function uploadName(artifact: Pick<ResolvedArtifact, "sha256" | "fileName">): string {
-    const safe = artifact.fileName.replace(/[^\w.-]/g, "_");
-    return `pf-${artifact.sha256.slice(0, 16)}-${safe}${safe.endsWith(".jar") ? "" : ".jar"}`;
-}
-
 /** Resolve a JAR spec to a local file with a verified sha256, downloading (once) if needed. */
 export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {}): Promise<ResolvedArtifact> {
     const given = (["path", "url", "maven"] as const).filter((k) => spec[k] !== undefined && spec[k] !== "");
@@ -146,57 +139,6 @@ export async function resolveArtifact(spec: JarSpec, options: ResolveOptions = {
     return done(got.file, got.sha256);
 }
 
-/**
- * Upload `artifact` unless the cluster already has it: returns the id of a jar named
- * {@link uploadName} (the newest, if several), else uploads a copy under that name.
- */
-export async function ensureUploaded(client: FlinkClient, artifact: ResolvedArtifact, progress: Progress = silent): Promise<string> {
-    const name = uploadName(artifact);
-    const existing = (await client.listJars()).files.filter((f) => f.name === name).sort((a, b) => b.uploaded - a.uploaded)[0];
-    if (existing) {
-        progress(`jar ${name} is already on the cluster`);
-        return existing.id;
-    }
-    const dir = await mkdtemp(join(tmpdir(), "pf-upload-"));
-    try {
-        const staged = join(dir, name);
-        await link(artifact.file, staged).catch(() => copyFile(artifact.file, staged));
-        progress(`uploading ${name} (${mb((await stat(staged)).size)} MB)`);
-        const id = await client.uploadJar(staged);
-        progress(`uploaded ${name} as ${id}`);
-        return id;
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
-}
-
-/** Options of {@link pruneJars}. */
-export interface PruneOptions {
-    /** How many of the newest uploads of the same file name to keep. @default 3 */
-    readonly keep?: number;
-    /** Jar ids never deleted (e.g. the running and the previous generation's). @default [] */
-    readonly protect?: readonly string[];
-    /** @default silent */
-    readonly progress?: Progress;
-}
-
-/** Delete older `pf-<digest>-<fileName>` uploads of the same file name beyond the newest `keep`; returns the deleted ids. */
-export async function pruneJars(client: FlinkClient, artifact: Pick<ResolvedArtifact, "fileName">, options: PruneOptions = {}): Promise<string[]> {
-    const suffix = uploadName({ sha256: "", fileName: artifact.fileName }).slice("pf--".length);
-    const ours = (await client.listJars()).files.filter((f) => /^pf-[0-9a-f]{16}-/.test(f.name) && f.name.slice(20) === suffix);
-    const doomed = ours
-        .sort((a, b) => b.uploaded - a.uploaded)
-        .slice(options.keep ?? 3)
-        .filter((f) => !(options.protect ?? []).includes(f.id));
-    for (const jar of doomed) {
-        await client.deleteJar(jar.id).catch((err: unknown) => {
-            if (!isFlinkNotFound(err)) throw err; // already gone: fine
-        });
-        (options.progress ?? silent)(`deleted old jar ${jar.id}`);
-    }
-    return doomed.map((f) => f.id);
-}
-
 /** Network settings of one resolution (shared with the cluster libraries resolver). */
 export type Net = Required<Pick<ResolveOptions, "progress" | "timeoutMs">> & Pick<ResolveOptions, "dispatcher">;
 
@@ -210,8 +152,6 @@ function decode(text: string): string {
 
 /** Last path segment of a URL, decoded. */
 const fileNameOf = (url: URL): string => basename(decode(url.pathname.split("/").pop() ?? "")) || "artifact.jar";
-
-const mb = (bytes: number): string => (bytes / 1048576).toFixed(bytes < 104858 ? 2 : 1);
 
 export async function hashFile(file: string, algorithm: "sha256" | "sha1" = "sha256"): Promise<string> {
     const hash = createHash(algorithm);
@@ -351,3 +291,6 @@ export async function download(
         await rm(tmp, { force: true });
     }
 }
+
+/** A byte count in MiB for progress lines (two decimals below 0.1 MiB). */
+export const mb = (bytes: number): string => (bytes / 1048576).toFixed(bytes < 104858 ? 2 : 1);

@@ -1,6 +1,6 @@
 /** Shared pieces of AlertRoute validation: the failure collector and value formats. */
-import { InputFailure, invalid } from "../util/errors";
-import { UNKNOWN } from "../util/unknown";
+import { InputFailure, invalid } from "../errors";
+import { UNKNOWN } from "../unknown";
 
 export const MASK = "***";
 /** Prometheus duration: units from largest to smallest, each at most once ("1h30m", "45s"). */

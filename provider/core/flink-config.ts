@@ -1,6 +1,7 @@
+import * as path from "path";
 import { stringify } from "yaml";
-import { InputFailure, invalid } from "../util/errors";
-import { ConfigDialect } from "../util/version";
+import { InputFailure, invalid } from "./errors";
+import { ConfigDialect } from "./version";
 
 /** A Flink configuration map with flat keys, as users write it: `{"rest.port": 8081}`. */
 export type FlinkConfig = Record<string, string | number | boolean>;
@@ -54,4 +55,25 @@ export function renderConfig(dialect: ConfigDialect, config: FlinkConfig): strin
 /** Merge layers left to right; later layers win. */
 export function mergeConfig(...layers: (FlinkConfig | undefined)[]): FlinkConfig {
     return Object.assign({}, ...layers.filter(Boolean)) as FlinkConfig;
+}
+
+/** A savepoint directory as a URI: an absolute path becomes `file:///…`; a trailing slash is removed. */
+export function normalizeSavepointDir(dir: string): string {
+    let uri = path.posix.isAbsolute(dir) ? `file://${path.posix.normalize(dir)}` : dir;
+    while (uri.endsWith("/") && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\/?$/.test(uri)) uri = uri.slice(0, -1);
+    return uri;
+}
+
+/**
+ * The one parallelism rule (job inputs, application inputs, environment settings, the run request):
+ * a whole number from 1 to Flink's maximum parallelism, 32768 (2^15 key groups).
+ */
+export const PARALLELISM_RULE = {
+    problem: "must be a whole number from 1 to 32768",
+    fix: "use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default",
+} as const;
+
+/** Whether `n` meets {@link PARALLELISM_RULE}. */
+export function isParallelism(n: unknown): n is number {
+    return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 32768;
 }

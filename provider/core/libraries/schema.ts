@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { redactUrl } from "../job/validate-artifact";
+import { InputFailure, invalid } from "../errors";
+import { redactUrl } from "../validate-artifact";
 
 export const librarySchema = z
     .object({

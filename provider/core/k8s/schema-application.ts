@@ -1,8 +1,8 @@
 /** Validation of an application-mode FlinkJob (a FlinkDeployment with a job spec). */
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { zodFailures } from "../util/zod";
-import { validateConfig } from "../home/config";
+import { InputFailure, invalid } from "../errors";
+import { zodFailures } from "../zod";
+import { isParallelism, PARALLELISM_RULE, validateConfig } from "../flink-config";
 import { checkDerivedName, crossCheck, deploymentSpecSchema, DeploymentSpec, rule } from "./schema";
 
 const uri = rule(z.string(), (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(s), "is not a URI with a scheme", 'use e.g. "s3://bucket/savepoints/savepoint-1a2b"');
@@ -15,7 +15,7 @@ export const applicationSchema = z.object({
     sql: z.unknown().optional(),
     entryClass: z.string().min(1).optional(),
     args: z.array(z.string()).optional(),
-    parallelism: rule(z.number(), (n) => Number.isInteger(n) && n >= 1 && n <= 32768, "must be a whole number from 1 to 32768", "use e.g. 2").optional(),
+    parallelism: rule(z.number(), isParallelism, PARALLELISM_RULE.problem, PARALLELISM_RULE.fix).optional(),
     configuration: z.record(z.unknown()).optional(),
     upgrade: z
         .object({

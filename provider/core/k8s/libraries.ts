@@ -4,8 +4,8 @@
  * container's lib folder by name (subPath), so the image's own jars stay. Repository credentials
  * come from a Secret through environment variables, never from the rendered spec. Pure.
  */
-import type { Manifest } from "../k8s/render/types";
-import type { ResolvedLibrary } from "./resolve";
+import type { Manifest } from "./render/types";
+import type { ResolvedLibrary } from "../libraries/resolve";
 
 /** What a pod needs of one library: where to fetch it and how to check it. */
 export type PodLibrary = Pick<ResolvedLibrary, "fileName" | "url" | "sha1" | "sha256">;

@@ -3,10 +3,10 @@
  * a receiver never quotes a URL, token or password: those are shown as "***".
  */
 import { parse } from "yaml";
-import { InputFailure } from "../util/errors";
+import { InputFailure } from "../errors";
 import { Checker, isDuration, isObj, isUrl, LABEL_VALUE, Obj, TARGET } from "./checker";
 import { checkReceivers } from "./check-receivers";
-import { containsUnknown, UNKNOWN } from "../util/unknown";
+import { containsUnknown, UNKNOWN } from "../unknown";
 import {
     AlertSpec, ClusterSpec, Condition, ConditionName, Conditions, CONDITIONS, DEFAULT_CLUSTER_DOWN, DEFAULT_CONDITIONS, DEFAULT_TIMING, JobSpec,
     MATCH_LABELS, RouteSpec, SEVERITIES, Severity, TimingSpec,

@@ -5,8 +5,8 @@
  * A stack's broker list or database URL is exactly what differs between test and prod, so those
  * arguments may come from variables and are still checked with the same rule. Pure.
  */
-import { InputFailure, invalid, quote } from "../util/errors";
-import { findReferences, substitute } from "../variables/substitute";
+import { InputFailure, invalid, quote } from "./errors";
+import { findReferences, substitute } from "./substitute";
 
 export interface ArgumentRule {
     test(value: string): boolean;

@@ -9,8 +9,8 @@
  * Consequence of the escape: `$$${A}` is `$` followed by the escape `$${A}`, i.e. the literal
  * `$${A}`. To put a `$` right before a value, define a variable holding `$`: `${DOLLAR}${A}`.
  */
-import { sha256 } from "../util/hash";
-import { InputError, InputFailure, invalid, quote } from "../util/errors";
+import { sha256 } from "./hash";
+import { InputError, InputFailure, invalid, quote } from "./errors";
 
 /** Variable names: letters, digits and `_`, not starting with a digit. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

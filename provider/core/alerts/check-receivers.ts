@@ -1,6 +1,6 @@
 /** Validation of AlertRoute receivers. URLs, tokens and passwords are never quoted ("***"). */
 import { Checker, EMAIL, isObj, isUrl, MASK, RECEIVER_NAME } from "./checker";
-import { UNKNOWN } from "../util/unknown";
+import { UNKNOWN } from "../unknown";
 import { RECEIVER_TYPES, ReceiverSpec, ReceiverType } from "./spec";
 
 const KEYS: Record<ReceiverType, string[]> = {

@@ -1,10 +1,10 @@
 /** A session cluster on Kubernetes: RBAC, the session-mode FlinkDeployment, an optional SQL Gateway. */
-import { hashOf } from "../../util/hash";
+import { hashOf } from "../../hash";
 import type { SessionSpec } from "../schema";
 import { deploymentName, flinkConfiguration, flinkDeployment, MANAGED_BY, restPort } from "./common";
 import { renderRbac, RbacManifests } from "./rbac";
 import type { ImageHome, Manifest } from "./types";
-import { type PodLibraries, withLibraries } from "../../libraries/kubernetes";
+import { type PodLibraries, withLibraries } from "../libraries";
 
 export const DEFAULT_READY_TIMEOUT = 600;
 export const DEFAULT_SQL_GATEWAY_PORT = 8083;

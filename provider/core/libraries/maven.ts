@@ -6,8 +6,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { atomicWrite, displayUrl, download, fetchSha1, hashFile, type Net } from "../job/artifact";
-import { DeployError } from "../util/errors";
+import { atomicWrite, displayUrl, download, fetchSha1, hashFile, type Net } from "../artifact";
+import { DeployError } from "../errors";
 import type { Gav } from "./pom";
 
 /** A Maven repository: base URL and optional credentials (the password is a secret). */

@@ -5,11 +5,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { DeployError } from "../util/errors";
-import { hashOf } from "../util/hash";
-import { type Progress, silent } from "../util/log";
-import { defaultCacheDir } from "../util/paths";
-import { DEFAULT_MAVEN_REPOSITORY, resolveArtifact, type Net } from "../job/artifact";
+import { DeployError } from "../errors";
+import { hashOf } from "../hash";
+import { type Progress, silent } from "../log";
+import { defaultCacheDir } from "../paths";
+import { DEFAULT_MAVEN_REPOSITORY, resolveArtifact, type Net } from "../artifact";
 import { fetchVerified, type MavenRepository, repositoryPath } from "./maven";
 import { hasJar, resolveGraph } from "./mediate";
 import { effectivePom, type Gav, parsePom, type RawPom } from "./pom";

@@ -1,7 +1,7 @@
 /** Validation of FlinkIngress arguments. */
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { zodFailures } from "../util/zod";
+import { InputFailure, invalid } from "../errors";
+import { zodFailures } from "../zod";
 import { isQualifiedKey, isSubdomain } from "./names";
 import { labelName, rule, subdomainName } from "./schema";
 

@@ -3,7 +3,7 @@
  * recorded. Tests fetch this release's CRDs from Maven Central (scripts/fetch-operator-crds.sh)
  * and check that the list below equals the CRD's `spec.flinkVersion` enum.
  */
-import { tryParseFlinkVersion } from "../util/version";
+import { tryParseFlinkVersion } from "../version";
 
 /** `org.apache.flink:flink-kubernetes-operator-api` version whose CRDs every manifest is validated against. */
 export const OPERATOR_VERSION = "1.10.0";

@@ -3,10 +3,10 @@
  * apiserver's and the Operator's rules applied at preview, each failure with property, value, fix.
  */
 import { z } from "zod";
-import { InputFailure, invalid } from "../util/errors";
-import { containsUnknown } from "../util/unknown";
-import { zodFailures } from "../util/zod";
-import { validateConfig } from "../home/config";
+import { InputFailure, invalid } from "../errors";
+import { containsUnknown } from "../unknown";
+import { zodFailures } from "../zod";
+import { validateConfig } from "../flink-config";
 import { DNS1035_LABEL, isLabel, isLabelValue, isQualifiedKey, isSubdomain, MEMORY, QUANTITY } from "./names";
 
 /** zod schema plus one rule; a broken rule carries its own fix. */

@@ -5,7 +5,7 @@
  *   upgrade.restore "latest-state"                                  -> upgradeMode last-state
  *   upgrade.mode "stateless"                                        -> upgradeMode stateless
  */
-import { hashOf } from "../../util/hash";
+import { hashOf } from "../../hash";
 import type { ApplicationArgs } from "../schema-application";
 import { deploymentName, flinkConfiguration, flinkDeployment } from "./common";
 import { renderRbac, RbacManifests } from "./rbac";
