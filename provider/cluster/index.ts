@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../util/errors";
 import { isActive } from "../flink/states";
 import { changedKeys, plain } from "../util/diff";
 import { hashOf, stableJson } from "../util/hash";
@@ -72,8 +72,7 @@ const UPDATE_KEYS: Record<string, readonly string[]> = {
 
 function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
     const { args, failures } = checkClusterArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "invalid SessionCluster arguments");
-    return args;
+    return parsedOrThrow("SessionCluster", args, failures);
 }
 
 function connectionOf(args: ClusterArgs): ClusterConnection {

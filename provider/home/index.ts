@@ -1,6 +1,6 @@
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
-import { DeployError } from "../util/errors";
+import { DeployError, parsedOrThrow } from "../util/errors";
 import { changedKeys, plain } from "../util/diff";
 import { run } from "../util/exec";
 import { hashOf } from "../util/hash";
@@ -105,8 +105,7 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
 
 function parseArgs(inputs: Record<string, unknown>): HomeArgs {
     const { args, failures } = checkHomeArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n"));
-    return args;
+    return parsedOrThrow("FlinkHome", args, failures);
 }
 
 /** The FlinkHome dynamic provider. */

@@ -7,7 +7,7 @@ import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
 import { stoppedWithSavepoint } from "../deploy/restore";
 import { defaultSavepointDir } from "../deploy/stop";
 import type { JobOverview } from "../flink";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../util/errors";
 import { plain } from "../util/diff";
 import { progressFor } from "../util/log";
 import { withoutPulumiKeys } from "../home/schema";
@@ -62,8 +62,8 @@ function changedVariables(olds: JobArgs, news: JobArgs): string[] {
 }
 
 function parse(inputs: Record<string, unknown>): Desired {
-    const { args, failures, jarDigest } = checkJobArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
+    const { args: parsed, failures, jarDigest } = checkJobArgs(inputs);
+    const args = parsedOrThrow("FlinkJob", parsed, failures);
     return { ...args, artifactDigest: jarDigest, variablesHash: variablesOf(args).hash };
 }
 

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clusterApi, type ClusterConnection, type ClusterSnapshot } from "../cluster/api";
 import { routeKubernetes } from "../flink/connect";
 import { changedKeys, plain } from "../util/diff";
-import { DeployError, messageOf } from "../util/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../util/errors";
 import { withoutPulumiKeys } from "../home/schema";
 import { progressFor, type Progress } from "../util/log";
 import { type AccessEnv, chooseAccess, type KubernetesConnection, serviceUrl } from "./endpoint";
@@ -49,8 +49,7 @@ const UPDATE_KEYS = [
 
 function parse(inputs: Record<string, unknown>): K8sClusterInputs {
     const { args, failures } = checkK8sClusterInputs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "k8sCluster inputs are not known yet");
-    return args;
+    return parsedOrThrow("SessionCluster", args, failures);
 }
 
 /** How jobs reach this cluster; `kubernetes` is set whenever a port-forward may be needed. */
