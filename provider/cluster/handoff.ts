@@ -208,8 +208,8 @@ export async function prepareRestart(conn: Connection, runDir: string, changed: 
 }
 
 /** The preview line of a restart of a running local cluster: which jobs it stops with savepoints, or that `up` will refuse. */
-export async function previewRestart(conn: Connection, updates: string[]): Promise<void> {
-    const progress = progressFor("SessionCluster local");
+export async function previewRestart(conn: Connection, updates: string[], label: string): Promise<void> {
+    const progress = progressFor(label);
     const jobs = await clusterJobList(conn, true);
     const why = `restart (changed: ${updates.join(", ")})`;
     if (!jobs) return progress(`preview: ${why}: which jobs run is unknown (the cluster at ${conn.restUrl} did not answer)`);

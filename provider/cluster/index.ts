@@ -4,7 +4,7 @@ import { DeployError, messageOf, parsedOrThrow } from "../util/errors";
 import { isActive } from "../flink/states";
 import { changedKeys, plain } from "../util/diff";
 import { hashOf, stableJson } from "../util/hash";
-import { progressFor, Progress } from "../util/log";
+import { nameOutput, progressFor, Progress, resourceLabel } from "../util/log";
 import { localLayout } from "../local/layout";
 import { clusterProcesses, stopProcesses } from "../local/processes";
 import { portFree, startLocalCluster, startSqlGateway } from "../local/start";
@@ -317,21 +317,21 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const { replaces, updates, retarget } = changedInputs(olds, rawNews);
         if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const target = String(olds.target);
-        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates);
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates, resourceLabel("SessionCluster", rawNews, "local"));
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
     async create(inputs) {
         const args = parseArgs(inputs);
-        const progress = progressFor(`SessionCluster ${args.target}`);
+        const progress = progressFor(resourceLabel("SessionCluster", inputs, args.target));
         const outs = args.target === "local" ? await startLocal(args, progress) : await connectRemote(args, progress);
         const id = args.target === "local" ? `local-${hashOf(localLayout(args.workDir).workDir)}` : `remote-${hashOf(args.restUrl)}`;
-        return { id, outs };
+        return { id, outs: { ...outs, ...nameOutput(inputs) } };
     },
 
     async update(_id, olds: ClusterState, news) {
         const args = parseArgs(news);
-        const progress = progressFor(`SessionCluster ${args.target}`);
-        if (args.target === "remote") return { outs: await connectRemote(args, progress) };
+        const progress = progressFor(resourceLabel("SessionCluster", news, args.target));
+        if (args.target === "remote") return { outs: { ...(await connectRemote(args, progress)), ...nameOutput(news) } };
         // Libraries first: a failed download changes nothing, no job is stopped for it.
         const libraries = await localLibraries(args, progress);
         const handoff =
@@ -341,7 +341,7 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
         try {
-            return { outs: await startLocal(args, progress, libraries) };
+            return { outs: { ...(await startLocal(args, progress, libraries)), ...nameOutput(news) } };
         } catch (err) {
             if (!Object.keys(handoff).length) throw err;
             const taken = Object.entries(handoff)
@@ -375,6 +375,6 @@ export const clusterProvider: pulumi.dynamic.ResourceProvider = {
         const left = clusterProcesses(layout);
         if (left.length)
             throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
-        progressFor("SessionCluster local")(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
+        progressFor(resourceLabel("SessionCluster", props as unknown as Record<string, unknown>, "local"))(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
     },
 };

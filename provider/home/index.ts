@@ -1,10 +1,11 @@
+import * as fs from "fs";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import { DeployError, parsedOrThrow } from "../util/errors";
 import { changedKeys, plain } from "../util/diff";
 import { run } from "../util/exec";
 import { hashOf } from "../util/hash";
-import { progressFor, Progress } from "../util/log";
+import { nameOutput, progressFor, Progress, resourceLabel } from "../util/log";
 import { defaultCacheDir, expandHome, packageRoot } from "../util/paths";
 import { configDialect, tryParseFlinkVersion } from "../util/version";
 import { FlinkConfig, renderConfig } from "./config";
@@ -64,6 +65,19 @@ function imageHome(args: HomeArgs): HomeState {
     });
 }
 
+/**
+ * What materializing is about to do, said truthfully: a home the cache already holds (where
+ * scripts/install-flink.sh marks a finished one with `.complete`) is only found, not downloaded.
+ */
+export function materializeLine(cacheDir: string, version: string): string {
+    const home = path.join(cacheDir, "flink", version);
+    if (fs.existsSync(path.join(home, ".complete"))) return `Flink ${version} is in the cache at ${home} (nothing to download)`;
+    const downloads = path.join(cacheDir, "downloads", `flink-${version}`);
+    const downloaded = (fs.existsSync(downloads) ? fs.readdirSync(downloads) : []).filter((f) => /^apache[-_]flink/.test(f));
+    if (downloaded.length >= 2) return `materializing Flink ${version} into ${cacheDir} (its downloads are in the cache: unpacking only)`;
+    return `materializing Flink ${version} into ${cacheDir} (not in the cache yet: downloads ~300 MB once)`;
+}
+
 async function materialize(args: HomeArgs, progress: Progress): Promise<HomeState> {
     if (args.image !== undefined) return imageHome(args);
     let homePath: string;
@@ -72,7 +86,7 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
     } else {
         const script = path.join(packageRoot(), "scripts", "install-flink.sh");
         const cacheDir = args.cacheDir ? path.resolve(expandHome(args.cacheDir)) : defaultCacheDir();
-        progress(`materializing Flink ${args.version} into ${cacheDir} (first time only; ~300 MB)`);
+        progress(materializeLine(cacheDir, String(args.version)));
         const env = { ...process.env, PULUMI_FLINK_CACHE: cacheDir, FLINK_HOME: "" };
         const result = await run("bash", [script, String(args.version)], { env, progress });
         if (result.code !== 0) {
@@ -108,6 +122,13 @@ function parseArgs(inputs: Record<string, unknown>): HomeArgs {
     return parsedOrThrow("FlinkHome", args, failures);
 }
 
+/** Materialize what the inputs declare; progress lines name the resource. */
+async function materializeFrom(inputs: Record<string, unknown>): Promise<HomeState> {
+    const args = parseArgs(inputs);
+    const label = resourceLabel("FlinkHome", inputs, String(args.version ?? args.path ?? args.image));
+    return { ...(await materialize(args, progressFor(label))), ...nameOutput(inputs) };
+}
+
 /** The FlinkHome dynamic provider. */
 export const homeProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
@@ -122,14 +143,12 @@ export const homeProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async create(inputs) {
-        const args = parseArgs(inputs);
-        const outs = await materialize(args, progressFor("FlinkHome"));
+        const outs = await materializeFrom(inputs);
         return { id: `flink-home-${hashOf(outs.source === "image" ? { i: outs.image } : { p: outs.homePath })}`, outs };
     },
 
     async update(_id, _olds, news) {
-        const outs = await materialize(parseArgs(news), progressFor("FlinkHome"));
-        return { outs };
+        return { outs: await materializeFrom(news) };
     },
 
     async read(id, props?: HomeState) {

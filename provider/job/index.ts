@@ -17,6 +17,7 @@ import { withRedaction } from "../util/redact";
 import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
+import { nothingTouched } from "./sql";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
 
@@ -68,24 +69,24 @@ function parse(inputs: Record<string, unknown>): Desired {
 }
 
 /** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */
-async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> {
+async function savepointDir(ctx: DeployContext, args: JobArgs, deployedJobId: string | undefined): Promise<string> {
     if (args.upgrade.savepointDir) return normalizeSavepointDir(args.upgrade.savepointDir);
     const dir = await defaultSavepointDir(ctx.client, args.name);
     if (!dir) {
         if (args.upgrade.mode === "stateless") return "";
         throw new DeployError(
             `the cluster at ${args.cluster.restUrl} has no default savepoint directory`,
-            "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)",
+            `${nothingTouched(deployedJobId)}; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)`,
         );
     }
     return dir;
 }
 
-async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
+async function policyOf(ctx: DeployContext, args: JobArgs, deployedJobId: string | undefined): Promise<DeployPolicy> {
     // A bounded job never rolls back (check refuses an explicit rollbackOnFailure: true with it).
     return {
         ...args.upgrade,
-        savepointDir: await savepointDir(ctx, args),
+        savepointDir: await savepointDir(ctx, args, deployedJobId),
         health: args.health,
         rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
         adopt: args.adopt,
@@ -122,7 +123,7 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
                       handoff: args.cluster.handoff?.[args.name],
                   }
                 : undefined;
-            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
+            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
             // Same job as in state: its recorded plan; a job another run submitted: the plan this version pins.
             const sameJob = olds?.jobId === outcome.jobId && outcome.action !== "submitted";
             const sqlPlan = outcome.action === "adopted" ? undefined : sameJob ? olds?.sqlPlan : await desired.sql?.deployedPlan();
@@ -275,7 +276,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
                 await ctx.client.cancelJob(job.jid);
                 return ctx.progress(`cancelled job ${job.jid} (onDelete: cancel; state dropped)`);
             }
-            const dir = await savepointDir(ctx, props);
+            const dir = await savepointDir(ctx, props, job.jid);
             const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: dir, drain: false, formatType: props.upgrade.formatType });
             const location = await ctx.client
                 .waitForSavepoint(job.jid, trigger, { timeoutMs: props.upgrade.savepointTimeoutSeconds * 1000 })
