@@ -18,6 +18,7 @@ import { containsUnknown } from "../util/unknown";
 import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import { nothingTouched } from "./sql";
+import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
 
@@ -182,8 +183,10 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const c = classifyJobChange(old, desired);
         if (args && c.changed.includes("variablesHash"))
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
-        if (args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
-        if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
+        // A refresh's own diff says nothing: the update's diff that follows prints the line once.
+        const quiet = isRefreshDiff(refreshKey(olds as Partial<JobState>));
+        if (!quiet && args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
+        if (!quiet && (c.action !== "none" || c.policyChanged.length)) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
@@ -241,6 +244,7 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
 
     async read(id, props?: JobState) {
         if (!props?.name) return { id, props: props ?? {} };
+        markRead(refreshKey(props));
         const ctx = context(props);
         try {
             // Refresh reads every job of a stack at once: one /jobs/overview per cluster serves them all.
