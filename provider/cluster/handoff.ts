@@ -133,7 +133,7 @@ export async function handOver(conn: Connection, runDir: string, plan: HandoffPl
             const rest = plan.ours.slice(i + 1).map((j) => j.name);
             try {
                 const dir = await defaultSavepointDir(client, job.name);
-                if (!dir) throw new Error("the cluster has no default savepoint directory");
+                if (!dir) throw new DeployError("the cluster has no default savepoint directory", `the job ${job.jid} RUNNING, untouched`);
                 const ctx = { client, restUrl: conn.restUrl, name: job.name, progress: (l: string) => progress(`${job.name}: ${l}`) };
                 const location = await stopWithSavepoint(ctx, job, {
                     savepointDir: dir,

@@ -196,7 +196,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
                 (stmt) => `COMPILE PLAN '${planUri(file)}' FOR ${compilable(stmt)}`,
                 leftBehind,
             );
-            return takePlan(file);
+            try {
+                return takePlan(file);
+            } catch (err) {
+                throw new DeployError(`the plan Flink compiled for job "${def.name}" could not be read from ${file}: ${messageOf(err)}`, leftBehind);
+            }
         } finally {
             fs.rmSync(file, { force: true });
         }
