@@ -66,7 +66,7 @@ export class InputError extends Error {
  */
 export function parsedOrThrow<T>(resource: string, args: T | undefined, failures: readonly InputFailure[]): T {
     if (args && !failures.length) return args;
-    throw new InputError(failures.length ? failures : [{ property: "(inputs)", reason: `(inputs) of the ${resource} = (unknown): are not known yet; fix: none needed, Pulumi resolves them before create and update` }]);
+    throw new InputError(failures.length ? failures : [{ property: "(inputs)", reason: `(inputs) = (unknown): some ${resource} inputs are not known yet; fix: report it, Pulumi resolves every input before create and update` }]);
 }
 
 /** A run-time failure, with what was left behind so the user can recover. */

@@ -10,7 +10,7 @@ import { FlinkApiError, FlinkRequestError, extractFlinkMessage } from "../../../
 import { jobProvider } from "../../../provider/job";
 import { clusterProvider } from "../../../provider/cluster";
 import { homeProvider } from "../../../provider/home";
-import { DeployError, InputError, invalid, messageOf } from "../../../provider/util/errors";
+import { DeployError, InputError, invalid, messageOf, parsedOrThrow } from "../../../provider/util/errors";
 import { zodFailures } from "../../../provider/util/zod";
 import { inputError } from "../../../sdk/kubernetes-render";
 import { hint, parseComponentArgs, secretHint } from "../../../sdk/components/validate";
@@ -21,6 +21,13 @@ describe("input errors: property = value: problem; fix: remedy", () => {
         const err = new InputError([invalid("parallelism", 0, "is below 1", "use 1 or more"), invalid("name", "", "is empty", 'name the job, e.g. "orders"')]);
         expect(err.message).toBe('parallelism = 0: is below 1; fix: use 1 or more\nname = "": is empty; fix: name the job, e.g. "orders"');
         expect(err.failures.map((f) => f.property)).toEqual(["parallelism", "name"]);
+    });
+
+    test("create/update given inputs that are not known (Pulumi never does that): said so in the formula, not an empty message", () => {
+        expect(() => parsedOrThrow("FlinkJob", undefined, [])).toThrow(
+            new InputError([{ property: "(inputs)", reason: "(inputs) = (unknown): some FlinkJob inputs are not known yet; fix: report it, Pulumi resolves every input before create and update" }]),
+        );
+        expect(parsedOrThrow("FlinkJob", { name: "orders" }, [])).toEqual({ name: "orders" });
     });
 
     test("a program that throws one stops as a Pulumi RunError: the message alone, no stack trace", () => {
