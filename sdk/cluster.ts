@@ -2,7 +2,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkConfigValue, FlinkHome } from "./home";
-import { providerFor } from "./provider";
+import { NAME_INPUT, providerFor } from "./provider";
 import type { ClusterConnection } from "../provider/core/connection";
 import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
 import { kubernetesSession } from "./kubernetes-render";
@@ -263,6 +263,7 @@ export class SessionCluster extends pulumi.dynamic.Resource {
         } else {
             props = { ...outputs, ...args };
         }
+        props[NAME_INPUT] = name; // progress lines name the resource
         const credentials = args.target === "remote" && (args.headers !== undefined || args.clientKey !== undefined);
         const secrets = { additionalSecretOutputs: ["headers", "clientKey", "mavenRepository", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");

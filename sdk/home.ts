@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerFor } from "./provider";
+import { NAME_INPUT, providerFor } from "./provider";
 
 /** A Flink configuration value: Flink keys are flat, e.g. `{"parallelism.default": 2}`. */
 export type FlinkConfigValue = string | number | boolean;
@@ -72,7 +72,7 @@ export class FlinkHome extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: FlinkHomeArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = { homePath: undefined, flinkVersion: undefined, configDialect: undefined, renderedConfig: undefined, image: undefined };
-        super(providerFor("home"), name, { ...outputs, ...args }, opts, "flink", "Home");
+        super(providerFor("home"), name, { ...outputs, ...args, [NAME_INPUT]: name }, opts, "flink", "Home");
         this.declared = args;
     }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkHome } from "./home";
 import { createObjects, KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
-import { InputFailure, invalid } from "../provider/core/errors";
+import { InputError, InputFailure, invalid } from "../provider/core/errors";
 import { checkSessionSpec } from "../provider/core/k8s/schema";
 import { checkApplication } from "../provider/core/k8s/schema-application";
 import { renderSession, SessionManifests } from "../provider/core/k8s/render/session";
@@ -14,11 +14,11 @@ import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provi
 import { progressFor } from "../provider/core/log";
 
 /**
- * Bad input found while the program runs (at preview): a RunError, which Pulumi prints as its
- * message alone (property, value, fix), without a stack trace.
+ * Bad input found while the program runs (at preview): an {@link InputError}, which Pulumi prints
+ * as its message alone (the same lines `check` gives), without a stack trace.
  */
-export function inputError(failures: readonly InputFailure[]): pulumi.RunError {
-    return new pulumi.RunError(`invalid input:\n  ${failures.map((f) => f.reason).join("\n  ")}`);
+export function inputError(failures: readonly InputFailure[]): InputError {
+    return new InputError(failures);
 }
 
 /** An Output of an object as an object of Outputs, one per key (what a resource's props must be). */

@@ -33,3 +33,10 @@ function stub(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
         delete: (id, props) => impl().delete(id, props),
     };
 }
+
+/**
+ * The input that carries a resource's Pulumi name to its provider, which is not told it otherwise;
+ * progress lines then say `[SessionCluster analytics]`. Equal to `NAME_KEY` of the provider's
+ * progress module (a unit test keeps them equal; the sdk does not import provider internals).
+ */
+export const NAME_INPUT = "__flinkResourceName";

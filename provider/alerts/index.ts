@@ -61,6 +61,12 @@ function parseArgs(inputs: Record<string, unknown>): AlertRouteArgs {
     return args;
 }
 
+/** `AlertRoute <environment>`, as create and update name it, from stored outputs. */
+function alertLabel(props: Record<string, unknown>): string {
+    const spec = props.spec as { environment?: unknown } | undefined;
+    return `AlertRoute ${typeof spec?.environment === "string" ? spec.environment : "(environment not recorded)"}`;
+}
+
 /** Write, validate, rename, reload; errors never carry a receiver secret. */
 async function deploy(name: string, args: AlertRouteArgs): Promise<Record<string, unknown>> {
     const secrets = receiverSecrets(args.spec.receivers);
@@ -124,7 +130,7 @@ export const alertsProvider: TypedProvider<RawInputs> = {
             typeof file === "string" && typeof hash === "string" && fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash;
         const filesIntact = intact(props.rulesFile, props.rulesSha256) && intact(props.alertmanagerConfigFile, props.alertmanagerConfigSha256);
         if (!filesIntact)
-            progressFor("AlertRoute")(
+            progressFor(alertLabel(props))(
                 `${String(props.rulesFile)} or ${String(props.alertmanagerConfigFile)} was changed or removed outside Pulumi; the next update rewrites them`,
             );
         return { id, props: { ...props, filesIntact } };
@@ -132,7 +138,7 @@ export const alertsProvider: TypedProvider<RawInputs> = {
 
     /** Remove the rule and target files (Prometheus drops the alerts on reload); the Alertmanager config stays, it may serve others. */
     async delete(_id, props: Record<string, unknown>) {
-        const progress = progressFor("AlertRoute");
+        const progress = progressFor(alertLabel(props));
         for (const key of ["rulesFile", "targetsFile"]) {
             const file = props[key];
             if (typeof file === "string") fs.rmSync(file, { force: true });

@@ -1,3 +1,4 @@
+import { InputError, invalid } from "../core/errors";
 import { FlinkConfig, mergeConfig, renderConfig } from "../core/flink-config";
 import { distributionConfig } from "../home/distribution";
 import { LocalLayout } from "../local/layout";
@@ -11,7 +12,7 @@ import { LocalClusterArgs, sqlGatewayOf } from "./schema";
  */
 export function localClusterConfig(args: LocalClusterArgs, layout: LocalLayout): { dialect: ConfigDialect; config: FlinkConfig; text: string } {
     const version = tryParseFlinkVersion(args.home.flinkVersion);
-    if (!version) throw new Error(`home.flinkVersion ${JSON.stringify(args.home.flinkVersion)} is not a Flink version`);
+    if (!version) throw new InputError([invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "declare the home with a Flink distribution (its version is read from it)")]); // check rejects it first
     const dialect = configDialect(version);
     const keys = stateKeys(version);
     const defaults: FlinkConfig = {

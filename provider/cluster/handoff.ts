@@ -134,7 +134,7 @@ export async function handOver(conn: Connection, runDir: string, plan: HandoffPl
             const rest = plan.ours.slice(i + 1).map((j) => j.name);
             try {
                 const dir = await defaultSavepointDir(client, job.name);
-                if (!dir) throw new Error("the cluster has no default savepoint directory");
+                if (!dir) throw new DeployError("the cluster has no default savepoint directory", `the job ${job.jid} RUNNING, untouched`);
                 const ctx = { client, restUrl: conn.restUrl, name: job.name, progress: (l: string) => progress(`${job.name}: ${l}`) };
                 const location = await stopWithSavepoint(ctx, job, {
                     savepointDir: dir,
@@ -209,8 +209,8 @@ export async function prepareRestart(conn: Connection, runDir: string, changed: 
 }
 
 /** The preview line of a restart of a running local cluster: which jobs it stops with savepoints, or that `up` will refuse. */
-export async function previewRestart(conn: Connection, updates: string[]): Promise<void> {
-    const progress = progressFor("SessionCluster local");
+export async function previewRestart(conn: Connection, updates: string[], label: string): Promise<void> {
+    const progress = progressFor(label);
     const jobs = await clusterJobList(conn, true);
     const why = `restart (changed: ${updates.join(", ")})`;
     if (!jobs) return progress(`preview: ${why}: which jobs run is unknown (the cluster at ${conn.restUrl} did not answer)`);

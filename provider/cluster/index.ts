@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import { DeployError, messageOf } from "../core/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../core/errors";
 import { isActive } from "../flink/states";
 import { changedKeys, plain } from "../core/diff";
 import { hashOf, stableJson } from "../core/hash";
-import { progressFor, Progress } from "../core/log";
+import { nameOutput, progressFor, Progress, resourceLabel } from "../core/log";
 import { localLayout } from "../local/layout";
 import { clusterProcesses, stopProcesses } from "../local/processes";
 import { portFree, startLocalCluster, startSqlGateway } from "../local/start";
@@ -73,8 +73,7 @@ const UPDATE_KEYS: Record<string, readonly string[]> = {
 
 function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
     const { args, failures } = checkClusterArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "invalid SessionCluster arguments");
-    return args;
+    return parsedOrThrow("SessionCluster", args, failures);
 }
 
 function connectionOf(args: ClusterArgs): ClusterConnection {
@@ -319,21 +318,21 @@ export const clusterProvider: TypedProvider<ClusterState> = {
         const { replaces, updates, retarget } = changedInputs(olds, rawNews);
         if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const target = String(olds.target);
-        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates);
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates, resourceLabel("SessionCluster", rawNews, "local"));
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
     async create(inputs) {
         const args = parseArgs(inputs);
-        const progress = progressFor(`SessionCluster ${args.target}`);
+        const progress = progressFor(resourceLabel("SessionCluster", inputs, args.target));
         const outs = args.target === "local" ? await startLocal(args, progress) : await connectRemote(args, progress);
         const id = args.target === "local" ? `local-${hashOf(localLayout(args.workDir).workDir)}` : `remote-${hashOf(args.restUrl)}`;
-        return { id, outs };
+        return { id, outs: { ...outs, ...nameOutput(inputs) } };
     },
 
     async update(_id, olds: ClusterState, news) {
         const args = parseArgs(news);
-        const progress = progressFor(`SessionCluster ${args.target}`);
-        if (args.target === "remote") return { outs: await connectRemote(args, progress) };
+        const progress = progressFor(resourceLabel("SessionCluster", news, args.target));
+        if (args.target === "remote") return { outs: { ...(await connectRemote(args, progress)), ...nameOutput(news) } };
         // Libraries first: a failed download changes nothing, no job is stopped for it.
         const libraries = await localLibraries(args, progress);
         const handoff =
@@ -343,7 +342,7 @@ export const clusterProvider: TypedProvider<ClusterState> = {
         progress(olds.status === "running" ? "restarting with the new configuration" : "starting (a refresh found it stopped)");
         await stopProcesses(localLayout(olds.target === "local" ? olds.workDir : args.workDir));
         try {
-            return { outs: await startLocal(args, progress, libraries) };
+            return { outs: { ...(await startLocal(args, progress, libraries)), ...nameOutput(news) } };
         } catch (err) {
             if (!Object.keys(handoff).length) throw err;
             const taken = Object.entries(handoff)
@@ -377,6 +376,6 @@ export const clusterProvider: TypedProvider<ClusterState> = {
         const left = clusterProcesses(layout);
         if (left.length)
             throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
-        progressFor("SessionCluster local")(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
+        progressFor(resourceLabel("SessionCluster", props as unknown as Record<string, unknown>, "local"))(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
     },
 };

@@ -1,10 +1,13 @@
 /**
- * One error vocabulary for the whole package.
+ * One error vocabulary for the whole package, one type and one formula per layer:
  *
- * - {@link InputError}: bad user input, found by `check` at preview time. The message always
- *   names the property, quotes the bad value and ends with the fix.
- * - {@link FlinkApiError} (in `provider/flink/errors.ts`): Flink answered with an error.
- * - {@link DeployError}: an operation failed at run time; says what state was left behind.
+ * - {@link InputError}: bad user input. `property = value: problem; fix: remedy`, one line per
+ *   failure; the same text whether `check` finds it (preview) or the program does (sdk,
+ *   components), where Pulumi prints it without a stack trace.
+ * - {@link DeployError}: an operation failed at run time. `what failed\n  left behind: what runs now`.
+ * - {@link FlinkApiError} (in `provider/flink/errors.ts`): the transport. `Flink REST METHOD path on
+ *   URL failed with HTTP status: Flink's first line`; a request refused before sending says what
+ *   the client was given, never a property name the user did not write.
  */
 
 /** One invalid input, as returned by a validator. */
@@ -32,12 +35,38 @@ export function invalid(property: string, value: unknown, problem: string, fix: 
     return { property, reason: `${property} = ${quote(value)}: ${problem}; fix: ${fix}` };
 }
 
-/** Thrown when inputs are invalid outside `check` (e.g. a unit called directly). */
+/** The message of an {@link InputError}: the failures' reasons, one per line, nothing added. */
+export function inputMessage(failures: readonly InputFailure[]): string {
+    return failures.map((f) => f.reason).join("\n");
+}
+
+/**
+ * Bad input: thrown by a provider's create/update when its inputs fail the checks `check` runs
+ * (never reached through `pulumi up`, which stops at check), and by the sdk and components while
+ * the program runs.
+ */
 export class InputError extends Error {
+    /**
+     * Marks this error as a Pulumi `RunError` (the SDK recognises it by this flag, even across
+     * copies of the SDK): a program that throws it stops with the message alone, as `check`'s
+     * failures print, instead of "failed with an unhandled exception" and a stack trace.
+     */
+    readonly __pulumiRunError = true;
+
     constructor(readonly failures: readonly InputFailure[]) {
-        super(failures.map((f) => f.reason).join("\n"));
+        super(inputMessage(failures));
         this.name = "InputError";
     }
+}
+
+/**
+ * The inputs a provider's create/update parsed, or the InputError `check` would have reported.
+ * `failures` empty without `args` means some input is not known, which Pulumi never lets reach
+ * create/update; said as such rather than as an empty message.
+ */
+export function parsedOrThrow<T>(resource: string, args: T | undefined, failures: readonly InputFailure[]): T {
+    if (args && !failures.length) return args;
+    throw new InputError(failures.length ? failures : [{ property: "(inputs)", reason: `(inputs) = (unknown): some ${resource} inputs are not known yet; fix: report it, Pulumi resolves every input before create and update` }]);
 }
 
 /** A run-time failure, with what was left behind so the user can recover. */

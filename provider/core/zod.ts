@@ -3,17 +3,28 @@ import { InputFailure, quote } from "./errors";
 
 /**
  * Turn zod issues into our failure formula (property, value, fix). zod's own messages say what
- * is wrong; the fix comes from the schema's `describe()` text when present.
+ * is wrong; the fix comes from the schema's message when it is written "problem; fix: remedy",
+ * or from a custom issue's `params.fix`. A custom issue with `params.secret` shows `"***"`.
  */
 export function zodFailures(error: z.ZodError, input: unknown, prefix = ""): InputFailure[] {
     return error.issues.map((issue) => {
         const property = prefix + formatPath(issue.path);
-        const value = valueAt(input, issue.path);
+        const secret = issue.code === "custom" && issue.params?.secret === true;
+        // A credential written as plain text is never quoted back.
+        const value = secret ? "***" : valueAt(input, issue.path);
         let problem = issue.message;
         let fix = "see the resource reference in the README";
+        // A schema's own message may carry its fix in the formula's words: "problem; fix: remedy".
+        const ownFix = problem.indexOf("; fix: ");
+        if (ownFix >= 0) {
+            fix = problem.slice(ownFix + "; fix: ".length);
+            problem = problem.slice(0, ownFix);
+        }
         if (issue.code === "unrecognized_keys") {
             problem = `unknown propert${issue.keys.length > 1 ? "ies" : "y"} ${issue.keys.map((k) => quote(k)).join(", ")}`;
             fix = "remove it or check the spelling against the README";
+        } else if (ownFix >= 0) {
+            // the schema said both
         } else if (issue.code === "invalid_enum_value") {
             fix = `use one of ${issue.options.map((o) => quote(o)).join(", ")}`;
         } else if (issue.code === "invalid_type" && issue.received === "undefined") {

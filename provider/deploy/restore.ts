@@ -176,8 +176,8 @@ export async function findRestorePoint(
     const best = chooseRestorePoint(candidates, policy.restore);
     if (best) {
         const of = best.jobId ? ` of job ${best.jobId}` : "";
-        const ended = recent.find((j) => j.jid === best.jobId);
-        progress(`${ended ? `job ${ended.jid} is ${ended.state}; ` : ""}restoring from ${describeSnapshot(best, now)}${of} (${best.path})`);
+        // The generation that ended last is the one to name (the cancelled one), whichever generation's state restores.
+        progress(`${newest ? `job ${newest.jid} is ${newest.state}; ` : ""}restoring from ${describeSnapshot(best, now)}${of} (${best.path})`);
         return { kind: "snapshot", snapshot: best };
     }
     if (prior && prior.generation > 0) {

@@ -9,8 +9,8 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { FormData } from "undici";
 import { z } from "zod";
-import { InputError, invalid, messageOf } from "../core/errors";
-import { FlinkResponseError, summarizeJavaError } from "./errors";
+import { messageOf, quote } from "../core/errors";
+import { FlinkRequestError, FlinkResponseError, summarizeJavaError } from "./errors";
 import { createTransport, type FlinkClientOptions } from "./http";
 import {
     CheckpointConfigSchema, type CheckpointConfig, JobMetricsSchema, CheckpointStatsSchema, type CheckpointStats,
@@ -137,13 +137,13 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
         async uploadJar(path: string): Promise<string> {
             const name = basename(path);
             if (!name.endsWith(".jar")) {
-                throw new InputError([invalid("jar", path, "must be a file whose name ends with .jar (Flink refuses others)", "rename or repackage the artifact")]);
+                throw new FlinkRequestError("POST /jars/upload", [`the file ${quote(path)}, whose name does not end with .jar (Flink refuses others)`]);
             }
             let bytes: Buffer;
             try {
                 bytes = await readFile(path);
             } catch (err) {
-                throw new InputError([invalid("jar", path, `cannot be read (${messageOf(err)})`, "check the path and that the build produced it")]);
+                throw new FlinkRequestError("POST /jars/upload", [`the file ${quote(path)}, which cannot be read (${messageOf(err)})`]);
             }
             const blob = new Blob([bytes], { type: "application/x-java-archive" });
             const form = async () => {

@@ -13,6 +13,7 @@ export type FlinkErrorKind =
     | "unreachable" // the connection could not be opened (refused, DNS, connect timeout)
     | "network" // the connection broke while the request was in flight
     | "invalid-response" // 2xx, but the body is not what the endpoint documents
+    | "invalid-request" // refused by this client before sending: a value it was given cannot be sent
     | "savepoint-failed" // the savepoint operation completed with a failure cause
     | "savepoint-timeout"; // the savepoint did not complete within the caller's deadline
 
@@ -97,6 +98,27 @@ export class FlinkResponseError extends FlinkApiError {
                 "is the URL a Flink JobManager REST endpoint?",
         );
         this.name = "FlinkResponseError";
+    }
+}
+
+/**
+ * A request this client refused to send: a value it was given (by the provider, from inputs that
+ * `check` has already accepted, or by a caller of the library) is not one Flink takes. The message
+ * says what the client was given, not a property name: the user may never have written one.
+ * `Flink REST POST /jars/:jarid/run refused before sending: it was given the job id "x", which …`.
+ */
+export class FlinkRequestError extends FlinkApiError {
+    /** Each refused value: `the job id "x", which is not 32 lowercase hex characters`. */
+    readonly given: readonly string[];
+
+    constructor(request: string, given: readonly string[]) {
+        const [method = "", path = ""] = request.split(" ");
+        super(
+            { kind: "invalid-request", status: 0, method, path, baseUrl: "", retryable: false },
+            `Flink REST ${request} refused before sending: it was given ${given.join("; ")}`,
+        );
+        this.name = "FlinkRequestError";
+        this.given = given;
     }
 }
 

@@ -4,11 +4,12 @@
  */
 import { Agent, type Dispatcher, type FormData, request } from "undici";
 import type { ZodType, ZodTypeDef } from "zod";
-import { InputError, invalid } from "../core/errors";
+import { quote } from "../core/errors";
 import { type BaseUrlResolver, routeOf } from "./route";
 import {
     FlinkApiError,
     type FlinkApiErrorInit,
+    FlinkRequestError,
     FlinkResponseError,
     FlinkTimeoutError,
     FlinkUnreachableError,
@@ -112,10 +113,10 @@ function parseBaseUrl(baseUrl: string): { base: string; auth?: string } {
     try {
         url = new URL(baseUrl);
     } catch {
-        throw new InputError([invalid("baseUrl", redactUrl(baseUrl), "is not a URL", 'use e.g. "http://localhost:8081"')]);
+        throw new FlinkRequestError("client", [`the URL ${quote(redactUrl(baseUrl))}, which is not a URL (e.g. "http://localhost:8081")`]);
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new InputError([invalid("baseUrl", redactUrl(baseUrl), "must use http or https", 'use e.g. "https://flink.example.com/prod"')]);
+        throw new FlinkRequestError("client", [`the URL ${quote(redactUrl(baseUrl))}, which does not use http or https`]);
     }
     const auth = url.username || url.password
         ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`

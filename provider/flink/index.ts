@@ -7,6 +7,7 @@ export type { FlinkClient, RootException, WaitForSavepointOptions } from "./clie
 export type { FlinkClientOptions, HttpMethod } from "./http";
 export {
     FlinkApiError,
+    FlinkRequestError,
     FlinkResponseError,
     FlinkSavepointError,
     FlinkTimeoutError,

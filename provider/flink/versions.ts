@@ -17,9 +17,10 @@
  * `POST /jobs/:id/savepoints` (`target-directory`, `cancel-job`, `formatType`, `triggerId`) have
  * the same fields on every version from 1.16 to 2.3.
  */
-import { InputError, type InputFailure, invalid } from "../core/errors";
+import { quote } from "../core/errors";
+import { FlinkRequestError } from "./errors";
 import { compareVersions, type FlinkVersion, OLDEST_SUPPORTED, tryParseFlinkVersion } from "../core/version";
-import { isParallelism, PARALLELISM_RULE } from "../core/flink-config";
+import { isParallelism } from "../core/flink-config";
 
 export type { FlinkVersion } from "../core/version";
 
@@ -28,14 +29,12 @@ export const MIN_SUPPORTED_VERSION: FlinkVersion = OLDEST_SUPPORTED;
 
 /**
  * Parse `"1.20.3"`, `"2.3.0"`, `"2.4-SNAPSHOT"`, `"1.18"`.
- * @throws InputError naming `flinkVersion` when the text is not a version.
+ * @throws FlinkRequestError when the text is not a version.
  */
 export function parseFlinkVersion(text: string): FlinkVersion {
     const version = tryParseFlinkVersion(text);
     if (!version) {
-        throw new InputError([
-            invalid("flinkVersion", text, "is not a Flink version", 'use MAJOR.MINOR[.PATCH], e.g. "1.20.3" or "2.3.0"'),
-        ]);
+        throw new FlinkRequestError("client", [`the Flink version ${quote(text)}, which is not MAJOR.MINOR[.PATCH] (e.g. "1.20.3")`]);
     }
     return version;
 }
@@ -111,35 +110,21 @@ const JOB_ID = /^[0-9a-f]{32}$/;
 /**
  * Build the body of `POST /jars/:id/run` for `version`: only set fields, only fields that
  * version knows, `claimMode`/`restoreMode` picked by version.
- * @throws InputError for invalid values, versions older than 1.16, or `flinkConfiguration` on 1.16.
+ * @throws FlinkRequestError for invalid values, versions older than 1.16, or `flinkConfiguration` on 1.16.
  */
 export function buildRunJarBody(version: string | FlinkVersion, request: RunJarRequest): JarRunBody {
     const v = toFlinkVersion(version);
-    const failures: InputFailure[] = [];
-    if (compareFlinkVersions(v, MIN_SUPPORTED_VERSION) < 0) {
-        failures.push(invalid("flinkVersion", formatFlinkVersion(v), "is older than the oldest supported Flink (1.16)", "use Flink 1.16 or newer"));
-    }
+    const given: string[] = [];
+    if (compareFlinkVersions(v, MIN_SUPPORTED_VERSION) < 0) given.push(`Flink ${formatFlinkVersion(v)} as the target, which is older than the oldest supported (1.16)`);
     const { parallelism, jobId, claimMode, flinkConfiguration, programArgs } = request;
-    if (parallelism !== undefined && !isParallelism(parallelism)) {
-        failures.push(invalid("parallelism", parallelism, PARALLELISM_RULE.problem, PARALLELISM_RULE.fix));
-    }
-    if (jobId !== undefined && !JOB_ID.test(jobId)) {
-        failures.push(invalid("jobId", jobId, "must be 32 lowercase hex characters", "omit it or use an id like 'a1b2…' (32 chars)"));
-    }
-    if (claimMode !== undefined && !CLAIM_MODES.includes(claimMode)) {
-        failures.push(invalid("claimMode", claimMode, "is not a claim mode", `use one of ${CLAIM_MODES.join(", ")}`));
-    }
-    if (programArgs !== undefined && !programArgs.every((a) => typeof a === "string")) {
-        failures.push(invalid("programArgs", programArgs, "must be a list of strings", "quote every argument"));
-    }
+    if (parallelism !== undefined && !isParallelism(parallelism)) given.push(`the parallelism ${quote(parallelism)}, which is not a whole number from 1 to 32768`);
+    if (jobId !== undefined && !JOB_ID.test(jobId)) given.push(`the job id ${quote(jobId)}, which is not 32 lowercase hex characters`);
+    if (claimMode !== undefined && !CLAIM_MODES.includes(claimMode)) given.push(`the claim mode ${quote(claimMode)}, which is not one of ${CLAIM_MODES.join(", ")}`);
+    if (programArgs !== undefined && !programArgs.every((a) => typeof a === "string")) given.push(`program arguments ${quote(programArgs)}, which are not all strings`);
     const hasConfig = flinkConfiguration !== undefined && Object.keys(flinkConfiguration).length > 0;
-    if (hasConfig && !isAtLeast(v, 1, 17)) {
-        failures.push(
-            invalid("flinkConfiguration", flinkConfiguration, `is not supported by the run-jar REST API of Flink ${formatFlinkVersion(v)} (1.17+)`,
-                "set these options in the cluster configuration or in the job's code, or use Flink 1.17+"),
-        );
-    }
-    if (failures.length > 0) throw new InputError(failures);
+    if (hasConfig && !isAtLeast(v, 1, 17))
+        given.push(`a job configuration (${keyCount(flinkConfiguration)}), which the run-jar REST API of Flink ${formatFlinkVersion(v)} does not take (1.17+)`);
+    if (given.length > 0) throw new FlinkRequestError("POST /jars/:jarid/run", given);
 
     const body: JarRunBody = {};
     if (request.entryClass !== undefined) body.entryClass = request.entryClass;
@@ -201,7 +186,7 @@ export interface SavepointBody {
 
 function checkTriggerId(triggerId: string): void {
     if (!JOB_ID.test(triggerId)) {
-        throw new InputError([invalid("triggerId", triggerId, "must be 32 lowercase hex characters", "omit it to have one generated")]);
+        throw new FlinkRequestError("savepoint trigger", [`the trigger id ${quote(triggerId)}, which is not 32 lowercase hex characters (omit it to have one generated)`]);
     }
 }
 
@@ -221,4 +206,9 @@ export function buildSavepointBody(request: SavepointRequest & { readonly trigge
     if (request.targetDirectory !== undefined) body["target-directory"] = request.targetDirectory;
     if (request.formatType !== undefined) body.formatType = request.formatType;
     return body;
+}
+
+function keyCount(config: Record<string, string>): string {
+    const n = Object.keys(config).length;
+    return `${n} key${n === 1 ? "" : "s"}`;
 }

@@ -1,9 +1,10 @@
+import * as fs from "fs";
 import * as path from "path";
-import { DeployError } from "../core/errors";
+import { DeployError, parsedOrThrow } from "../core/errors";
 import { changedKeys, plain } from "../core/diff";
 import { run } from "../core/exec";
 import { hashOf } from "../core/hash";
-import { progressFor, Progress } from "../core/log";
+import { nameOutput, progressFor, Progress, resourceLabel } from "../core/log";
 import { defaultCacheDir, expandHome, packageRoot } from "../core/paths";
 import { configDialect, tryParseFlinkVersion } from "../core/version";
 import { FlinkConfig, renderConfig } from "../core/flink-config";
@@ -65,6 +66,19 @@ function imageHome(args: HomeArgs): HomeState {
     });
 }
 
+/**
+ * What materializing is about to do, said truthfully: a home the cache already holds (where
+ * scripts/install-flink.sh marks a finished one with `.complete`) is only found, not downloaded.
+ */
+export function materializeLine(cacheDir: string, version: string): string {
+    const home = path.join(cacheDir, "flink", version);
+    if (fs.existsSync(path.join(home, ".complete"))) return `Flink ${version} is in the cache at ${home} (nothing to download)`;
+    const downloads = path.join(cacheDir, "downloads", `flink-${version}`);
+    const downloaded = (fs.existsSync(downloads) ? fs.readdirSync(downloads) : []).filter((f) => /^apache[-_]flink/.test(f));
+    if (downloaded.length >= 2) return `materializing Flink ${version} into ${cacheDir} (its downloads are in the cache: unpacking only)`;
+    return `materializing Flink ${version} into ${cacheDir} (not in the cache yet: downloads ~300 MB once)`;
+}
+
 async function materialize(args: HomeArgs, progress: Progress): Promise<HomeState> {
     if (args.image !== undefined) return imageHome(args);
     let homePath: string;
@@ -73,7 +87,7 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
     } else {
         const script = path.join(packageRoot(), "scripts", "install-flink.sh");
         const cacheDir = args.cacheDir ? path.resolve(expandHome(args.cacheDir)) : defaultCacheDir();
-        progress(`materializing Flink ${args.version} into ${cacheDir} (first time only; ~300 MB)`);
+        progress(materializeLine(cacheDir, String(args.version)));
         const env = { ...process.env, PULUMI_FLINK_CACHE: cacheDir, FLINK_HOME: "" };
         const result = await run("bash", [script, String(args.version)], { env, progress });
         if (result.code !== 0) {
@@ -106,8 +120,14 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
 
 function parseArgs(inputs: Record<string, unknown>): HomeArgs {
     const { args, failures } = checkHomeArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n"));
-    return args;
+    return parsedOrThrow("FlinkHome", args, failures);
+}
+
+/** Materialize what the inputs declare; progress lines name the resource. */
+async function materializeFrom(inputs: Record<string, unknown>): Promise<HomeState> {
+    const args = parseArgs(inputs);
+    const label = resourceLabel("FlinkHome", inputs, String(args.version ?? args.path ?? args.image));
+    return { ...(await materialize(args, progressFor(label))), ...nameOutput(inputs) };
 }
 
 /** The FlinkHome dynamic provider. */
@@ -124,14 +144,12 @@ export const homeProvider: TypedProvider<HomeState> = {
     },
 
     async create(inputs) {
-        const args = parseArgs(inputs);
-        const outs = await materialize(args, progressFor("FlinkHome"));
+        const outs = await materializeFrom(inputs);
         return { id: `flink-home-${hashOf(outs.source === "image" ? { i: outs.image } : { p: outs.homePath })}`, outs };
     },
 
     async update(_id, _olds, news) {
-        const outs = await materialize(parseArgs(news), progressFor("FlinkHome"));
-        return { outs };
+        return { outs: await materializeFrom(news) };
     },
 
     async read(id, props?: HomeState) {

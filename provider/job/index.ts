@@ -6,7 +6,7 @@ import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
 import { stoppedWithSavepoint } from "../deploy/restore";
 import { defaultSavepointDir } from "../deploy/stop";
 import type { JobOverview } from "../flink";
-import { DeployError, messageOf } from "../core/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../core/errors";
 import { plain } from "../core/diff";
 import { progressFor } from "../core/log";
 import { withoutPulumiKeys } from "../core/zod";
@@ -17,6 +17,8 @@ import { containsUnknown } from "../core/unknown";
 import { normalizeSavepointDir } from "../core/flink-config";
 import { checkJobArgs, JobArgs } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
+import { nothingTouched } from "./sql";
+import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
 import { type TypedProvider, unreadable } from "../core/providers";
@@ -63,30 +65,30 @@ function changedVariables(olds: JobArgs, news: JobArgs): string[] {
 }
 
 function parse(inputs: Record<string, unknown>): Desired {
-    const { args, failures, jarDigest } = checkJobArgs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "FlinkJob inputs are not known yet");
+    const { args: parsed, failures, jarDigest } = checkJobArgs(inputs);
+    const args = parsedOrThrow("FlinkJob", parsed, failures);
     return { ...args, artifactDigest: jarDigest, variablesHash: variablesOf(args).hash };
 }
 
 /** The job's savepoint directory: the user's, or the cluster's default plus a folder per job. */
-async function savepointDir(ctx: DeployContext, args: JobArgs): Promise<string> {
+async function savepointDir(ctx: DeployContext, args: JobArgs, deployedJobId: string | undefined): Promise<string> {
     if (args.upgrade.savepointDir) return normalizeSavepointDir(args.upgrade.savepointDir);
     const dir = await defaultSavepointDir(ctx.client, args.name);
     if (!dir) {
         if (args.upgrade.mode === "stateless") return "";
         throw new DeployError(
             `the cluster at ${args.cluster.restUrl} has no default savepoint directory`,
-            "the job untouched; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)",
+            `${nothingTouched(deployedJobId)}; set upgrade.savepointDir (or the cluster's execution.checkpointing.savepoint-dir)`,
         );
     }
     return dir;
 }
 
-async function policyOf(ctx: DeployContext, args: JobArgs): Promise<DeployPolicy> {
+async function policyOf(ctx: DeployContext, args: JobArgs, deployedJobId: string | undefined): Promise<DeployPolicy> {
     // A bounded job never rolls back (check refuses an explicit rollbackOnFailure: true with it).
     return {
         ...args.upgrade,
-        savepointDir: await savepointDir(ctx, args),
+        savepointDir: await savepointDir(ctx, args, deployedJobId),
         health: args.health,
         rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
         adopt: args.adopt,
@@ -123,7 +125,7 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
                       handoff: args.cluster.handoff?.[args.name],
                   }
                 : undefined;
-            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args));
+            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
             // Same job as in state: its recorded plan; a job another run submitted: the plan this version pins.
             const sameJob = olds?.jobId === outcome.jobId && outcome.action !== "submitted";
             const sqlPlan = outcome.action === "adopted" ? undefined : sameJob ? olds?.sqlPlan : await desired.sql?.deployedPlan();
@@ -182,8 +184,10 @@ export const jobProvider: TypedProvider<JobState> = {
         const c = classifyJobChange(old, desired);
         if (args && c.changed.includes("variablesHash"))
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
-        if (args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
-        if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
+        // A refresh's own diff says nothing: the update's diff that follows prints the line once.
+        const quiet = isRefreshDiff(refreshKey(olds as Partial<JobState>));
+        if (!quiet && args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
+        if (!quiet && (c.action !== "none" || c.policyChanged.length)) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
@@ -241,6 +245,7 @@ export const jobProvider: TypedProvider<JobState> = {
 
     async read(id, props?: JobState) {
         if (!props?.name) return { id, props: unreadable(props) };
+        markRead(refreshKey(props));
         const ctx = context(props);
         try {
             // Refresh reads every job of a stack at once: one /jobs/overview per cluster serves them all.
@@ -276,7 +281,7 @@ export const jobProvider: TypedProvider<JobState> = {
                 await ctx.client.cancelJob(job.jid);
                 return ctx.progress(`cancelled job ${job.jid} (onDelete: cancel; state dropped)`);
             }
-            const dir = await savepointDir(ctx, props);
+            const dir = await savepointDir(ctx, props, job.jid);
             const trigger = await ctx.client.stopWithSavepoint(job.jid, { targetDirectory: dir, drain: false, formatType: props.upgrade.formatType });
             const location = await ctx.client
                 .waitForSavepoint(job.jid, trigger, { timeoutMs: props.upgrade.savepointTimeoutSeconds * 1000 })

@@ -69,6 +69,16 @@ export interface SqlVersionOptions {
     leavesPlan?: { onIncompatible: OnIncompatible };
     /** Per-request timeout of the gateway client (preview uses a short one). */
     timeoutMs?: number;
+    /** The job id state records (absent on a first create): what an error says it left as it was. */
+    deployedJobId?: string;
+}
+
+/**
+ * What a failure before anything was stopped or submitted leaves: the deployed job as it was, or,
+ * on a first create, nothing (there is no job to speak of).
+ */
+export function nothingTouched(deployedJobId: string | undefined): string {
+    return deployedJobId ? `nothing stopped or submitted; job ${deployedJobId} as it was` : "nothing stopped or submitted";
 }
 
 /** What compiling a version says: the verdict against the running version, or why there is none. */
@@ -170,7 +180,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
         });
     };
 
-    const untouched = "nothing stopped or submitted (a running job keeps running)";
+    const untouched = nothingTouched(opts.deployedJobId);
     let compiled: CompiledPlan | undefined;
     let checked: SqlCheck | undefined;
     let deployed: PlanSummary | undefined;
@@ -186,7 +196,11 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
                 (stmt) => `COMPILE PLAN '${planUri(file)}' FOR ${compilable(stmt)}`,
                 leftBehind,
             );
-            return takePlan(file);
+            try {
+                return takePlan(file);
+            } catch (err) {
+                throw new DeployError(`the plan Flink compiled for job "${def.name}" could not be read from ${file}: ${messageOf(err)}`, leftBehind);
+            }
         } finally {
             fs.rmSync(file, { force: true });
         }
@@ -236,9 +250,8 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
             );
         },
         async preflight() {
-            opts.progress(
-                opts.plan ? "compiling the SQL to a plan before touching the running job" : "compiling the SQL (EXPLAIN) before touching the running job",
-            );
+            const before = opts.deployedJobId ? `before touching job ${opts.deployedJobId}` : "before submitting it";
+            opts.progress(opts.plan ? `compiling the SQL to a plan ${before}` : `compiling the SQL (EXPLAIN) ${before}`);
             // Preflight runs before anything is stopped: a job that runs keeps running, none is started.
             const result = await check();
             if (!result.verdict && !result.decision) return;

@@ -15,7 +15,7 @@ import type { PlanSummary } from "../sql/plan";
 import { jarVersion } from "./jar";
 import { PREVIEW_GATEWAY_TIMEOUT_MS, previewSql, verdictClause } from "./preview";
 import { JobArgs } from "./schema";
-import { sqlVersion, SqlVersion } from "./sql";
+import { nothingTouched, sqlVersion, SqlVersion } from "./sql";
 import { planMethod } from "./sql-plan";
 
 /** Validated inputs plus what check and the variables add. */
@@ -44,6 +44,8 @@ export function context(args: JobArgs): DeployContext {
 
 /** The running version in state, for a SQL version: its plan (to pin to), or that it ran without one. */
 export interface Running {
+    /** The job id state records. */
+    jobId?: string;
     sqlPlan?: PlanSummary;
     sql?: unknown;
 }
@@ -66,7 +68,7 @@ export function versionOf(
     if (!conn.sqlGatewayUrl) {
         throw new DeployError(
             `job "${args.name}" is a SQL job, but the cluster at ${args.cluster.restUrl} has no SQL Gateway`,
-            "the job untouched; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one",
+            `${nothingTouched(running?.jobId)}; enable sqlGateway on a local SessionCluster, or set sqlGatewayUrl on a remote one`,
         );
     }
     const noPlan = planMethod({
@@ -91,6 +93,7 @@ export function versionOf(
             vars: vars.vars,
             secretValues: vars.secretValues,
             progress: ctx.progress,
+            deployedJobId: running?.jobId,
         },
     );
     return { ...version, jarId: () => undefined, sql: version };

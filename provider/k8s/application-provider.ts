@@ -6,7 +6,7 @@
  * prints progress lines meanwhile. Savepoints on upgrade are the Operator's job (upgradeMode).
  */
 import { changedKeys, plain } from "../core/diff";
-import { DeployError, messageOf } from "../core/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../core/errors";
 import { withoutPulumiKeys } from "../core/zod";
 import { progressFor } from "../core/log";
 import { chooseAccess } from "./endpoint";
@@ -31,8 +31,7 @@ export const timing = { pollMs: 2_000, missingGraceMs: 30_000 };
 
 function parse(inputs: Record<string, unknown>): K8sApplicationInputs {
     const { args, failures } = checkK8sApplicationInputs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "k8sApplication inputs are not known yet");
-    return args;
+    return parsedOrThrow("FlinkJob", args, failures);
 }
 
 /** "v1_20" (the CRD's enum) or the cluster's reported version, as "1.20" / "1.20.3". */

@@ -8,7 +8,7 @@
 import { clusterApi, type ClusterSnapshot } from "../cluster/api";
 import type { ClusterConnection, KubernetesConnection } from "../core/connection";
 import { changedKeys, plain } from "../core/diff";
-import { DeployError, messageOf } from "../core/errors";
+import { DeployError, messageOf, parsedOrThrow } from "../core/errors";
 import { withoutPulumiKeys } from "../core/zod";
 import { progressFor, type Progress } from "../core/log";
 import { type AccessEnv, chooseAccess, routeKubernetes, serviceUrl } from "./endpoint";
@@ -49,8 +49,7 @@ const UPDATE_KEYS = [
 
 function parse(inputs: Record<string, unknown>): K8sClusterInputs {
     const { args, failures } = checkK8sClusterInputs(inputs);
-    if (!args || failures.length) throw new Error(failures.map((f) => f.reason).join("\n") || "k8sCluster inputs are not known yet");
-    return args;
+    return parsedOrThrow("SessionCluster", args, failures);
 }
 
 /** How jobs reach this cluster; `kubernetes` is set whenever a port-forward may be needed. */

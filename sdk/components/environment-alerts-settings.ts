@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { AlertConditions, AlertSeverity } from "../alerts";
-import { hint } from "./validate";
+import { hint, secretHint } from "./validate";
 
 /** A receiver; `*Secret` fields name a secret stack config key holding the value. */
 export type EnvironmentAlertReceiver =
@@ -115,7 +115,7 @@ const secretKey = (field: string) =>
     z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { ...hint(`is not a config key name`, `name a secret stack config key, set with: pulumi config set --secret ${field} '...'`) });
 const plainSecret = (field: string, key: string) =>
     z.unknown().superRefine((v, ctx) => {
-        if (v !== undefined) ctx.addIssue({ code: "custom", ...hint("would be a secret in plain text in the stack's config file", `set ${key}: <config key> and store the value with: pulumi config set --secret <config key> '...' (${field})`) });
+        if (v !== undefined) ctx.addIssue({ code: "custom", ...secretHint("would be a secret in plain text in the stack's config file", `set ${key}: <config key> and store the value with: pulumi config set --secret <config key> '...' (${field})`) });
     });
 const common = { name, sendResolved: z.boolean().optional() };
 const receiver = z.discriminatedUnion("type", [

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { column, Column, connectorOptions, identifier } from "./sql-text";
 import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts, tableSyncSpec, tableSyncSql } from "./table-sync";
-import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
+import { deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
 import type { DeferredArgumentCheck } from "../../provider/core/component-rules";
 
 /** The Kafka side of a {@link KafkaToJdbcSync}. Needs flink-sql-connector-kafka on the cluster or in `job.dependencies`. */
@@ -101,7 +101,7 @@ export function kafkaToJdbcSql(jobName: string, args: unknown, flinkVersion: str
 export class KafkaToJdbcSync extends GeneratedSqlJob {
     constructor(name: string, args: KafkaToJdbcSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        const generated = atPreview(() => kafkaToJdbc(jobName ?? name, structure));
+        const generated = kafkaToJdbc(jobName ?? name, structure);
         super("flink:components:KafkaToJdbcSync", name, { cluster, variables, jobName, job }, generated.sql, generated.checks, opts);
     }
 }

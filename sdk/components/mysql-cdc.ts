@@ -4,7 +4,7 @@ import { z } from "zod";
 import { column, Column, createTable, identifier, quoteId, ref, variableName } from "./sql-text";
 import { SINK_REFERENCES, syncSink, SyncSink, sinkOptions } from "./sinks";
 import { GeneratedSqlJob, SqlJobParts } from "./table-sync";
-import { atPreview, deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
+import { deferredChecks, hint, parseComponentArgs, stackValue } from "./validate";
 import type { DeferredArgumentCheck } from "../../provider/core/component-rules";
 
 /** The MySQL side. Needs flink-sql-connector-mysql-cdc on the cluster or in `job.dependencies`. */
@@ -142,7 +142,7 @@ export function mysqlCdcSql(jobName: string, args: unknown, flinkVersion: string
 export class MysqlCdcMirror extends GeneratedSqlJob {
     constructor(name: string, args: MysqlCdcMirrorArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        const generated = atPreview(() => mysqlCdc(jobName ?? name, structure));
+        const generated = mysqlCdc(jobName ?? name, structure);
         super("flink:components:MysqlCdcMirror", name, { cluster, variables, jobName, job }, generated.sql, generated.checks, opts);
     }
 }

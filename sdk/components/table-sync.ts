@@ -10,7 +10,7 @@ import { SessionCluster } from "../cluster";
 import { VariableSet } from "../variables";
 import { Column, column, connectorOptions, createTable, identifier, quoteId } from "./sql-text";
 import { onConflictClause } from "./sql-version";
-import { atPreview, hint, parseComponentArgs, ruleHint, stackValueValid } from "./validate";
+import { hint, parseComponentArgs, ruleHint, stackValueValid } from "./validate";
 import { ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/core/component-rules";
 
 /** Job settings a component passes through to its {@link FlinkJob} unchanged. */
@@ -196,7 +196,7 @@ export abstract class GeneratedSqlJob extends pulumi.ComponentResource {
 export class TableSync extends GeneratedSqlJob {
     constructor(name: string, args: TableSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster, variables, jobName, job, ...structure } = args;
-        const spec = atPreview(() => parseComponentArgs("TableSync", name, tableSyncSpec, structure));
+        const spec = parseComponentArgs("TableSync", name, tableSyncSpec, structure);
         super(
             "flink:components:TableSync",
             name,

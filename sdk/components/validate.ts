@@ -1,47 +1,28 @@
 import { z } from "zod";
-import { InputError, quote } from "../../provider/core/errors";
+import { InputError } from "../../provider/core/errors";
 import { zodFailures } from "../../provider/core/zod";
 import { ARGUMENT_RULES, ArgumentRuleName, DeferredArgumentCheck, hasReference } from "../../provider/core/component-rules";
-import { inputError } from "../kubernetes-render";
-
-/** Separates the problem from the fix inside a zod message (zod carries only `message` for most checks). */
-const SEP = "\u241f";
 
 /**
  * Validate a component's args at program time, with the same formula as a resource's `check`
- * (property, bad value, fix), so `pulumi preview` stops with one clear message per bad arg.
+ * (property, bad value, fix), so `pulumi preview` stops with one clear message per bad arg
+ * (an {@link InputError} prints without a stack trace).
  * @throws InputError prefixed with the component and its name.
  */
 export function parseComponentArgs<T extends z.ZodTypeAny>(component: string, name: string, schema: T, args: unknown): z.infer<T> {
     const result = schema.safeParse(args);
     if (result.success) return result.data;
-    const issues = result.error.issues;
-    const failures = zodFailures(result.error, args).map((f, i) => {
-        // A credential given as plain text is never quoted back.
-        if (issues[i]?.message.startsWith(SECRET)) f = { ...f, reason: f.reason.replace(`= ${quote(valueAt(args, issues[i].path))}: ${SECRET}`, '= "***": ') };
-        const at = f.reason.indexOf(SEP);
-        // "p = v: problem<SEP>our fix; fix: generic fix" -> "p = v: problem; fix: our fix"
-        const reason = at < 0 ? f.reason : `${f.reason.slice(0, at)}; fix: ${f.reason.slice(at + 1, f.reason.lastIndexOf("; fix: "))}`;
-        return { property: f.property, reason: `${component} "${name}": ${reason}` };
-    });
-    throw new InputError(failures);
+    throw new InputError(zodFailures(result.error, args).map((f) => ({ property: f.property, reason: `${component} "${name}": ${f.reason}` })));
 }
 
-/** Marks a message whose value is a secret: the error shows `***`. */
-const SECRET = "\u241e";
-
-/** {@link hint} for a value that must not be shown (a plain-text credential). */
-export function secretHint(problem: string, fix: string): { message: string } {
-    return { message: `${SECRET}${problem}${SEP}${fix}` };
+/** {@link hint} for a value that must not be shown (a plain-text credential): the error quotes `"***"`. Only for `ctx.addIssue`. */
+export function secretHint(problem: string, fix: string): { message: string; params: { secret: true } } {
+    return { ...hint(problem, fix), params: { secret: true } };
 }
 
-function valueAt(input: unknown, path: (string | number)[]): unknown {
-    return path.reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string | number, unknown>)[key] : undefined), input);
-}
-
-/** A zod check's message: the problem, and the fix {@link parseComponentArgs} puts after "fix:". */
+/** A zod check's message in the failure formula's own words: `problem; fix: remedy` ({@link zodFailures} splits it). */
 export function hint(problem: string, fix: string): { message: string } {
-    return { message: `${problem}${SEP}${fix}` };
+    return { message: `${problem}; fix: ${fix}` };
 }
 
 /**
@@ -72,16 +53,6 @@ export function deferredChecks(component: string, name: string, args: unknown, p
     });
 }
 
-/**
- * Run a component's argument checks in its constructor: a bad argument becomes a RunError, which
- * `pulumi preview` prints as the message alone (the same property, value and fix as a resource's
- * check), not as an unhandled exception with a stack trace.
- */
-export function atPreview<T>(fn: () => T): T {
-    try {
-        return fn();
-    } catch (err) {
-        if (err instanceof InputError) throw inputError(err.failures);
-        throw err;
-    }
+function valueAt(input: unknown, path: (string | number)[]): unknown {
+    return path.reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string | number, unknown>)[key] : undefined), input);
 }

@@ -72,7 +72,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL jobs 
         const syntax = await stack.up();
         expect(syntax.code).not.toBe(0);
         expect(syntax.output).toMatch(/fails at sql line 3, column \d+/);
-        expect(syntax.output).toContain("left behind: nothing stopped or submitted (a running job keeps running)");
+        expect(syntax.output).toContain(`left behind: nothing stopped or submitted; job ${before.jobId} as it was`);
 
         await stack.setJobs({ agg: { name: "sql-b", sql: countingSql(`b-${v}`).replace("FROM src", "FROM no_such_table"), ...quick } });
         const unknown = await stack.up();

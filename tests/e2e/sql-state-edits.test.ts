@@ -198,7 +198,7 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL state
         expect(row.verdictText).toMatch(/^state verdict: incompatible: .*accumulators change from \[BIGINT\] to \[BIGINT, BIGINT\]/);
         expect(row.verdictText).toContain("up refuses this change before touching the running job");
         expect(diagnosticsOf(up2!.output, REFUSED.key)).toContain(`job "${jobName(REFUSED.key)}": state verdict incompatible`);
-        expect(diagnosticsOf(up2!.output, REFUSED.key)).toContain("left behind: nothing stopped or submitted (a running job keeps running)");
+        expect(diagnosticsOf(up2!.output, REFUSED.key)).toContain(`left behind: nothing stopped or submitted; job ${before[REFUSED.key].jobId} as it was`);
         const active = (await ours(REFUSED.key)).filter((j) => isActive(j.state));
         expect(active.map((j) => [j.jid, j.state])).toEqual([[before[REFUSED.key].jobId, "RUNNING"]]);
         const review = await runCli(["review"], { stdin: previewJson });

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { InputError, invalid } from "../errors";
 
 /** The reporter's factory class (Flink 1.16+ and 2.x). */
 export const PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
@@ -39,7 +40,8 @@ export function parsePortRange(port: number | string): [number, number] | undefi
  * so one home serves every environment.
  */
 export function prometheusReporterConfig(options: PrometheusReporterOptions): Record<string, string> {
-    if (!parsePortRange(options.port)) throw new Error(`metrics port ${JSON.stringify(options.port)} is not a port or a port range like "9250-9260"`);
+    // Called by the program (prometheusMetrics): an InputError stops it without a stack trace.
+    if (!parsePortRange(options.port)) throw new InputError([invalid("port", options.port, "is not a port or a port range", 'use e.g. 9249, or "9250-9260" for several processes on one machine')]);
     const config: Record<string, string> = {
         "metrics.reporter.prom.factory.class": PROMETHEUS_REPORTER_FACTORY,
         "metrics.reporter.prom.port": String(options.port),

@@ -2,6 +2,7 @@
 import { parse } from "yaml";
 import { alertmanagerConfig, checkAlertRouteArgs, prometheusReporterConfig, renderRuleGroups, renderTargets, sanitizeLabelValue } from "../../../provider/alerts";
 import { parsePortRange } from "../../../provider/core/alerts/metrics";
+import { InputError } from "../../../provider/core/errors";
 import { renderRuleFile } from "../../../provider/core/alerts/rules";
 import { sampleInputs } from "../../support/alerts";
 
@@ -17,7 +18,10 @@ describe("Prometheus reporter configuration", () => {
     test.each([["9249", [9249, 9249]], [9249, [9249, 9249]], ["9250-9260", [9250, 9260]], ["9260-9250", undefined], ["70000", undefined], ["a-b", undefined]])("port %p -> %p", (port, range) => {
         expect(parsePortRange(port as string)).toEqual(range);
     });
-    test("an invalid port throws", () => expect(() => prometheusReporterConfig({ port: "x" })).toThrow(/not a port or a port range/));
+    test("an invalid port is an InputError in the formula", () =>
+        expect(() => prometheusReporterConfig({ port: "x" })).toThrow(
+            new InputError([{ property: "port", reason: 'port = "x": is not a port or a port range; fix: use e.g. 9249, or "9250-9260" for several processes on one machine' }]),
+        ));
     test("label values sanitised as Flink does", () => expect(sanitizeLabelValue("orders-sync.v2 (eu)")).toBe("orders_sync_v2__eu_"));
 });
 

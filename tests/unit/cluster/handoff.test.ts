@@ -24,6 +24,8 @@ interface FakeJob {
 let server: Server;
 let url: string;
 let jobs: FakeJob[] = [];
+/** The stand-in JobManager's configuration has a default savepoint directory. */
+let savepointDirConfigured = true;
 const requests: string[] = [];
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "pf-handoff-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -44,7 +46,7 @@ beforeAll(async () => {
         const [, jid, op, trigger] = /^\/jobs\/([0-9a-f]{32})(?:\/(savepoints|stop|checkpoints))?(?:\/([0-9a-f]{32}))?$/.exec(u) ?? [];
         const job = jobs.find((j) => j.jid === jid);
         if (u === "/jobs/overview") return res.end(JSON.stringify({ jobs: jobs.map(overview) }));
-        if (u === "/jobmanager/config") return res.end(JSON.stringify([{ key: "execution.checkpointing.savepoint-dir", value: "file:///sp/" }]));
+        if (u === "/jobmanager/config") return res.end(JSON.stringify(savepointDirConfigured ? [{ key: "execution.checkpointing.savepoint-dir", value: "file:///sp/" }] : []));
         if (job && req.method === "POST" && op === "stop") job.state = "FINISHED";
         if (job && req.method === "POST") return res.end(JSON.stringify({ "request-id": json.triggerId }));
         if (job && op === "savepoints" && trigger) {
@@ -102,6 +104,21 @@ test("a failed savepoint aborts the restart: the error names the job already sto
     // The stopped one is recorded, so the next run hands it over even though Flink then forgets it.
     expect(Object.keys(readHandoff(runDir("fail")))).toEqual(["orders"]);
     expect(stops().filter((r) => r.includes(jobs[2].jid))).toEqual([]);
+});
+
+test("a cluster without a default savepoint directory: the restart is refused, the job named as running untouched (not 'unknown')", async () => {
+    jobs = [ours("orders")];
+    savepointDirConfigured = false;
+    try {
+        const err = await prepareRestart({ restUrl: url }, runDir("nodir"), ["libraries"], () => undefined).catch((e: Error) => e);
+        expect((err as Error).message).toBe(
+            `the cluster was not restarted: the savepoint of job orders (${jobs[0].jid}) failed: the cluster has no default savepoint directory\n` +
+                `  left behind: the cluster and its processes as they were; orders: the job ${jobs[0].jid} RUNNING, untouched`,
+        );
+        expect(stops()).toEqual([]);
+    } finally {
+        savepointDirConfigured = true;
+    }
 });
 
 test("the next run after a failed savepoint hands over the job stopped before too (Flink would forget it at the restart)", async () => {

@@ -42,7 +42,8 @@ test("latest-savepoint: the same situation restores the old savepoint and says h
     const lines: string[] = [];
     const d = await findRestorePoint(client, "orders", [job(gen2, "CANCELED", now - 1000), job(gen1, "FINISHED", 1)], { generation: 2, lastSavepoint: stop }, { restore: "latest-savepoint" }, (l) => lines.push(l), now);
     expect(d.kind === "snapshot" && d.snapshot.path).toBe(stop);
-    expect(lines[0]).toContain("savepoint savepoint-111111-bbbbbbbbbbbb taken 9 days ago of job " + gen1);
+    // The cancelled generation is named as the one that ended; the savepoint is said to be generation 1's.
+    expect(lines).toEqual([`job ${gen2} is CANCELED; restoring from savepoint savepoint-111111-bbbbbbbbbbbb taken 9 days ago of job ${gen1} (${stop})`]);
 });
 
 test("JobManager lost (no ended job in Flink): the newest chk- folder next to the recorded checkpoint", async () => {

@@ -46,7 +46,7 @@ test("latest-savepoint: the same situation restores the 9-day-old savepoint and 
     const out = await run(version(V2), version(V1), PRIOR, { restore: "latest-savepoint" });
     expect(flink.submissions.map((s) => s.restorePath)).toEqual([SP1]);
     expect(out).toMatchObject({ restoredFrom: SP1, lastSavepoint: SP1, lastSavepointAt: iso(clock.start - 9 * DAY) });
-    expect(lines[0]).toBe(`job ${G1} is FINISHED; restoring from savepoint savepoint-g1-stop taken 9 days ago of job ${G1} (${SP1})`);
+    expect(lines[0]).toBe(`job ${G2} is CANCELED; restoring from savepoint savepoint-g1-stop taken 9 days ago of job ${G1} (${SP1})`); // names the generation that ended last
 });
 
 test("latest-state: a savepoint newer than the newest checkpoint wins", async () => {

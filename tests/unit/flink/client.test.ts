@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FormData } from "undici";
-import { buildRunJarBody, FlinkResponseError } from "../../../provider/flink";
+import { buildRunJarBody, FlinkRequestError, FlinkResponseError } from "../../../provider/flink";
 import { fixture, headerOf, JOB, JSON_HEADERS, mocked, rejection } from "./helpers";
 
 const VERSIONS = ["1.20", "2.3"] as const;
@@ -146,7 +146,8 @@ describe("other endpoints", () => {
     test("uploadJar() refuses a file that is not a .jar before any request", async () => {
         const { client, calls } = mocked();
         const err = await rejection(client.uploadJar("/tmp/build/job.zip"));
-        expect(String(err)).toMatch(/jar = "\/tmp\/build\/job.zip".*\.jar/);
+        expect(err).toBeInstanceOf(FlinkRequestError);
+        expect((err as Error).message).toBe('Flink REST POST /jars/upload refused before sending: it was given the file "/tmp/build/job.zip", whose name does not end with .jar (Flink refuses others)');
         expect(calls).toHaveLength(0);
     });
 

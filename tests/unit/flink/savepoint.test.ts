@@ -32,7 +32,9 @@ describe("savepoint trigger bodies", () => {
 
     test("a malformed client trigger id is refused before any request", async () => {
         const { client, calls } = mocked();
-        expect(String(await rejection(client.stopWithSavepoint(JOB, { triggerId: "abc" })))).toMatch(/triggerId = "abc": must be 32/);
+        expect((await rejection(client.stopWithSavepoint(JOB, { triggerId: "abc" })) as Error).message).toBe(
+            'Flink REST savepoint trigger refused before sending: it was given the trigger id "abc", which is not 32 lowercase hex characters (omit it to have one generated)',
+        );
         expect(calls).toHaveLength(0);
     });
 });

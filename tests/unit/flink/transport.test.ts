@@ -6,6 +6,7 @@ import { join } from "node:path";
 import {
     createFlinkClient,
     FlinkApiError,
+    FlinkRequestError,
     FlinkTimeoutError,
     FlinkUnreachableError,
 } from "../../../provider/flink";
@@ -144,7 +145,11 @@ describe("unreachable clusters", () => {
     });
 
     test("a URL that is not http(s) is refused before any request", () => {
-        expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow(/baseUrl = "ftp:\/\/flink:21": must use http or https/);
-        expect(() => createFlinkClient({ baseUrl: "not a url" })).toThrow(/baseUrl = "not a url": is not a URL/);
+        // Transport errors say what the client was given: the user may never have written a "baseUrl".
+        expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow(
+            new FlinkRequestError("client", ['the URL "ftp://flink:21", which does not use http or https']),
+        );
+        expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow('Flink REST client refused before sending: it was given the URL "ftp://flink:21", which does not use http or https');
+        expect(() => createFlinkClient({ baseUrl: "not a url" })).toThrow('Flink REST client refused before sending: it was given the URL "not a url", which is not a URL (e.g. "http://localhost:8081")');
     });
 });

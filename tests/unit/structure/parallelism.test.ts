@@ -5,6 +5,7 @@
  */
 import { PARALLELISM_RULE } from "../../../provider/core/flink-config";
 import { InputError, type InputFailure } from "../../../provider/core/errors";
+import { FlinkRequestError } from "../../../provider/flink/errors";
 import { checkApplication } from "../../../provider/core/k8s/schema-application";
 import { buildRunJarBody } from "../../../provider/flink/versions";
 import { checkJobArgs } from "../../../provider/job/schema";
@@ -39,7 +40,6 @@ const places: [string, (n: number) => string[]][] = [
                 }),
             ),
     ],
-    ["the run request", (n) => thrownReasons(() => buildRunJarBody("1.20.3", { parallelism: n }))],
 ];
 
 describe.each(places)("%s", (_place, reasonsFor) => {
@@ -52,5 +52,25 @@ describe.each(places)("%s", (_place, reasonsFor) => {
 
     test.each([1, 4, 32768])("parallelism %p is accepted", (n) => {
         expect(reasonsFor(n).filter((r) => r.includes("parallelism"))).toEqual([]);
+    });
+});
+
+// The REST client is the transport layer: it refuses a bad value before sending with what it was
+// given (a FlinkRequestError), never naming a property; the bound is still the one rule's.
+describe("the run request", () => {
+    test.each([0, 32769, 1.5, -2])("parallelism %p is refused before sending, with the one rule's bound", (n) => {
+        let err: unknown;
+        try {
+            buildRunJarBody("1.20.3", { parallelism: n });
+        } catch (e) {
+            err = e;
+        }
+        expect(err).toBeInstanceOf(FlinkRequestError);
+        expect((err as FlinkRequestError).given).toEqual([`the parallelism ${n}, which is not a whole number from 1 to 32768`]);
+        expect(PARALLELISM_RULE.problem).toBe("must be a whole number from 1 to 32768");
+    });
+
+    test.each([1, 4, 32768])("parallelism %p is sent", (n) => {
+        expect(buildRunJarBody("1.20.3", { parallelism: n }).parallelism).toBe(n);
     });
 });

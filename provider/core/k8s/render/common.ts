@@ -1,4 +1,5 @@
 /** Pieces shared by session and application FlinkDeployments: names, configuration, pod template. */
+import { InputError, invalid } from "../../errors";
 import { crdFlinkVersion } from "../operator";
 import type { DeploymentSpec } from "../schema";
 import type { ImageHome, Manifest } from "./types";
@@ -59,7 +60,7 @@ export function podTemplate(home: ImageHome, spec: DeploymentSpec): Record<strin
 export function flinkDeployment(resourceName: string, home: ImageHome, spec: DeploymentSpec, config: Record<string, string>): Manifest {
     const name = deploymentName(resourceName, spec);
     const flinkVersion = crdFlinkVersion(home.version);
-    if (!flinkVersion) throw new Error(`Flink ${home.version} is not accepted by the Operator's CRD`); // check rejects it first
+    if (!flinkVersion) throw new InputError([invalid("home.version", home.version, "is not a Flink version the Operator's CRD accepts", "use an image of a Flink release the Operator supports")]); // check rejects it first
     return {
         apiVersion: FLINK_API,
         kind: "FlinkDeployment",
