@@ -10,7 +10,10 @@ import type { AlertPolicyArgs } from "./alerts";
 export interface KubernetesAlertRouteArgs extends AlertPolicyArgs {
     /** Namespace of the Flink pods and of the objects created. */
     readonly namespace: pulumi.Input<string>;
-    /** Labels your Prometheus `ruleSelector`/`podMonitorSelector` and Alertmanager `alertmanagerConfigSelector` match, e.g. `{ release: "kube-prometheus-stack" }`. */
+    /**
+     * Labels your Prometheus `ruleSelector`/`podMonitorSelector` and Alertmanager
+     * `alertmanagerConfigSelector` match, e.g. `{ release: "kube-prometheus-stack" }`.
+     */
     readonly selectorLabels: pulumi.Input<Record<string, string>>;
     /** Container port name of the Flink reporter in the pod template. @default "metrics" */
     readonly metricsPort?: string;

@@ -25,7 +25,10 @@ export interface AlertCondition {
     readonly for?: string;
     /** Range of `increase`/`avg_over_time`. @default per condition, see README */
     readonly window?: string;
-    /** restartLoop: restarts in the window (2); checkpointsFailing: failures in the window (0); backpressure: ms/s 0–1000 (800); kafkaLag: records (100000). @default per condition */
+    /**
+     * restartLoop: restarts in the window (2); checkpointsFailing: failures in the window (0);
+     * backpressure: ms/s 0–1000 (800); kafkaLag: records (100000). @default per condition
+     */
     readonly threshold?: number;
     /** @default "critical" for jobNotRunning and restartLoop, "warning" otherwise */
     readonly severity?: AlertSeverity;

@@ -5,8 +5,9 @@
  *
  * PLAN_FACTS_WRITE=1 regenerates every fixture (about 20 min per line; PLAN_FACTS_EDITS=01,04
  * limits it to those edits) and the README table. Otherwise (the normal integration tier) it
- * re-runs edits 09 and 17 (the two that need the product's pairing: a window operator without declared state, an aggregate added upstream of another) and asserts Flink still compiles the same nodes, pinning keeps the
- * same ones, and Flink still restores (or refuses) as committed: a new Flink release that changes
+ * re-runs edits 09 and 17 (the two that need the product's pairing: a window operator without
+ * declared state, an aggregate added upstream of another) and asserts Flink still compiles the
+ * same nodes, pinning keeps the same ones, and Flink still restores (or refuses) as committed: a new Flink release that changes
  * any of these shows here.
  */
 import * as fs from "fs";

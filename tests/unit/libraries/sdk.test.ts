@@ -1,4 +1,7 @@
-/** The SDK side of cluster libraries under Pulumi mocks: the repository password as a secret, librariesHash and gatewayLocal known at preview and passed to jobs. */
+/**
+ * The SDK side of cluster libraries under Pulumi mocks: the repository password as a secret,
+ * librariesHash and gatewayLocal known at preview and passed to jobs.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { FlinkHome } from "../../../sdk/home";
 import { SessionCluster } from "../../../sdk/cluster";
