@@ -19,6 +19,7 @@ import { checkJobArgs, JobArgs, normalizeSavepointDir } from "./schema";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
+import { keptOutputs, previewRescale, tryRescaleInPlace } from "./rescale";
 
 export { checkJobArgs } from "./schema";
 
@@ -182,7 +183,8 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         if (args && c.changed.includes("variablesHash"))
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
         if (args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
-        if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
+        const line = (args && (await previewRescale(c, olds, args))) ?? describeClassification(String(desired.name ?? olds.name), c);
+        if (c.action !== "none" || c.policyChanged.length) progressFor("FlinkJob")(`preview: ${line}`);
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
@@ -197,44 +199,10 @@ export const jobProvider: pulumi.dynamic.ResourceProvider = {
         const args = { ...parse(news), artifactDigest: news.artifactDigest as string | undefined };
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
-        if (c.action === "none") {
-            const {
-                jobId,
-                state,
-                generation,
-                lastSavepoint,
-                lastSavepointAt = "",
-                lastCheckpoint = "",
-                lastCheckpointAt = "",
-                finishedBySelf = false,
-                restoredFrom,
-                webUiUrl,
-                deployedAt,
-                jarId,
-                variablesHash,
-                sqlPlan,
-            } = olds;
-            return {
-                outs: plain({
-                    ...args,
-                    jobId,
-                    state,
-                    generation,
-                    lastSavepoint,
-                    lastSavepointAt,
-                    lastCheckpoint,
-                    lastCheckpointAt,
-                    finishedBySelf,
-                    restoredFrom,
-                    webUiUrl,
-                    deployedAt,
-                    jarId,
-                    variablesHash,
-                    ...(sqlPlan ? { sqlPlan } : {}),
-                    stateVersion: JOB_STATE_VERSION,
-                }),
-            };
-        }
+        if (c.action === "none") return { outs: keptOutputs(args, olds, JOB_STATE_VERSION) };
+        // A parallelism-only change: in place when the cluster can, else the redeploy below.
+        const rescaled = await tryRescaleInPlace(context(args), c, olds, args, JOB_STATE_VERSION);
+        if (rescaled) return { outs: rescaled };
         return { outs: await deploy(args, olds) };
     },
 
