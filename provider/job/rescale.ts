@@ -11,6 +11,7 @@ import { DEFAULT_CLUSTER_CONCURRENCY, withClusterSlot } from "../deploy/watch";
 import type { DeployContext } from "../deploy/redeploy";
 import { plain } from "../util/diff";
 import { withRedaction } from "../util/redact";
+import { containsUnknown } from "../util/unknown";
 import { resolveAll } from "../variables/substitute";
 import type { JobArgs } from "./schema";
 import { context, variablesOf } from "./version";
@@ -56,13 +57,20 @@ export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVer
     });
 }
 
+const NOT_ASKED = "not asked";
+
+/** The decision from inputs alone when they rule an in-place rescale out (then the cluster is not asked). */
+function fromInputs(c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): RescaleDecision | undefined {
+    const d = decideRescale(c, olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>, { unknown: NOT_ASKED });
+    return !d.inPlace && d.why !== `unknown: ${NOT_ASKED}` ? d : undefined;
+}
+
 /** Decide for a parallelism-only change (reads the cluster; never throws). */
 async function decide(ctx: DeployContext, c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): Promise<RescaleDecision> {
     const o = olds as unknown as Record<string, unknown>;
     const n = args as unknown as Record<string, unknown>;
-    // Inputs alone may already rule it out: then the cluster is not asked.
-    const early = decideRescale(c, o, n, { unknown: "not asked" });
-    if (!early.inPlace && !early.why.startsWith("unknown: not asked")) return early;
+    const early = fromInputs(c, olds, args);
+    if (early) return early;
     if (!olds.jarId) return decideRescale(c, o, n, { unknown: "the state records no uploaded jar of the running job" });
     const { vars } = variablesOf(args);
     const config = resolveAll(Object.fromEntries(Object.entries(args.configuration ?? {}).map(([k, v]) => [k, String(v)])), vars, "configuration");
@@ -79,8 +87,12 @@ async function decide(ctx: DeployContext, c: Classification, olds: KeptFacts & J
 /** The preview line of a parallelism-only change, or undefined for any other change. */
 export async function previewRescale(c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): Promise<string | undefined> {
     if (!isParallelismOnly(c)) return undefined;
-    if (process.env.PULUMI_FLINK_PREVIEW_COMPILE === "0")
-        return describeRescale(args.name, c, { inPlace: false, why: "unknown: asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0); up decides" });
+    const early = fromInputs(c, olds, args);
+    if (early) return describeRescale(args.name, c, early);
+    const notAsked = (why: string) => describeRescale(args.name, c, { inPlace: false, why: `unknown: ${why}; up decides` });
+    if (process.env.PULUMI_FLINK_PREVIEW_COMPILE === "0") return notAsked("asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0)");
+    // The cluster is being updated in this preview: its address is not known yet.
+    if (containsUnknown(args.cluster) || typeof args.cluster?.restUrl !== "string") return notAsked("the cluster's outputs are not known in this preview (it is being updated)");
     const ctx = context(args);
     try {
         return describeRescale(args.name, c, await withRedaction(variablesOf(args).secretValues, () => decide(ctx, c, olds, args)));

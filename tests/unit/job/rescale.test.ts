@@ -1,7 +1,8 @@
 /** In-place rescale against the scripted fake Flink: the run, the fallback to savepoint-and-redeploy, and a rescale that does not finish. */
 import { classifyJobChange } from "../../../provider/deploy/classify";
 import type { DeployContext } from "../../../provider/deploy/redeploy";
-import { tryRescaleInPlace, type KeptFacts } from "../../../provider/job/rescale";
+import { previewRescale, tryRescaleInPlace, type KeptFacts } from "../../../provider/job/rescale";
+import { UNKNOWN } from "../../../provider/util/unknown";
 import type { JobArgs } from "../../../provider/job/schema";
 import { DeployError } from "../../../provider/util/errors";
 import { RescalableFakeFlink } from "../../support/fake-flink-rescale";
@@ -26,7 +27,7 @@ function testbed() {
     const news = { ...base, parallelism: 2, variablesHash: "h" } as unknown as JobArgs;
     const c = classifyJobChange(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
     const run = (n: JobArgs = news) => tryRescaleInPlace(ctx, classifyJobChange(olds as unknown as Record<string, unknown>, n as unknown as Record<string, unknown>), olds, n, 1);
-    return { flink, lines, news, c, run };
+    return { flink, lines, olds, news, c, run };
 }
 
 describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
@@ -49,6 +50,14 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         expect(await run()).toBeUndefined();
         expect(flink.puts).toEqual([]);
         expect(lines[0]).toContain("savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the cluster runs the default scheduler");
+    });
+
+    test("the cluster does not answer: unknown, returns nothing (the caller redeploys), no PUT", async () => {
+        const { flink, lines, run } = testbed();
+        flink.jobManagerConfig = () => Promise.reject(new Error("connect ECONNREFUSED 10.0.0.1:8081"));
+        expect(await run()).toBeUndefined();
+        expect(flink.puts).toEqual([]);
+        expect(lines[0]).toContain(`not an in-place rescale: unknown: the cluster at ${flink.baseUrl} did not say (connect ECONNREFUSED 10.0.0.1:8081)`);
     });
 
     test("Flink refuses the requirements: returns nothing (the caller redeploys), says so", async () => {
@@ -75,5 +84,36 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         const { flink, news, run } = testbed();
         expect(await run({ ...news, args: ["--x", "2"] } as JobArgs)).toBeUndefined();
         expect(flink.puts).toEqual([]);
+    });
+});
+
+describe("previewRescale: what the preview says without asking a cluster", () => {
+    test("the cluster is being updated (its address unknown): unknown, up decides", async () => {
+        const { olds, news, c } = testbed();
+        expect(await previewRescale(c, olds, { ...news, cluster: UNKNOWN } as unknown as JobArgs)).toBe(
+            "orders: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: unknown: the cluster's outputs are not known in this preview (it is being updated); up decides",
+        );
+    });
+
+    test("asking clusters at preview is switched off: unknown, up decides", async () => {
+        const { olds, news, c } = testbed();
+        process.env.PULUMI_FLINK_PREVIEW_COMPILE = "0";
+        try {
+            expect(await previewRescale(c, olds, news)).toContain("not an in-place rescale: unknown: asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0); up decides");
+        } finally {
+            delete process.env.PULUMI_FLINK_PREVIEW_COMPILE;
+        }
+    });
+
+    test("a SQL job: says so before asking anything (its cluster address is not even read)", async () => {
+        const { olds, news, c } = testbed();
+        const sql = { sql: "INSERT INTO a SELECT * FROM b", cluster: UNKNOWN };
+        expect(await previewRescale(c, { ...olds, ...sql } as unknown as KeptFacts & JobArgs, { ...news, ...sql } as unknown as JobArgs)).toContain("not an in-place rescale: not done for SQL jobs yet");
+    });
+
+    test("any other change: no line of its own", async () => {
+        const { olds, news } = testbed();
+        const other = { ...news, args: ["--x", "2"] } as JobArgs;
+        expect(await previewRescale(classifyJobChange(olds as unknown as Record<string, unknown>, other as unknown as Record<string, unknown>), olds, other)).toBeUndefined();
     });
 });
