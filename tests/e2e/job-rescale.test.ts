@@ -73,6 +73,19 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         await stack.destroy();
     });
 
+    test("adaptive scheduler, a job that takes no checkpoints: the preview says an in-place rescale would drop its state", async () => {
+        if (!adaptive) throw new Error("the adaptive cluster of the previous test did not start");
+        const stack = new JobStack(`rescale-n-${tag}`, adaptive.restUrl);
+        const out = outDirFor(adaptive.workDir, "n");
+        await stack.init();
+        await stack.setJobs({ counter: counterJob(line, "counter-rn", out, [], { parallelism: 1 }) });
+        await stack.upOk();
+        await stack.setJobs({ counter: counterJob(line, "counter-rn", out, [], { parallelism: 2 }) });
+        const preview = await stack.project.ok(["preview"]);
+        expect(preview.output).toContain("counter-rn: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the job takes no checkpoints");
+        await stack.destroy();
+    });
+
     test("default scheduler: preview says why not; up does savepoint-and-redeploy and the count continues", async () => {
         plain = await startCluster(line, portBlock(2084 + index), { slotsPerTaskManager: 4 });
         const stack = new JobStack(`rescale-d-${tag}`, plain.restUrl);
