@@ -3,6 +3,7 @@
  * the job's resource requirements and wait until every vertex runs at its target parallelism.
  */
 import type { FlinkClient } from "../flink";
+import { isFlinkNotFound } from "../flink/errors";
 import type { ResourceRequirements } from "../flink/schemas";
 import { clockOf } from "../util/clock";
 import { DeployError, messageOf } from "../util/errors";
@@ -28,8 +29,14 @@ export interface PlanRequest {
 export async function readRescaleFacts(client: FlinkClient, jobId: string, plan: PlanRequest): Promise<RescaleFacts> {
     try {
         const [config, dashboard, job] = await Promise.all([client.jobManagerConfig(), client.config(), client.job(jobId)]);
-        // Flink answers 404 for the checkpoint configuration of a job that does not checkpoint.
-        const interval = await client.checkpointConfig(jobId).then((c) => c.interval, () => undefined);
+        // A job without periodic checkpoints: interval Long.MAX_VALUE (seen on 1.20.3 and 2.3.0), or a 404 where Flink has no configuration for it.
+        const interval = await client.checkpointConfig(jobId).then(
+            (c) => c.interval,
+            (err: unknown) => {
+                if (isFlinkNotFound(err)) return 0;
+                throw new Error(`its checkpoint configuration could not be read (${messageOf(err).split("\n")[0]})`);
+            },
+        );
         const { jarId, ...body } = plan;
         const planned = await client.jarPlan(jarId, body).catch((err: unknown) => {
             throw new Error(`the program's plan at parallelism ${plan.parallelism} could not be computed (${messageOf(err).split("\n")[0]})`);
@@ -37,7 +44,7 @@ export async function readRescaleFacts(client: FlinkClient, jobId: string, plan:
         return {
             flinkVersion: dashboard["flink-version"],
             scheduler: config["jobmanager.scheduler"] ?? "",
-            checkpointing: interval !== undefined && interval > 0 && interval < DISABLED_INTERVAL,
+            checkpointing: interval > 0 && interval < DISABLED_INTERVAL,
             vertices: job.vertices.map((v) => ({ id: v.id, name: v.name, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
             planned,
         };

@@ -21,7 +21,7 @@ export class RescalableFakeFlink extends FakeFlink {
     flinkVersion = "2.3.0";
     /** Per job: its vertices. */
     readonly vertices = new Map<string, FakeVertex[]>();
-    /** Per job: its checkpoint interval (absent: checkpointing off, Flink answers 404). */
+    /** Per job: its checkpoint interval (absent: checkpointing off, reported as Long.MAX_VALUE). */
     readonly checkpointIntervals = new Map<string, number>();
     /** Vertex id -> parallelism the plan reports (the program at the requested parallelism). */
     planned: Record<string, number> = {};
@@ -48,7 +48,9 @@ export class RescalableFakeFlink extends FakeFlink {
 
     override checkpointConfig = async (jobId: string): Promise<CheckpointConfig> => {
         const interval = this.checkpointIntervals.get(jobId);
-        if (interval === undefined) throw new Error(`FakeFlink 404: Checkpointing is not enabled for job ${jobId}`);
+        // What real Flink 1.20.3/2.3.0 report for a job without periodic checkpoints: Long.MAX_VALUE, as JSON.parse reads it.
+        if (interval === undefined)
+            return { mode: "at_least_once", interval: Number("9223372036854775807"), timeout: 600_000, externalization: { enabled: false, delete_on_cancellation: true } } as CheckpointConfig;
         return { mode: "exactly_once", interval, timeout: 600_000, externalization: { enabled: true, delete_on_cancellation: false } } as CheckpointConfig;
     };
 

@@ -60,6 +60,23 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         expect(lines[0]).toContain(`not an in-place rescale: unknown: the cluster at ${flink.baseUrl} did not say (connect ECONNREFUSED 10.0.0.1:8081)`);
     });
 
+    test("a job without periodic checkpoints (interval Long.MAX_VALUE): no PUT, the line says its state would be lost", async () => {
+        const { flink, lines, run } = testbed();
+        flink.checkpointIntervals.delete(JOB);
+        expect(await run()).toBeUndefined();
+        expect(flink.puts).toEqual([]);
+        expect(lines[0]).toContain("not an in-place rescale: the job takes no checkpoints: the adaptive scheduler would restart it from empty state");
+    });
+
+    test("the checkpoint configuration cannot be read: unknown (not claimed to be off), no PUT", async () => {
+        const { flink, lines, run } = testbed();
+        flink.checkpointConfig = () => Promise.reject(new Error("Flink 503: busy"));
+        expect(await run()).toBeUndefined();
+        expect(flink.puts).toEqual([]);
+        expect(lines[0]).toContain("not an in-place rescale: unknown: the cluster at");
+        expect(lines[0]).toContain("its checkpoint configuration could not be read (Flink 503: busy)");
+    });
+
     test("Flink refuses the requirements: returns nothing (the caller redeploys), says so", async () => {
         const { flink, lines, run } = testbed();
         flink.refuseRescale = "Flink 400: The newly requested parallelism 2 exceeds its maximum parallelism 1";
