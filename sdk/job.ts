@@ -191,7 +191,9 @@ export interface FlinkJobArgs {
      */
     readonly args?: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Job parallelism.
+     * Job parallelism. Changing only this on a running JAR job rescales it in place (same job id,
+     * restored from its latest checkpoint) when the cluster runs the adaptive scheduler, Flink is
+     * 1.18+ and the job checkpoints; otherwise it is a savepoint-and-redeploy. The preview says which.
      * @default the cluster's `parallelism.default`
      */
     readonly parallelism?: pulumi.Input<number>;

@@ -8,7 +8,7 @@ import { jobArgsSchema } from "../../provider/job/schema";
 import { containsUnknown } from "../../provider/core/unknown";
 import { tryParseFlinkVersion } from "../../provider/core/version";
 import { Preview, PreviewStep, flinkKind, nameOfUrn, stackOfUrn, typeOfUrn } from "./preview";
-import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames, verdictFromProviderLine } from "./variables";
+import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames, rescaleFromProviderLine, verdictFromProviderLine } from "./variables";
 
 export type ReviewAction = "none" | "in-place" | "savepoint-and-redeploy" | "stateless restart" | "restart" | "replace" | "delete" | "create";
 
@@ -134,6 +134,9 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
                 ? { ...base, warnings, action: "in-place", causes: c.policyChanged, stateImpact: "keeps state: no Flink action, only the stored policy changes", dropsState: false }
                 : { ...base, warnings, action: "none", causes: [], stateImpact: containsUnknown(news.cluster) ? "no change of its own; its cluster is updated first, and Pulumi classifies the job again once the cluster's outputs are known" : "untouched", dropsState: false };
         case "redeploy": {
+            // The provider asked the cluster: a parallelism-only change it rescales in place.
+            const rescale = rescaleFromProviderLine(preview.diagnostics, name);
+            if (rescale) return { ...base, warnings, action: "in-place", causes, stateImpact: rescale, dropsState: false };
             // A SQL job's line from the provider carries its compiled state verdict.
             const tail = verdictFromProviderLine(preview.diagnostics, name);
             if (!tail) return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };

@@ -65,6 +65,17 @@ export function verdictFromProviderLine(diagnostics: readonly PreviewDiagnostic[
     return undefined;
 }
 
+/** The provider's line says a parallelism-only change is rescaled in place: its state clause; else undefined. */
+export function rescaleFromProviderLine(diagnostics: readonly PreviewDiagnostic[], jobName: string): string | undefined {
+    const prefix = `preview: ${jobName}: in-place rescale (`;
+    for (const d of diagnostics) {
+        const at = d.message.indexOf(prefix);
+        const m = at < 0 ? null : / - (.*)$/.exec(d.message.slice(at + prefix.length).split("\n")[0]);
+        if (m) return m[1];
+    }
+    return undefined;
+}
+
 /**
  * Changed variables a job uses: names, with "(secret)" for secrets whose change is inferred,
  * "(not yet known)" when a set's new values are unknown.

@@ -16,7 +16,7 @@ import {
     CheckpointConfigSchema, type CheckpointConfig, JobMetricsSchema, CheckpointStatsSchema, type CheckpointStats,
     ClusterOverviewSchema, type ClusterOverview, DashboardConfigSchema, type DashboardConfig,
     type ExceptionEntry, JarListSchema, type JarList, JarRunResponseSchema, JarUploadSchema,
-    JobConfigSchema, type JobConfig, JobManagerConfigSchema, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
+    JarPlanSchema, JobConfigSchema, type JobConfig, type ResourceRequirements, ResourceRequirementsSchema, JobManagerConfigSchema, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
     type JobOverview, JobsOverviewSchema, type SavepointStatus, SavepointStatusWireSchema,
     TaskManagersSchema, type TaskManagers, TriggerResponseSchema,
 } from "./schemas";
@@ -83,6 +83,12 @@ export interface FlinkClient {
     jobConfig(jobId: string): Promise<JobConfig>;
     /** GET /jobmanager/config: the cluster's effective configuration as key/value pairs. */
     jobManagerConfig(): Promise<Record<string, string>>;
+    /** GET /jobs/:jobid/resource-requirements (1.18+): vertex id -> parallelism bounds. */
+    resourceRequirements(jobId: string): Promise<ResourceRequirements>;
+    /** PUT /jobs/:jobid/resource-requirements (1.18+; takes effect with the adaptive scheduler only). */
+    setResourceRequirements(jobId: string, requirements: ResourceRequirements): Promise<void>;
+    /** POST /jars/:jarid/plan: job vertex id -> parallelism of the job the program would build with these settings (runs its main method). */
+    jarPlan(jarId: string, body: { entryClass?: string; programArgsList: string[]; parallelism?: number; flinkConfiguration?: Record<string, string> }): Promise<Record<string, number>>;
     /** Release the connection pool the client owns (only with TLS options). */
     close(): Promise<void>;
 }
@@ -195,6 +201,14 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
             rootCause((await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries),
         jobConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/config`, JobConfigSchema),
         jobManagerConfig: async () => Object.fromEntries((await get("/jobmanager/config", JobManagerConfigSchema)).map((e) => [e.key, e.value])),
+        resourceRequirements: (jobId: string) => get(`/jobs/${seg(jobId)}/resource-requirements`, ResourceRequirementsSchema),
+        async setResourceRequirements(jobId: string, requirements: ResourceRequirements): Promise<void> {
+            await http.call({ method: "PUT", path: `/jobs/${seg(jobId)}/resource-requirements`, json: requirements, idempotent: true }, ignore);
+        },
+        async jarPlan(jarId, body) {
+            const res = await http.call({ method: "POST", path: `/jars/${seg(jarId)}/plan`, json: body, idempotent: true }, JarPlanSchema);
+            return Object.fromEntries(res.plan.nodes.map((n) => [n.id, n.parallelism]));
+        },
         close: () => http.close(),
     };
 }

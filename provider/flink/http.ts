@@ -53,7 +53,7 @@ export interface FlinkClientOptions {
     readonly resolveBaseUrl?: BaseUrlResolver;
 }
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** One logical call; retried per its idempotency. */
 export interface CallSpec {

@@ -253,3 +253,15 @@ export const JobManagerConfigSchema = z.array(z.object({ key: z.string(), value:
 
 /** GET /jobs/:id/metrics?get=...: `[{ id, value }]` (values are strings on the wire). */
 export const JobMetricsSchema = z.array(z.object({ id: z.string(), value: z.string() }).passthrough());
+
+/** GET/PUT /jobs/:id/resource-requirements (Flink 1.18+): per job vertex id, the parallelism bounds the adaptive scheduler keeps. */
+export const ResourceRequirementsSchema = z.record(
+    z.object({ parallelism: z.object({ lowerBound: z.number().int(), upperBound: z.number().int() }).passthrough() }).passthrough(),
+);
+export type ResourceRequirements = z.infer<typeof ResourceRequirementsSchema>;
+
+/** POST /jars/:id/plan: the job graph the program builds (node ids are job vertex ids). */
+export const JarPlanSchema = z
+    .object({ plan: z.object({ nodes: z.array(z.object({ id: z.string(), parallelism: z.number().int() }).passthrough()) }).passthrough() })
+    .passthrough();
+export type JarPlan = z.infer<typeof JarPlanSchema>;

@@ -22,6 +22,7 @@ import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
 import type { PlanSummary } from "../sql/plan";
 import { isRunningOrRecovering } from "../flink/states";
 import { type TypedProvider, unreadable } from "../core/providers";
+import { keptOutputs, previewRescale, tryRescaleInPlace } from "./rescale";
 
 export { checkJobArgs } from "./schema";
 
@@ -187,7 +188,10 @@ export const jobProvider: TypedProvider<JobState> = {
         // A refresh's own diff says nothing: the update's diff that follows prints the line once.
         const quiet = isRefreshDiff(refreshKey(olds as Partial<JobState>));
         if (!quiet && args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
-        if (!quiet && (c.action !== "none" || c.policyChanged.length)) progressFor("FlinkJob")(`preview: ${describeClassification(String(desired.name ?? olds.name), c)}`);
+        if (!quiet && (c.action !== "none" || c.policyChanged.length)) {
+            const line = (args && (await previewRescale(c, olds, args))) ?? describeClassification(String(desired.name ?? olds.name), c);
+            progressFor("FlinkJob")(`preview: ${line}`);
+        }
         const replaces = c.action === "replace" ? [...new Set(c.changed.map((k) => k.split(".")[0]))] : [];
         return { changes: c.action !== "none" || c.policyChanged.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
@@ -202,44 +206,11 @@ export const jobProvider: TypedProvider<JobState> = {
         const args = { ...parse(news), artifactDigest: news.artifactDigest as string | undefined };
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
-        if (c.action === "none") {
-            const {
-                jobId,
-                state,
-                generation,
-                lastSavepoint,
-                lastSavepointAt = "",
-                lastCheckpoint = "",
-                lastCheckpointAt = "",
-                finishedBySelf = false,
-                restoredFrom,
-                webUiUrl,
-                deployedAt,
-                jarId,
-                variablesHash,
-                sqlPlan,
-            } = olds;
-            return {
-                outs: plain({
-                    ...args,
-                    jobId,
-                    state,
-                    generation,
-                    lastSavepoint,
-                    lastSavepointAt,
-                    lastCheckpoint,
-                    lastCheckpointAt,
-                    finishedBySelf,
-                    restoredFrom,
-                    webUiUrl,
-                    deployedAt,
-                    jarId,
-                    variablesHash,
-                    ...(sqlPlan ? { sqlPlan } : {}),
-                    stateVersion: JOB_STATE_VERSION,
-                }),
-            };
-        }
+        // The kept outputs are the old state's facts over the new inputs: a JobState by construction.
+        if (c.action === "none") return { outs: keptOutputs(args, olds, JOB_STATE_VERSION) as JobState };
+        // A parallelism-only change: in place when the cluster can, else the redeploy below.
+        const rescaled = await tryRescaleInPlace(context(args), c, olds, args, JOB_STATE_VERSION);
+        if (rescaled) return { outs: rescaled as JobState };
         return { outs: await deploy(args, olds) };
     },
 

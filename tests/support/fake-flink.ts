@@ -182,17 +182,21 @@ export class FakeFlink implements FlinkClient {
         return rootCause(this.get(jobId).history);
     }
 
-    config = unscripted("GET /config");
+    config: FlinkClient["config"] = unscripted("GET /config");
     overview = unscripted("GET /overview");
     taskManagers = unscripted("GET /taskmanagers");
     uploadJar = unscripted("POST /jars/upload");
     listJars = unscripted("GET /jars");
     deleteJar = unscripted("DELETE /jars/:id");
     runJar = unscripted("POST /jars/:id/run (use FakeFlink.submit)");
-    checkpointConfig = unscripted("GET /jobs/:id/checkpoints/config");
+    checkpointConfig: FlinkClient["checkpointConfig"] = unscripted("GET /jobs/:id/checkpoints/config");
     jobMetrics = unscripted("GET /jobs/:id/metrics");
     jobConfig = unscripted("GET /jobs/:id/config");
-    jobManagerConfig = unscripted("GET /jobmanager/config");
+    jobManagerConfig: FlinkClient["jobManagerConfig"] = unscripted("GET /jobmanager/config");
+    // Scripted by RescalableFakeFlink (fake-flink-rescale.ts).
+    resourceRequirements: FlinkClient["resourceRequirements"] = unscripted("GET /jobs/:id/resource-requirements");
+    setResourceRequirements: FlinkClient["setResourceRequirements"] = unscripted("PUT /jobs/:id/resource-requirements");
+    jarPlan: FlinkClient["jarPlan"] = unscripted("POST /jars/:id/plan");
     close = async () => undefined;
 
     // ---- the script engine ----
