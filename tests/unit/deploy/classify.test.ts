@@ -6,7 +6,7 @@ const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0" };
 const base = { name: "orders", cluster, jar: { path: "/jobs/a.jar" }, artifactDigest: "abc", args: ["--x", "1"], configuration: {}, upgrade: { mode: "savepoint", restore: "latest-savepoint" }, health: { stableSeconds: 10 }, onDelete: "savepoint", labels: {} };
 const olds = { ...base, state: "RUNNING" };
 
-describe("classifyJobChange: the table of DESIGN §4", () => {
+describe("classifyJobChange: definition, identity and policy inputs (provider/deploy/classify.ts)", () => {
     test.each<[string, Record<string, unknown>, string, string[]]>([
         ["nothing changed", {}, "none", []],
         ["labels only", { labels: { team: "a" } }, "none", []],
