@@ -7,7 +7,7 @@ import { stableJson } from "../core/hash";
 import { containsUnknown } from "../core/unknown";
 import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
-import { DEFAULT_KEEP_SAVEPOINTS } from "./retention";
+import { DEFAULT_KEEP_SAVEPOINTS } from "../core/retention-policy";
 
 export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace";
 

@@ -14,11 +14,6 @@ import type { Progress } from "../core/log";
 import { type Clock, clockOf } from "../core/clock";
 import { parseJobId } from "./identity";
 
-/** How many savepoints a job keeps when `upgrade.keepSavepoints` is not set. */
-export const DEFAULT_KEEP_SAVEPOINTS = 3;
-/** Bounds of `upgrade.keepSavepoints`. */
-export const KEEP_SAVEPOINTS_MIN = 1;
-export const KEEP_SAVEPOINTS_MAX = 1000;
 
 /** How a recorded savepoint came to be. */
 export type SavepointKind = "probe" | "stop" | "recorded";

@@ -17,7 +17,7 @@ import { mergeVariables } from "../variables/merge";
 import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../core/component-rules";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 import { boundedChecks } from "./bounded";
-import { DEFAULT_KEEP_SAVEPOINTS, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../deploy/retention";
+import { DEFAULT_KEEP_SAVEPOINTS, KEEP_SAVEPOINTS_FIX, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../core/retention-policy";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -78,11 +78,7 @@ const upgradeSchema = z
         savepointDir: ruled(z.string(), savepointDirRule).optional(),
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
         formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL"),
-        keepSavepoints: intIn(
-            KEEP_SAVEPOINTS_MIN,
-            KEEP_SAVEPOINTS_MAX,
-            `use a count from ${KEEP_SAVEPOINTS_MIN} to ${KEEP_SAVEPOINTS_MAX}; the default is ${DEFAULT_KEEP_SAVEPOINTS} (the one the job restored from is always kept too)`,
-        ).default(DEFAULT_KEEP_SAVEPOINTS),
+        keepSavepoints: intIn(KEEP_SAVEPOINTS_MIN, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_FIX).default(DEFAULT_KEEP_SAVEPOINTS),
     })
     .strict();
 

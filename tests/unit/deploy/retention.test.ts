@@ -9,6 +9,8 @@ import { recordSavepoints, retentionPlan, type SavepointRecord, type TakenSavepo
 import { classifyJobChange } from "../../../provider/deploy/classify";
 import { retained } from "../../../provider/job/savepoints";
 import { jid, NAME, POLICY, testbed } from "./state-machine";
+import { checkApplication } from "../../../provider/core/k8s/schema-application";
+import { operatorConfig } from "../../../provider/core/k8s/render/application";
 
 /** Definition hash of version `i` (hex, distinct in the 12 characters the job id carries). */
 const hashOf = (i: number) => i.toString(16).padStart(2, "0").repeat(32);
@@ -135,5 +137,15 @@ describe("which savepoints are the job's", () => {
         expect(classifyJobChange(base, { ...base, upgrade: { mode: "savepoint", keepSavepoints: 3 } }).policyChanged).toEqual([]);
         const c = classifyJobChange(base, { ...base, upgrade: { mode: "savepoint", keepSavepoints: 5 } });
         expect([c.action, c.policyChanged]).toEqual(["none", ["upgrade"]]);
+    });
+});
+
+describe("application mode", () => {
+    test("keepSavepoints becomes the Operator's savepoint history count; unset leaves the Operator's default", () => {
+        const app = { name: "orders", kubernetes: { namespace: "flink" }, jar: { url: "local:///opt/flink/usrlib/orders.jar" }, upgrade: { savepointDir: "s3://b/sp" } };
+        const set = checkApplication({ ...app, upgrade: { ...app.upgrade, keepSavepoints: 4 } });
+        expect(set.failures).toEqual([]);
+        expect(operatorConfig(set.args!)["kubernetes.operator.savepoint.history.max.count"]).toBe(4);
+        expect(operatorConfig(checkApplication(app).args!)).not.toHaveProperty(["kubernetes.operator.savepoint.history.max.count"]);
     });
 });
