@@ -88,8 +88,8 @@ export function retentionPlan(
     };
 }
 
-/** Flink's failure when the savepoint is no longer there (someone removed it): nothing is left to dispose. */
-const GONE = /FileNotFoundException|does not exist|No such file/i;
+/** Flink's cause when the savepoint is no longer there (removed by hand; seen on 1.20.3 and 2.3.0): nothing is left to dispose. */
+const GONE = /FileNotFoundException/;
 
 /** How long one disposal may take before it is given up (it is retried after the next upgrade). */
 const DISPOSAL_TIMEOUT_MS = 60_000;
