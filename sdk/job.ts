@@ -100,6 +100,16 @@ export interface UpgradePolicy {
      * @default "CANONICAL"
      */
     readonly formatType?: pulumi.Input<"CANONICAL" | "NATIVE">;
+    /**
+     * Savepoint retention: after a successful upgrade (the new generation passed its health gate),
+     * keep the newest this many savepoints pulumi-flink took or recorded for this job and dispose
+     * the older ones through Flink (POST /savepoint-disposal), so it works on any filesystem the
+     * cluster reads. The savepoint the running generation restored from and the rollback point in
+     * state are never disposed; nothing else in the savepoint directory is ever touched. Every
+     * upgrade takes two (a plain savepoint, then stop-with-savepoint). A whole number from 1 to 1000.
+     * @default 3
+     */
+    readonly keepSavepoints?: pulumi.Input<number>;
 }
 
 /** When a freshly (re)deployed job counts as healthy. */
@@ -255,6 +265,18 @@ export interface FlinkJobArgs {
     readonly componentChecks?: DeferredArgumentCheck[];
 }
 
+/** One savepoint pulumi-flink took or recorded for a job (the `savepoints` output, oldest first). */
+export interface JobSavepoint {
+    /** The generation it was taken of. */
+    readonly generation: number;
+    /** Where Flink wrote it (the path to restore from). */
+    readonly path: string;
+    /** When it was taken (ISO 8601; "" when not known). */
+    readonly takenAt: string;
+    /** probe: the plain savepoint before a stop; stop: the stop-with-savepoint; recorded: found by a deploy (e.g. of a run that was killed). */
+    readonly kind: "probe" | "stop" | "recorded";
+}
+
 /** A Flink job (JAR or SQL) on a session cluster, upgraded with savepoint-and-redeploy. */
 export class FlinkJob extends pulumi.dynamic.Resource {
     /** Flink job id of the running generation. */
@@ -275,6 +297,8 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly finishedBySelf!: pulumi.Output<boolean>;
     /** What the running generation restored from ("" if it started empty). */
     public readonly restoredFrom!: pulumi.Output<string>;
+    /** The savepoints kept under `upgrade.keepSavepoints` (oldest first, by generation); older ones were disposed. */
+    public readonly savepoints!: pulumi.Output<JobSavepoint[]>;
     /** The job's page in the Flink web UI. */
     public readonly webUiUrl!: pulumi.Output<string>;
     /** When the running generation was submitted (ISO 8601). */
@@ -295,6 +319,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
             lastCheckpointAt: undefined,
             finishedBySelf: undefined,
             restoredFrom: undefined,
+            savepoints: undefined,
             webUiUrl: undefined,
             deployedAt: undefined,
         };

@@ -7,6 +7,7 @@ import { stableJson } from "../core/hash";
 import { containsUnknown } from "../core/unknown";
 import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
+import { DEFAULT_KEEP_SAVEPOINTS } from "../core/retention-policy";
 
 export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace";
 
@@ -66,15 +67,17 @@ function modeOf(inputs: Record<string, unknown>): string {
 }
 
 /**
- * State (or unparsed inputs) written before `bounded` and `health.finishTimeoutSeconds` existed holds their defaults
+ * State (or unparsed inputs) written before `bounded`, `health.finishTimeoutSeconds` and `upgrade.keepSavepoints` existed holds their defaults
  * implicitly: not a policy change. (The changed default of upgrade.restore is stored explicitly
  * in old state as "latest-savepoint", so that one shows, truthfully, as a policy change.)
  */
 function withLaterDefaults(olds: Record<string, unknown>): Record<string, unknown> {
     const health = olds.health as Record<string, unknown> | undefined;
+    const upgrade = olds.upgrade as Record<string, unknown> | undefined;
     return {
         ...olds,
         bounded: olds.bounded ?? false,
+        ...(upgrade && typeof upgrade === "object" ? { upgrade: { keepSavepoints: DEFAULT_KEEP_SAVEPOINTS, ...upgrade } } : {}),
         ...(health && typeof health === "object" ? { health: { finishTimeoutSeconds: DEFAULT_FINISH_TIMEOUT_SECONDS, ...health } } : {}),
     };
 }

@@ -18,6 +18,7 @@ import { describeSnapshot, HandoffPoint, RecordedPoints, Snapshot } from "./rest
 import { faultPoint } from "./fault";
 import { assertEngineAlive } from "../core/lifeline";
 import { type Clock, clockOf } from "../core/clock";
+import type { TakenSavepoint } from "./retention";
 
 /** One version of a job: how to check it and how to submit it. */
 export interface JobVersion {
@@ -86,6 +87,8 @@ export interface DeployContext {
      * @default realClock
      */
     clock?: Clock;
+    /** Told of every savepoint the deploy takes (the job's savepoint list, see ./retention). */
+    onSavepoint?: (taken: TakenSavepoint) => void;
 }
 
 /** Jobs with this name, fresh from Flink: active ones and ended ones (newest first). */

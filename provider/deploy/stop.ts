@@ -72,6 +72,7 @@ export async function stopWithSavepoint(
                 : `the old job ${job.jid} in state ${state}`,
         );
     }
+    ctx.onSavepoint?.({ jobId: job.jid, path: probe, kind: "probe", at: clockOf(ctx).now() });
     assertEngineAlive(`the stop of job ${job.jid}`, `job ${job.jid} RUNNING; savepoint ${probe} taken`);
     ctx.progress(`savepoint at ${probe}; stopping job ${job.jid} with a savepoint`);
     let location: string;
@@ -90,6 +91,7 @@ export async function stopWithSavepoint(
         );
     }
     ctx.progress(`savepoint at ${location}`);
+    ctx.onSavepoint?.({ jobId: job.jid, path: location, kind: "stop", at: clockOf(ctx).now() });
     // The savepoint completes a moment before the job reports FINISHED.
     await waitForEnd(ctx, job.jid, 60_000);
     return location;

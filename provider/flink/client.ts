@@ -37,6 +37,9 @@ export interface RootException {
 
 export type { WaitForSavepointOptions } from "./savepoint-wait";
 
+/** State of a savepoint disposal: done, or done with Flink's one-line failure cause. */
+export type DisposalStatus = { readonly status: "IN_PROGRESS" } | { readonly status: "COMPLETED"; readonly failureCause?: string };
+
 /** A Flink REST client; see {@link createFlinkClient}. */
 export interface FlinkClient {
     /** Base URL with userinfo redacted (safe to print). */
@@ -69,6 +72,10 @@ export interface FlinkClient {
     savepointStatus(jobId: string, triggerId: string): Promise<SavepointStatus>;
     /** Poll until the savepoint completes; returns its location. @throws FlinkSavepointError on failure or timeout. */
     waitForSavepoint(jobId: string, triggerId: string, options: WaitForSavepointOptions): Promise<string>;
+    /** POST /savepoint-disposal: Flink deletes the savepoint through its own filesystem (any the cluster reads); returns the trigger id. */
+    disposeSavepoint(path: string): Promise<string>;
+    /** GET /savepoint-disposal/:triggerid: IN_PROGRESS, or COMPLETED with Flink's failure cause when it failed. */
+    disposalStatus(triggerId: string): Promise<DisposalStatus>;
     /** GET /jobs/:jobid/checkpoints: counts and `latest.completed/savepoint/failed/restored`. */
     checkpoints(jobId: string): Promise<CheckpointStats>;
     /** GET /jobs/:jobid/checkpoints/config */
@@ -191,6 +198,19 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
         savepointStatus,
         waitForSavepoint: (jobId: string, triggerId: string, wait: WaitForSavepointOptions) =>
             pollSavepoint(() => savepointStatus(jobId, triggerId), { baseUrl: http.baseUrl, jobId, triggerId }, wait),
+
+        async disposeSavepoint(path: string): Promise<string> {
+            // Disposing a savepoint twice is harmless (the second finds nothing), so a retry is safe.
+            const res = await http.call({ method: "POST", path: "/savepoint-disposal", json: { "savepoint-path": path }, idempotent: true }, TriggerResponseSchema);
+            return res["request-id"];
+        },
+        async disposalStatus(triggerId: string): Promise<DisposalStatus> {
+            const wire = await get(`/savepoint-disposal/${seg(triggerId)}`, SavepointStatusWireSchema);
+            if (wire.status.id === "IN_PROGRESS") return { status: "IN_PROGRESS" };
+            const failure = wire.operation?.["failure-cause"];
+            if (!failure) return { status: "COMPLETED" };
+            return { status: "COMPLETED", failureCause: summarizeJavaError(failure["stack-trace"] ?? "") ?? failure.class ?? "unknown failure" };
+        },
 
         checkpoints: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints`, CheckpointStatsSchema),
         checkpointConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/checkpoints/config`, CheckpointConfigSchema),

@@ -3,7 +3,7 @@
  * endpoint, version-aware request bodies, zod-checked responses and one error hierarchy.
  */
 export { createFlinkClient, newTriggerId, rootCause } from "./client";
-export type { FlinkClient, RootException, WaitForSavepointOptions } from "./client";
+export type { DisposalStatus, FlinkClient, RootException, WaitForSavepointOptions } from "./client";
 export type { FlinkClientOptions, HttpMethod } from "./http";
 export {
     FlinkApiError,

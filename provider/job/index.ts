@@ -16,6 +16,8 @@ import { withRedaction } from "../core/redact";
 import { containsUnknown } from "../core/unknown";
 import { normalizeSavepointDir } from "../core/flink-config";
 import { checkJobArgs, JobArgs } from "./schema";
+import { retained } from "./savepoints";
+import type { SavepointRecord, TakenSavepoint } from "../deploy/retention";
 import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
 import { nothingTouched } from "./sql";
 import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
@@ -46,6 +48,8 @@ export type JobState = JobArgs & {
     /** The job FINISHED by itself (no stop savepoint): the next `up` leaves it alone until its definition changes. */
     finishedBySelf?: boolean;
     restoredFrom: string;
+    /** Savepoints pulumi-flink took or recorded for the job and keeps (oldest first); absent in state written before retention. */
+    savepoints?: SavepointRecord[];
     webUiUrl: string;
     deployedAt: string;
     jarId: string;
@@ -102,9 +106,9 @@ function jobWebUi(args: JobArgs, jobId: string): string {
     return `${base}/#/job/running/${jobId}/overview`;
 }
 
-function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: PlanSummary | undefined): JobState {
+function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: PlanSummary | undefined, savepoints: SavepointRecord[]): JobState {
     const { action: _action, ...facts } = outcome;
-    return plain({ ...args, ...facts, webUiUrl: jobWebUi(args, outcome.jobId), jarId, ...(sqlPlan ? { sqlPlan } : {}), stateVersion: JOB_STATE_VERSION });
+    return plain({ ...args, ...facts, savepoints, webUiUrl: jobWebUi(args, outcome.jobId), jarId, ...(sqlPlan ? { sqlPlan } : {}), stateVersion: JOB_STATE_VERSION });
 }
 
 async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
@@ -126,11 +130,13 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
                       handoff: args.cluster.handoff?.[args.name],
                   }
                 : undefined;
-            const outcome = await converge(ctx, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
+            const taken: TakenSavepoint[] = [];
+            const outcome = await converge({ ...ctx, onSavepoint: (t) => taken.push(t) }, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
+            const savepoints = await retained(ctx, { name: args.name, keep: args.upgrade.keepSavepoints, handoff: args.cluster.handoff?.[args.name]?.path }, olds, outcome, taken);
             // Same job as in state: its recorded plan; a job another run submitted: the plan this version pins.
             const sameJob = olds?.jobId === outcome.jobId && outcome.action !== "submitted";
             const sqlPlan = outcome.action === "adopted" ? undefined : sameJob ? olds?.sqlPlan : await desired.sql?.deployedPlan();
-            return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "", sqlPlan);
+            return stateOf(args, outcome, desired.jarId() ?? olds?.jarId ?? "", sqlPlan, savepoints);
         }),
     );
 }

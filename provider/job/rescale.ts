@@ -27,6 +27,8 @@ export interface KeptFacts {
     lastCheckpointAt?: string;
     finishedBySelf?: boolean;
     restoredFrom: string;
+    /** The savepoints retention keeps (issue 14); unchanged when no new generation is submitted. */
+    savepoints?: readonly unknown[];
     webUiUrl: string;
     deployedAt: string;
     jarId: string;
@@ -48,6 +50,7 @@ export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVer
         lastCheckpointAt: olds.lastCheckpointAt ?? "",
         finishedBySelf: olds.finishedBySelf ?? false,
         restoredFrom,
+        savepoints: olds.savepoints ?? [],
         webUiUrl,
         deployedAt,
         jarId,

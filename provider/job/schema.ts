@@ -17,6 +17,7 @@ import { mergeVariables } from "../variables/merge";
 import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../core/component-rules";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 import { boundedChecks } from "./bounded";
+import { DEFAULT_KEEP_SAVEPOINTS, KEEP_SAVEPOINTS_FIX, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../core/retention-policy";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
 
@@ -77,6 +78,7 @@ const upgradeSchema = z
         savepointDir: ruled(z.string(), savepointDirRule).optional(),
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
         formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL"),
+        keepSavepoints: intIn(KEEP_SAVEPOINTS_MIN, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_FIX).default(DEFAULT_KEEP_SAVEPOINTS),
     })
     .strict();
 
@@ -241,6 +243,16 @@ function crossChecks(probe: Record<string, unknown>): InputFailure[] {
     if (upgrade.allowNonRestoredState === true && upgrade.mode === "stateless") {
         failures.push(
             invalid("upgrade.allowNonRestoredState", true, 'has no effect with mode "stateless": nothing is restored', 'remove it, or use mode "savepoint"'),
+        );
+    }
+    if (upgrade.keepSavepoints !== undefined && upgrade.mode === "stateless") {
+        failures.push(
+            invalid(
+                "upgrade.keepSavepoints",
+                upgrade.keepSavepoints,
+                'has no effect with mode "stateless": its upgrades take no savepoints',
+                'remove it, or use mode "savepoint"',
+            ),
         );
     }
     failures.push(...onIncompatibleChecks(probe));

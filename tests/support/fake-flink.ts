@@ -6,7 +6,7 @@
  * client's wire handling has its own tests (tests/unit/flink); this is for the decisions above it.
  * Calls the deploy path never makes throw, so a new one shows up as a failing test.
  */
-import type { CheckpointStats, FlinkClient, JobDetails, JobOverview, SavepointStatus, WaitForSavepointOptions } from "../../provider/flink";
+import type { CheckpointStats, DisposalStatus, FlinkClient, JobDetails, JobOverview, SavepointStatus, WaitForSavepointOptions } from "../../provider/flink";
 import { rootCause } from "../../provider/flink";
 import type { ExceptionEntry } from "../../provider/flink/schemas";
 import { pollSavepoint } from "../../provider/flink/savepoint-wait";
@@ -65,6 +65,11 @@ export class FakeFlink implements FlinkClient {
     readonly submitScripts = new Map<string, JobScript>();
     /** The most copies of one name active at once, seen after each change (never 2, for a correct deploy). */
     readonly maxActive = new Map<string, number>();
+    /** Savepoints Flink disposed (POST /savepoint-disposal that completed without a failure), in order. */
+    readonly disposed: string[] = [];
+    /** Paths whose disposal fails, with Flink's failure cause. */
+    readonly disposalFailures = new Map<string, string>();
+    private readonly disposals = new Map<string, { path: string; at: number }>();
     private readonly triggers = new Map<string, Trigger>();
     private triggerSeq = 0;
     private savepointSeq = 0;
@@ -163,6 +168,23 @@ export class FakeFlink implements FlinkClient {
     waitForSavepoint(jobId: string, triggerId: string, options: WaitForSavepointOptions): Promise<string> {
         // The real client's polling loop, over the fake status.
         return pollSavepoint(() => this.savepointStatus(jobId, triggerId), { baseUrl: this.baseUrl, jobId, triggerId }, options);
+    }
+
+    async disposeSavepoint(path: string): Promise<string> {
+        const triggerId = `d${(++this.triggerSeq).toString(16).padStart(31, "0")}`;
+        this.disposals.set(triggerId, { path, at: this.clock.now() + 200 });
+        return triggerId;
+    }
+
+    /** A disposal completes 200 ms after its trigger; it deletes the savepoint unless scripted to fail. */
+    async disposalStatus(triggerId: string): Promise<DisposalStatus> {
+        const d = this.disposals.get(triggerId);
+        if (!d) throw new Error(`FakeFlink 404: no disposal trigger ${triggerId}`);
+        if (this.clock.now() < d.at) return { status: "IN_PROGRESS" };
+        const failureCause = this.disposalFailures.get(d.path);
+        if (failureCause !== undefined) return { status: "COMPLETED", failureCause };
+        if (!this.disposed.includes(d.path)) this.disposed.push(d.path);
+        return { status: "COMPLETED" };
     }
 
     async checkpoints(jobId: string): Promise<CheckpointStats> {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InputFailure, invalid } from "../errors";
 import { zodFailures } from "../zod";
 import { isParallelism, PARALLELISM_RULE, validateConfig } from "../flink-config";
+import { KEEP_SAVEPOINTS_FIX, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../retention-policy";
 import { checkDerivedName, crossCheck, deploymentSpecSchema, DeploymentSpec, rule } from "./schema";
 
 const uri = rule(z.string(), (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(s), "is not a URI with a scheme", 'use e.g. "s3://bucket/savepoints/savepoint-1a2b"');
@@ -25,6 +26,7 @@ export const applicationSchema = z.object({
             savepointDir: uri.optional(),
             savepointTimeoutSeconds: z.number().optional(),
             formatType: z.enum(["CANONICAL", "NATIVE"]).optional(),
+            keepSavepoints: rule(z.number(), (n) => Number.isInteger(n) && n >= KEEP_SAVEPOINTS_MIN && n <= KEEP_SAVEPOINTS_MAX, `must be a whole number from ${KEEP_SAVEPOINTS_MIN} to ${KEEP_SAVEPOINTS_MAX}`, KEEP_SAVEPOINTS_FIX).optional(),
         })
         .strict()
         .optional(),
@@ -44,6 +46,7 @@ const OWNED: Record<string, string> = {
     "kubernetes.operator.deployment.readiness.timeout": "health.runningTimeoutSeconds",
     "kubernetes.operator.job.savepoint-on-deletion": "onDelete",
     "kubernetes.operator.savepoint.format.type": "upgrade.formatType",
+    "kubernetes.operator.savepoint.history.max.count": "upgrade.keepSavepoints",
     "execution.savepoint.path": "application.initialSavepointPath",
     "execution.state-recovery.path": "application.initialSavepointPath",
 };

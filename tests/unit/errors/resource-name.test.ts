@@ -30,7 +30,8 @@ test("a home and a local and a remote cluster pass their Pulumi names", async ()
     const home = new FlinkHome("flink-2", { version: "2.3.0" });
     new SessionCluster("analytics", { target: "local", home, restPort: 18081 });
     new SessionCluster("yarn-prod", { target: "remote", restUrl: "http://yarn-proxy:8088/proxy/application_1/" });
-    await new Promise((r) => setTimeout(r, 100)); // registrations are asynchronous
+    // Registrations are asynchronous: wait for all three (not a fixed sleep, which a loaded machine outruns).
+    for (let waited = 0; made.length < 3 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     const named = Object.fromEntries(made.map((m) => [m.name, m.inputs[NAME_KEY]]));
     expect(named).toEqual({ "flink-2": "flink-2", analytics: "analytics", "yarn-prod": "yarn-prod" });
 });

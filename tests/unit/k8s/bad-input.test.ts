@@ -77,6 +77,8 @@ const rows: Row[] = [
     ["application JAR from the deploying machine", app({ jar: { path: "/home/me/job.jar" } }), "jar.path", /pods cannot read/],
     ["application JAR over ftp", app({ jar: { url: "ftp://host/job.jar" } }), "jar.url", /not a JAR URI the Operator can fetch/],
     ["application job without a JAR", app({ jar: undefined }), "jar", /needs a JAR/],
+    ["application keepSavepoints zero", app({ upgrade: { mode: "savepoint", savepointDir: "s3://b/sp", keepSavepoints: 0 } }), "upgrade.keepSavepoints", /whole number from 1 to 1000/],
+    ["application keepSavepoints also set as the Operator key", app({ configuration: { "state.checkpoints.dir": "s3://b/cp", "kubernetes.operator.savepoint.history.max.count": 5 } }), 'configuration["kubernetes.operator.savepoint.history.max.count"]', /conflicts with upgrade.keepSavepoints/],
     ["stateless with allowNonRestoredState", app({ upgrade: { mode: "stateless", allowNonRestoredState: true } }), "upgrade.allowNonRestoredState", /no meaning with mode "stateless"/],
     ["savepoint upgrades without a savepoint dir", app({ upgrade: {} }), "upgrade.savepointDir", /needs a savepoint directory/],
     ["last-state restore without HA", app({ kubernetes: { namespace: "flink" }, upgrade: { restore: "latest-state", savepointDir: "s3://b/sp" } }), "upgrade.restore", /needs Kubernetes high availability/],

@@ -96,7 +96,7 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
         expect(outs.status).toBe("running");
         const said = stderr.mock.calls.map((c) => String(c[0])).join("");
         expect(said).toMatch(/waiting for the JobManager REST API at http:\/\/sessions-rest\.analytics\.svc:8081.*has no running and ready pod/);
-    });
+    }, 30_000); // real timers: 2.5 s of waiting, more on a loaded machine than jest's 5 s default allows
 
     it("the Operator reports a failed deployment: fails fast with its message, not at the timeout", async () => {
         api.setPods(NS, []);

@@ -55,6 +55,8 @@ export function operatorConfig(a: ApplicationArgs): Record<string, unknown> {
     out["kubernetes.operator.deployment.readiness.timeout"] = `${a.health?.runningTimeoutSeconds ?? 120}s`;
     if (a.upgrade?.savepointDir) out["state.savepoints.dir"] = a.upgrade.savepointDir;
     if (a.upgrade?.formatType) out["kubernetes.operator.savepoint.format.type"] = a.upgrade.formatType;
+    // The Operator keeps and disposes its own savepoint history (upgrade savepoints included).
+    if (a.upgrade?.keepSavepoints) out["kubernetes.operator.savepoint.history.max.count"] = a.upgrade.keepSavepoints;
     out["kubernetes.operator.job.savepoint-on-deletion"] = (a.onDelete ?? "savepoint") === "savepoint";
     for (const [key, value] of Object.entries(a.autoscaler ?? {})) out[key.startsWith("job.autoscaler.") ? key : `job.autoscaler.${key}`] = value;
     return out;
