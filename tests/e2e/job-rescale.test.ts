@@ -1,5 +1,6 @@
 /**
- * In-place rescale through the real pulumi CLI on real Flink (every line of the test bed): a
+ * In-place rescale through the real pulumi CLI on real Flink (the newest line of the test bed, 2.3.0
+ * in the suite; 1.20.3 passed the same file when it was written, but the suite's time goes elsewhere): a
  * parallelism-only change on a cluster with the adaptive scheduler keeps the job id and its state;
  * on a cluster with the default scheduler the preview says why not and up does savepoint-and-redeploy.
  * Both measure the longest pause of the counter's output during the up (the processing gap).
@@ -32,7 +33,7 @@ function gapMeter(out: string) {
 
 const counterVertex = async (stack: JobStack, jobId: string) => (await stack.client.job(jobId)).vertices.find((v) => v.name.includes("counter"));
 
-describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob parallelism change on Flink %s (real pulumi CLI)", (version, line, index) => {
+describe.each(flinkLines().map((l, i) => [l.version, l, i] as const).slice(-1))("FlinkJob parallelism change on Flink %s (real pulumi CLI)", (version, line, index) => {
     const tag = version.replace(/\./g, "-");
     let adaptive: RunningCluster | undefined;
     let plain: RunningCluster | undefined;
