@@ -106,9 +106,14 @@ for (let i = 0; i < ${count}; i++) {
 `;
 }
 
-function writeProject(dir, name, program, stack, config) {
+/**
+ * A project folder. With `profileDir`, every run of the program writes a V8 CPU profile there
+ * (`nodeargs`: Node refuses --cpu-prof in NODE_OPTIONS); read it with bench/profile-summary.js.
+ */
+function writeProject(dir, name, program, stack, config, profileDir) {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+    const runtime = profileDir ? `runtime:\n  name: nodejs\n  options:\n    nodeargs: "--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}"\n` : "runtime: nodejs\n";
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}main: index.js\n`);
     fs.writeFileSync(path.join(dir, "index.js"), program);
     if (config) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
 }
