@@ -27,6 +27,7 @@ const CONFIG = {
     portBase: Number(env.BENCH_SCALE_PORT_BASE || 44000), // portBlock(1300) of worker 1: 44000-44990 are ours
     flinkVersion: env.BENCH_FLINK_VERSION || "2.3.0",
     out: env.BENCH_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "pf-scale-out-")),
+    profile: env.BENCH_SCALE_PROFILE === "1", // CPU profiles of every program run, under $out/profiles
 };
 const log = (...a) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sec = (ms) => (ms / 1000).toFixed(1);
@@ -72,7 +73,7 @@ class Project {
     constructor(name, program, stack, config) {
         this.dir = path.join(env.BENCH_WORKSPACE, "projects", `scale-${name}-${process.pid}-${Date.now()}`);
         this.stack = stack;
-        writeProject(this.dir, name, program, stack, config);
+        writeProject(this.dir, name, program, stack, config, CONFIG.profile ? path.join(CONFIG.out, "profiles") : undefined);
         const state = path.join(this.dir, ".state");
         fs.mkdirSync(state, { recursive: true });
         this.env = { ...env, PATH: `${env.PULUMI_BIN_DIR}${path.delimiter}${env.PATH}`, PULUMI_HOME: path.join(this.dir, ".pulumi-home"), PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_SKIP_CONFIRMATIONS: "true", NO_COLOR: "1" };

@@ -77,8 +77,14 @@ function scaleConfig(o) {
     };
 }
 
-/** The floor: as many dynamic resources, with inputs of the same size, and a provider that does nothing. */
+/**
+ * The floor: as many dynamic resources, each with the properties a job of the scale stack hands to
+ * Pulumi (the 11 declared outputs, left undefined, and the 9 inputs, of the same sizes: the
+ * runtime's work per resource grows with its property count), and a provider that does nothing.
+ * Inputs are plain values (a job's cluster and variables are outputs of other resources).
+ */
 function floorProgram(count) {
+    const outputs = ["jobId", "state", "generation", "lastSavepoint", "lastSavepointAt", "lastCheckpoint", "lastCheckpointAt", "finishedBySelf", "restoredFrom", "webUiUrl", "deployedAt"];
     return `
 const pulumi = require("@pulumi/pulumi");
 const noop = {
@@ -88,14 +94,26 @@ const noop = {
     async read(id, props) { return { id, props }; },
     async delete() {},
 };
+const outputs = Object.fromEntries(${JSON.stringify(outputs)}.map((k) => [k, undefined]));
 const sql = ${JSON.stringify(jobSql(0))};
-for (let i = 0; i < ${count}; i++) new pulumi.dynamic.Resource(noop, "r" + i, { sql, i, name: "job-" + i }, {});
+const cluster = { restUrl: "http://localhost:44000", flinkVersion: "2.3.0", webUiUrl: "http://localhost:44000", connection: {}, gatewayLocal: true, librariesHash: "0".repeat(64), handoff: "" };
+const variables = pulumi.secret({ values: { REV_0: "1" }, secrets: {} });
+for (let i = 0; i < ${count}; i++) {
+    const name = "job-" + String(i).padStart(4, "0");
+    const props = { ...outputs, upgrade: { savepointTimeoutSeconds: 600 }, health: { runningTimeoutSeconds: 600, stableSeconds: 0 }, onDelete: "cancel", parallelism: 1, sql, configuration: undefined, name, variables, cluster };
+    new pulumi.dynamic.Resource(noop, "r" + i, props, {});
+}
 `;
 }
 
-function writeProject(dir, name, program, stack, config) {
+/**
+ * A project folder. With `profileDir`, every run of the program writes a V8 CPU profile there
+ * (`nodeargs`: Node refuses --cpu-prof in NODE_OPTIONS); read it with bench/profile-summary.js.
+ */
+function writeProject(dir, name, program, stack, config, profileDir) {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+    const runtime = profileDir ? `runtime:\n  name: nodejs\n  options:\n    nodeargs: "--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}"\n` : "runtime: nodejs\n";
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}main: index.js\n`);
     fs.writeFileSync(path.join(dir, "index.js"), program);
     if (config) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
 }
