@@ -20,10 +20,11 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 step "build"
 npx tsc -p tsconfig.json
-step "static checks: tests type-check (tsc -p tsconfig.test.json), lint (eslint)"
+step "static checks: tests type-check (tsc -p tsconfig.test.json), lint (eslint), format (prettier --check)"
 static_failed=0
 npx tsc -p tsconfig.test.json --noEmit || static_failed=1
 npm run --silent lint || static_failed=1
+npm run --silent format:check || static_failed=1
 
 step "test bed: Flink ${FLINK_VERSIONS}, test job"
 lines=""
