@@ -4,7 +4,10 @@ const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json", diagnosti
 // @kubernetes/client-node 1.x and a few of its dependencies ship ESM only; Node 20 requires them
 // natively in the provider host, jest's module system does not, so jest transpiles just those.
 const esmOnly = ["@kubernetes/client-node", "openid-client", "oauth4webapi", "jose", "jsonpath-plus", "rfc4648"];
-const esmJs = ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true }, diagnostics: false, isolatedModules: true }];
+const esmJs = [
+    "ts-jest",
+    { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true }, diagnostics: false, isolatedModules: true },
+];
 const common = {
     testEnvironment: "node",
     transform: { "^.+\\.ts$": tsJest, [`node_modules/(${esmOnly.join("|")})/.+\\.js$`]: esmJs },

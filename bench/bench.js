@@ -52,7 +52,13 @@ const fmt = (st) => (st.n ? `${s(st.median)} s (${s(st.min)}–${s(st.max)}, n=$
 function readCounter(dir) {
     const f = path.join(dir, "count-0");
     if (!fs.existsSync(f)) return undefined;
-    return Object.fromEntries(fs.readFileSync(f, "utf8").trim().split(/\s+/).map((kv) => kv.split("=")));
+    return Object.fromEntries(
+        fs
+            .readFileSync(f, "utf8")
+            .trim()
+            .split(/\s+/)
+            .map((kv) => kv.split("=")),
+    );
 }
 
 function outDir(name) {
@@ -85,7 +91,10 @@ function machine() {
     };
     return {
         cpus: os.cpus().length,
-        load: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+        load: os
+            .loadavg()
+            .map((x) => x.toFixed(2))
+            .join(" "),
         memFreeGb: (os.freemem() / 2 ** 30).toFixed(1),
         memTotalGb: (os.totalmem() / 2 ** 30).toFixed(1),
         javaProcesses: sh("pgrep -c java || true"),
@@ -140,24 +149,56 @@ async function benchDowntime(ctx) {
         await project.setJobs({ job: pulumiJob(line, pName, tag) });
         const oldJid = await runningJid(rest, pName);
         const restLog = path.join(CONFIG.out, `rest-downtime-${i}.log`);
-        const rec = await observer.record((j) => j.name === pName, () => project.up([], { PULUMI_FLINK_REST_LOG: restLog }), [restLog]);
+        const rec = await observer.record(
+            (j) => j.name === pName,
+            () => project.up([], { PULUMI_FLINK_REST_LOG: restLog }),
+            [restLog],
+        );
         const d = downtime(rec.samples, pName, oldJid);
         if (!d.ok) throw new Error(`pulumi redeploy ${i}: the new job was not seen RUNNING (${JSON.stringify(d)})`);
         const tl = providerTimeline(rec.tails[0], oldJid, d.down);
-        const r = { i, warmup: i < CONFIG.warmups, upMs: rec.result.ms, upStartToDownMs: d.down - rec.result.started, upEndAfterUpMs: rec.result.ended - d.up, ...d, provider: tl, samples: rec.samples.length, transitions: transitions(rec.samples), restCalls: rec.tails[0].map((l) => ({ ms: l.t - d.down, call: l.line })) };
+        const r = {
+            i,
+            warmup: i < CONFIG.warmups,
+            upMs: rec.result.ms,
+            upStartToDownMs: d.down - rec.result.started,
+            upEndAfterUpMs: rec.result.ended - d.up,
+            ...d,
+            provider: tl,
+            samples: rec.samples.length,
+            transitions: transitions(rec.samples),
+            restCalls: rec.tails[0].map((l) => ({ ms: l.t - d.down, call: l.line })),
+        };
         results.pulumi.push(r);
-        log(`downtime: pulumi #${i}${r.warmup ? " (warm-up)" : ""}: downtime ${s(d.downtimeMs)} s = ${s(d.gapToSubmitMs)} until the new job appears + ${s(d.startMs)} to RUNNING; up ${s(r.upMs)} s; provider: ${JSON.stringify(tl)}`);
+        log(
+            `downtime: pulumi #${i}${r.warmup ? " (warm-up)" : ""}: downtime ${s(d.downtimeMs)} s = ${s(d.gapToSubmitMs)} until the new job appears + ${s(d.startMs)} to RUNNING; up ${s(r.upMs)} s; provider: ${JSON.stringify(tl)}`,
+        );
     };
     const stepRaw = async (i, tag) => {
         const oldJid = rawJid;
-        const rec = await observer.record((j) => j.name === rawName, () => rawRedeploy(rest, { jid: oldJid, jarId, args: jobArgs(rawName, tag), savepointDir: rawSavepoints }));
+        const rec = await observer.record(
+            (j) => j.name === rawName,
+            () => rawRedeploy(rest, { jid: oldJid, jarId, args: jobArgs(rawName, tag), savepointDir: rawSavepoints }),
+        );
         const d = downtime(rec.samples, rawName, oldJid);
         if (!d.ok) throw new Error(`raw redeploy ${i}: the new job was not seen RUNNING (${JSON.stringify(d)})`);
         rawJid = rec.result.newJid;
         const t = rec.result.t;
-        const r = { i, warmup: i < CONFIG.warmups, scriptMs: t.running - t.start, savepointDoneMs: t.savepointDone - d.down, runReturnedMs: t.runReturned - d.down, ...d, samples: rec.samples.length, transitions: transitions(rec.samples), script: t };
+        const r = {
+            i,
+            warmup: i < CONFIG.warmups,
+            scriptMs: t.running - t.start,
+            savepointDoneMs: t.savepointDone - d.down,
+            runReturnedMs: t.runReturned - d.down,
+            ...d,
+            samples: rec.samples.length,
+            transitions: transitions(rec.samples),
+            script: t,
+        };
         results.raw.push(r);
-        log(`downtime: raw    #${i}${r.warmup ? " (warm-up)" : ""}: downtime ${s(d.downtimeMs)} s = ${s(d.gapToSubmitMs)} until the new job appears + ${s(d.startMs)} to RUNNING; script ${s(r.scriptMs)} s`);
+        log(
+            `downtime: raw    #${i}${r.warmup ? " (warm-up)" : ""}: downtime ${s(d.downtimeMs)} s = ${s(d.gapToSubmitMs)} until the new job appears + ${s(d.startMs)} to RUNNING; script ${s(r.scriptMs)} s`,
+        );
     };
 
     const total = CONFIG.warmups + CONFIG.redeploys;
@@ -180,7 +221,9 @@ async function benchDowntime(ctx) {
         pulumiRestoredFrom: outs.job && outs.job.restoredFrom,
         pulumiGeneration: outs.job && outs.job.generation,
     };
-    sanity.ok = [sanity.pulumi, sanity.raw].every((c) => c && c.tag === last && Number(c.count) === Number(c.seq) + 1) && /savepoint-/.test(sanity.pulumiRestoredFrom || "");
+    sanity.ok =
+        [sanity.pulumi, sanity.raw].every((c) => c && c.tag === last && Number(c.count) === Number(c.seq) + 1) &&
+        /savepoint-/.test(sanity.pulumiRestoredFrom || "");
     log(`downtime: sanity ${JSON.stringify(sanity)}`);
 
     log("downtime: tearing down");
@@ -246,12 +289,17 @@ async function benchFleet(ctx) {
         await project.setJobs(jobsConfig());
         const jobs = await rest.jobs();
         const oldJids = Object.fromEntries(changed.map((nm) => [nm, jobs.find((j) => j.name === nm && j.state === "RUNNING").jid]));
-        const rec = await observer.record((j) => changed.includes(j.name), () => project.up(upArgs, upEnv));
+        const rec = await observer.record(
+            (j) => changed.includes(j.name),
+            () => project.up(upArgs, upEnv),
+        );
         const a = fleetAnalysis(rec.samples, changed, oldJids, rec.result.started);
         if (a.redeployed !== changed.length) throw new Error(`${kind}: only ${a.redeployed} of ${changed.length} jobs were seen redeployed`);
         const r = { upMs: rec.result.ms, ...a };
         res[kind].push(r);
-        log(`fleet: ${kind} (${changed.length} job(s)) up ${s(r.upMs)} s; first down at ${s(a.firstDownMs)} s, last up at ${s(a.lastUpMs)} s; stops in waves: ${waves(a.downOffsetsMs)}; per-job downtime ${fmt(a.downtime)}`);
+        log(
+            `fleet: ${kind} (${changed.length} job(s)) up ${s(r.upMs)} s; first down at ${s(a.firstDownMs)} s, last up at ${s(a.lastUpMs)} s; stops in waves: ${waves(a.downOffsetsMs)}; per-job downtime ${fmt(a.downtime)}`,
+        );
         await sleep(2000);
     };
 
@@ -294,14 +342,19 @@ async function benchCli(ctx, observer, names, res) {
     const rawSp = `${await rest.savepointDir()}/bench-raw-fleet`;
     for (let r = 0; r < CONFIG.rawFleetReps; r++) {
         const oldJids = { ...jids };
-        const rec = await observer.record((j) => cliNames.includes(j.name), async () => {
-            const t0 = Date.now();
-            await Promise.all(cliNames.map(async (nm) => {
-                cliTags[nm]++;
-                jids[nm] = (await rawRedeploy(rest, { jid: jids[nm], jarId, args: jobArgs(nm, `v${cliTags[nm]}`), savepointDir: rawSp })).newJid;
-            }));
-            return { t0, ms: Date.now() - t0 };
-        });
+        const rec = await observer.record(
+            (j) => cliNames.includes(j.name),
+            async () => {
+                const t0 = Date.now();
+                await Promise.all(
+                    cliNames.map(async (nm) => {
+                        cliTags[nm]++;
+                        jids[nm] = (await rawRedeploy(rest, { jid: jids[nm], jarId, args: jobArgs(nm, `v${cliTags[nm]}`), savepointDir: rawSp })).newJid;
+                    }),
+                );
+                return { t0, ms: Date.now() - t0 };
+            },
+        );
         const a = fleetAnalysis(rec.samples, cliNames, oldJids, rec.result.t0);
         res.rawFleet.push({ ms: rec.result.ms, ...a });
         log(`fleet: raw REST, ${n} jobs concurrently: ${s(rec.result.ms)} s; per-job downtime ${fmt(a.downtime)}`);
@@ -310,24 +363,36 @@ async function benchCli(ctx, observer, names, res) {
     for (let r = 0; r < CONFIG.cliReps; r++) {
         const per = [];
         const oldJids = { ...jids };
-        const rec = await observer.record((j) => cliNames.includes(j.name), async () => {
-            const t0 = Date.now();
-            for (const nm of cliNames) {
-                const a = Date.now();
-                const savepoint = await cli.stop(jids[nm], sp);
-                const b = Date.now();
-                cliTags[nm]++;
-                jids[nm] = await cli.run(line.testJobJar, jobArgs(nm, `v${cliTags[nm]}`), savepoint);
-                per.push({ name: nm, stopMs: b - a, runMs: Date.now() - b });
-            }
-            const t1 = Date.now();
-            await rest.untilRunning(Object.values(jids));
-            return { t0, scriptMs: t1 - t0, allRunningMs: Date.now() - t0 };
-        });
+        const rec = await observer.record(
+            (j) => cliNames.includes(j.name),
+            async () => {
+                const t0 = Date.now();
+                for (const nm of cliNames) {
+                    const a = Date.now();
+                    const savepoint = await cli.stop(jids[nm], sp);
+                    const b = Date.now();
+                    cliTags[nm]++;
+                    jids[nm] = await cli.run(line.testJobJar, jobArgs(nm, `v${cliTags[nm]}`), savepoint);
+                    per.push({ name: nm, stopMs: b - a, runMs: Date.now() - b });
+                }
+                const t1 = Date.now();
+                await rest.untilRunning(Object.values(jids));
+                return { t0, scriptMs: t1 - t0, allRunningMs: Date.now() - t0 };
+            },
+        );
         const a = fleetAnalysis(rec.samples, cliNames, oldJids, rec.result.t0);
-        const r2 = { scriptMs: rec.result.scriptMs, allRunningMs: rec.result.allRunningMs, stop: stats(per.map((p) => p.stopMs)), run: stats(per.map((p) => p.runMs)), downtime: a.downtime, redeployed: a.redeployed };
+        const r2 = {
+            scriptMs: rec.result.scriptMs,
+            allRunningMs: rec.result.allRunningMs,
+            stop: stats(per.map((p) => p.stopMs)),
+            run: stats(per.map((p) => p.runMs)),
+            downtime: a.downtime,
+            redeployed: a.redeployed,
+        };
         res.cli.push(r2);
-        log(`fleet: Flink CLI, ${n} jobs sequentially: script ${s(r2.scriptMs)} s (all RUNNING after ${s(r2.allRunningMs)} s); flink stop ${fmt(r2.stop)}, flink run ${fmt(r2.run)}; per-job downtime ${fmt(r2.downtime)}`);
+        log(
+            `fleet: Flink CLI, ${n} jobs sequentially: script ${s(r2.scriptMs)} s (all RUNNING after ${s(r2.allRunningMs)} s); flink stop ${fmt(r2.stop)}, flink run ${fmt(r2.run)}; per-job downtime ${fmt(r2.downtime)}`,
+        );
     }
     for (const jid of Object.values(jids)) await rest.cancel(jid);
 }
@@ -337,7 +402,9 @@ function report(ctx, down, fleet) {
     const lines = [];
     const p = (x = "") => lines.push(x);
     const ok = (b) => (b ? "yes" : "**no**");
-    p(`## pulumi-flink benchmarks (Flink ${CONFIG.flinkVersion}, ${ctx.machine.cpus} CPUs, load at start ${ctx.machine.load}, java processes at start: ${ctx.machine.javaProcesses})`);
+    p(
+        `## pulumi-flink benchmarks (Flink ${CONFIG.flinkVersion}, ${ctx.machine.cpus} CPUs, load at start ${ctx.machine.load}, java processes at start: ${ctx.machine.javaProcesses})`,
+    );
     p();
     p("| Measurement | pulumi-flink | Baseline | Ratio | Goal | Met |");
     p("|---|---|---|---|---|---|");
@@ -353,40 +420,67 @@ function report(ctx, down, fleet) {
         const single = stats(fleet.single.map((r) => r.upMs));
         const cli = stats(fleet.cli.map((r) => r.scriptMs));
         const r1 = all.median / single.max;
-        p(`| ${CONFIG.fleetSize} jobs changed in one \`pulumi up\` vs slowest single-job \`pulumi up\` | ${fmt(all)} | single job: ${fmt(single)} | ${r1.toFixed(2)}× (vs median single: ${(all.median / single.median).toFixed(2)}×) | ≤ 1.5× | ${ok(r1 <= 1.5)} |`);
+        p(
+            `| ${CONFIG.fleetSize} jobs changed in one \`pulumi up\` vs slowest single-job \`pulumi up\` | ${fmt(all)} | single job: ${fmt(single)} | ${r1.toFixed(2)}× (vs median single: ${(all.median / single.median).toFixed(2)}×) | ≤ 1.5× | ${ok(r1 <= 1.5)} |`,
+        );
         if (cli.n) {
             const r2 = cli.median / all.median;
-            p(`| ${CONFIG.fleetSize} jobs: \`pulumi up\` vs sequential Flink CLI (stop -p; run -d -s) | ${fmt(all)} | CLI script: ${fmt(cli)} | ${r2.toFixed(2)}× faster | ≥ 5× faster | ${ok(r2 >= 5)} |`);
+            p(
+                `| ${CONFIG.fleetSize} jobs: \`pulumi up\` vs sequential Flink CLI (stop -p; run -d -s) | ${fmt(all)} | CLI script: ${fmt(cli)} | ${r2.toFixed(2)}× faster | ≥ 5× faster | ${ok(r2 >= 5)} |`,
+            );
         }
         if (fleet.wide.length) {
             const wide = stats(fleet.wide.map((r) => r.upMs));
-            p(`| (diagnostic) ${CONFIG.fleetSize} jobs, \`--parallel 64\` + PULUMI_FLINK_CLUSTER_CONCURRENCY=64 | ${fmt(wide)} | single job: ${fmt(single)} | ${(wide.median / single.max).toFixed(2)}× | ≤ 1.5× | ${ok(wide.median / single.max <= 1.5)} |`);
-            if (cli.n) p(`| (diagnostic) same, vs Flink CLI | ${fmt(wide)} | CLI script: ${fmt(cli)} | ${(cli.median / wide.median).toFixed(2)}× faster | ≥ 5× faster | ${ok(cli.median / wide.median >= 5)} |`);
+            p(
+                `| (diagnostic) ${CONFIG.fleetSize} jobs, \`--parallel 64\` + PULUMI_FLINK_CLUSTER_CONCURRENCY=64 | ${fmt(wide)} | single job: ${fmt(single)} | ${(wide.median / single.max).toFixed(2)}× | ≤ 1.5× | ${ok(wide.median / single.max <= 1.5)} |`,
+            );
+            if (cli.n)
+                p(
+                    `| (diagnostic) same, vs Flink CLI | ${fmt(wide)} | CLI script: ${fmt(cli)} | ${(cli.median / wide.median).toFixed(2)}× faster | ≥ 5× faster | ${ok(cli.median / wide.median >= 5)} |`,
+                );
         }
         if (fleet.rawFleet.length) {
             const raw = stats(fleet.rawFleet.map((r) => r.ms));
-            p(`| (diagnostic) ${CONFIG.fleetSize} jobs redeployed at once by the raw-REST script: Flink's own floor here | ${fmt(all)} | raw REST: ${fmt(raw)} | ${(all.median / raw.median).toFixed(2)}× | – | – |`);
+            p(
+                `| (diagnostic) ${CONFIG.fleetSize} jobs redeployed at once by the raw-REST script: Flink's own floor here | ${fmt(all)} | raw REST: ${fmt(raw)} | ${(all.median / raw.median).toFixed(2)}× | – | – |`,
+            );
         }
     }
     p();
     if (down) {
         const P = down.results.pulumi.filter((r) => !r.warmup);
         const R = down.results.raw.filter((r) => !r.warmup);
-        p(`### Downtime breakdown (observer polls /jobs/overview every ${CONFIG.downtimePollMs} ms; medians over ${P.length} interleaved redeploys each, warm-ups excluded)`);
+        p(
+            `### Downtime breakdown (observer polls /jobs/overview every ${CONFIG.downtimePollMs} ms; medians over ${P.length} interleaved redeploys each, warm-ups excluded)`,
+        );
         p();
         p("| | pulumi up | raw REST |");
         p("|---|---|---|");
         p(`| downtime: no job RUNNING → new job RUNNING, all tasks | ${fmt(dp)} | ${fmt(dr)} |`);
-        p(`| downtime measured from the old job's last all-tasks-running sample | ${fmt(stats(P.map((r) => r.downtimeTasksMs)))} | ${fmt(stats(R.map((r) => r.downtimeTasksMs)))} |`);
-        p(`| old job down → new job visible in /jobs/overview (client: detect savepoint, wait, submit; includes the JM running main()) | ${fmt(stats(P.map((r) => r.gapToSubmitMs)))} | ${fmt(stats(R.map((r) => r.gapToSubmitMs)))} |`);
+        p(
+            `| downtime measured from the old job's last all-tasks-running sample | ${fmt(stats(P.map((r) => r.downtimeTasksMs)))} | ${fmt(stats(R.map((r) => r.downtimeTasksMs)))} |`,
+        );
+        p(
+            `| old job down → new job visible in /jobs/overview (client: detect savepoint, wait, submit; includes the JM running main()) | ${fmt(stats(P.map((r) => r.gapToSubmitMs)))} | ${fmt(stats(R.map((r) => r.gapToSubmitMs)))} |`,
+        );
         p(`| new job visible → RUNNING with all tasks (Flink) | ${fmt(stats(P.map((r) => r.startMs)))} | ${fmt(stats(R.map((r) => r.startMs)))} |`);
-        p(`| old job down → POST /jars/:id/run sent (provider: from PULUMI_FLINK_REST_LOG, ±1 poll) | ${fmt(stats(P.map((r) => r.provider.runPostedMs)))} | ${fmt(stats(R.map((r) => r.savepointDoneMs)))} (savepoint seen complete) |`);
+        p(
+            `| old job down → POST /jars/:id/run sent (provider: from PULUMI_FLINK_REST_LOG, ±1 poll) | ${fmt(stats(P.map((r) => r.provider.runPostedMs)))} | ${fmt(stats(R.map((r) => r.savepointDoneMs)))} (savepoint seen complete) |`,
+        );
         p(`| last savepoint-status poll relative to old job down (provider) | ${fmt(stats(P.map((r) => r.provider.lastSavepointPollMs)))} | |`);
         p(`| whole \`pulumi up\` / whole script | ${fmt(stats(P.map((r) => r.upMs)))} | ${fmt(stats(R.map((r) => r.scriptMs)))} |`);
         p(`| \`pulumi up\` start → old job down | ${fmt(stats(P.map((r) => r.upStartToDownMs)))} | |`);
         p(`| new job RUNNING → \`pulumi up\` exits | ${fmt(stats(P.map((r) => r.upEndAfterUpMs)))} | |`);
         p();
-        p(`Raw downtimes (s): pulumi [${P.map((r) => s(r.downtimeMs)).join(", ")}], raw REST [${R.map((r) => s(r.downtimeMs)).join(", ")}]; warm-ups: pulumi [${down.results.pulumi.filter((r) => r.warmup).map((r) => s(r.downtimeMs)).join(", ")}], raw [${down.results.raw.filter((r) => r.warmup).map((r) => s(r.downtimeMs)).join(", ")}].`);
+        p(
+            `Raw downtimes (s): pulumi [${P.map((r) => s(r.downtimeMs)).join(", ")}], raw REST [${R.map((r) => s(r.downtimeMs)).join(", ")}]; warm-ups: pulumi [${down.results.pulumi
+                .filter((r) => r.warmup)
+                .map((r) => s(r.downtimeMs))
+                .join(", ")}], raw [${down.results.raw
+                .filter((r) => r.warmup)
+                .map((r) => s(r.downtimeMs))
+                .join(", ")}].`,
+        );
         const ex = P[Math.floor(P.length / 2)];
         if (ex) p(`Provider REST calls in one redeploy (#${ex.i}): ${JSON.stringify(ex.provider)}.`);
         p(`State continuity check (count == seq + 1, last tag, restoredFrom): ${down.sanity.ok ? "ok" : `**FAILED** ${JSON.stringify(down.sanity)}`}.`);
@@ -397,13 +491,31 @@ function report(ctx, down, fleet) {
         p();
         p("| run | `pulumi up` wall | first job down | last job RUNNING | stop waves (jobs@offset) | per-job downtime median (max) |");
         p("|---|---|---|---|---|---|");
-        for (const [kind, rs] of [["single", fleet.single], ["all", fleet.all], ["wide: --parallel 64 + PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.wide], ["only --parallel 64", fleet.parallel64], ["only PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.provider64]]) {
-            rs.forEach((r, k) => p(`| ${kind} #${k + 1} | ${s(r.upMs)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`));
+        for (const [kind, rs] of [
+            ["single", fleet.single],
+            ["all", fleet.all],
+            ["wide: --parallel 64 + PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.wide],
+            ["only --parallel 64", fleet.parallel64],
+            ["only PULUMI_FLINK_CLUSTER_CONCURRENCY=64", fleet.provider64],
+        ]) {
+            rs.forEach((r, k) =>
+                p(
+                    `| ${kind} #${k + 1} | ${s(r.upMs)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`,
+                ),
+            );
         }
-        for (const [k, r] of fleet.rawFleet.entries()) p(`| raw REST, all ${CONFIG.fleetSize} at once #${k + 1} (diagnostic floor) | ${s(r.ms)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`);
-        for (const [k, r] of fleet.cli.entries()) p(`| Flink CLI #${k + 1} | ${s(r.scriptMs)} s (all RUNNING ${s(r.allRunningMs)} s) | | | sequential; flink stop median ${s(r.stop.median)} s, flink run median ${s(r.run.median)} s | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`);
+        for (const [k, r] of fleet.rawFleet.entries())
+            p(
+                `| raw REST, all ${CONFIG.fleetSize} at once #${k + 1} (diagnostic floor) | ${s(r.ms)} s | ${s(r.firstDownMs)} s | ${s(r.lastUpMs)} s | ${waves(r.downOffsetsMs)} | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`,
+            );
+        for (const [k, r] of fleet.cli.entries())
+            p(
+                `| Flink CLI #${k + 1} | ${s(r.scriptMs)} s (all RUNNING ${s(r.allRunningMs)} s) | | | sequential; flink stop median ${s(r.stop.median)} s, flink run median ${s(r.run.median)} s | ${s(r.downtime.median)} s (${s(r.downtime.max)}) |`,
+            );
         p();
-        p(`Create ${CONFIG.fleetSize} jobs: ${s(fleet.createMs)} s; \`pulumi up\` with no change: ${s(fleet.noopUpMs)} s; destroy: ${s(fleet.destroyMs)} s. Machine at the end of the pulumi runs: ${JSON.stringify(fleet.machineAtPeak)}.`);
+        p(
+            `Create ${CONFIG.fleetSize} jobs: ${s(fleet.createMs)} s; \`pulumi up\` with no change: ${s(fleet.noopUpMs)} s; destroy: ${s(fleet.destroyMs)} s. Machine at the end of the pulumi runs: ${JSON.stringify(fleet.machineAtPeak)}.`,
+        );
     }
     return lines.join("\n");
 }
@@ -411,7 +523,8 @@ function report(ctx, down, fleet) {
 async function main() {
     const line = flinkLine(CONFIG.flinkVersion);
     const workspace = env.BENCH_WORKSPACE || env.PULUMI_FLINK_E2E_WORKSPACE;
-    if (!workspace || !fs.existsSync(path.join(workspace, "node_modules", "pulumi-flink"))) throw new Error("BENCH_WORKSPACE (a prepared workspace) is not set: run bench/run.sh");
+    if (!workspace || !fs.existsSync(path.join(workspace, "node_modules", "pulumi-flink")))
+        throw new Error("BENCH_WORKSPACE (a prepared workspace) is not set: run bench/run.sh");
     const pulumiBin = env.PULUMI_BIN_DIR;
     if (!pulumiBin || !fs.existsSync(path.join(pulumiBin, "pulumi"))) throw new Error("PULUMI_BIN_DIR is not set");
     fs.mkdirSync(CONFIG.out, { recursive: true });
@@ -422,12 +535,26 @@ async function main() {
     log(`starting a local Flink ${line.version} cluster on port ${CONFIG.restPort}`);
     const cluster = await startCluster(line, CONFIG.restPort, { taskManagers: 2, slotsPerTaskManager: 12, taskManagerMemory: "2g", jobManagerMemory: "1536m" });
     let stopping;
-    const stop = () => (stopping = stopping || cluster.stop().then(() => log("cluster stopped"), (e) => log(`stopping the cluster failed: ${e.message}`)));
+    const stop = () =>
+        (stopping =
+            stopping ||
+            cluster.stop().then(
+                () => log("cluster stopped"),
+                (e) => log(`stopping the cluster failed: ${e.message}`),
+            ));
     for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => stop().finally(() => process.exit(130)));
     log(`cluster at ${cluster.restUrl} (work dir ${cluster.workDir})`);
     const rest = new Rest(cluster.restUrl);
     let jarId;
-    const ctx = { line, rest, cluster, workspace, pulumiBin, machine: machineAtStart, rawJar: async () => (jarId = jarId || (await rest.uploadJar(line.testJobJar))) };
+    const ctx = {
+        line,
+        rest,
+        cluster,
+        workspace,
+        pulumiBin,
+        machine: machineAtStart,
+        rawJar: async () => (jarId = jarId || (await rest.uploadJar(line.testJobJar))),
+    };
     let down, fleet;
     try {
         if (CONFIG.parts.includes("downtime")) down = await benchDowntime(ctx);

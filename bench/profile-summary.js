@@ -33,14 +33,15 @@ for (const [id, t] of sampled) {
     let tracedBy;
     for (let x = id; x !== undefined; x = parent.get(x)) {
         const n = byId.get(x);
-        if (!seen.has(fn(n))) add(inclusive, fn(n), t), seen.add(fn(n));
+        if (!seen.has(fn(n))) (add(inclusive, fn(n), t), seen.add(fn(n)));
         if (tracedBy === undefined && n.callFrame.functionName === "debuggablePromise") tracedBy = fn(byId.get(parent.get(x)));
     }
     if (tracedBy !== undefined) add(traced, tracedBy, t);
 }
 const show = (title, m) => {
     console.log(`\n## ${title}`);
-    for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows)) console.log(`${(t / 1000).toFixed(0).padStart(7)} ms ${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`);
+    for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows))
+        console.log(`${(t / 1000).toFixed(0).padStart(7)} ms ${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`);
 };
 console.log(`sampled ${(total / 1000).toFixed(0)} ms`);
 show("self time by function", self);

@@ -76,7 +76,17 @@ class Project {
         writeProject(this.dir, name, program, stack, config, CONFIG.profile ? path.join(CONFIG.out, "profiles") : undefined);
         const state = path.join(this.dir, ".state");
         fs.mkdirSync(state, { recursive: true });
-        this.env = { ...env, PATH: `${env.PULUMI_BIN_DIR}${path.delimiter}${env.PATH}`, PULUMI_HOME: path.join(this.dir, ".pulumi-home"), PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_SKIP_CONFIRMATIONS: "true", NO_COLOR: "1" };
+        this.env = {
+            ...env,
+            PATH: `${env.PULUMI_BIN_DIR}${path.delimiter}${env.PATH}`,
+            PULUMI_HOME: path.join(this.dir, ".pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${state}`,
+            PULUMI_CONFIG_PASSPHRASE: "bench",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            NO_COLOR: "1",
+        };
         delete this.env.PULUMI_FLINK_REST_LOG;
     }
 
@@ -84,7 +94,11 @@ class Project {
     run(args, extraEnv = {}) {
         return new Promise((resolve, reject) => {
             const started = Date.now();
-            const child = spawn("pulumi", [...args, "-s", this.stack, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("pulumi", [...args, "-s", this.stack, "--non-interactive"], {
+                cwd: this.dir,
+                env: { ...this.env, ...extraEnv },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let output = "";
             let stdout = "";
             child.stdout.on("data", (d) => ((output += d), (stdout += d)));
@@ -189,7 +203,10 @@ async function main() {
         // (a) previews with no change, interleaved with the floor's.
         results.preview = { scale: [], floor: [] };
         for (let r = 0; r < CONFIG.previewReps; r++) {
-            for (const [name, p] of [["floor", floor], ["scale", scale]]) {
+            for (const [name, p] of [
+                ["floor", floor],
+                ["scale", scale],
+            ]) {
                 const pr = await p.ok(["preview"]);
                 results.preview[name].push(pr.ms);
                 log(`preview ${name}: ${sec(pr.ms)} s`);
@@ -218,8 +235,16 @@ async function main() {
         const after = JSON.parse((await scale.ok(["stack", "output", "--json", "summary"])).stdout).jobs;
         const changed = Object.keys(after).filter((k) => after[k].jobId !== before[k].jobId);
         const running = Object.values(after).filter((j) => j.state === "RUNNING").length;
-        results.change = { ms: ch.ms, peak: ch.peak, changedJobs: changed.length, running, restCalls: fs.readFileSync(upLog, "utf8").split("\n").filter(Boolean).length };
-        log(`up changing ${GROUP}: ${sec(ch.ms)} s, ${changed.length} job ids changed, ${running} RUNNING, provider host peak RSS ${(ch.peak.providerKb / 1024).toFixed(0)} MiB`);
+        results.change = {
+            ms: ch.ms,
+            peak: ch.peak,
+            changedJobs: changed.length,
+            running,
+            restCalls: fs.readFileSync(upLog, "utf8").split("\n").filter(Boolean).length,
+        };
+        log(
+            `up changing ${GROUP}: ${sec(ch.ms)} s, ${changed.length} job ids changed, ${running} RUNNING, provider host peak RSS ${(ch.peak.providerKb / 1024).toFixed(0)} MiB`,
+        );
         save();
     } finally {
         await cleanup();

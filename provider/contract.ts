@@ -77,7 +77,9 @@ export type HomeContract = Agree<Contract<Resolved<FlinkHomeArgs>, z.input<typeo
  * `{ homePath, flinkVersion, defaultConfig }`. Defaulted by the SDK: `workDir` (under
  * `~/.local/share/pulumi-flink/<project>/<stack>/<name>`).
  */
-export type LocalClusterContract = Agree<Contract<Omit<Resolved<LocalSessionClusterArgs, "workDir">, "home">, Omit<z.input<typeof localClusterSchema>, "home">>>;
+export type LocalClusterContract = Agree<
+    Contract<Omit<Resolved<LocalSessionClusterArgs, "workDir">, "home">, Omit<z.input<typeof localClusterSchema>, "home">>
+>;
 
 /** `SessionCluster` remote — nothing mapped. */
 export type RemoteClusterContract = Agree<Contract<Resolved<RemoteSessionClusterArgs>, z.input<typeof remoteClusterSchema>>>;

@@ -43,15 +43,43 @@ export class KubernetesAlertRoute extends pulumi.ComponentResource {
             const { spec, customGroups } = checkSpec(c, inputs as unknown as Record<string, unknown>, true);
             if (!spec) throw new InputError(c.failures);
             const o = { namespace: ns, name, labels, secretName, ...(metricsPort ? { metricsPort } : {}) };
-            return { podMonitor: renderPodMonitor(spec, o), rule: renderPrometheusRule(spec, o, customGroups), am: renderAlertmanagerConfigCR(spec, o), secretData: receiverSecretData(spec) };
+            return {
+                podMonitor: renderPodMonitor(spec, o),
+                rule: renderPrometheusRule(spec, o, customGroups),
+                am: renderAlertmanagerConfigCR(spec, o),
+                secretData: receiverSecretData(spec),
+            };
         });
         const child = { parent: this };
         const cr = (suffix: string, kind: string, apiVersion: string, obj: pulumi.Output<Record<string, unknown>>) =>
-            new kubernetes.apiextensions.CustomResource(`${name}-${suffix}`, { apiVersion, kind, metadata: obj.apply((o) => o.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: obj.apply((o) => o.spec) }, child);
-        this.secret = new kubernetes.core.v1.Secret(`${name}-receivers`, { metadata: { name: secretName, namespace, labels: selectorLabels }, stringData: pulumi.secret(rendered.apply((r) => r.secretData)) }, child);
-        this.podMonitor = cr("podmonitor", "PodMonitor", "monitoring.coreos.com/v1", rendered.apply((r) => r.podMonitor));
-        this.prometheusRule = cr("rules", "PrometheusRule", "monitoring.coreos.com/v1", rendered.apply((r) => r.rule));
-        this.alertmanagerConfig = cr("routes", "AlertmanagerConfig", "monitoring.coreos.com/v1alpha1", rendered.apply((r) => r.am));
+            new kubernetes.apiextensions.CustomResource(
+                `${name}-${suffix}`,
+                { apiVersion, kind, metadata: obj.apply((o) => o.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: obj.apply((o) => o.spec) },
+                child,
+            );
+        this.secret = new kubernetes.core.v1.Secret(
+            `${name}-receivers`,
+            { metadata: { name: secretName, namespace, labels: selectorLabels }, stringData: pulumi.secret(rendered.apply((r) => r.secretData)) },
+            child,
+        );
+        this.podMonitor = cr(
+            "podmonitor",
+            "PodMonitor",
+            "monitoring.coreos.com/v1",
+            rendered.apply((r) => r.podMonitor),
+        );
+        this.prometheusRule = cr(
+            "rules",
+            "PrometheusRule",
+            "monitoring.coreos.com/v1",
+            rendered.apply((r) => r.rule),
+        );
+        this.alertmanagerConfig = cr(
+            "routes",
+            "AlertmanagerConfig",
+            "monitoring.coreos.com/v1alpha1",
+            rendered.apply((r) => r.am),
+        );
         this.registerOutputs({});
     }
 }

@@ -82,9 +82,29 @@ export interface AlertJob {
  */
 export type AlertReceiver =
     | { readonly name: string; readonly type: "webhook"; readonly url: pulumi.Input<string>; readonly maxAlerts?: number; readonly sendResolved?: boolean }
-    | { readonly name: string; readonly type: "email"; readonly to: string; readonly from: string; readonly smarthost: string; readonly authUsername?: string; readonly authPassword?: pulumi.Input<string>; readonly requireTls?: boolean; readonly sendResolved?: boolean }
+    | {
+          readonly name: string;
+          readonly type: "email";
+          readonly to: string;
+          readonly from: string;
+          readonly smarthost: string;
+          readonly authUsername?: string;
+          readonly authPassword?: pulumi.Input<string>;
+          readonly requireTls?: boolean;
+          readonly sendResolved?: boolean;
+      }
     | { readonly name: string; readonly type: "slack"; readonly apiUrl: pulumi.Input<string>; readonly channel: string; readonly sendResolved?: boolean }
-    | { readonly name: string; readonly type: "wecom"; readonly corpId: string; readonly apiSecret: pulumi.Input<string>; readonly agentId: string; readonly toUser?: string; readonly toParty?: string; readonly apiUrl?: string; readonly sendResolved?: boolean }
+    | {
+          readonly name: string;
+          readonly type: "wecom";
+          readonly corpId: string;
+          readonly apiSecret: pulumi.Input<string>;
+          readonly agentId: string;
+          readonly toUser?: string;
+          readonly toParty?: string;
+          readonly apiUrl?: string;
+          readonly sendResolved?: boolean;
+      }
     | { readonly name: string; readonly type: "dingtalk" | "lark"; readonly adapterUrl: pulumi.Input<string>; readonly sendResolved?: boolean };
 
 /** A routing rule: alerts whose labels equal all of `match` go to `receiver`. */
@@ -157,7 +177,21 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     public readonly filesIntact!: pulumi.Output<boolean>;
 
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs: pulumi.Inputs = { ...args, receivers: pulumi.secret(args.receivers), rulesSha256: undefined, alertmanagerConfigSha256: undefined, ruleCount: undefined, filesIntact: undefined };
-        super(providerFor("alerts"), name, inputs, pulumi.mergeOptions(opts, { additionalSecretOutputs: [...ALERT_ROUTE_SECRET_OUTPUTS] }), "flink", "AlertRoute");
+        const inputs: pulumi.Inputs = {
+            ...args,
+            receivers: pulumi.secret(args.receivers),
+            rulesSha256: undefined,
+            alertmanagerConfigSha256: undefined,
+            ruleCount: undefined,
+            filesIntact: undefined,
+        };
+        super(
+            providerFor("alerts"),
+            name,
+            inputs,
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: [...ALERT_ROUTE_SECRET_OUTPUTS] }),
+            "flink",
+            "AlertRoute",
+        );
     }
 }

@@ -268,7 +268,9 @@ export class SessionCluster extends pulumi.dynamic.Resource {
         const secrets = { additionalSecretOutputs: ["headers", "clientKey", "mavenRepository", ...(credentials ? ["connection"] : [])] };
         super(providerFor("cluster"), name, props, pulumi.mergeOptions(opts, secrets), "flink", "SessionCluster");
         this.gatewayLocal =
-            args.target === "local" ? pulumi.output(true) : pulumi.all([args.sqlGatewayOnThisMachine, args.sqlGatewayUrl]).apply(([here, url]) => here === true && url !== undefined);
+            args.target === "local"
+                ? pulumi.output(true)
+                : pulumi.all([args.sqlGatewayOnThisMachine, args.sqlGatewayUrl]).apply(([here, url]) => here === true && url !== undefined);
         this.librariesHash = declaredLibrariesHash(args);
     }
 }

@@ -14,11 +14,30 @@ export { VariableSet } from "./variables";
 export type { VariableSetArgs } from "./variables";
 export type { KubernetesSessionClusterArgs } from "./cluster";
 export type { FlinkApplicationArgs } from "./application";
-export type { KubernetesDeploymentArgs, KubernetesSessionArgs, KubernetesSqlGatewayArgs, KubernetesResources, KubernetesToleration, KubernetesAccess, KubernetesTarget } from "./kubernetes";
+export type {
+    KubernetesDeploymentArgs,
+    KubernetesSessionArgs,
+    KubernetesSqlGatewayArgs,
+    KubernetesResources,
+    KubernetesToleration,
+    KubernetesAccess,
+    KubernetesTarget,
+} from "./kubernetes";
 export { FlinkIngress } from "./ingress";
 export type { FlinkIngressArgs, FlinkIngressBasicAuth } from "./ingress";
 export { AlertRoute, prometheusMetrics } from "./alerts";
-export type { AlertPolicyArgs, AlertRouteArgs, AlertCluster, AlertJob, AlertCondition, AlertConditions, AlertReceiver, AlertRouteRule, AlertSeverity, PrometheusReporterOptions } from "./alerts";
+export type {
+    AlertPolicyArgs,
+    AlertRouteArgs,
+    AlertCluster,
+    AlertJob,
+    AlertCondition,
+    AlertConditions,
+    AlertReceiver,
+    AlertRouteRule,
+    AlertSeverity,
+    PrometheusReporterOptions,
+} from "./alerts";
 export { KubernetesAlertRoute } from "./alerts-kubernetes";
 export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";
 export * from "./components";

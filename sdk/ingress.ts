@@ -83,8 +83,24 @@ export class FlinkIngress extends pulumi.ComponentResource {
     constructor(name: string, args: FlinkIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flink:index:FlinkIngress", name, {}, opts);
         const source = args.cluster ?? args.job;
-        if (!source || (args.cluster && args.job)) throw inputError([invalid("cluster", undefined, "a FlinkIngress needs exactly one of cluster and job", "set cluster to a Kubernetes SessionCluster, or job to an application-mode FlinkJob")]);
-        if (!source.kubernetesTarget) throw inputError([invalid(args.cluster ? "cluster" : "job", name, "is not on Kubernetes", 'use a SessionCluster with target "kubernetes" or a FlinkJob with application')]);
+        if (!source || (args.cluster && args.job))
+            throw inputError([
+                invalid(
+                    "cluster",
+                    undefined,
+                    "a FlinkIngress needs exactly one of cluster and job",
+                    "set cluster to a Kubernetes SessionCluster, or job to an application-mode FlinkJob",
+                ),
+            ]);
+        if (!source.kubernetesTarget)
+            throw inputError([
+                invalid(
+                    args.cluster ? "cluster" : "job",
+                    name,
+                    "is not on Kubernetes",
+                    'use a SessionCluster with target "kubernetes" or a FlinkJob with application',
+                ),
+            ]);
         const { cluster, job, provider, basicAuth, ...rest } = args;
         void [cluster, job];
         // The Ingress is rendered with a placeholder password, so only the Secret is secret in state.
@@ -98,15 +114,29 @@ export class FlinkIngress extends pulumi.ComponentResource {
         let dependsOn: pulumi.Resource[] = [];
         if (basicAuth) {
             const secret = pulumi.all([rendered, basicAuth.username, pulumi.secret(basicAuth.password)]).apply(([r, username, password]) => {
-                const checked = checkIngressSpec({ target: { namespace: "x", name: "x", restPort: 1 }, host: "x.example", basicAuth: { username: "x", password } });
+                const checked = checkIngressSpec({
+                    target: { namespace: "x", name: "x", restPort: 1 },
+                    host: "x.example",
+                    basicAuth: { username: "x", password },
+                });
                 if (checked.failures.length) throw inputError(checked.failures);
                 const m = r.authSecret as Manifest;
                 return renderAuthSecret(m.metadata.name, m.metadata.namespace as string, m.metadata.labels ?? {}, username, password);
             });
             dependsOn = [createObject(`${name}-basic-auth`, secret as unknown as pulumi.Output<Manifest>, "Secret", options)];
         }
-        createObject(name, rendered.apply((r) => r.ingress), "Ingress", { ...options, dependsOn });
-        createObject(`${name}-slash`, rendered.apply((r) => r.redirect), "Ingress", options);
+        createObject(
+            name,
+            rendered.apply((r) => r.ingress),
+            "Ingress",
+            { ...options, dependsOn },
+        );
+        createObject(
+            `${name}-slash`,
+            rendered.apply((r) => r.redirect),
+            "Ingress",
+            options,
+        );
         this.url = rendered.apply((r) => r.url);
         this.registerOutputs({ url: this.url });
     }

@@ -123,7 +123,10 @@ export interface KubernetesDeploymentArgs {
      * The REST service the Operator creates (`<name>-rest`): its type and port.
      * @default { exposedType: "ClusterIP", port: 8081 }
      */
-    readonly restService?: pulumi.Input<{ readonly exposedType?: pulumi.Input<"ClusterIP" | "NodePort" | "LoadBalancer" | "Headless_ClusterIP">; readonly port?: pulumi.Input<number> }>;
+    readonly restService?: pulumi.Input<{
+        readonly exposedType?: pulumi.Input<"ClusterIP" | "NodePort" | "LoadBalancer" | "Headless_ClusterIP">;
+        readonly port?: pulumi.Input<number>;
+    }>;
     /**
      * How `pulumi up` reaches the REST API.
      * @default { mode: "auto" }
@@ -206,15 +209,24 @@ export function createObject(name: string, manifest: pulumi.Output<Manifest>, ki
     for (const f of FIELDS[kind]) args[f] = manifest.apply((m) => m[f]);
     const a = args as never;
     switch (kind) {
-        case "Namespace": return new k8s.core.v1.Namespace(name, a, opts);
-        case "ServiceAccount": return new k8s.core.v1.ServiceAccount(name, a, opts);
-        case "Role": return new k8s.rbac.v1.Role(name, a, opts);
-        case "RoleBinding": return new k8s.rbac.v1.RoleBinding(name, a, opts);
-        case "Deployment": return new k8s.apps.v1.Deployment(name, a, opts);
-        case "Service": return new k8s.core.v1.Service(name, a, opts);
-        case "Secret": return new k8s.core.v1.Secret(name, a, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["stringData", "data"] }));
-        case "Ingress": return new k8s.networking.v1.Ingress(name, a, opts);
-        default: return new k8s.apiextensions.CustomResource(name, { apiVersion: "flink.apache.org/v1beta1", kind, ...args }, opts);
+        case "Namespace":
+            return new k8s.core.v1.Namespace(name, a, opts);
+        case "ServiceAccount":
+            return new k8s.core.v1.ServiceAccount(name, a, opts);
+        case "Role":
+            return new k8s.rbac.v1.Role(name, a, opts);
+        case "RoleBinding":
+            return new k8s.rbac.v1.RoleBinding(name, a, opts);
+        case "Deployment":
+            return new k8s.apps.v1.Deployment(name, a, opts);
+        case "Service":
+            return new k8s.core.v1.Service(name, a, opts);
+        case "Secret":
+            return new k8s.core.v1.Secret(name, a, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["stringData", "data"] }));
+        case "Ingress":
+            return new k8s.networking.v1.Ingress(name, a, opts);
+        default:
+            return new k8s.apiextensions.CustomResource(name, { apiVersion: "flink.apache.org/v1beta1", kind, ...args }, opts);
     }
 }
 
@@ -222,14 +234,31 @@ export function createObject(name: string, manifest: pulumi.Output<Manifest>, ki
  * Create a renderer's objects in dependency order: namespace, then RBAC, then the rest.
  * `keys` are the manifest fields present (decided by plain arguments, so known at preview).
  */
-export function createObjects<T extends object>(name: string, rendered: pulumi.Output<T>, keys: { key: keyof T & string; kind: string }[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
+export function createObjects<T extends object>(
+    name: string,
+    rendered: pulumi.Output<T>,
+    keys: { key: keyof T & string; kind: string }[],
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource[] {
     const created: pulumi.CustomResource[] = [];
     let namespace: pulumi.CustomResource | undefined;
     const rbac: pulumi.CustomResource[] = [];
     for (const { key, kind } of keys) {
-        const dependsOn = kind === "Namespace" ? [] : ["ServiceAccount", "Role", "RoleBinding"].includes(kind) ? (namespace ? [namespace] : []) : [...(namespace ? [namespace] : []), ...rbac];
+        const dependsOn =
+            kind === "Namespace"
+                ? []
+                : ["ServiceAccount", "Role", "RoleBinding"].includes(kind)
+                  ? namespace
+                      ? [namespace]
+                      : []
+                  : [...(namespace ? [namespace] : []), ...rbac];
         const suffix = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-        const obj = createObject(`${name}-${suffix}`, rendered.apply((r) => (r as Record<string, Manifest>)[key]), kind, pulumi.mergeOptions(opts, { dependsOn }));
+        const obj = createObject(
+            `${name}-${suffix}`,
+            rendered.apply((r) => (r as Record<string, Manifest>)[key]),
+            kind,
+            pulumi.mergeOptions(opts, { dependsOn }),
+        );
         if (kind === "Namespace") namespace = obj;
         if (["ServiceAccount", "Role", "RoleBinding"].includes(kind)) rbac.push(obj);
         created.push(obj);

@@ -71,6 +71,8 @@ export const JOB_VARIABLE_SECRET_OUTPUTS: readonly string[] = ["variables", "var
  */
 export function jobVariablesInput(sets: VariableSet | readonly VariableSet[] | undefined): pulumi.Output<JobVariableSet[]> {
     const list: readonly VariableSet[] = sets === undefined ? [] : sets instanceof VariableSet ? [sets] : sets;
-    const each = list.map((s) => pulumi.all([s.values, s.secrets]).apply(([values, secrets]): JobVariableSet => ({ values: values ?? {}, secrets: secrets ?? {} })));
+    const each = list.map((s) =>
+        pulumi.all([s.values, s.secrets]).apply(([values, secrets]): JobVariableSet => ({ values: values ?? {}, secrets: secrets ?? {} })),
+    );
     return pulumi.secret(pulumi.all(each));
 }

@@ -16,12 +16,18 @@ function repoRoot() {
 
 /** The Flink line to use from PULUMI_FLINK_TEST_LINES ("version=home=jar;..."). */
 function flinkLine(version) {
-    const lines = (process.env.PULUMI_FLINK_TEST_LINES || "").split(";").filter(Boolean).map((e) => {
-        const [v, home, testJobJar] = e.split("=");
-        return { version: v, home, testJobJar };
-    });
+    const lines = (process.env.PULUMI_FLINK_TEST_LINES || "")
+        .split(";")
+        .filter(Boolean)
+        .map((e) => {
+            const [v, home, testJobJar] = e.split("=");
+            return { version: v, home, testJobJar };
+        });
     const line = lines.find((l) => l.version === version);
-    if (!line) throw new Error(`Flink ${version} is not in PULUMI_FLINK_TEST_LINES (${lines.map((l) => l.version).join(", ") || "unset"}); source /tmp/testenv.sh or run scripts/test.sh once`);
+    if (!line)
+        throw new Error(
+            `Flink ${version} is not in PULUMI_FLINK_TEST_LINES (${lines.map((l) => l.version).join(", ") || "unset"}); source /tmp/testenv.sh or run scripts/test.sh once`,
+        );
     for (const f of [line.home, line.testJobJar]) if (!fs.existsSync(f)) throw new Error(`${f} does not exist`);
     return line;
 }
@@ -41,7 +47,13 @@ async function startCluster(line, restPort, extra) {
     if (check.failures && check.failures.length) throw new Error(JSON.stringify(check.failures));
     const created = await clusterProvider.create(inputs);
     const state = created.outs;
-    return { restUrl: state.restUrl, connection: state.connection, workDir, confDir: path.join(workDir, "conf"), stop: () => clusterProvider.delete(created.id, state) };
+    return {
+        restUrl: state.restUrl,
+        connection: state.connection,
+        workDir,
+        confDir: path.join(workDir, "conf"),
+        stop: () => clusterProvider.delete(created.id, state),
+    };
 }
 
 /** A minimal REST client (fetch), the "raw REST script" of the comparison. */
@@ -89,7 +101,9 @@ class Rest {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
             const jobs = await this.jobs();
-            const missing = jids.filter((id) => !jobs.some((j) => j.jid === id && allTasks({ state: j.state, running: j.tasks?.running, total: j.tasks?.total })));
+            const missing = jids.filter(
+                (id) => !jobs.some((j) => j.jid === id && allTasks({ state: j.state, running: j.tasks?.running, total: j.tasks?.total })),
+            );
             if (!missing.length) return;
             const dead = jobs.filter((j) => missing.includes(j.jid) && ["FAILED", "CANCELED", "FINISHED"].includes(j.state));
             if (dead.length) throw new Error(`jobs ended: ${dead.map((j) => `${j.jid} ${j.state}`).join(", ")}`);

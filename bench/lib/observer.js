@@ -66,7 +66,9 @@ class Observer {
                     const t = Date.now();
                     samples.push({
                         t,
-                        jobs: body.jobs.filter(keep).map((j) => ({ jid: j.jid, name: j.name, state: j.state, running: j.tasks?.running, total: j.tasks?.total })),
+                        jobs: body.jobs
+                            .filter(keep)
+                            .map((j) => ({ jid: j.jid, name: j.name, state: j.state, running: j.tasks?.running, total: j.tasks?.total })),
                     });
                     for (const tail of tails) tail.poll(t);
                 } catch {

@@ -47,7 +47,11 @@ class Project {
     run(args, extraEnv = {}, timeoutMs = 900_000) {
         return new Promise((resolve, reject) => {
             const started = Date.now();
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("pulumi", [...args, "--non-interactive"], {
+                cwd: this.dir,
+                env: { ...this.env, ...extraEnv },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let output = "";
             let stdout = "";
             child.stdout.on("data", (d) => ((output += d), (stdout += d)));

@@ -72,7 +72,12 @@ function scaleConfig(o) {
         [`${NS}:home`]: { version: o.version, path: o.home },
         [`${NS}:clusters`]: clusters,
         [`${NS}:variables`]: variables,
-        [`${NS}:jobDefaults`]: { parallelism: 1, health: { stableSeconds: 0, runningTimeoutSeconds: 600 }, onDelete: "cancel", upgrade: { savepointTimeoutSeconds: 600 } },
+        [`${NS}:jobDefaults`]: {
+            parallelism: 1,
+            health: { stableSeconds: 0, runningTimeoutSeconds: 600 },
+            onDelete: "cancel",
+            upgrade: { savepointTimeoutSeconds: 600 },
+        },
         [`${NS}:jobCount`]: o.jobs,
     };
 }
@@ -84,7 +89,19 @@ function scaleConfig(o) {
  * Inputs are plain values (a job's cluster and variables are outputs of other resources).
  */
 function floorProgram(count) {
-    const outputs = ["jobId", "state", "generation", "lastSavepoint", "lastSavepointAt", "lastCheckpoint", "lastCheckpointAt", "finishedBySelf", "restoredFrom", "webUiUrl", "deployedAt"];
+    const outputs = [
+        "jobId",
+        "state",
+        "generation",
+        "lastSavepoint",
+        "lastSavepointAt",
+        "lastCheckpoint",
+        "lastCheckpointAt",
+        "finishedBySelf",
+        "restoredFrom",
+        "webUiUrl",
+        "deployedAt",
+    ];
     return `
 const pulumi = require("@pulumi/pulumi");
 const noop = {
@@ -112,7 +129,9 @@ for (let i = 0; i < ${count}; i++) {
  */
 function writeProject(dir, name, program, stack, config, profileDir) {
     fs.mkdirSync(dir, { recursive: true });
-    const runtime = profileDir ? `runtime:\n  name: nodejs\n  options:\n    nodeargs: "--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}"\n` : "runtime: nodejs\n";
+    const runtime = profileDir
+        ? `runtime:\n  name: nodejs\n  options:\n    nodeargs: "--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}"\n`
+        : "runtime: nodejs\n";
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}main: index.js\n`);
     fs.writeFileSync(path.join(dir, "index.js"), program);
     if (config) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));

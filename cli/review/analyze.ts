@@ -105,13 +105,21 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
         return { ...base, action: "delete", causes: ["removed from the program"], stateImpact: impact, dropsState: drops };
     }
     if (ops.has("create") && !oldState) {
-        return { ...base, action: "create", causes: ["new job"], stateImpact: "new job: starts from empty state (or adopts a running job of its name if adopt is set)", dropsState: false };
+        return {
+            ...base,
+            action: "create",
+            causes: ["new job"],
+            stateImpact: "new job: starts from empty state (or adopts a running job of its name if adopt is set)",
+            dropsState: false,
+        };
     }
     if (!ops.has("update") && ![...ops].some((o) => REPLACE_OPS.has(o))) {
         return { ...base, action: "none", causes: [], stateImpact: "untouched", dropsState: false };
     }
 
-    const setsOfJob = setUrnsOf(steps.find((s) => s.newState) ?? steps[0]).map((u) => sets.get(u)).filter((s): s is SetChange => s !== undefined);
+    const setsOfJob = setUrnsOf(steps.find((s) => s.newState) ?? steps[0])
+        .map((u) => sets.get(u))
+        .filter((s): s is SetChange => s !== undefined);
     const vars = changedVariablesOf(name, usedNames(news), setsOfJob, preview.diagnostics);
     const old = { ...olds, variablesHash: "unchanged" };
     const c = classifyJobChange(old, { ...news, variablesHash: vars.length ? "changed" : "unchanged" });
@@ -125,14 +133,38 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
     if (version) warnings.push(`Flink major version change ${version}: savepoints of 1.x are not guaranteed to restore on 2.x`);
 
     if ([...ops].some((o) => REPLACE_OPS.has(o)) || c.action === "replace") {
-        return { ...base, warnings, action: "replace", causes: causes.length ? causes : ["replaced by Pulumi"], stateImpact: "DROPS STATE: a new job replaces this one and starts from empty state unless a savepoint of its name is found; the old job is stopped per its onDelete policy", dropsState: true };
+        return {
+            ...base,
+            warnings,
+            action: "replace",
+            causes: causes.length ? causes : ["replaced by Pulumi"],
+            stateImpact:
+                "DROPS STATE: a new job replaces this one and starts from empty state unless a savepoint of its name is found; the old job is stopped per its onDelete policy",
+            dropsState: true,
+        };
     }
     const drops = c.stateImpact.includes("DROPS STATE");
     switch (c.action) {
         case "none":
             return c.policyChanged.length
-                ? { ...base, warnings, action: "in-place", causes: c.policyChanged, stateImpact: "keeps state: no Flink action, only the stored policy changes", dropsState: false }
-                : { ...base, warnings, action: "none", causes: [], stateImpact: containsUnknown(news.cluster) ? "no change of its own; its cluster is updated first, and Pulumi classifies the job again once the cluster's outputs are known" : "untouched", dropsState: false };
+                ? {
+                      ...base,
+                      warnings,
+                      action: "in-place",
+                      causes: c.policyChanged,
+                      stateImpact: "keeps state: no Flink action, only the stored policy changes",
+                      dropsState: false,
+                  }
+                : {
+                      ...base,
+                      warnings,
+                      action: "none",
+                      causes: [],
+                      stateImpact: containsUnknown(news.cluster)
+                          ? "no change of its own; its cluster is updated first, and Pulumi classifies the job again once the cluster's outputs are known"
+                          : "untouched",
+                      dropsState: false,
+                  };
         case "redeploy": {
             // The provider asked the cluster: a parallelism-only change it rescales in place.
             const rescale = rescaleFromProviderLine(preview.diagnostics, name);
@@ -140,7 +172,15 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
             // A SQL job's line from the provider carries its compiled state verdict.
             const tail = verdictFromProviderLine(preview.diagnostics, name);
             if (!tail) return { ...base, warnings, action: "savepoint-and-redeploy", causes, stateImpact: c.stateImpact, dropsState: drops };
-            return { ...base, warnings, verdict: tail.verdict, action: "savepoint-and-redeploy", causes, stateImpact: tail.text, dropsState: tail.text.includes("DROPS STATE") };
+            return {
+                ...base,
+                warnings,
+                verdict: tail.verdict,
+                action: "savepoint-and-redeploy",
+                causes,
+                stateImpact: tail.text,
+                dropsState: tail.text.includes("DROPS STATE"),
+            };
         }
         case "stateless-restart":
             return { ...base, warnings, action: "stateless restart", causes, stateImpact: c.stateImpact, dropsState: true };
@@ -153,7 +193,9 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
 /** The cluster a job step runs on: the SessionCluster resource it depends on, and its REST URL. */
 function clusterOf(steps: PreviewStep[]): { key: string; label: string; restUrl?: string } {
     const deps = steps.flatMap((s) => [...(s.newState?.propertyDependencies?.cluster ?? []), ...(s.oldState?.propertyDependencies?.cluster ?? [])]);
-    const urls = steps.flatMap((s) => [obj(s.newState?.inputs?.cluster).restUrl, obj(s.oldState?.outputs?.cluster).restUrl]).filter((u): u is string => typeof u === "string" && !containsUnknown(u) && u !== SECRET);
+    const urls = steps
+        .flatMap((s) => [obj(s.newState?.inputs?.cluster).restUrl, obj(s.oldState?.outputs?.cluster).restUrl])
+        .filter((u): u is string => typeof u === "string" && !containsUnknown(u) && u !== SECRET);
     const restUrl = urls[0];
     if (deps[0]) return { key: deps[0], label: nameOfUrn(deps[0]), restUrl };
     return { key: restUrl ?? "?", label: restUrl ?? "an unknown cluster", restUrl };

@@ -46,20 +46,41 @@ export function parsePreview(text: string, source = "the input"): ParsedPreview 
         const why = err instanceof Error ? err.message : String(err);
         return { ok: false, problem: `${source} is not valid JSON (${why}): ${HOW}; without --json, pulumi prints text, not JSON` };
     }
-    if (!isObject(doc)) return { ok: false, problem: `${source} is JSON, but not the output of \`pulumi preview --json\` (it is ${Array.isArray(doc) ? "an array" : `a ${doc === null ? "null" : typeof doc}`}): ${HOW}` };
+    if (!isObject(doc))
+        return {
+            ok: false,
+            problem: `${source} is JSON, but not the output of \`pulumi preview --json\` (it is ${Array.isArray(doc) ? "an array" : `a ${doc === null ? "null" : typeof doc}`}): ${HOW}`,
+        };
     if (isObject(doc.deployment) && "version" in doc) {
         return { ok: false, problem: `${source} looks like \`pulumi stack export\` output (a checkpoint), not a preview: ${HOW}` };
     }
     const looksLikePreview = Array.isArray(doc.steps) || isObject(doc.changeSummary);
     if (!looksLikePreview) {
-        const keys = Object.keys(doc).slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
-        return { ok: false, problem: `${source} is JSON, but not the output of \`pulumi preview --json\` (no "steps" or "changeSummary"; its keys: ${keys || "none"}): ${HOW}` };
+        const keys = Object.keys(doc)
+            .slice(0, 5)
+            .map((k) => JSON.stringify(k))
+            .join(", ");
+        return {
+            ok: false,
+            problem: `${source} is JSON, but not the output of \`pulumi preview --json\` (no "steps" or "changeSummary"; its keys: ${keys || "none"}): ${HOW}`,
+        };
     }
     const steps = Array.isArray(doc.steps) ? doc.steps : [];
     const bad = steps.findIndex((s) => !isObject(s) || typeof s.op !== "string" || typeof s.urn !== "string");
     if (bad >= 0) return { ok: false, problem: `${source}: steps[${bad}] has no "op" and "urn": this is not \`pulumi preview --json\` output from Pulumi 3.x` };
-    const diagnostics = (Array.isArray(doc.diagnostics) ? doc.diagnostics : []).filter(isObject).map((d) => ({ message: String(d.message ?? ""), severity: typeof d.severity === "string" ? d.severity : undefined, urn: typeof d.urn === "string" ? d.urn : undefined }));
-    return { ok: true, preview: { steps: steps as PreviewStep[], diagnostics, changeSummary: isObject(doc.changeSummary) ? (doc.changeSummary as Record<string, number>) : undefined } };
+    const diagnostics = (Array.isArray(doc.diagnostics) ? doc.diagnostics : []).filter(isObject).map((d) => ({
+        message: String(d.message ?? ""),
+        severity: typeof d.severity === "string" ? d.severity : undefined,
+        urn: typeof d.urn === "string" ? d.urn : undefined,
+    }));
+    return {
+        ok: true,
+        preview: {
+            steps: steps as PreviewStep[],
+            diagnostics,
+            changeSummary: isObject(doc.changeSummary) ? (doc.changeSummary as Record<string, number>) : undefined,
+        },
+    };
 }
 
 /** The last `::`-separated part of a URN: the resource's name. */

@@ -9,7 +9,9 @@ const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\r?\n/g, " 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function counts(jobs: readonly JobReview[]): string {
-    const parts = ACTIONS.map((a) => [a, jobs.filter((j) => j.action === a).length] as const).filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`);
+    const parts = ACTIONS.map((a) => [a, jobs.filter((j) => j.action === a).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([a, n]) => `${n} ${a}`);
     const drops = jobs.filter((j) => j.dropsState).length;
     return `${parts.join(", ") || "no jobs"}${drops ? ` · **${drops} drop${drops === 1 ? "s" : ""} state**` : ""}`;
 }
@@ -24,24 +26,41 @@ function callout(kind: "CAUTION" | "WARNING", title: string, lines: string[]): s
 
 function warnings(review: Review): string[] {
     const out: string[] = [];
-    if (review.errors.length) out.push(...callout("CAUTION", "The preview failed: this report is incomplete", review.errors.map((e) => `- ${cell(e)}`)));
+    if (review.errors.length)
+        out.push(
+            ...callout(
+                "CAUTION",
+                "The preview failed: this report is incomplete",
+                review.errors.map((e) => `- ${cell(e)}`),
+            ),
+        );
     const losses = stateLosses(review);
     const where = (j: JobReview) => review.clusters.find((c) => c.jobs.includes(j))!;
     if (losses.length) {
-        out.push(...callout("CAUTION", `State would be lost: ${plural(losses.length, "job")}`, losses.map((j) => `- ${code(j.name)} on ${code(where(j).label)}: ${j.action}: ${j.stateImpact}`)));
+        out.push(
+            ...callout(
+                "CAUTION",
+                `State would be lost: ${plural(losses.length, "job")}`,
+                losses.map((j) => `- ${code(j.name)} on ${code(where(j).label)}: ${j.action}: ${j.stateImpact}`),
+            ),
+        );
     }
     const byText = new Map<string, JobReview[]>();
     for (const c of review.clusters) for (const j of c.jobs) for (const w of j.warnings) byText.set(w, [...(byText.get(w) ?? []), j]);
     for (const [text, jobs] of byText) {
         const title = text.startsWith("allowNonRestoredState") ? "allowNonRestoredState" : "Flink major version change";
-        out.push(...callout("WARNING", `${title}: ${plural(jobs.length, "job")}`, [...jobs.map((j) => `- ${code(j.name)} on ${code(where(j).label)}`), `${text}.`]));
+        out.push(
+            ...callout("WARNING", `${title}: ${plural(jobs.length, "job")}`, [...jobs.map((j) => `- ${code(j.name)} on ${code(where(j).label)}`), `${text}.`]),
+        );
     }
     for (const c of review.clusters.filter((c) => c.majorVersionChange)) {
-        out.push(...callout("WARNING", `Flink major version change on cluster ${code(c.label)}: ${c.majorVersionChange}`, [
-            ...c.jobs.map((j) => `- ${code(j.name)} runs on it`),
-            "Savepoints of one major version are not guaranteed to restore on the next; a local cluster refuses to restart while jobs run on it.",
-            "Take a savepoint of every job, test the restore on the new version, and plan the switch (e.g. a new cluster beside the old one).",
-        ]));
+        out.push(
+            ...callout("WARNING", `Flink major version change on cluster ${code(c.label)}: ${c.majorVersionChange}`, [
+                ...c.jobs.map((j) => `- ${code(j.name)} runs on it`),
+                "Savepoints of one major version are not guaranteed to restore on the next; a local cluster refuses to restart while jobs run on it.",
+                "Take a savepoint of every job, test the restore on the new version, and plan the switch (e.g. a new cluster beside the old one).",
+            ]),
+        );
     }
     return out;
 }
@@ -60,10 +79,28 @@ function table(jobs: readonly JobReview[]): string[] {
 function totals(review: Review): string[] {
     const used = ACTIONS.filter((a) => review.clusters.some((c) => c.jobs.some((j) => j.action === a)));
     const header = ["Cluster", "Jobs", ...used, "Drops state"];
-    const row = (label: string, jobs: JobReview[]) => [label, String(jobs.length), ...used.map((a) => String(jobs.filter((j) => j.action === a).length)), String(jobs.filter((j) => j.dropsState).length)];
+    const row = (label: string, jobs: JobReview[]) => [
+        label,
+        String(jobs.length),
+        ...used.map((a) => String(jobs.filter((j) => j.action === a).length)),
+        String(jobs.filter((j) => j.dropsState).length),
+    ];
     const rows = review.clusters.map((c) => row(code(c.label), c.jobs));
-    if (review.clusters.length > 1) rows.push(row("**all**", review.clusters.flatMap((c) => c.jobs)));
-    return ["### Totals per cluster", "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""];
+    if (review.clusters.length > 1)
+        rows.push(
+            row(
+                "**all**",
+                review.clusters.flatMap((c) => c.jobs),
+            ),
+        );
+    return [
+        "### Totals per cluster",
+        "",
+        `| ${header.join(" | ")} |`,
+        `|${header.map(() => "---").join("|")}|`,
+        ...rows.map((r) => `| ${r.join(" | ")} |`),
+        "",
+    ];
 }
 
 /** The whole report. */
@@ -79,7 +116,10 @@ export function renderReview(review: Review): string {
         else out.push("No job of this cluster is in the preview.", "");
     }
     if (review.clusters.length) out.push(...totals(review));
-    out.push("<sub>Jobs not listed are unchanged. Made by `pulumi-flink review` from `pulumi preview --json`; `pulumi up` classifies each job again with the values known then.</sub>", "");
+    out.push(
+        "<sub>Jobs not listed are unchanged. Made by `pulumi-flink review` from `pulumi preview --json`; `pulumi up` classifies each job again with the values known then.</sub>",
+        "",
+    );
     return out.join("\n");
 }
 

@@ -29,7 +29,9 @@ export function setChange(step: PreviewStep): SetChange {
     const afterRaw = step.newState?.inputs?.values;
     const after = obj(afterRaw);
     const unknown = containsUnknown(afterRaw);
-    const plain = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((n) => stableJson(before[n] ?? null) !== stableJson(after[n] ?? null)).sort();
+    const plain = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        .filter((n) => stableJson(before[n] ?? null) !== stableJson(after[n] ?? null))
+        .sort();
     const names = Array.isArray(step.oldState?.outputs?.names) ? (step.oldState!.outputs!.names as unknown[]).map(String) : [];
     const secretNames = names.filter((n) => !(n in before));
     const updated = step.op === "update" || step.op === "replace" || step.op === "create-replacement";
@@ -48,13 +50,20 @@ export function namesFromProviderLine(diagnostics: readonly PreviewDiagnostic[],
         const at = d.message.indexOf(prefix);
         if (at < 0) continue;
         const m = /variables \(([^)]*)\)/.exec(d.message.slice(at + prefix.length).split(" - ")[0]);
-        if (m) return m[1].split(",").map((s) => s.trim()).filter(Boolean);
+        if (m)
+            return m[1]
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
     }
     return undefined;
 }
 
 /** The state clause of the provider's preview line for a SQL job ("state verdict: <kind>…"), if any. */
-export function verdictFromProviderLine(diagnostics: readonly PreviewDiagnostic[], jobName: string): { verdict: "compatible" | "incompatible" | "unknown"; text: string } | undefined {
+export function verdictFromProviderLine(
+    diagnostics: readonly PreviewDiagnostic[],
+    jobName: string,
+): { verdict: "compatible" | "incompatible" | "unknown"; text: string } | undefined {
     const prefix = `preview: ${jobName}: `;
     for (const d of diagnostics) {
         const at = d.message.indexOf(prefix);

@@ -16,47 +16,54 @@ const PER_CLUSTER_CONCURRENCY = 8;
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) await work(items[next++]);
-    }));
+    await Promise.all(
+        Array.from({ length: Math.min(limit, items.length) }, async () => {
+            while (next < items.length) await work(items[next++]);
+        }),
+    );
 }
 
 export async function probeClusters(declared: Declared, timeoutMs = 10_000): Promise<{ seen: ClusterObservation[]; requests: number }> {
     let requests = 0;
-    const seen = await Promise.all(declared.clusters.map(async (cluster): Promise<ClusterObservation> => {
-        const client = connect({ ...(cluster.connection ?? {}), restUrl: cluster.restUrl, timeoutMs });
-        const observation: ClusterObservation = { restUrl: cluster.restUrl, perJob: {} };
-        try {
-            requests++;
-            observation.jobs = await client.jobsOverview();
-        } catch (err) {
-            observation.error = messageOf(err);
-            return observation;
-        }
-        const names = new Set(declared.jobs.filter((j) => j.restUrl === cluster.restUrl).map((j) => j.name));
-        const running = observation.jobs.filter((j) => names.has(j.name) && isActive(j.state));
-        await pool(running, PER_CLUSTER_CONCURRENCY, async (job) => {
-            const per: JobObservation = {};
-            requests += 2;
-            const [checkpoints, metrics] = await Promise.allSettled([client.checkpoints(job.jid), client.jobMetrics(job.jid, ["numRestarts"])]);
-            if (checkpoints.status === "fulfilled") per.checkpoints = checkpoints.value;
-            if (metrics.status === "fulfilled" && metrics.value.numRestarts !== undefined) per.restarts = Number(metrics.value.numRestarts);
-            const failed = [checkpoints, metrics].filter((r): r is PromiseRejectedResult => r.status === "rejected");
-            if (failed.length) per.error = messageOf(failed[0].reason);
-            observation.perJob[job.jid] = per;
-        });
-        // Flink fetches metrics lazily: the first ask after a while can come back empty. Ask those once more.
-        const missing = running.filter((j) => observation.perJob[j.jid]?.restarts === undefined && !observation.perJob[j.jid]?.error);
-        if (missing.length) {
-            await new Promise((r) => setTimeout(r, 1500));
-            await pool(missing, PER_CLUSTER_CONCURRENCY, async (job) => {
+    const seen = await Promise.all(
+        declared.clusters.map(async (cluster): Promise<ClusterObservation> => {
+            const client = connect({ ...(cluster.connection ?? {}), restUrl: cluster.restUrl, timeoutMs });
+            const observation: ClusterObservation = { restUrl: cluster.restUrl, perJob: {} };
+            try {
                 requests++;
-                const value = await client.jobMetrics(job.jid, ["numRestarts"]).then((m) => m.numRestarts, () => undefined);
-                if (value !== undefined) observation.perJob[job.jid].restarts = Number(value);
+                observation.jobs = await client.jobsOverview();
+            } catch (err) {
+                observation.error = messageOf(err);
+                return observation;
+            }
+            const names = new Set(declared.jobs.filter((j) => j.restUrl === cluster.restUrl).map((j) => j.name));
+            const running = observation.jobs.filter((j) => names.has(j.name) && isActive(j.state));
+            await pool(running, PER_CLUSTER_CONCURRENCY, async (job) => {
+                const per: JobObservation = {};
+                requests += 2;
+                const [checkpoints, metrics] = await Promise.allSettled([client.checkpoints(job.jid), client.jobMetrics(job.jid, ["numRestarts"])]);
+                if (checkpoints.status === "fulfilled") per.checkpoints = checkpoints.value;
+                if (metrics.status === "fulfilled" && metrics.value.numRestarts !== undefined) per.restarts = Number(metrics.value.numRestarts);
+                const failed = [checkpoints, metrics].filter((r): r is PromiseRejectedResult => r.status === "rejected");
+                if (failed.length) per.error = messageOf(failed[0].reason);
+                observation.perJob[job.jid] = per;
             });
-        }
-        await client.close();
-        return observation;
-    }));
+            // Flink fetches metrics lazily: the first ask after a while can come back empty. Ask those once more.
+            const missing = running.filter((j) => observation.perJob[j.jid]?.restarts === undefined && !observation.perJob[j.jid]?.error);
+            if (missing.length) {
+                await new Promise((r) => setTimeout(r, 1500));
+                await pool(missing, PER_CLUSTER_CONCURRENCY, async (job) => {
+                    requests++;
+                    const value = await client.jobMetrics(job.jid, ["numRestarts"]).then(
+                        (m) => m.numRestarts,
+                        () => undefined,
+                    );
+                    if (value !== undefined) observation.perJob[job.jid].restarts = Number(value);
+                });
+            }
+            await client.close();
+            return observation;
+        }),
+    );
     return { seen, requests };
 }

@@ -75,7 +75,14 @@ function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | un
     if (active.length === 0) {
         const last = named.find((j) => j.jid === job.jobId) ?? named[0];
         if (!last) return { ...base, state: "MISSING", ok: false, problem: "no job of this name on the cluster" };
-        return { ...base, state: last.state, ok: false, jobId: last.jid, problem: `not running (${last.state.toLowerCase()} ${fmtAge(now - (last["end-time"] > 0 ? last["end-time"] : last["start-time"]))} ago)`, webUi: webUiFor(job.webUiBase, job.restUrl, last.jid, false) };
+        return {
+            ...base,
+            state: last.state,
+            ok: false,
+            jobId: last.jid,
+            problem: `not running (${last.state.toLowerCase()} ${fmtAge(now - (last["end-time"] > 0 ? last["end-time"] : last["start-time"]))} ago)`,
+            webUi: webUiFor(job.webUiBase, job.restUrl, last.jid, false),
+        };
     }
     const j = active[0];
     const per = seen.perJob[j.jid] ?? {};
@@ -110,14 +117,20 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function buildStatus(declared: Declared, seen: readonly ClusterObservation[], requests: number, now: number): StatusReport {
     const byUrl = new Map(seen.map((s) => [s.restUrl, s]));
     const labelOf = (restUrl: string) => declared.clusters.find((c) => c.restUrl === restUrl)?.resource ?? restUrl;
-    const rows = declared.jobs.map((j) => rowFor(j, labelOf(j.restUrl), byUrl.get(j.restUrl), now)).sort((a, b) => Number(a.ok) - Number(b.ok) || byName(a.cluster, b.cluster) || byName(a.job, b.job));
+    const rows = declared.jobs
+        .map((j) => rowFor(j, labelOf(j.restUrl), byUrl.get(j.restUrl), now))
+        .sort((a, b) => Number(a.ok) - Number(b.ok) || byName(a.cluster, b.cluster) || byName(a.job, b.job));
     const undeclaredRunning: Record<string, number> = {};
     for (const s of seen) {
         const names = new Set(declared.jobs.filter((j) => j.restUrl === s.restUrl).map((j) => j.name));
         const n = (s.jobs ?? []).filter((j) => isActive(j.state) && !names.has(j.name)).length;
         if (n) undeclaredRunning[labelOf(s.restUrl)] = n;
     }
-    const notes = declared.clusters.filter((c) => c.connectionSecret && !c.connection).map((c) => `cluster ${c.resource}: its connection settings (headers, TLS) are a secret in state; asked without them (pass --show-secrets to use them)`);
+    const notes = declared.clusters
+        .filter((c) => c.connectionSecret && !c.connection)
+        .map(
+            (c) => `cluster ${c.resource}: its connection settings (headers, TLS) are a secret in state; asked without them (pass --show-secrets to use them)`,
+        );
     return { stack: declared.stack, rows, undeclaredRunning, notes, requests, ok: rows.every((r) => r.ok) };
 }
 
@@ -148,10 +161,20 @@ export function renderStatus(report: StatusReport): string {
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-    const out = [`Stack ${report.stack ?? "?"}: ${report.rows.length} declared job(s), ${report.rows.filter((r) => !r.ok).length} not running`, "", line(header), ...rows.map(line), ""];
+    const out = [
+        `Stack ${report.stack ?? "?"}: ${report.rows.length} declared job(s), ${report.rows.filter((r) => !r.ok).length} not running`,
+        "",
+        line(header),
+        ...rows.map(line),
+        "",
+    ];
     const problems = report.rows.filter((r) => !r.ok);
     if (problems.length) out.push("Not running:", ...problems.map((r) => `  ! ${r.job} (${r.cluster}): ${r.problem ?? r.state}`), "");
     for (const [cluster, n] of Object.entries(report.undeclaredRunning)) out.push(`${cluster}: ${n} running job(s) not declared in this stack`);
-    out.push(...report.notes, `${report.requests} REST request(s): one /jobs/overview per cluster, then checkpoints and restarts per running declared job.`, "");
+    out.push(
+        ...report.notes,
+        `${report.requests} REST request(s): one /jobs/overview per cluster, then checkpoints and restarts per running declared job.`,
+        "",
+    );
     return out.join("\n");
 }

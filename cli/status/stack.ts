@@ -52,7 +52,7 @@ export function parseStackExport(text: string): ParsedExport {
         return { ok: false, problem: `\`pulumi stack export\` did not print JSON (${err instanceof Error ? err.message : String(err)})` };
     }
     const resources = obj(obj(doc).deployment).resources;
-    if (!obj(doc).deployment) return { ok: false, problem: "this is not `pulumi stack export` output (no \"deployment\")" };
+    if (!obj(doc).deployment) return { ok: false, problem: 'this is not `pulumi stack export` output (no "deployment")' };
     const list = (Array.isArray(resources) ? resources : []).map(obj);
     const stack = list.map((r) => /^urn:pulumi:([^:]+)::/.exec(String(r.urn ?? ""))?.[1]).find(Boolean);
     const clusters: DeclaredCluster[] = [];
@@ -65,7 +65,14 @@ export function parseStackExport(text: string): ParsedExport {
         if (!restUrl) continue;
         const secret = isSecretValue(out.connection);
         const conn = secret ? undefined : (obj(out.connection) as unknown as Connection);
-        const c: DeclaredCluster = { urn: String(r.urn), resource: nameOf(String(r.urn)), restUrl, webUiUrl: str(out.webUiUrl), connection: conn?.restUrl ? conn : undefined, connectionSecret: secret };
+        const c: DeclaredCluster = {
+            urn: String(r.urn),
+            resource: nameOf(String(r.urn)),
+            restUrl,
+            webUiUrl: str(out.webUiUrl),
+            connection: conn?.restUrl ? conn : undefined,
+            connectionSecret: secret,
+        };
         clusters.push(c);
         clusterByUrn.set(c.urn, c);
     }
@@ -78,9 +85,29 @@ export function parseStackExport(text: string): ParsedExport {
         const restUrl = str(cluster.restUrl) ?? viaDep?.restUrl;
         const name = str(out.name) ?? nameOf(String(r.urn));
         if (!restUrl) continue;
-        jobs.push({ urn: String(r.urn), resource: nameOf(String(r.urn)), name, restUrl, jobId: str(out.jobId), lastSavepoint: str(out.lastSavepoint), webUiBase: str(cluster.webUiUrl) ?? viaDep?.webUiUrl });
+        jobs.push({
+            urn: String(r.urn),
+            resource: nameOf(String(r.urn)),
+            name,
+            restUrl,
+            jobId: str(out.jobId),
+            lastSavepoint: str(out.lastSavepoint),
+            webUiBase: str(cluster.webUiUrl) ?? viaDep?.webUiUrl,
+        });
         // A job on a cluster this stack does not declare (or whose cluster output is secret) still gets asked.
-        if (!clusters.some((c) => c.restUrl === restUrl)) clusters.push({ urn: "", resource: restUrl, restUrl, webUiUrl: str(cluster.webUiUrl), connection: isSecretValue(cluster.connection) ? undefined : (obj(cluster.connection).restUrl ? (obj(cluster.connection) as unknown as Connection) : undefined), connectionSecret: isSecretValue(cluster.connection) });
+        if (!clusters.some((c) => c.restUrl === restUrl))
+            clusters.push({
+                urn: "",
+                resource: restUrl,
+                restUrl,
+                webUiUrl: str(cluster.webUiUrl),
+                connection: isSecretValue(cluster.connection)
+                    ? undefined
+                    : obj(cluster.connection).restUrl
+                      ? (obj(cluster.connection) as unknown as Connection)
+                      : undefined,
+                connectionSecret: isSecretValue(cluster.connection),
+            });
     }
     return { ok: true, declared: { stack, clusters, jobs } };
 }

@@ -77,17 +77,21 @@ const ordersPerKey = new flink.FlinkJob("orders-per-key", {
 
 // An application-mode job: its own FlinkDeployment, upgraded by the Operator from a savepoint,
 // rolled back by the Operator when the new version does not become ready.
-const topSpeed = new flink.FlinkJob("top-speed", {
-    jar: { url: "local:///opt/flink/examples/streaming/TopSpeedWindowing.jar" },
-    parallelism: 2,
-    upgrade: { mode: "savepoint", savepointDir: `${storage}/savepoints/top-speed` },
-    health: { runningTimeoutSeconds: 300 },
-    application: {
-        home,
-        kubernetes: { namespace, taskManager: { memory: "2048m", slots: 2 }, highAvailability: { storageDir: `${storage}/ha` }, ...placement },
-        autoscaler: { enabled: config.getBoolean("autoscaler") ?? false },
+const topSpeed = new flink.FlinkJob(
+    "top-speed",
+    {
+        jar: { url: "local:///opt/flink/examples/streaming/TopSpeedWindowing.jar" },
+        parallelism: 2,
+        upgrade: { mode: "savepoint", savepointDir: `${storage}/savepoints/top-speed` },
+        health: { runningTimeoutSeconds: 300 },
+        application: {
+            home,
+            kubernetes: { namespace, taskManager: { memory: "2048m", slots: 2 }, highAvailability: { storageDir: `${storage}/ha` }, ...placement },
+            autoscaler: { enabled: config.getBoolean("autoscaler") ?? false },
+        },
     },
-}, { dependsOn: [cluster] }); // the cluster creates the namespace
+    { dependsOn: [cluster] },
+); // the cluster creates the namespace
 
 export const webUiUrl = ui.url;
 export const flinkVersion = cluster.flinkVersion;

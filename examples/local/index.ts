@@ -65,18 +65,22 @@ const ordersPerRegion = new flink.FlinkJob("orders-per-region", {
 // validated with promtool/amtool before they replace the previous ones. Point your Prometheus at
 // the files (see README "Alerts"); set alertPrometheusUrl / alertAlertmanagerUrl to reload them.
 const alertDir = config.get("alertDir") ?? `${process.env.HOME}/.local/share/pulumi-flink/quickstart-alerts`;
-const alerts = new flink.AlertRoute("alerts", {
-    environment: pulumi.getStack(),
-    clusters: [{ name: "local", jobManagerTarget: `localhost:${metricsPort}`, taskManagerTargets: [`localhost:${metricsPort + 1}`] }],
-    jobs: [...(counter ? [{ name: "counter", cluster: "local", team: "platform" }] : []), { name: "orders-per-region", cluster: "local", team: "shop" }],
-    receivers: [{ name: "webhook", type: "webhook", url: config.getSecret("alertWebhookUrl") ?? "http://localhost:9095/alerts" }],
-    defaultReceiver: "webhook",
-    rulesFile: `${alertDir}/rules/flink.yml`,
-    alertmanagerConfigFile: `${alertDir}/alertmanager.yml`,
-    targetsFile: `${alertDir}/targets/flink.json`,
-    prometheusUrl: config.get("alertPrometheusUrl"),
-    alertmanagerUrl: config.get("alertAlertmanagerUrl"),
-}, { dependsOn: [ordersPerRegion, ...(counter ? [counter] : [])] }); // rules go live once the jobs run
+const alerts = new flink.AlertRoute(
+    "alerts",
+    {
+        environment: pulumi.getStack(),
+        clusters: [{ name: "local", jobManagerTarget: `localhost:${metricsPort}`, taskManagerTargets: [`localhost:${metricsPort + 1}`] }],
+        jobs: [...(counter ? [{ name: "counter", cluster: "local", team: "platform" }] : []), { name: "orders-per-region", cluster: "local", team: "shop" }],
+        receivers: [{ name: "webhook", type: "webhook", url: config.getSecret("alertWebhookUrl") ?? "http://localhost:9095/alerts" }],
+        defaultReceiver: "webhook",
+        rulesFile: `${alertDir}/rules/flink.yml`,
+        alertmanagerConfigFile: `${alertDir}/alertmanager.yml`,
+        targetsFile: `${alertDir}/targets/flink.json`,
+        prometheusUrl: config.get("alertPrometheusUrl"),
+        alertmanagerUrl: config.get("alertAlertmanagerUrl"),
+    },
+    { dependsOn: [ordersPerRegion, ...(counter ? [counter] : [])] },
+); // rules go live once the jobs run
 
 export const alertRuleCount = alerts.ruleCount;
 export const webUiUrl = cluster.webUiUrl;

@@ -38,7 +38,11 @@ async function toolVerdict(tool: string, args: string[], label: string): Promise
         return `${label} could not run (${messageOf(err)}); install it with scripts/install-prometheus.sh or set the promtool/amtool input to its path`;
     }
     if (result.code === 0) return undefined;
-    const text = `${result.stdout}\n${result.stderr}`.split("\n").map((l) => l.trim()).filter(Boolean).join("\n");
+    const text = `${result.stdout}\n${result.stderr}`
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join("\n");
     return `${label} rejected it:\n${text}`;
 }
 
@@ -80,7 +84,10 @@ export async function replaceFiles(files: readonly RenderedFile[], progress: Pro
             if (problem) problems.push(`${f.path}: ${problem}`);
         }
         if (problems.length) {
-            throw new DeployError(`the rendered alert files are invalid:\n${problems.join("\n")}`, "the previous files, unchanged (nothing was replaced or reloaded)");
+            throw new DeployError(
+                `the rendered alert files are invalid:\n${problems.join("\n")}`,
+                "the previous files, unchanged (nothing was replaced or reloaded)",
+            );
         }
         for (const s of staged) fs.renameSync(s.temp, s.dest);
         progress(`wrote ${files.map((f) => f.path).join(", ")}`);
@@ -96,12 +103,18 @@ export async function reload(what: string, baseUrl: string, progress: Progress):
     try {
         res = await fetch(url, { method: "POST", signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-        throw new DeployError(`reloading ${what} at ${url} failed: ${messageOf(err)}`, `the new files are in place but ${what} still runs the previous ones; start it or fix the URL, then run pulumi up again`);
+        throw new DeployError(
+            `reloading ${what} at ${url} failed: ${messageOf(err)}`,
+            `the new files are in place but ${what} still runs the previous ones; start it or fix the URL, then run pulumi up again`,
+        );
     }
     if (!res.ok) {
         const body = (await res.text()).slice(0, 500);
         const hint = res.status === 403 || res.status === 404 ? " (Prometheus needs --web.enable-lifecycle)" : "";
-        throw new DeployError(`reloading ${what} at ${url} failed with HTTP ${res.status}${hint}: ${body}`, `the new files are in place but ${what} still runs the previous ones`);
+        throw new DeployError(
+            `reloading ${what} at ${url} failed with HTTP ${res.status}${hint}: ${body}`,
+            `the new files are in place but ${what} still runs the previous ones`,
+        );
     }
     progress(`reloaded ${what}`);
 }

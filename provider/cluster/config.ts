@@ -12,7 +12,15 @@ import { LocalClusterArgs, sqlGatewayOf } from "./schema";
  */
 export function localClusterConfig(args: LocalClusterArgs, layout: LocalLayout): { dialect: ConfigDialect; config: FlinkConfig; text: string } {
     const version = tryParseFlinkVersion(args.home.flinkVersion);
-    if (!version) throw new InputError([invalid("home.flinkVersion", args.home.flinkVersion, "is not a Flink version", "declare the home with a Flink distribution (its version is read from it)")]); // check rejects it first
+    if (!version)
+        throw new InputError([
+            invalid(
+                "home.flinkVersion",
+                args.home.flinkVersion,
+                "is not a Flink version",
+                "declare the home with a Flink distribution (its version is read from it)",
+            ),
+        ]); // check rejects it first
     const dialect = configDialect(version);
     const keys = stateKeys(version);
     const defaults: FlinkConfig = {

@@ -68,7 +68,17 @@ const UPDATE_KEYS: Record<string, readonly string[]> = {
         "libraries",
         "mavenRepository",
     ],
-    remote: ["webUiUrl", "headers", "caCert", "clientCert", "clientKey", "insecureSkipVerify", "requestTimeoutSeconds", "sqlGatewayUrl", "sqlGatewayOnThisMachine"],
+    remote: [
+        "webUiUrl",
+        "headers",
+        "caCert",
+        "clientCert",
+        "clientKey",
+        "insecureSkipVerify",
+        "requestTimeoutSeconds",
+        "sqlGatewayUrl",
+        "sqlGatewayOnThisMachine",
+    ],
 };
 
 function parseArgs(inputs: Record<string, unknown>): ClusterArgs {
@@ -318,7 +328,8 @@ export const clusterProvider: TypedProvider<ClusterState> = {
         const { replaces, updates, retarget } = changedInputs(olds, rawNews);
         if (retarget) return { changes: true, replaces: ["target"], deleteBeforeReplace: true };
         const target = String(olds.target);
-        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running") await previewRestart(connectionOf(olds), updates, resourceLabel("SessionCluster", rawNews, "local"));
+        if (olds.target === "local" && !replaces.length && updates.length && olds.status === "running")
+            await previewRestart(connectionOf(olds), updates, resourceLabel("SessionCluster", rawNews, "local"));
         return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && target === "local" };
     },
     async create(inputs) {
@@ -376,6 +387,8 @@ export const clusterProvider: TypedProvider<ClusterState> = {
         const left = clusterProcesses(layout);
         if (left.length)
             throw new DeployError(`processes ${left.map((p) => p.pid).join(", ")} of the local cluster did not stop`, "those processes; stop them by hand");
-        progressFor(resourceLabel("SessionCluster", props as unknown as Record<string, unknown>, "local"))(`stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`);
+        progressFor(resourceLabel("SessionCluster", props as unknown as Record<string, unknown>, "local"))(
+            `stopped ${stopped.length} process(es); savepoints kept in ${layout.savepointDir}`,
+        );
     },
 };

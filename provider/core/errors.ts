@@ -23,7 +23,7 @@ export function quote(value: unknown): string {
     if (value === undefined) return "undefined";
     let text: string;
     try {
-        text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+        text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     } catch {
         text = String(value);
     }
@@ -66,12 +66,25 @@ export class InputError extends Error {
  */
 export function parsedOrThrow<T>(resource: string, args: T | undefined, failures: readonly InputFailure[]): T {
     if (args && !failures.length) return args;
-    throw new InputError(failures.length ? failures : [{ property: "(inputs)", reason: `(inputs) = (unknown): some ${resource} inputs are not known yet; fix: report it, Pulumi resolves every input before create and update` }]);
+    throw new InputError(
+        failures.length
+            ? failures
+            : [
+                  {
+                      property: "(inputs)",
+                      reason: `(inputs) = (unknown): some ${resource} inputs are not known yet; fix: report it, Pulumi resolves every input before create and update`,
+                  },
+              ],
+    );
 }
 
 /** A run-time failure, with what was left behind so the user can recover. */
 export class DeployError extends Error {
-    constructor(message: string, readonly leftBehind: string, readonly cause?: unknown) {
+    constructor(
+        message: string,
+        readonly leftBehind: string,
+        readonly cause?: unknown,
+    ) {
         super(`${message}\n  left behind: ${leftBehind}`);
         this.name = "DeployError";
     }

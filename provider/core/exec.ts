@@ -21,9 +21,7 @@ export function run(
         let stdout = "";
         let stderr = "";
         let partial = "";
-        const timer = options.timeoutMs
-            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
-            : undefined;
+        const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => {
             const text = d.toString();

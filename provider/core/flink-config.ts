@@ -22,17 +22,26 @@ export function validateConfig(property: string, config: unknown, dialect: Confi
     for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
         const where = `${property}[${JSON.stringify(key)}]`;
         if (!KEY.test(key)) {
-            failures.push(invalid(where, key, "is not a Flink configuration key", "use a dotted key such as \"taskmanager.numberOfTaskSlots\""));
+            failures.push(invalid(where, key, "is not a Flink configuration key", 'use a dotted key such as "taskmanager.numberOfTaskSlots"'));
             continue;
         }
         if (typeof value === "number" && !Number.isFinite(value)) {
             failures.push(invalid(where, value, "is not a finite number", "use a finite number or a string"));
         } else if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-            failures.push(invalid(where, value, "must be a string, number or boolean", "write lists and maps the way Flink expects them as a string, e.g. \"a:1,b:2\""));
+            failures.push(
+                invalid(where, value, "must be a string, number or boolean", 'write lists and maps the way Flink expects them as a string, e.g. "a:1,b:2"'),
+            );
         } else if (typeof value === "string" && /[\r\n]/.test(value)) {
             failures.push(invalid(where, value, "contains a line break, which Flink configuration files cannot carry", "put the value on one line"));
         } else if (dialect === "flink-conf.yaml" && typeof value === "string" && value.includes("#")) {
-            failures.push(invalid(where, value, "contains '#', which flink-conf.yaml (Flink < 1.19) treats as a comment", "remove the '#' or use Flink 1.19+ (config.yaml)"));
+            failures.push(
+                invalid(
+                    where,
+                    value,
+                    "contains '#', which flink-conf.yaml (Flink < 1.19) treats as a comment",
+                    "remove the '#' or use Flink 1.19+ (config.yaml)",
+                ),
+            );
         }
     }
     return failures;

@@ -43,7 +43,9 @@ function replaceAll(text: string, vars: Readonly<Record<string, string>>): strin
 /** One failure per `${NAME}` in `text` that `vars` does not define. */
 export function unknownReferences(property: string, text: string, vars: Readonly<Record<string, string>>): InputFailure[] {
     const missing = findReferences(text).filter((n) => !Object.hasOwn(vars, n));
-    return missing.map((n) => invalid(property, excerpt(text, n), `uses \${${n}}, which is not defined (defined: ${listNames(Object.keys(vars))})`, fixFor(n, Object.keys(vars))));
+    return missing.map((n) =>
+        invalid(property, excerpt(text, n), `uses \${${n}}, which is not defined (defined: ${listNames(Object.keys(vars))})`, fixFor(n, Object.keys(vars))),
+    );
 }
 
 /**
@@ -54,7 +56,14 @@ export function checkReferences(property: string, text: string, available: reado
     const defined = new Set(available);
     return findReferences(text)
         .filter((n) => !defined.has(n))
-        .map((n) => invalid(property, excerpt(text, n), `job ${quote(jobName)} uses \${${n}}${lineOf(text, n)}, which no VariableSet defines (defined: ${listNames(available)})`, fixFor(n, available)));
+        .map((n) =>
+            invalid(
+                property,
+                excerpt(text, n),
+                `job ${quote(jobName)} uses \${${n}}${lineOf(text, n)}, which no VariableSet defines (defined: ${listNames(available)})`,
+                fixFor(n, available),
+            ),
+        );
 }
 
 /** {@link checkReferences} over every string inside arrays and objects (args, configuration). */
@@ -93,7 +102,8 @@ export function usedVariablesHash(texts: readonly string[], vars: Readonly<Recor
 function walk(value: unknown, path: string): [string, string][] {
     if (typeof value === "string") return [[path || "value", value]];
     if (Array.isArray(value)) return value.flatMap((v, i) => walk(v, `${path}[${i}]`));
-    if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => walk(v, `${path}${/^[A-Za-z_$][\w$]*$/.test(k) && path ? `.${k}` : `[${JSON.stringify(k)}]`}`));
+    if (isPlainObject(value))
+        return Object.entries(value).flatMap(([k, v]) => walk(v, `${path}${/^[A-Za-z_$][\w$]*$/.test(k) && path ? `.${k}` : `[${JSON.stringify(k)}]`}`));
     return [];
 }
 

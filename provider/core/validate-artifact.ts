@@ -56,7 +56,7 @@ export function fileSha256(file: string): string {
 
 const SOURCES = ["path", "url", "maven"] as const;
 const COORD_PART = /^[A-Za-z0-9_.-]+$/;
-const PIN = "pin an exact version such as \"1.2.0\": deployments must be reproducible";
+const PIN = 'pin an exact version such as "1.2.0": deployments must be reproducible';
 
 /**
  * Check a JAR spec. `isUnknown(property)` says whether a value was not yet known at preview (it
@@ -66,21 +66,45 @@ const PIN = "pin an exact version such as \"1.2.0\": deployments must be reprodu
 export function checkArtifact(jar: JarInput, isUnknown: (property: string) => boolean): { failures: InputFailure[]; digest?: string } {
     const failures: InputFailure[] = [];
     const given = SOURCES.filter((k) => jar[k] !== undefined);
-    const shown = { ...jar, ...(jar.url === undefined ? {} : { url: redactUrl(jar.url) }), ...(jar.mavenRepository === undefined ? {} : { mavenRepository: redactUrl(jar.mavenRepository) }) };
+    const shown = {
+        ...jar,
+        ...(jar.url === undefined ? {} : { url: redactUrl(jar.url) }),
+        ...(jar.mavenRepository === undefined ? {} : { mavenRepository: redactUrl(jar.mavenRepository) }),
+    };
     if (given.length === 0) {
         failures.push(invalid("jar", shown, "names no JAR: exactly one of path, url or maven is needed", 'set one, e.g. { path: "target/my-job.jar" }'));
     } else if (given.length > 1) {
-        failures.push(invalid("jar", shown, `sets ${given.join(" and ")}, but exactly one of path, url or maven is allowed`, `keep only one of ${given.join(", ")}`));
+        failures.push(
+            invalid("jar", shown, `sets ${given.join(" and ")}, but exactly one of path, url or maven is allowed`, `keep only one of ${given.join(", ")}`),
+        );
     }
     if (jar.mavenRepository !== undefined) {
-        if (jar.maven === undefined) failures.push(invalid("jar.mavenRepository", redactUrl(jar.mavenRepository), "is only used with jar.maven", "remove it, or give the JAR as maven coordinates"));
-        else if (!isUnknown("jar.mavenRepository")) failures.push(...checkHttpUrl("jar.mavenRepository", jar.mavenRepository, "use the repository's base URL, e.g. \"https://repo.maven.apache.org/maven2\""));
+        if (jar.maven === undefined)
+            failures.push(
+                invalid(
+                    "jar.mavenRepository",
+                    redactUrl(jar.mavenRepository),
+                    "is only used with jar.maven",
+                    "remove it, or give the JAR as maven coordinates",
+                ),
+            );
+        else if (!isUnknown("jar.mavenRepository"))
+            failures.push(
+                ...checkHttpUrl("jar.mavenRepository", jar.mavenRepository, 'use the repository\'s base URL, e.g. "https://repo.maven.apache.org/maven2"'),
+            );
     }
     if (jar.url !== undefined && !isUnknown("jar.url")) {
         const bad = checkHttpUrl("jar.url", jar.url, 'use e.g. "https://downloads.example.com/my-job-1.2.0.jar"');
         failures.push(...bad);
         if (bad.length === 0 && jar.sha256 === undefined && !/\.jar$/i.test(new URL(jar.url).pathname)) {
-            failures.push(invalid("jar.url", redactUrl(jar.url), "does not end in .jar and has no sha256, so nothing says it serves a JAR", "set jar.sha256 to the JAR's digest, or use a URL whose path ends in .jar"));
+            failures.push(
+                invalid(
+                    "jar.url",
+                    redactUrl(jar.url),
+                    "does not end in .jar and has no sha256, so nothing says it serves a JAR",
+                    "set jar.sha256 to the JAR's digest, or use a URL whose path ends in .jar",
+                ),
+            );
         }
     }
     if (jar.maven !== undefined && !isUnknown("jar.maven")) failures.push(...checkMaven(jar.maven));
@@ -88,7 +112,14 @@ export function checkArtifact(jar: JarInput, isUnknown: (property: string) => bo
     const local = checkLocalJar(jar.path);
     if ("failure" in local) return { failures: [...failures, local.failure] };
     if (jar.sha256 !== undefined && !isUnknown("jar.sha256") && jar.sha256.toLowerCase() !== local.digest) {
-        failures.push(invalid("jar.sha256", jar.sha256, `does not match the file at jar.path, whose sha256 is ${local.digest}`, `set sha256 to "${local.digest}", or remove it (a local JAR's digest is computed at preview)`));
+        failures.push(
+            invalid(
+                "jar.sha256",
+                jar.sha256,
+                `does not match the file at jar.path, whose sha256 is ${local.digest}`,
+                `set sha256 to "${local.digest}", or remove it (a local JAR's digest is computed at preview)`,
+            ),
+        );
     }
     return { failures, digest: local.digest };
 }
@@ -103,7 +134,10 @@ function checkHttpUrl(property: string, text: string, example: string): InputFai
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return [invalid(property, redactUrl(text), "must be an http or https URL", example)];
     if (url.username !== "" || url.password !== "") {
-        const fix = property === "jar.url" ? "use a pre-signed or public URL (authenticated Maven repositories are planned)" : "use a repository that needs no credentials, or a jar.url that is pre-signed (authenticated repositories are planned)";
+        const fix =
+            property === "jar.url"
+                ? "use a pre-signed or public URL (authenticated Maven repositories are planned)"
+                : "use a repository that needs no credentials, or a jar.url that is pre-signed (authenticated repositories are planned)";
         return [invalid(property, redactUrl(text), "contains credentials (user:password@), which would be stored in plain text in the Pulumi state", fix)];
     }
     return [];
@@ -116,7 +150,14 @@ function checkMaven(coords: string): InputFailure[] {
         return [invalid("jar.maven", coords, `has the floating version ${JSON.stringify(version)}`, PIN)];
     }
     if ((parts.length !== 3 && parts.length !== 4) || !parts.every((p) => COORD_PART.test(p))) {
-        return [invalid("jar.maven", coords, "is not Maven coordinates group:artifact:version[:classifier] (letters, digits, '_', '.', '-')", 'write e.g. "com.example:my-job:1.2.0" or "com.example:my-job:1.2.0:all"')];
+        return [
+            invalid(
+                "jar.maven",
+                coords,
+                "is not Maven coordinates group:artifact:version[:classifier] (letters, digits, '_', '.', '-')",
+                'write e.g. "com.example:my-job:1.2.0" or "com.example:my-job:1.2.0:all"',
+            ),
+        ];
     }
     return [];
 }
@@ -129,7 +170,10 @@ function checkLocalJar(given: string): { digest: string } | { failure: InputFail
     try {
         stat = fs.statSync(file);
     } catch {
-        return fail(`does not exist (looked for ${file})`, "build the JAR first, or fix the path (relative paths are resolved against the Pulumi program's directory)");
+        return fail(
+            `does not exist (looked for ${file})`,
+            "build the JAR first, or fix the path (relative paths are resolved against the Pulumi program's directory)",
+        );
     }
     if (!stat.isFile()) return fail(`is not a regular file (${file})`, "point path at the job's .jar file, not a directory");
     if (!/\.jar$/i.test(file)) return fail("does not end in .jar", "point path at the job's .jar file (e.g. target/my-job-1.0.jar)");
@@ -146,6 +190,7 @@ function checkLocalJar(given: string): { digest: string } | { failure: InputFail
     } catch (err) {
         return fail(`is not readable (${(err as NodeJS.ErrnoException).code ?? "error"})`, "fix the file's permissions for the user running pulumi");
     }
-    if (magic.readUInt16BE(0) !== 0x504b) return fail("is not a JAR (not a zip archive)", "point path at the JAR your build produces (e.g. mvn package → target/*.jar)");
+    if (magic.readUInt16BE(0) !== 0x504b)
+        return fail("is not a JAR (not a zip archive)", "point path at the JAR your build produces (e.g. mvn package → target/*.jar)");
     return { digest: fileSha256(file) };
 }

@@ -42,9 +42,7 @@ export function zodFailures(error: z.ZodError, input: unknown, prefix = ""): Inp
 }
 
 function formatPath(path: (string | number)[]): string {
-    return path
-        .map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
-        .join("");
+    return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`)).join("");
 }
 
 function valueAt(input: unknown, path: (string | number)[]): unknown {

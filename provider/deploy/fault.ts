@@ -32,9 +32,12 @@ export function faultPoint(point: FaultPoint): void {
 
 /** Processes below `root` (Linux /proc). */
 export function descendantsOf(root: number): number[] {
-    const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+    const all = fs
+        .readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .map(Number);
     const found: number[] = [];
-    for (let frontier = [root]; frontier.length; ) {
+    for (let frontier = [root]; frontier.length;) {
         const next = all.filter((pid) => frontier.includes(parentOf(pid)));
         found.push(...next);
         frontier = next;

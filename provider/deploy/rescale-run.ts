@@ -66,7 +66,12 @@ export class RescaleRefused extends Error {}
  * falls back to savepoint-and-redeploy); a DeployError when the job did not get there in time
  * (its previous requirements are put back first, so it keeps running as before).
  */
-export async function rescaleInPlace(ctx: DeployContext, jobId: string, targets: Record<string, number>, timeoutSeconds = RESCALE_TIMEOUT_SECONDS): Promise<number> {
+export async function rescaleInPlace(
+    ctx: DeployContext,
+    jobId: string,
+    targets: Record<string, number>,
+    timeoutSeconds = RESCALE_TIMEOUT_SECONDS,
+): Promise<number> {
     const clock = clockOf(ctx);
     const previous = await ctx.client.resourceRequirements(jobId).catch((err: unknown) => {
         throw new RescaleRefused(`reading its resource requirements failed: ${messageOf(err).split("\n")[0]}`);
@@ -82,7 +87,10 @@ export async function rescaleInPlace(ctx: DeployContext, jobId: string, targets:
         seen = `${job.state}; ${job.vertices.map((v) => `${v.name} ${v.parallelism}/${targets[v.id] ?? "?"} ${v.status}`).join(", ")}`;
         if (job.state === "RUNNING" && job.vertices.every((v) => v.parallelism === targets[v.id] && v.status === "RUNNING")) return clock.now() - start;
         if (job.state !== "RUNNING" && job.state !== "RESTARTING" && job.state !== "CREATED")
-            throw new DeployError(`job ${jobId} became ${job.state} during its in-place rescale`, `the job ${job.state}; the next up restores it from its latest savepoint or checkpoint`);
+            throw new DeployError(
+                `job ${jobId} became ${job.state} during its in-place rescale`,
+                `the job ${job.state}; the next up restores it from its latest savepoint or checkpoint`,
+            );
         await clock.sleep(500);
     }
     await ctx.client.setResourceRequirements(jobId, previous).catch(() => undefined);

@@ -29,9 +29,7 @@ export interface RescaleFacts {
     planned?: Record<string, number>;
 }
 
-export type RescaleDecision =
-    | { inPlace: true; from: number; to: number; targets: Record<string, number> }
-    | { inPlace: false; why: string };
+export type RescaleDecision = { inPlace: true; from: number; to: number; targets: Record<string, number> } | { inPlace: false; why: string };
 
 /** The change is a savepoint-and-redeploy whose only cause is `parallelism`. */
 export function isParallelismOnly(c: Classification): boolean {
@@ -67,7 +65,14 @@ function targetsOf(f: RescaleFacts): Record<string, number> | string {
     const vertices = f.vertices ?? [];
     const planned = f.planned ?? {};
     const ids = Object.keys(planned).sort();
-    if (!vertices.length || ids.join() !== vertices.map((x) => x.id).sort().join())
+    if (
+        !vertices.length ||
+        ids.join() !==
+            vertices
+                .map((x) => x.id)
+                .sort()
+                .join()
+    )
         return "the program's plan at the new parallelism does not have the running job's vertices (the program builds a different graph)";
     for (const x of vertices) {
         const max = x.maxParallelism;

@@ -14,7 +14,6 @@ import type { Progress } from "../core/log";
 import { type Clock, clockOf } from "../core/clock";
 import { parseJobId } from "./identity";
 
-
 /** How a recorded savepoint came to be. */
 export type SavepointKind = "probe" | "stop" | "recorded";
 

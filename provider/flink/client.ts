@@ -13,12 +13,36 @@ import { messageOf, quote } from "../core/errors";
 import { FlinkRequestError, FlinkResponseError, summarizeJavaError } from "./errors";
 import { createTransport, type FlinkClientOptions } from "./http";
 import {
-    CheckpointConfigSchema, type CheckpointConfig, JobMetricsSchema, CheckpointStatsSchema, type CheckpointStats,
-    ClusterOverviewSchema, type ClusterOverview, DashboardConfigSchema, type DashboardConfig,
-    type ExceptionEntry, JarListSchema, type JarList, JarRunResponseSchema, JarUploadSchema,
-    JarPlanSchema, JobConfigSchema, type JobConfig, type ResourceRequirements, ResourceRequirementsSchema, JobManagerConfigSchema, JobDetailsSchema, type JobDetails, JobExceptionsSchema,
-    type JobOverview, JobsOverviewSchema, type SavepointStatus, SavepointStatusWireSchema,
-    TaskManagersSchema, type TaskManagers, TriggerResponseSchema,
+    CheckpointConfigSchema,
+    type CheckpointConfig,
+    JobMetricsSchema,
+    CheckpointStatsSchema,
+    type CheckpointStats,
+    ClusterOverviewSchema,
+    type ClusterOverview,
+    DashboardConfigSchema,
+    type DashboardConfig,
+    type ExceptionEntry,
+    JarListSchema,
+    type JarList,
+    JarRunResponseSchema,
+    JarUploadSchema,
+    JarPlanSchema,
+    JobConfigSchema,
+    type JobConfig,
+    type ResourceRequirements,
+    ResourceRequirementsSchema,
+    JobManagerConfigSchema,
+    JobDetailsSchema,
+    type JobDetails,
+    JobExceptionsSchema,
+    type JobOverview,
+    JobsOverviewSchema,
+    type SavepointStatus,
+    SavepointStatusWireSchema,
+    TaskManagersSchema,
+    type TaskManagers,
+    TriggerResponseSchema,
 } from "./schemas";
 import { pollSavepoint, type WaitForSavepointOptions } from "./savepoint-wait";
 import { buildSavepointBody, buildStopBody, type JarRunBody, type SavepointRequest, type StopRequest } from "./versions";
@@ -95,7 +119,10 @@ export interface FlinkClient {
     /** PUT /jobs/:jobid/resource-requirements (1.18+; takes effect with the adaptive scheduler only). */
     setResourceRequirements(jobId: string, requirements: ResourceRequirements): Promise<void>;
     /** POST /jars/:jarid/plan: job vertex id -> parallelism of the job the program would build with these settings (runs its main method). */
-    jarPlan(jarId: string, body: { entryClass?: string; programArgsList: string[]; parallelism?: number; flinkConfiguration?: Record<string, string> }): Promise<Record<string, number>>;
+    jarPlan(
+        jarId: string,
+        body: { entryClass?: string; programArgsList: string[]; parallelism?: number; flinkConfiguration?: Record<string, string> },
+    ): Promise<Record<string, number>>;
     /** Release the connection pool the client owns (only with TLS options). */
     close(): Promise<void>;
 }
@@ -121,8 +148,7 @@ const ignore = z.unknown();
 export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
     const http = createTransport(options);
     const uploadTimeoutMs = options.uploadTimeoutMs ?? 300_000;
-    const get = <T>(path: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>) =>
-        http.call({ method: "GET", path, idempotent: true }, schema);
+    const get = <T>(path: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>) => http.call({ method: "GET", path, idempotent: true }, schema);
 
     const savepointStatus = async (jobId: string, triggerId: string): Promise<SavepointStatus> => {
         const path = `/jobs/${seg(jobId)}/savepoints/${seg(triggerId)}`;
@@ -135,10 +161,7 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
             const cause = summarizeJavaError(failure["stack-trace"] ?? "") ?? failure.class ?? "unknown failure";
             return { status: "COMPLETED", failureCause: cause };
         }
-        throw new FlinkResponseError(
-            { method: "GET", path, baseUrl: http.baseUrl, status: 200 },
-            "operation: COMPLETED without location or failure-cause",
-        );
+        throw new FlinkResponseError({ method: "GET", path, baseUrl: http.baseUrl, status: 200 }, "operation: COMPLETED without location or failure-cause");
     };
 
     return {
@@ -201,7 +224,10 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
 
         async disposeSavepoint(path: string): Promise<string> {
             // Disposing a savepoint twice is harmless (the second finds nothing), so a retry is safe.
-            const res = await http.call({ method: "POST", path: "/savepoint-disposal", json: { "savepoint-path": path }, idempotent: true }, TriggerResponseSchema);
+            const res = await http.call(
+                { method: "POST", path: "/savepoint-disposal", json: { "savepoint-path": path }, idempotent: true },
+                TriggerResponseSchema,
+            );
             return res["request-id"];
         },
         async disposalStatus(triggerId: string): Promise<DisposalStatus> {
@@ -217,8 +243,7 @@ export function createFlinkClient(options: FlinkClientOptions): FlinkClient {
         jobMetrics: async (jobId: string, names: readonly string[]) =>
             Object.fromEntries((await get(`/jobs/${seg(jobId)}/metrics?get=${names.map(seg).join(",")}`, JobMetricsSchema)).map((m) => [m.id, m.value])),
         exceptions: async (jobId: string) => (await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries,
-        rootException: async (jobId: string) =>
-            rootCause((await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries),
+        rootException: async (jobId: string) => rootCause((await get(`/jobs/${seg(jobId)}/exceptions`, JobExceptionsSchema)).exceptionHistory.entries),
         jobConfig: (jobId: string) => get(`/jobs/${seg(jobId)}/config`, JobConfigSchema),
         jobManagerConfig: async () => Object.fromEntries((await get("/jobmanager/config", JobManagerConfigSchema)).map((e) => [e.key, e.value])),
         resourceRequirements: (jobId: string) => get(`/jobs/${seg(jobId)}/resource-requirements`, ResourceRequirementsSchema),

@@ -63,11 +63,13 @@ export class FlinkApiError extends Error {
 
 /** The request did not complete within its timeout. */
 export class FlinkTimeoutError extends FlinkApiError {
-    constructor(init: Omit<FlinkApiErrorInit, "kind" | "status">, readonly timeoutMs: number) {
+    constructor(
+        init: Omit<FlinkApiErrorInit, "kind" | "status">,
+        readonly timeoutMs: number,
+    ) {
         super(
             { ...init, kind: "timeout", status: 0 },
-            `Flink REST ${init.method} ${init.path} on ${init.baseUrl} timed out after ${timeoutMs} ms` +
-                attemptsSuffix(init.attempts),
+            `Flink REST ${init.method} ${init.path} on ${init.baseUrl} timed out after ${timeoutMs} ms` + attemptsSuffix(init.attempts),
         );
         this.name = "FlinkTimeoutError";
     }
@@ -75,7 +77,10 @@ export class FlinkTimeoutError extends FlinkApiError {
 
 /** No connection could be made (refused, unknown host, connect timeout) or it broke mid-request. */
 export class FlinkUnreachableError extends FlinkApiError {
-    constructor(init: Omit<FlinkApiErrorInit, "status">, readonly code: string | undefined) {
+    constructor(
+        init: Omit<FlinkApiErrorInit, "status">,
+        readonly code: string | undefined,
+    ) {
         super(
             { ...init, status: 0 },
             `Flink REST ${init.method} ${init.path}: cannot reach ${init.baseUrl}` +
@@ -91,11 +96,13 @@ export class FlinkUnreachableError extends FlinkApiError {
 
 /** A 2xx answer whose body does not match the documented shape (wrong endpoint, proxy page…). */
 export class FlinkResponseError extends FlinkApiError {
-    constructor(init: Omit<FlinkApiErrorInit, "kind" | "retryable">, readonly issue: string) {
+    constructor(
+        init: Omit<FlinkApiErrorInit, "kind" | "retryable">,
+        readonly issue: string,
+    ) {
         super(
             { ...init, kind: "invalid-response", retryable: false },
-            `Flink REST ${init.method} ${init.path} on ${init.baseUrl}: unexpected response (${issue}); ` +
-                "is the URL a Flink JobManager REST endpoint?",
+            `Flink REST ${init.method} ${init.path} on ${init.baseUrl}: unexpected response (${issue}); ` + "is the URL a Flink JobManager REST endpoint?",
         );
         this.name = "FlinkResponseError";
     }

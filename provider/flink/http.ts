@@ -118,9 +118,10 @@ function parseBaseUrl(baseUrl: string): { base: string; auth?: string } {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw new FlinkRequestError("client", [`the URL ${quote(redactUrl(baseUrl))}, which does not use http or https`]);
     }
-    const auth = url.username || url.password
-        ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`
-        : undefined;
+    const auth =
+        url.username || url.password
+            ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`
+            : undefined;
     const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
     return auth ? { base, auth } : { base };
 }
@@ -148,15 +149,18 @@ export function createTransport(options: FlinkClientOptions, hooks: TransportHoo
     const retryMaxMs = options.retryMaxMs ?? 5_000;
     // Only a non-default TLS setup needs an Agent of its own (rejectUnauthorized: true is the default).
     const tls = options.ca !== undefined || options.cert !== undefined || options.key !== undefined || options.rejectUnauthorized === false;
-    const ownAgent = !options.dispatcher && tls
-        ? new Agent({ connect: { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized ?? true } })
-        : undefined;
+    const ownAgent =
+        !options.dispatcher && tls
+            ? new Agent({ connect: { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized ?? true } })
+            : undefined;
     const dispatcher = options.dispatcher ?? ownAgent;
     const headers: Record<string, string> = { accept: "application/json" };
     if (auth) headers.authorization = auth;
     for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = v;
     // Values that must never reach a message, even when a gateway echoes them back.
-    const values = Object.entries(headers).filter(([k]) => k !== "accept").map(([, v]) => v);
+    const values = Object.entries(headers)
+        .filter(([k]) => k !== "accept")
+        .map(([, v]) => v);
     const secrets = [...values, ...values.flatMap((v) => v.split(/\s+/).filter((w) => w.length >= 8)), ...passwordOf(options.baseUrl)]
         .filter((v) => v.length >= 4)
         .sort((a, b) => b.length - a.length);
@@ -171,7 +175,10 @@ export function createTransport(options: FlinkClientOptions, hooks: TransportHoo
         } catch (err) {
             const retryable = (err as { retryable?: unknown }).retryable === true;
             const message = err instanceof Error ? err.message : String(err);
-            throw new FlinkUnreachableError({ ...ctx, kind: "unreachable", retryable, flinkMessage: scrub(message.split("\n")[0]?.slice(0, 300)), cause: err }, "EROUTE");
+            throw new FlinkUnreachableError(
+                { ...ctx, kind: "unreachable", retryable, flinkMessage: scrub(message.split("\n")[0]?.slice(0, 300)), cause: err },
+                "EROUTE",
+            );
         }
     };
 
@@ -212,7 +219,13 @@ export function createTransport(options: FlinkClientOptions, hooks: TransportHoo
             clearTimeout(timer);
         }
         if (status < 200 || status >= 300) {
-            const init: FlinkApiErrorInit = { ...ctx, kind: "http", status, flinkMessage: scrub(extractMessage(text)), retryable: spec.idempotent && retryableStatus(status) };
+            const init: FlinkApiErrorInit = {
+                ...ctx,
+                kind: "http",
+                status,
+                flinkMessage: scrub(extractMessage(text)),
+                retryable: spec.idempotent && retryableStatus(status),
+            };
             throw new FlinkApiError(init);
         }
         let data: unknown = {};

@@ -48,7 +48,11 @@ export async function pollSavepoint(
         const path = `/jobs/${jobId}/savepoints/${triggerId}`;
         if ("location" in current) return current.location;
         if ("failureCause" in current) {
-            throw new FlinkSavepointError({ kind: "savepoint-failed", status: 200, method: "GET", path, baseUrl, flinkMessage: current.failureCause }, jobId, triggerId);
+            throw new FlinkSavepointError(
+                { kind: "savepoint-failed", status: 200, method: "GET", path, baseUrl, flinkMessage: current.failureCause },
+                jobId,
+                triggerId,
+            );
         }
         if (elapsed + pollMs > wait.timeoutMs) {
             const flinkMessage = `still IN_PROGRESS after ${elapsed} ms (timeout ${wait.timeoutMs} ms)`;

@@ -15,8 +15,16 @@ export type { JobState } from "./states";
 
 /** Every task status known to Flink 1.16–2.3 (`ExecutionState`). */
 export const EXECUTION_STATES = [
-    "CREATED", "SCHEDULED", "DEPLOYING", "RUNNING", "FINISHED", "CANCELING",
-    "CANCELED", "FAILED", "RECONCILING", "INITIALIZING",
+    "CREATED",
+    "SCHEDULED",
+    "DEPLOYING",
+    "RUNNING",
+    "FINISHED",
+    "CANCELING",
+    "CANCELED",
+    "FAILED",
+    "RECONCILING",
+    "INITIALIZING",
 ] as const;
 export const ExecutionStateSchema = z.enum(EXECUTION_STATES);
 export type ExecutionState = z.infer<typeof ExecutionStateSchema>;
@@ -80,9 +88,7 @@ export const JarListSchema = z
                     id: z.string(),
                     name: z.string(),
                     uploaded: z.number(),
-                    entry: z
-                        .array(z.object({ name: z.string(), description: z.string().nullish() }).passthrough())
-                        .default([]),
+                    entry: z.array(z.object({ name: z.string(), description: z.string().nullish() }).passthrough()).default([]),
                 })
                 .passthrough(),
         ),
@@ -154,9 +160,7 @@ const CompletedCheckpointSchema = z
         discarded: z.boolean().optional(),
     })
     .passthrough();
-const FailedCheckpointSchema = z
-    .object({ id: z.number(), failure_timestamp: z.number().optional(), failure_message: z.string().nullish() })
-    .passthrough();
+const FailedCheckpointSchema = z.object({ id: z.number(), failure_timestamp: z.number().optional(), failure_message: z.string().nullish() }).passthrough();
 const RestoredCheckpointSchema = z
     .object({ id: z.number(), restore_timestamp: z.number(), is_savepoint: z.boolean(), external_path: z.string() })
     .passthrough();
@@ -233,10 +237,7 @@ export const SavepointStatusWireSchema = z.object({
     operation: z
         .object({
             location: z.string().optional(),
-            "failure-cause": z
-                .object({ class: z.string().optional(), "stack-trace": z.string().optional() })
-                .passthrough()
-                .optional(),
+            "failure-cause": z.object({ class: z.string().optional(), "stack-trace": z.string().optional() }).passthrough().optional(),
         })
         .passthrough()
         .nullish(),

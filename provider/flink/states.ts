@@ -10,8 +10,17 @@
 
 /** Every job status known to Flink 1.16–2.3. */
 export const JOB_STATES = [
-    "INITIALIZING", "CREATED", "RUNNING", "FAILING", "FAILED", "CANCELLING",
-    "CANCELED", "FINISHED", "RESTARTING", "SUSPENDED", "RECONCILING",
+    "INITIALIZING",
+    "CREATED",
+    "RUNNING",
+    "FAILING",
+    "FAILED",
+    "CANCELLING",
+    "CANCELED",
+    "FINISHED",
+    "RESTARTING",
+    "SUSPENDED",
+    "RECONCILING",
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
 

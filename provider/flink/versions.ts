@@ -115,12 +115,16 @@ const JOB_ID = /^[0-9a-f]{32}$/;
 export function buildRunJarBody(version: string | FlinkVersion, request: RunJarRequest): JarRunBody {
     const v = toFlinkVersion(version);
     const given: string[] = [];
-    if (compareFlinkVersions(v, MIN_SUPPORTED_VERSION) < 0) given.push(`Flink ${formatFlinkVersion(v)} as the target, which is older than the oldest supported (1.16)`);
+    if (compareFlinkVersions(v, MIN_SUPPORTED_VERSION) < 0)
+        given.push(`Flink ${formatFlinkVersion(v)} as the target, which is older than the oldest supported (1.16)`);
     const { parallelism, jobId, claimMode, flinkConfiguration, programArgs } = request;
-    if (parallelism !== undefined && !isParallelism(parallelism)) given.push(`the parallelism ${quote(parallelism)}, which is not a whole number from 1 to 32768`);
+    if (parallelism !== undefined && !isParallelism(parallelism))
+        given.push(`the parallelism ${quote(parallelism)}, which is not a whole number from 1 to 32768`);
     if (jobId !== undefined && !JOB_ID.test(jobId)) given.push(`the job id ${quote(jobId)}, which is not 32 lowercase hex characters`);
-    if (claimMode !== undefined && !CLAIM_MODES.includes(claimMode)) given.push(`the claim mode ${quote(claimMode)}, which is not one of ${CLAIM_MODES.join(", ")}`);
-    if (programArgs !== undefined && !programArgs.every((a) => typeof a === "string")) given.push(`program arguments ${quote(programArgs)}, which are not all strings`);
+    if (claimMode !== undefined && !CLAIM_MODES.includes(claimMode))
+        given.push(`the claim mode ${quote(claimMode)}, which is not one of ${CLAIM_MODES.join(", ")}`);
+    if (programArgs !== undefined && !programArgs.every((a) => typeof a === "string"))
+        given.push(`program arguments ${quote(programArgs)}, which are not all strings`);
     const hasConfig = flinkConfiguration !== undefined && Object.keys(flinkConfiguration).length > 0;
     if (hasConfig && !isAtLeast(v, 1, 17))
         given.push(`a job configuration (${keyCount(flinkConfiguration)}), which the run-jar REST API of Flink ${formatFlinkVersion(v)} does not take (1.17+)`);
@@ -186,7 +190,9 @@ export interface SavepointBody {
 
 function checkTriggerId(triggerId: string): void {
     if (!JOB_ID.test(triggerId)) {
-        throw new FlinkRequestError("savepoint trigger", [`the trigger id ${quote(triggerId)}, which is not 32 lowercase hex characters (omit it to have one generated)`]);
+        throw new FlinkRequestError("savepoint trigger", [
+            `the trigger id ${quote(triggerId)}, which is not 32 lowercase hex characters (omit it to have one generated)`,
+        ]);
     }
 }
 

@@ -92,7 +92,10 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
         const result = await run("bash", [script, String(args.version)], { env, progress });
         if (result.code !== 0) {
             const tail = result.stderr.trim().split("\n").slice(-5).join("\n");
-            throw new DeployError(`could not materialize Flink ${args.version} (exit ${result.code}):\n${tail}`, "nothing; the cache holds at most a partial download, which the next run resumes");
+            throw new DeployError(
+                `could not materialize Flink ${args.version} (exit ${result.code}):\n${tail}`,
+                "nothing; the cache holds at most a partial download, which the next run resumes",
+            );
         }
         homePath = result.stdout.trim().split("\n").pop() ?? "";
     }

@@ -33,14 +33,22 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
         return { args, failures };
     }
     if (args.path === undefined && args.version === undefined) {
-        failures.push(invalid("path", undefined, "a FlinkHome needs a distribution", 'set path to an existing FLINK_HOME, or version (e.g. "1.20.3") to have it downloaded'));
+        failures.push(
+            invalid(
+                "path",
+                undefined,
+                "a FlinkHome needs a distribution",
+                'set path to an existing FLINK_HOME, or version (e.g. "1.20.3") to have it downloaded',
+            ),
+        );
         return { failures };
     }
     let version = args.version;
     if (version !== undefined && !containsUnknown(version)) {
         const v = tryParseFlinkVersion(version);
         if (!v) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3" or "2.3.0"'));
-        else if (!isSupported(v)) failures.push(invalid("version", version, "is not supported (supported: 1.16 to 2.x)", "use Flink 1.16 or newer, 2.x at most"));
+        else if (!isSupported(v))
+            failures.push(invalid("version", version, "is not supported (supported: 1.16 to 2.x)", "use Flink 1.16 or newer, 2.x at most"));
     }
     if (args.path !== undefined && !containsUnknown(args.path)) {
         const found = detectFlinkHome(args.path);
@@ -51,7 +59,14 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
             if (!v || !isSupported(v)) {
                 failures.push(invalid("path", args.path, `holds Flink ${found.version}, which is not supported`, "use Flink 1.16 to 2.x"));
             } else if (version !== undefined && !containsUnknown(version) && version !== found.version) {
-                failures.push(invalid("version", version, `does not match the distribution at path, which is Flink ${found.version}`, `set version to "${found.version}" or remove it (the version is read from the distribution)`));
+                failures.push(
+                    invalid(
+                        "version",
+                        version,
+                        `does not match the distribution at path, which is Flink ${found.version}`,
+                        `set version to "${found.version}" or remove it (the version is read from the distribution)`,
+                    ),
+                );
             }
             version = found.version;
         }

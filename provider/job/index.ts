@@ -60,7 +60,6 @@ export type JobState = JobArgs & {
     stateVersion: number;
 };
 
-
 /** Which used variables changed value (names only; for the preview line). */
 function changedVariables(olds: JobArgs, news: JobArgs): string[] {
     const before = mergeVariables(olds.variables ?? []).vars;
@@ -108,7 +107,15 @@ function jobWebUi(args: JobArgs, jobId: string): string {
 
 function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: PlanSummary | undefined, savepoints: SavepointRecord[]): JobState {
     const { action: _action, ...facts } = outcome;
-    return plain({ ...args, ...facts, savepoints, webUiUrl: jobWebUi(args, outcome.jobId), jarId, ...(sqlPlan ? { sqlPlan } : {}), stateVersion: JOB_STATE_VERSION });
+    return plain({
+        ...args,
+        ...facts,
+        savepoints,
+        webUiUrl: jobWebUi(args, outcome.jobId),
+        jarId,
+        ...(sqlPlan ? { sqlPlan } : {}),
+        stateVersion: JOB_STATE_VERSION,
+    });
 }
 
 async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
@@ -132,7 +139,13 @@ async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
                 : undefined;
             const taken: TakenSavepoint[] = [];
             const outcome = await converge({ ...ctx, onSavepoint: (t) => taken.push(t) }, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
-            const savepoints = await retained(ctx, { name: args.name, keep: args.upgrade.keepSavepoints, handoff: args.cluster.handoff?.[args.name]?.path }, olds, outcome, taken);
+            const savepoints = await retained(
+                ctx,
+                { name: args.name, keep: args.upgrade.keepSavepoints, handoff: args.cluster.handoff?.[args.name]?.path },
+                olds,
+                outcome,
+                taken,
+            );
             // Same job as in state: its recorded plan; a job another run submitted: the plan this version pins.
             const sameJob = olds?.jobId === outcome.jobId && outcome.action !== "submitted";
             const sqlPlan = outcome.action === "adopted" ? undefined : sameJob ? olds?.sqlPlan : await desired.sql?.deployedPlan();
@@ -193,7 +206,8 @@ export const jobProvider: TypedProvider<JobState> = {
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
         // A refresh's own diff says nothing: the update's diff that follows prints the line once.
         const quiet = isRefreshDiff(refreshKey(olds as Partial<JobState>));
-        if (!quiet && args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING"))) c.stateImpact = await sqlVerdict(args, olds);
+        if (!quiet && args && c.action === "redeploy" && args.sql !== undefined && isRunningOrRecovering(String(olds.state ?? "RUNNING")))
+            c.stateImpact = await sqlVerdict(args, olds);
         if (!quiet && (c.action !== "none" || c.policyChanged.length)) {
             const line = (args && (await previewRescale(c, olds, args))) ?? describeClassification(String(desired.name ?? olds.name), c);
             progressFor("FlinkJob")(`preview: ${line}`);

@@ -25,7 +25,14 @@ export interface JarDefinition {
 /** Content hash of a definition: equal definitions run the same thing. */
 export function jarDefinitionHash(def: JarDefinition): string {
     const { path, url, maven, sha256 } = def.jar;
-    return hashOf({ jar: { path: def.artifactDigest ? undefined : path, url, maven, sha256: def.artifactDigest ?? sha256 }, entryClass: def.entryClass, args: def.args, parallelism: def.parallelism, configuration: def.configuration, variables: def.variablesHash });
+    return hashOf({
+        jar: { path: def.artifactDigest ? undefined : path, url, maven, sha256: def.artifactDigest ?? sha256 },
+        entryClass: def.entryClass,
+        args: def.args,
+        parallelism: def.parallelism,
+        configuration: def.configuration,
+        variables: def.variablesHash,
+    });
 }
 
 export interface JarVersionOptions {
@@ -46,7 +53,7 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
     const programArgs = resolveAll(def.args, vars, "args");
     let checked = false; // preflight verified the jar; submit (inside the downtime) does not ask again
     const prepare = async () => {
-        if (jarId && (checked || (await opts.client.listJars()).files.some((f) => f.id === jarId))) return (checked = true), jarId;
+        if (jarId && (checked || (await opts.client.listJars()).files.some((f) => f.id === jarId))) return ((checked = true), jarId);
         // Pin what the preview saw: a JAR rebuilt since then fails instead of deploying unseen code.
         const artifact = await resolveArtifact({ ...def.jar, sha256: def.jar.sha256 ?? def.artifactDigest }, { progress: opts.progress });
         jarId = await ensureUploaded(opts.client, artifact, opts.progress);

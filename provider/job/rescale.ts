@@ -95,7 +95,8 @@ export async function previewRescale(c: Classification, olds: KeptFacts & JobArg
     const notAsked = (why: string) => describeRescale(args.name, c, { inPlace: false, why: `unknown: ${why}; up decides` });
     if (process.env.PULUMI_FLINK_PREVIEW_COMPILE === "0") return notAsked("asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0)");
     // The cluster is being updated in this preview: its address is not known yet.
-    if (containsUnknown(args.cluster) || typeof args.cluster?.restUrl !== "string") return notAsked("the cluster's outputs are not known in this preview (it is being updated)");
+    if (containsUnknown(args.cluster) || typeof args.cluster?.restUrl !== "string")
+        return notAsked("the cluster's outputs are not known in this preview (it is being updated)");
     const ctx = context(args);
     try {
         return describeRescale(args.name, c, await withRedaction(variablesOf(args).secretValues, () => decide(ctx, c, olds, args)));

@@ -219,18 +219,39 @@ function onIncompatibleChecks(probe: Record<string, unknown>): InputFailure[] {
     const value = upgrade.onIncompatible;
     if (value === undefined) return [];
     if (upgrade.mode === "stateless")
-        return [invalid("upgrade.onIncompatible", value, 'has no effect with mode "stateless": nothing is restored, so nothing can be incompatible', 'remove it, or use mode "savepoint"')];
+        return [
+            invalid(
+                "upgrade.onIncompatible",
+                value,
+                'has no effect with mode "stateless": nothing is restored, so nothing can be incompatible',
+                'remove it, or use mode "savepoint"',
+            ),
+        ];
     if (probe.sql === undefined && probe.jar !== undefined)
-        return [invalid("upgrade.onIncompatible", value, "is for SQL jobs: pulumi-flink judges state compatibility from compiled SQL plans, not from a JAR", "remove it; a JAR job's failed restore is rolled back")];
+        return [
+            invalid(
+                "upgrade.onIncompatible",
+                value,
+                "is for SQL jobs: pulumi-flink judges state compatibility from compiled SQL plans, not from a JAR",
+                "remove it; a JAR job's failed restore is rolled back",
+            ),
+        ];
     if (probe.bounded === true)
-        return [invalid("upgrade.onIncompatible", value, "has no effect on a bounded job: Flink compiles plans of streaming jobs only", "remove onIncompatible, or set bounded to false")];
+        return [
+            invalid(
+                "upgrade.onIncompatible",
+                value,
+                "has no effect on a bounded job: Flink compiles plans of streaming jobs only",
+                "remove onIncompatible, or set bounded to false",
+            ),
+        ];
     if (value === "drop-state" && upgrade.allowNonRestoredState === false)
         return [
             invalid(
                 "upgrade.allowNonRestoredState",
                 false,
                 'contradicts upgrade.onIncompatible = "drop-state", which lets Flink skip the state of the operators that start empty',
-                "remove allowNonRestoredState: false, or choose onIncompatible \"fail\"",
+                'remove allowNonRestoredState: false, or choose onIncompatible "fail"',
             ),
         ];
     return [];

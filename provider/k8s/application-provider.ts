@@ -17,14 +17,25 @@ import { type TypedProvider, unreadable } from "../core/providers";
 
 export const K8S_APPLICATION_STATE_VERSION = 1;
 
-export type K8sApplicationState = K8sApplicationInputs & DeploymentFacts & {
-    webUiUrl: string;
-    flinkVersion: string;
-    stateVersion: number;
-};
+export type K8sApplicationState = K8sApplicationInputs &
+    DeploymentFacts & {
+        webUiUrl: string;
+        flinkVersion: string;
+        stateVersion: number;
+    };
 
 const REPLACE_KEYS = ["namespace", "name"] as const;
-const UPDATE_KEYS = ["specHash", "upgradeMode", "kubeconfig", "context", "readyTimeoutSeconds", "access", "rollbackEnabled", "restService", "restPort"] as const;
+const UPDATE_KEYS = [
+    "specHash",
+    "upgradeMode",
+    "kubeconfig",
+    "context",
+    "readyTimeoutSeconds",
+    "access",
+    "rollbackEnabled",
+    "restService",
+    "restPort",
+] as const;
 
 /** Poll interval and how long a missing FlinkDeployment is tolerated (tests shorten them). */
 export const timing = { pollMs: 2_000, missingGraceMs: 30_000 };
@@ -44,7 +55,10 @@ function flinkVersionOf(object: FlinkDeploymentObject): string {
 
 function stateOf(args: K8sApplicationInputs, object: FlinkDeploymentObject): K8sApplicationState {
     const facts = factsOf(object);
-    const access = chooseAccess({ namespace: args.namespace, restService: args.restService ?? `${args.name}-rest`, restPort: args.restPort, access: args.access }, process.env);
+    const access = chooseAccess(
+        { namespace: args.namespace, restService: args.restService ?? `${args.name}-rest`, restPort: args.restPort, access: args.access },
+        process.env,
+    );
     const base = access.url.replace(/\/$/, "");
     const webUiUrl = facts.jobId ? `${base}/#/job/running/${facts.jobId}/overview` : `${base}/#/overview`;
     return plain({ ...args, ...facts, webUiUrl, flinkVersion: flinkVersionOf(object), stateVersion: K8S_APPLICATION_STATE_VERSION });
@@ -102,7 +116,10 @@ async function waitLoop(args: K8sApplicationInputs, waker: ReturnType<typeof nap
         } catch (err) {
             // Missing right after apply is a race with the API's cache; missing for long is an error.
             if (!(err instanceof NotFoundError) || Date.now() - started > timing.missingGraceMs) {
-                throw new DeployError(`FlinkDeployment ${where}: ${messageOf(err).split("\n")[0]}`, "whatever the Operator runs for it, unchanged; check kubeconfig, context and that the FlinkDeployment exists");
+                throw new DeployError(
+                    `FlinkDeployment ${where}: ${messageOf(err).split("\n")[0]}`,
+                    "whatever the Operator runs for it, unchanged; check kubeconfig, context and that the FlinkDeployment exists",
+                );
             }
         }
         if (object) {

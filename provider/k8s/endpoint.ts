@@ -21,10 +21,7 @@ export interface AccessInputs {
 }
 
 /** The chosen way in; `url` is the stable REST URL recorded in state (never a local port). */
-export type Access =
-    | { kind: "url"; url: string }
-    | { kind: "service"; url: string }
-    | { kind: "port-forward"; url: string };
+export type Access = { kind: "url"; url: string } | { kind: "service"; url: string } | { kind: "port-forward"; url: string };
 
 /** The environment facts the choice depends on (`process.env` in the provider host). */
 export type AccessEnv = Readonly<Record<string, string | undefined>>;
@@ -58,7 +55,15 @@ export function chooseAccess(inputs: AccessInputs, env: AccessEnv): Access {
     const dns = serviceUrl(inputs.restService, inputs.namespace, inputs.restPort);
     switch (mode) {
         case "url":
-            if (!url) throw new InputError([invalid("access.url", url, 'is required when access.mode is "url"', 'set access.url to the ingress (or any) URL of the REST API, or use access.mode "auto"')]);
+            if (!url)
+                throw new InputError([
+                    invalid(
+                        "access.url",
+                        url,
+                        'is required when access.mode is "url"',
+                        'set access.url to the ingress (or any) URL of the REST API, or use access.mode "auto"',
+                    ),
+                ]);
             return { kind: "url", url };
         case "service":
             return { kind: "service", url: dns };
@@ -75,7 +80,12 @@ export function chooseAccess(inputs: AccessInputs, env: AccessEnv): Access {
  * the URL itself unless it is a cluster-internal name this host cannot resolve (outside
  * Kubernetes) or `k.mode` is "port-forward"; then a local port-forward URL.
  */
-export async function resolveBaseUrl(url: string, k: KubernetesConnection, target: { service: string; port: number }, env: AccessEnv = process.env): Promise<string> {
+export async function resolveBaseUrl(
+    url: string,
+    k: KubernetesConnection,
+    target: { service: string; port: number },
+    env: AccessEnv = process.env,
+): Promise<string> {
     const forward = k.mode === "port-forward" || (isClusterDns(url) && !inCluster(env));
     if (!forward) return url;
     return forwardUrl({ namespace: k.namespace, service: target.service, port: target.port, kubeconfig: k.kubeconfig, context: k.context });

@@ -11,11 +11,30 @@ import { withoutPulumiKeys, zodFailures } from "../core/zod";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const label = (what: string, max: number) =>
     z.string().superRefine((s, ctx) => {
-        if (s.length > max) ctx.addIssue({ code: "custom", message: `must be at most ${max} characters (a ${what})`, params: { fix: `shorten it to ${max} characters or fewer` } });
-        else if (!DNS_LABEL.test(s)) ctx.addIssue({ code: "custom", message: `must be a ${what}: lowercase letters, digits and "-", starting and ending with a letter or digit`, params: { fix: `use e.g. "${s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "flink"}"` } });
+        if (s.length > max)
+            ctx.addIssue({
+                code: "custom",
+                message: `must be at most ${max} characters (a ${what})`,
+                params: { fix: `shorten it to ${max} characters or fewer` },
+            });
+        else if (!DNS_LABEL.test(s))
+            ctx.addIssue({
+                code: "custom",
+                message: `must be a ${what}: lowercase letters, digits and "-", starting and ending with a letter or digit`,
+                params: {
+                    fix: `use e.g. "${
+                        s
+                            .toLowerCase()
+                            .replace(/[^a-z0-9-]+/g, "-")
+                            .replace(/^-+|-+$/g, "") || "flink"
+                    }"`,
+                },
+            });
     });
 const port = z.number().int().min(1).max(65535);
-const httpUrl = z.string().regex(/^https?:\/\/[^/?#\s]+[^?#\s]*$/i, 'must be an http(s) URL without query or fragment, e.g. "https://flink.example.com/ns/name/"');
+const httpUrl = z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+[^?#\s]*$/i, 'must be an http(s) URL without query or fragment, e.g. "https://flink.example.com/ns/name/"');
 
 export const accessSchema = z
     .object({
@@ -24,8 +43,20 @@ export const accessSchema = z
     })
     .strict()
     .superRefine((a, ctx) => {
-        if (a.mode === "url" && !a.url) ctx.addIssue({ code: "custom", path: ["url"], message: 'is required when access.mode is "url"', params: { fix: 'set access.url to the ingress URL of the REST API, or use access.mode "auto"' } });
-        if ((a.mode === "service" || a.mode === "port-forward") && a.url) ctx.addIssue({ code: "custom", path: ["url"], message: `is ignored when access.mode is "${a.mode}"`, params: { fix: 'remove access.url, or use access.mode "url" (or "auto") to use it' } });
+        if (a.mode === "url" && !a.url)
+            ctx.addIssue({
+                code: "custom",
+                path: ["url"],
+                message: 'is required when access.mode is "url"',
+                params: { fix: 'set access.url to the ingress URL of the REST API, or use access.mode "auto"' },
+            });
+        if ((a.mode === "service" || a.mode === "port-forward") && a.url)
+            ctx.addIssue({
+                code: "custom",
+                path: ["url"],
+                message: `is ignored when access.mode is "${a.mode}"`,
+                params: { fix: 'remove access.url, or use access.mode "url" (or "auto") to use it' },
+            });
     });
 
 const kubeAccess = {
@@ -42,7 +73,10 @@ export const k8sClusterSchema = z
         restService: label("Service name", 63),
         restPort: port.default(8081),
         access: accessSchema.default({}),
-        sqlGateway: z.object({ service: label("Service name", 63), port: port.default(8083), url: httpUrl.optional() }).strict().optional(),
+        sqlGateway: z
+            .object({ service: label("Service name", 63), port: port.default(8083), url: httpUrl.optional() })
+            .strict()
+            .optional(),
         ...kubeAccess,
         readyTimeoutSeconds: z.number().int().min(1).max(7200).default(600),
         specHash: z.string().min(1),
@@ -87,7 +121,14 @@ export function checkK8sClusterInputs(news: Record<string, unknown>): { args?: K
     const result = check(k8sClusterSchema, news);
     const args = result.args;
     if (args?.sqlGateway && args.sqlGateway.service === args.restService && args.sqlGateway.port === args.restPort) {
-        result.failures.push(invalid("sqlGateway.service", args.sqlGateway.service, "is the REST service and port of the cluster", "point sqlGateway at the SQL Gateway's own Service (port 8083 by default)"));
+        result.failures.push(
+            invalid(
+                "sqlGateway.service",
+                args.sqlGateway.service,
+                "is the REST service and port of the cluster",
+                "point sqlGateway at the SQL Gateway's own Service (port 8083 by default)",
+            ),
+        );
     }
     return result;
 }

@@ -18,7 +18,14 @@ export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
         } catch (err) {
             // Never quote the text: it carries credentials.
             const why = err instanceof Error ? err.message.split("\n")[0]!.slice(0, 120) : "unreadable";
-            throw new InputError([invalid("kubeconfig", "(secret)", `is not a kubeconfig (${why})`, "pass the YAML text of a kubeconfig file, e.g. fs.readFileSync(path, \"utf8\")")]);
+            throw new InputError([
+                invalid(
+                    "kubeconfig",
+                    "(secret)",
+                    `is not a kubeconfig (${why})`,
+                    'pass the YAML text of a kubeconfig file, e.g. fs.readFileSync(path, "utf8")',
+                ),
+            ]);
         }
     } else {
         kc.loadFromDefault();
@@ -26,13 +33,27 @@ export function loadKubeConfig(access: KubeAccess = {}): KubeConfig {
     if (access.context !== undefined && access.context !== "") {
         const names = kc.getContexts().map((c) => c.name);
         if (!names.includes(access.context)) {
-            throw new InputError([invalid("context", access.context, "is not a context of the kubeconfig", names.length ? `use one of ${names.map((n) => JSON.stringify(n)).join(", ")}` : "add the context to the kubeconfig")]);
+            throw new InputError([
+                invalid(
+                    "context",
+                    access.context,
+                    "is not a context of the kubeconfig",
+                    names.length ? `use one of ${names.map((n) => JSON.stringify(n)).join(", ")}` : "add the context to the kubeconfig",
+                ),
+            ]);
         }
         kc.setCurrentContext(access.context);
     }
     if (!kc.getCurrentCluster()) {
         const where = access.kubeconfig ? "the given kubeconfig" : "the default kubeconfig (KUBECONFIG, ~/.kube/config, in-cluster)";
-        throw new InputError([invalid("context", access.context ?? kc.getCurrentContext() ?? "", `selects no cluster in ${where}`, "set kubeconfig and context to a cluster's credentials")]);
+        throw new InputError([
+            invalid(
+                "context",
+                access.context ?? kc.getCurrentContext() ?? "",
+                `selects no cluster in ${where}`,
+                "set kubeconfig and context to a cluster's credentials",
+            ),
+        ]);
     }
     return kc;
 }

@@ -95,7 +95,10 @@ export function operatorMessage(error: string | null | undefined, opts: Interpre
         const deepest = causes[causes.length - 1];
         if (deepest && !text.includes(deepest)) text = `${text}: ${deepest}`;
     }
-    text = text.replace(/\s*\n\s*at [\s\S]*$/, "").replace(/\s+/g, " ").trim();
+    text = text
+        .replace(/\s*\n\s*at [\s\S]*$/, "")
+        .replace(/\s+/g, " ")
+        .trim();
     text = SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
     text = redactSecrets(text, opts.secretValues ?? [], "whole");
     const max = opts.maxMessage ?? 400;
@@ -130,14 +133,17 @@ export function interpret(object: FlinkDeploymentObject, opts: InterpretOptions 
     const seen = reconciledGeneration(status);
     if (generation !== undefined && (seen === undefined || seen < generation)) {
         if (status.error && /ValidationException|validation/i.test(status.error)) return fail(`the Operator rejected the spec: ${error}`);
-        if (status.lifecycleState === "FAILED" && !status.reconciliationStatus?.lastReconciledSpec && status.error) return fail(`the Operator could not deploy: ${error}`);
+        if (status.lifecycleState === "FAILED" && !status.reconciliationStatus?.lastReconciledSpec && status.error)
+            return fail(`the Operator could not deploy: ${error}`);
         return wait(`waiting for the Operator to reconcile generation ${generation} (observed ${seen ?? "none"}); ${progress}`);
     }
     const lifecycle = status.lifecycleState ?? "";
     const jobState = status.jobStatus?.state;
     const because = error ? `: ${error}` : "";
-    if (lifecycle === "ROLLED_BACK") return fail(`the Operator rolled back to the last stable spec${because || " (the new spec did not become stable in time)"}`);
-    if (lifecycle === "FAILED" || jobState === "FAILED") return fail(`the deployment failed (lifecycle ${lifecycle || "unknown"}, job ${jobState ?? "unknown"})${because}`);
+    if (lifecycle === "ROLLED_BACK")
+        return fail(`the Operator rolled back to the last stable spec${because || " (the new spec did not become stable in time)"}`);
+    if (lifecycle === "FAILED" || jobState === "FAILED")
+        return fail(`the deployment failed (lifecycle ${lifecycle || "unknown"}, job ${jobState ?? "unknown"})${because}`);
     if (status.jobManagerDeploymentStatus === "ERROR" && !opts.rollbackEnabled) return fail(`the JobManager deployment failed${because}`);
     if (lifecycle === "STABLE") return { done: true, ok: true, message: `STABLE${jobState ? `, job ${jobState}` : ""}`, progress };
     if (lifecycle === "SUSPENDED" && object.spec?.job?.state === "suspended") return { done: true, ok: true, message: "SUSPENDED as the spec asks", progress };

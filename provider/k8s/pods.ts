@@ -12,7 +12,10 @@ export interface PodPort {
 
 /** Thrown when the Service or its pods do not allow a forward (yet); `retryable` if it may pass later. */
 export class ForwardTargetError extends Error {
-    constructor(message: string, readonly retryable: boolean) {
+    constructor(
+        message: string,
+        readonly retryable: boolean,
+    ) {
         super(message);
         this.name = "ForwardTargetError";
     }
@@ -21,7 +24,9 @@ export class ForwardTargetError extends Error {
 /** The label selector of a Service as a query string (`a=b,c=d`). */
 export function selectorOf(service: V1Service, where: string): string {
     const selector = service.spec?.selector ?? {};
-    const terms = Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+    const terms = Object.entries(selector)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${v}`);
     if (!terms.length) throw new ForwardTargetError(`service ${where} has no pod selector, so no pod to forward to`, false);
     return terms.join(",");
 }
@@ -48,13 +53,17 @@ export function pickPodPort(service: V1Service, pods: readonly V1Pod[], serviceP
     const pod = serving[0];
     if (!pod) {
         const phases = pods.map((p) => `${nameOf(p)} ${p.status?.phase ?? "Unknown"}${isServing(p) ? "" : " (not ready)"}`).join(", ");
-        throw new ForwardTargetError(`service ${where} has no running and ready pod${pods.length ? ` (pods: ${phases})` : " (no pods match its selector)"}`, true);
+        throw new ForwardTargetError(
+            `service ${where} has no running and ready pod${pods.length ? ` (pods: ${phases})` : " (no pods match its selector)"}`,
+            true,
+        );
     }
     const target = entry.targetPort ?? servicePort;
     if (typeof target === "number") return { pod: nameOf(pod), port: target };
     if (/^\d+$/.test(target)) return { pod: nameOf(pod), port: Number(target) };
     const named = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []).find((p) => p.name === target);
-    if (!named) throw new ForwardTargetError(`pod ${nameOf(pod)} has no container port named "${target}" (targetPort of service ${where} port ${servicePort})`, false);
+    if (!named)
+        throw new ForwardTargetError(`pod ${nameOf(pod)} has no container port named "${target}" (targetPort of service ${where} port ${servicePort})`, false);
     return { pod: nameOf(pod), port: named.containerPort };
 }
 

@@ -75,10 +75,12 @@ export async function forwardInfo(target: ForwardTarget): Promise<{ url: string;
 export async function closeAllForwards(): Promise<void> {
     const all = [...forwards.values()];
     forwards.clear();
-    await Promise.all(all.map(async (p) => {
-        const f = await p.catch(() => undefined);
-        if (f) await closeForward(f);
-    }));
+    await Promise.all(
+        all.map(async (p) => {
+            const f = await p.catch(() => undefined);
+            if (f) await closeForward(f);
+        }),
+    );
 }
 
 function closeForward(f: Forward): Promise<void> {
@@ -101,16 +103,29 @@ function apiFailure(err: unknown, what: string, kc: KubeConfig): Error {
     if (err instanceof ForwardTargetError) return err;
     const code = (err as { code?: unknown }).code;
     const status = typeof code === "number" ? code : undefined;
-    const reason = status === 404 ? "not found" : status === 401 || status === 403 ? `access denied (HTTP ${status}); the kubeconfig's user needs get on services and list on pods, and create on pods/portforward` : status ? `HTTP ${status}` : (err instanceof Error ? err.message.split("\n")[0]!.slice(0, 200) : String(err));
+    const reason =
+        status === 404
+            ? "not found"
+            : status === 401 || status === 403
+              ? `access denied (HTTP ${status}); the kubeconfig's user needs get on services and list on pods, and create on pods/portforward`
+              : status
+                ? `HTTP ${status}`
+                : err instanceof Error
+                  ? err.message.split("\n")[0]!.slice(0, 200)
+                  : String(err);
     return new ForwardTargetError(`${what} via the Kubernetes API at ${serverOf(kc)}: ${reason}`, status === undefined || status === 404 || status >= 500);
 }
 
 async function resolvePod(kc: KubeConfig, t: ForwardTarget): Promise<PodPort> {
     const core = kc.makeApiClient(k8s().CoreV1Api);
     const where = `${t.namespace}/${t.service}`;
-    const service = await withTimeout(`reading service ${where}`, core.readNamespacedService({ name: t.service, namespace: t.namespace })).catch((e) => { throw apiFailure(e, `reading service ${where}`, kc); });
+    const service = await withTimeout(`reading service ${where}`, core.readNamespacedService({ name: t.service, namespace: t.namespace })).catch((e) => {
+        throw apiFailure(e, `reading service ${where}`, kc);
+    });
     const labelSelector = selectorOf(service, where);
-    const pods = await withTimeout(`listing pods of ${where}`, core.listNamespacedPod({ namespace: t.namespace, labelSelector })).catch((e) => { throw apiFailure(e, `listing pods of service ${where}`, kc); });
+    const pods = await withTimeout(`listing pods of ${where}`, core.listNamespacedPod({ namespace: t.namespace, labelSelector })).catch((e) => {
+        throw apiFailure(e, `listing pods of service ${where}`, kc);
+    });
     return pickPodPort(service, pods.items, t.port, where);
 }
 
@@ -129,7 +144,12 @@ async function open(t: ForwardTarget): Promise<Forward> {
         for (let attempt = 1; attempt <= 2 && !socket.destroyed; attempt++) {
             try {
                 const target = f.pod ?? (f.pod = await resolvePod(kc, t));
-                const output = new Writable({ write(chunk, _enc, done) { if (!socket.destroyed) socket.write(chunk); done(); } });
+                const output = new Writable({
+                    write(chunk, _enc, done) {
+                        if (!socket.destroyed) socket.write(chunk);
+                        done();
+                    },
+                });
                 const errors = new Writable({
                     write(chunk, _enc, done) {
                         // The kubelet reports e.g. "error forwarding port 8081 to pod …: connection refused".

@@ -19,7 +19,13 @@ export class NotFoundError extends Error {
 export async function readFlinkDeployment(access: KubeAccess, namespace: string, name: string): Promise<FlinkDeploymentObject> {
     const api = loadKubeConfig(access).makeApiClient(k8s().CustomObjectsApi);
     try {
-        return (await api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: "flinkdeployments", name })) as FlinkDeploymentObject;
+        return (await api.getNamespacedCustomObject({
+            group: FLINK_GROUP,
+            version: FLINK_VERSION,
+            namespace,
+            plural: "flinkdeployments",
+            name,
+        })) as FlinkDeploymentObject;
     } catch (err) {
         if ((err as { code?: unknown }).code === 404) throw new NotFoundError(`FlinkDeployment ${namespace}/${name}`);
         throw err;
@@ -54,10 +60,15 @@ export function watchFlinkDeployment(access: KubeAccess, namespace: string, name
         const kc = loadKubeConfig(access);
         const path = `/apis/${FLINK_GROUP}/${FLINK_VERSION}/namespaces/${namespace}/flinkdeployments`;
         new (k8s().Watch)(kc)
-            .watch(path, { fieldSelector: `metadata.name=${name}` }, () => onChange(), (err: unknown) => {
-                // Ended by the server (timeouts are normal): reopen unless stopped; an error means polling only.
-                if (!err && !stopped) setTimeout(open, 1_000).unref();
-            })
+            .watch(
+                path,
+                { fieldSelector: `metadata.name=${name}` },
+                () => onChange(),
+                (err: unknown) => {
+                    // Ended by the server (timeouts are normal): reopen unless stopped; an error means polling only.
+                    if (!err && !stopped) setTimeout(open, 1_000).unref();
+                },
+            )
             .then((c) => {
                 controller = c;
                 if (stopped) c.abort();

@@ -29,7 +29,13 @@ export function clusterProcesses(layout: LocalLayout): ClusterProcess[] {
     for (const file of fs.readdirSync(layout.pidDir)) {
         if (!file.endsWith(".pid")) continue;
         // Flink's daemon script names pid files flink-<ident>-<entrypoint>.pid.
-        const role = file.includes("standalonesession") ? "jobmanager" : file.includes("taskexecutor") ? "taskmanager" : file.includes("sql-gateway") ? "sqlgateway" : undefined;
+        const role = file.includes("standalonesession")
+            ? "jobmanager"
+            : file.includes("taskexecutor")
+              ? "taskmanager"
+              : file.includes("sql-gateway")
+                ? "sqlgateway"
+                : undefined;
         if (!role) continue;
         const pids = fs.readFileSync(path.join(layout.pidDir, file), "utf8").split(/\s+/).filter(Boolean).map(Number);
         for (const pid of pids) {
@@ -59,7 +65,11 @@ export async function stopProcesses(layout: LocalLayout, graceMs = 20_000): Prom
     const procs = clusterProcesses(layout);
     // The SQL Gateway first (it submits to the cluster), then task managers, so the job manager
     // does not spend the grace period restarting tasks.
-    const ordered = [...procs.filter((p) => p.role === "sqlgateway"), ...procs.filter((p) => p.role === "taskmanager"), ...procs.filter((p) => p.role === "jobmanager")];
+    const ordered = [
+        ...procs.filter((p) => p.role === "sqlgateway"),
+        ...procs.filter((p) => p.role === "taskmanager"),
+        ...procs.filter((p) => p.role === "jobmanager"),
+    ];
     for (const p of ordered) {
         try {
             process.kill(p.pid, "SIGTERM");

@@ -77,7 +77,12 @@ export function logTail(layout: LocalLayout, lines = 15, only?: RegExp): string 
     const logs = fs.readdirSync(layout.logDir).filter((f) => (f.endsWith(".log") || f.endsWith(".out")) && (!only || only.test(f)));
     const interesting = logs
         .map((f) => path.join(layout.logDir, f))
-        .flatMap((f) => fs.readFileSync(f, "utf8").split("\n").map((l) => `${path.basename(f)}: ${l}`))
+        .flatMap((f) =>
+            fs
+                .readFileSync(f, "utf8")
+                .split("\n")
+                .map((l) => `${path.basename(f)}: ${l}`),
+        )
         .filter((l) => /ERROR|Exception|Caused by/.test(l));
     return interesting.slice(-lines).join("\n");
 }
@@ -106,7 +111,10 @@ export async function startLocalCluster(req: StartRequest, progress: Progress): 
         const result = await run("bash", [path.join(bin, script), "start"], { env, cwd: req.layout.workDir });
         if (result.code !== 0) {
             await stopProcesses(req.layout);
-            throw new DeployError(`${script} start failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`, "no process of this cluster (stopped what had started)");
+            throw new DeployError(
+                `${script} start failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`,
+                "no process of this cluster (stopped what had started)",
+            );
         }
     }
     progress(`started JobManager and ${req.taskManagers} TaskManager(s); waiting for ${req.taskManagers * req.slotsPerTaskManager} slots`);
@@ -128,7 +136,9 @@ export async function startLocalCluster(req: StartRequest, progress: Progress): 
     }
     const tail = logTail(req.layout);
     await stopProcesses(req.layout);
-    const seen = last ? `it reported ${last.taskManagers} TaskManager(s) and ${last.slotsTotal} slots` : `its REST endpoint never answered (${lastError || "no process left"})`;
+    const seen = last
+        ? `it reported ${last.taskManagers} TaskManager(s) and ${last.slotsTotal} slots`
+        : `its REST endpoint never answered (${lastError || "no process left"})`;
     throw new DeployError(
         `the local cluster did not become ready within ${Math.round(req.timeoutMs / 1000)} s: ${seen}${tail ? `\nlog:\n${tail}` : ""}`,
         `no process of this cluster (stopped); logs are in ${req.layout.logDir}`,
@@ -156,7 +166,10 @@ export async function startSqlGateway(req: SqlGatewayStartRequest, progress: Pro
     const fail = async (why: string): Promise<never> => {
         const tail = logTail(req.layout, 15, /sql-gateway/);
         await stopProcesses(req.layout);
-        throw new DeployError(`the SQL Gateway of the local cluster ${why}${tail ? `\nlog:\n${tail}` : ""}`, `no process of this cluster (stopped); logs are in ${req.layout.logDir}`);
+        throw new DeployError(
+            `the SQL Gateway of the local cluster ${why}${tail ? `\nlog:\n${tail}` : ""}`,
+            `no process of this cluster (stopped); logs are in ${req.layout.logDir}`,
+        );
     };
     const args = [
         path.join(req.homePath, "bin", "sql-gateway.sh"),

@@ -12,8 +12,13 @@ import { FlinkApiError } from "../flink/errors";
 import { type CallSpec, createTransport, type FlinkClientOptions, type HttpMethod } from "../flink/http";
 import { extractSqlGatewayMessage, parseSqlPosition, SqlGatewayError } from "./errors";
 import {
-    ExecuteStatementSchema, type FetchResultsWire, FetchResultsWireSchema, type GatewayInfo, GatewayInfoSchema,
-    OpenSessionSchema, StatusSchema,
+    ExecuteStatementSchema,
+    type FetchResultsWire,
+    FetchResultsWireSchema,
+    type GatewayInfo,
+    GatewayInfoSchema,
+    OpenSessionSchema,
+    StatusSchema,
 } from "./schemas";
 
 /** Options of {@link createGatewayClient}: those of the JobManager client, minus uploads. */
@@ -172,8 +177,15 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             const sqlPosition = statementFailed ? parseSqlPosition(err.flinkMessage) : undefined;
             throw new SqlGatewayError(
                 {
-                    kind: err.kind, status: err.status, method: err.method, path: err.path, baseUrl: err.baseUrl,
-                    flinkMessage: err.flinkMessage, retryable: err.retryable, attempts: err.attempts, cause: err.cause,
+                    kind: err.kind,
+                    status: err.status,
+                    method: err.method,
+                    path: err.path,
+                    baseUrl: err.baseUrl,
+                    flinkMessage: err.flinkMessage,
+                    retryable: err.retryable,
+                    attempts: err.attempts,
+                    cause: err.cause,
                 },
                 { notFound, statementFailed, ...(sqlPosition ? { sqlPosition } : {}) },
             );
@@ -222,7 +234,16 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             } catch (err) {
                 if (err instanceof SqlGatewayError && err.status === 404) {
                     throw new SqlGatewayError(
-                        { kind: "http", status: 404, method: err.method, path: err.path, baseUrl: err.baseUrl, flinkMessage: err.flinkMessage, retryable: false, cause: err },
+                        {
+                            kind: "http",
+                            status: 404,
+                            method: err.method,
+                            path: err.path,
+                            baseUrl: err.baseUrl,
+                            flinkMessage: err.flinkMessage,
+                            retryable: false,
+                            cause: err,
+                        },
                         {},
                         `Flink SQL Gateway at ${err.baseUrl} has no configure-session endpoint (it needs Flink 1.17 or later); run the statement with executeStatement instead`,
                     );
@@ -234,8 +255,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         operationStatus: async (session: string, operation: string) => (await call(req("GET", `${op(session, operation)}/status`, true), StatusSchema)).status,
         fetchResults,
         closeOperation,
-        cancelOperation: async (session: string, operation: string) =>
-            (await call(req("POST", `${op(session, operation)}/cancel`, true), StatusSchema)).status,
+        cancelOperation: async (session: string, operation: string) => (await call(req("POST", `${op(session, operation)}/cancel`, true), StatusSchema)).status,
 
         async runStatement(session: string, statement: string, opts: RunStatementOptions): Promise<StatementResult> {
             const started = Date.now();
@@ -250,7 +270,15 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             let isQueryResult = false;
             const timedOut = (at: number, detail: string) =>
                 new SqlGatewayError(
-                    { kind: "timeout", status: 0, method: "GET", path: `${op(session, operation)}/result/${at}`, baseUrl: http.baseUrl, retryable: false, flinkMessage: detail },
+                    {
+                        kind: "timeout",
+                        status: 0,
+                        method: "GET",
+                        path: `${op(session, operation)}/result/${at}`,
+                        baseUrl: http.baseUrl,
+                        retryable: false,
+                        flinkMessage: detail,
+                    },
                     {},
                     `SQL statement did not complete within ${opts.timeoutMs} ms on the Flink SQL Gateway at ${http.baseUrl} (${detail}); the operation was closed`,
                 );
@@ -281,7 +309,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             }
             // Before 1.17 there is no jobID field: an INSERT's only row is its job id.
             const first = rows[0]?.[0];
-            if (jobId === undefined && columns.length === 1 && columns[0] === "job id" && typeof first === "string" && /^[0-9a-f]{32}$/.test(first)) jobId = first;
+            if (jobId === undefined && columns.length === 1 && columns[0] === "job id" && typeof first === "string" && /^[0-9a-f]{32}$/.test(first))
+                jobId = first;
             return {
                 ...(jobId !== undefined ? { jobId } : {}),
                 columns,

@@ -196,7 +196,14 @@ export function extractSqlGatewayMessage(body: string): string | undefined {
     } catch {
         // not JSON (a proxy's page): first line of text
     }
-    if (!errors) return clip(text.replace(/<[^>]+>/g, "\n").split("\n").map((l) => l.trim()).find(Boolean) ?? text.slice(0, 200));
+    if (!errors)
+        return clip(
+            text
+                .replace(/<[^>]+>/g, "\n")
+                .split("\n")
+                .map((l) => l.trim())
+                .find(Boolean) ?? text.slice(0, 200),
+        );
     const meaningful = blocksOf(errors).filter((b) => !WRAPPER.test(render(b)));
     if (meaningful.length === 0) {
         const plain = errors.filter((e) => !NOISE.test(e.trim()));

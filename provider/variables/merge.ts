@@ -40,7 +40,9 @@ export function mergeVariables(sets: readonly VariableSetRef[], property = "vari
             } else if (first.secret !== secret || vars[name] !== value) {
                 const what = first.secret !== secret ? "once as a plain value and once as a secret" : "with different values";
                 const where = `${property}[${first.set}]${first.set === set ? "" : ` and ${property}[${set}]`}`;
-                failures.push(invalid(`${property}[${set}]`, name, `${name} is defined by ${where} ${what}`, `define ${name} in one VariableSet only, with one value`));
+                failures.push(
+                    invalid(`${property}[${set}]`, name, `${name} is defined by ${where} ${what}`, `define ${name} in one VariableSet only, with one value`),
+                );
             }
         }
     };
@@ -48,6 +50,9 @@ export function mergeVariables(sets: readonly VariableSetRef[], property = "vari
         add(i, set.values ?? {}, false);
         add(i, set.secrets ?? {}, true);
     });
-    const secretNames = [...origin].filter(([, o]) => o.secret).map(([name]) => name).sort();
+    const secretNames = [...origin]
+        .filter(([, o]) => o.secret)
+        .map(([name]) => name)
+        .sort();
     return { vars, secretNames, secretValues: [...secretValues], failures };
 }

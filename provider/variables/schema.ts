@@ -38,7 +38,14 @@ export function checkVariableSetArgs(news: Record<string, unknown>): { args?: Va
     if (values && secrets) {
         for (const name of Object.keys(secrets)) {
             if (Object.hasOwn(values, name)) {
-                failures.push(invalid(pathOf("secrets", name), MASK, `${name} is also defined in values`, "define it in one of them only: secrets if it is sensitive, values otherwise"));
+                failures.push(
+                    invalid(
+                        pathOf("secrets", name),
+                        MASK,
+                        `${name} is also defined in values`,
+                        "define it in one of them only: secrets if it is sensitive, values otherwise",
+                    ),
+                );
             }
         }
     }
@@ -53,29 +60,59 @@ function checkMap(kind: Kind, input: unknown, failures: InputFailure[]): Record<
     if (input === undefined) return {};
     if (containsUnknown(input) && typeof input === "string") return undefined; // the whole map is not known yet
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
-        failures.push(invalid(kind, shown(input), "must be a map of variable names to strings", `pass an object, e.g. { ${secret ? 'DB_PASSWORD: pulumi.secret("...")' : 'KAFKA_BROKERS: "kafka:9092"'} }`));
+        failures.push(
+            invalid(
+                kind,
+                shown(input),
+                "must be a map of variable names to strings",
+                `pass an object, e.g. { ${secret ? 'DB_PASSWORD: pulumi.secret("...")' : 'KAFKA_BROKERS: "kafka:9092"'} }`,
+            ),
+        );
         return undefined;
     }
     const map = input as Record<string, unknown>;
     for (const [name, value] of Object.entries(map)) {
         const path = pathOf(kind, name);
         if (!VARIABLE_NAME.test(name)) {
-            failures.push(invalid(path, name, "is not a variable name (letters, digits and _, not starting with a digit)", `rename it, e.g. ${suggestName(name)}`));
+            failures.push(
+                invalid(path, name, "is not a variable name (letters, digits and _, not starting with a digit)", `rename it, e.g. ${suggestName(name)}`),
+            );
         } else if (name.length > MAX_NAME_LENGTH) {
             failures.push(invalid(path, name, `is ${name.length} characters long; names are limited to ${MAX_NAME_LENGTH}`, "use a shorter name"));
         }
         if (containsUnknown(value)) continue;
         if (typeof value !== "string") {
             const example = secret ? "pulumi.secret(String(value))" : `"${String(value)}"`;
-            failures.push(invalid(path, shown(value), `must be a string, not ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, `pass a string, e.g. ${example}`));
+            failures.push(
+                invalid(
+                    path,
+                    shown(value),
+                    `must be a string, not ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+                    `pass a string, e.g. ${example}`,
+                ),
+            );
             continue;
         }
         const bytes = Buffer.byteLength(value, "utf8");
         if (bytes > MAX_VALUE_BYTES) {
-            failures.push(invalid(path, shown(value), `is ${bytes} bytes; values are limited to 64 KiB`, "keep large content (certificates, files) in a file or a Kubernetes secret and pass its path"));
+            failures.push(
+                invalid(
+                    path,
+                    shown(value),
+                    `is ${bytes} bytes; values are limited to 64 KiB`,
+                    "keep large content (certificates, files) in a file or a Kubernetes secret and pass its path",
+                ),
+            );
         }
         if (value.includes("\0")) {
-            failures.push(invalid(path, shown(value), `contains a NUL character at offset ${value.indexOf("\0")}`, "remove it: NUL cannot be passed to Flink in SQL, arguments or configuration"));
+            failures.push(
+                invalid(
+                    path,
+                    shown(value),
+                    `contains a NUL character at offset ${value.indexOf("\0")}`,
+                    "remove it: NUL cannot be passed to Flink in SQL, arguments or configuration",
+                ),
+            );
         }
     }
     return map as Record<string, string>;

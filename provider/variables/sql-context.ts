@@ -132,7 +132,10 @@ export function escapeSqlValue(value: string, context: SqlContext, uescape = "\\
         case "string":
             return value.replace(/'/g, "''");
         case "unicode-string":
-            return value.split(uescape).join(uescape + uescape).replace(/'/g, "''");
+            return value
+                .split(uescape)
+                .join(uescape + uescape)
+                .replace(/'/g, "''");
         case "identifier":
             return value.replace(/`/g, "``");
         case "double-quoted":

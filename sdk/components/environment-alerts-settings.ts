@@ -11,9 +11,29 @@ import { hint, secretHint } from "./validate";
 /** A receiver; `*Secret` fields name a secret stack config key holding the value. */
 export type EnvironmentAlertReceiver =
     | { readonly name: string; readonly type: "webhook"; readonly urlSecret: string; readonly maxAlerts?: number; readonly sendResolved?: boolean }
-    | { readonly name: string; readonly type: "email"; readonly to: string; readonly from: string; readonly smarthost: string; readonly authUsername?: string; readonly authPasswordSecret?: string; readonly requireTls?: boolean; readonly sendResolved?: boolean }
+    | {
+          readonly name: string;
+          readonly type: "email";
+          readonly to: string;
+          readonly from: string;
+          readonly smarthost: string;
+          readonly authUsername?: string;
+          readonly authPasswordSecret?: string;
+          readonly requireTls?: boolean;
+          readonly sendResolved?: boolean;
+      }
     | { readonly name: string; readonly type: "slack"; readonly apiUrlSecret: string; readonly channel: string; readonly sendResolved?: boolean }
-    | { readonly name: string; readonly type: "wecom"; readonly corpId: string; readonly apiSecretSecret: string; readonly agentId: string; readonly toUser?: string; readonly toParty?: string; readonly apiUrl?: string; readonly sendResolved?: boolean }
+    | {
+          readonly name: string;
+          readonly type: "wecom";
+          readonly corpId: string;
+          readonly apiSecretSecret: string;
+          readonly agentId: string;
+          readonly toUser?: string;
+          readonly toParty?: string;
+          readonly apiUrl?: string;
+          readonly sendResolved?: boolean;
+      }
     | { readonly name: string; readonly type: "dingtalk" | "lark"; readonly adapterUrlSecret: string; readonly sendResolved?: boolean };
 
 /** The `alerts` block: an AlertRoute over the environment's clusters and jobs. */
@@ -31,7 +51,13 @@ export interface EnvironmentAlerts {
      * Routes by team, job (catalogue key) or severity, first match wins unless `continue`.
      * @default []
      */
-    readonly routes?: { readonly team?: string; readonly job?: string; readonly severity?: AlertSeverity; readonly receiver: string; readonly continue?: boolean }[];
+    readonly routes?: {
+        readonly team?: string;
+        readonly job?: string;
+        readonly severity?: AlertSeverity;
+        readonly receiver: string;
+        readonly continue?: boolean;
+    }[];
     /**
      * Team label and condition overrides per job (catalogue key).
      * @default {}
@@ -112,19 +138,84 @@ export interface EnvironmentIngress {
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { ...hint("is not a valid name", "use letters, digits, '.', '_' and '-'") });
 const secretKey = (field: string) =>
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { ...hint(`is not a config key name`, `name a secret stack config key, set with: pulumi config set --secret ${field} '...'`) });
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, {
+        ...hint(`is not a config key name`, `name a secret stack config key, set with: pulumi config set --secret ${field} '...'`),
+    });
 const plainSecret = (field: string, key: string) =>
     z.unknown().superRefine((v, ctx) => {
-        if (v !== undefined) ctx.addIssue({ code: "custom", ...secretHint("would be a secret in plain text in the stack's config file", `set ${key}: <config key> and store the value with: pulumi config set --secret <config key> '...' (${field})`) });
+        if (v !== undefined)
+            ctx.addIssue({
+                code: "custom",
+                ...secretHint(
+                    "would be a secret in plain text in the stack's config file",
+                    `set ${key}: <config key> and store the value with: pulumi config set --secret <config key> '...' (${field})`,
+                ),
+            });
     });
 const common = { name, sendResolved: z.boolean().optional() };
-const receiver = z.discriminatedUnion("type", [
-    z.object({ ...common, type: z.literal("webhook"), urlSecret: secretKey("alertWebhookUrl"), url: plainSecret("url", "urlSecret"), maxAlerts: z.number().int().min(0).optional() }).strict(),
-    z.object({ ...common, type: z.literal("email"), to: z.string().min(3), from: z.string().min(3), smarthost: z.string().min(3), authUsername: z.string().optional(), authPasswordSecret: secretKey("smtpPassword").optional(), authPassword: plainSecret("authPassword", "authPasswordSecret"), requireTls: z.boolean().optional() }).strict(),
-    z.object({ ...common, type: z.literal("slack"), apiUrlSecret: secretKey("slackUrl"), apiUrl: plainSecret("apiUrl", "apiUrlSecret"), channel: z.string().min(1) }).strict(),
-    z.object({ ...common, type: z.literal("wecom"), corpId: z.string().min(1), apiSecretSecret: secretKey("wecomSecret"), apiSecret: plainSecret("apiSecret", "apiSecretSecret"), agentId: z.string().min(1), toUser: z.string().optional(), toParty: z.string().optional(), apiUrl: z.string().url().optional() }).strict(),
-    z.object({ ...common, type: z.enum(["dingtalk", "lark"]), adapterUrlSecret: secretKey("dingtalkAdapterUrl"), adapterUrl: plainSecret("adapterUrl", "adapterUrlSecret") }).strict(),
-], { errorMap: (issue, ctx) => (issue.code === "invalid_union_discriminator" ? hint("is not a receiver type", "use webhook, email, slack, wecom, dingtalk or lark") : { message: ctx.defaultError }) });
+const receiver = z.discriminatedUnion(
+    "type",
+    [
+        z
+            .object({
+                ...common,
+                type: z.literal("webhook"),
+                urlSecret: secretKey("alertWebhookUrl"),
+                url: plainSecret("url", "urlSecret"),
+                maxAlerts: z.number().int().min(0).optional(),
+            })
+            .strict(),
+        z
+            .object({
+                ...common,
+                type: z.literal("email"),
+                to: z.string().min(3),
+                from: z.string().min(3),
+                smarthost: z.string().min(3),
+                authUsername: z.string().optional(),
+                authPasswordSecret: secretKey("smtpPassword").optional(),
+                authPassword: plainSecret("authPassword", "authPasswordSecret"),
+                requireTls: z.boolean().optional(),
+            })
+            .strict(),
+        z
+            .object({
+                ...common,
+                type: z.literal("slack"),
+                apiUrlSecret: secretKey("slackUrl"),
+                apiUrl: plainSecret("apiUrl", "apiUrlSecret"),
+                channel: z.string().min(1),
+            })
+            .strict(),
+        z
+            .object({
+                ...common,
+                type: z.literal("wecom"),
+                corpId: z.string().min(1),
+                apiSecretSecret: secretKey("wecomSecret"),
+                apiSecret: plainSecret("apiSecret", "apiSecretSecret"),
+                agentId: z.string().min(1),
+                toUser: z.string().optional(),
+                toParty: z.string().optional(),
+                apiUrl: z.string().url().optional(),
+            })
+            .strict(),
+        z
+            .object({
+                ...common,
+                type: z.enum(["dingtalk", "lark"]),
+                adapterUrlSecret: secretKey("dingtalkAdapterUrl"),
+                adapterUrl: plainSecret("adapterUrl", "adapterUrlSecret"),
+            })
+            .strict(),
+    ],
+    {
+        errorMap: (issue, ctx) =>
+            issue.code === "invalid_union_discriminator"
+                ? hint("is not a receiver type", "use webhook, email, slack, wecom, dingtalk or lark")
+                : { message: ctx.defaultError },
+    },
+);
 
 const url = z.string().regex(/^https?:\/\/[^\s/]+/, { ...hint("is not an http(s) URL", 'write e.g. "http://localhost:9090"') });
 const dir = z.string().min(1, { ...hint("is empty", "give a directory path (relative paths are from the program's directory)") });
@@ -133,29 +224,56 @@ const hostPort = z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { ...hint("is 
 export const alertSettings = z
     .object({
         environment: z.string().min(1).optional(),
-        receivers: z.array(receiver).min(1, { ...hint("is empty", "declare at least one receiver, e.g. { name: ops, type: webhook, urlSecret: alertWebhookUrl }") }),
+        receivers: z
+            .array(receiver)
+            .min(1, { ...hint("is empty", "declare at least one receiver, e.g. { name: ops, type: webhook, urlSecret: alertWebhookUrl }") }),
         defaultReceiver: name,
-        routes: z.array(z.object({ team: z.string().min(1).optional(), job: z.string().min(1).optional(), severity: z.enum(["critical", "warning", "info"]).optional(), receiver: name, continue: z.boolean().optional() }).strict()).default([]),
+        routes: z
+            .array(
+                z
+                    .object({
+                        team: z.string().min(1).optional(),
+                        job: z.string().min(1).optional(),
+                        severity: z.enum(["critical", "warning", "info"]).optional(),
+                        receiver: name,
+                        continue: z.boolean().optional(),
+                    })
+                    .strict(),
+            )
+            .default([]),
         jobs: z.record(z.object({ team: z.string().min(1).optional(), conditions: z.record(z.unknown()).optional() }).strict()).default({}),
         conditions: z.record(z.unknown()).optional(),
         timing: z.object({ groupWait: z.string().optional(), groupInterval: z.string().optional(), repeatInterval: z.string().optional() }).strict().optional(),
-        targets: z.record(z.object({ jobManager: hostPort, taskManagers: z.array(hostPort).optional(), team: z.string().min(1).optional() }).strict()).optional(),
+        targets: z
+            .record(z.object({ jobManager: hostPort, taskManagers: z.array(hostPort).optional(), team: z.string().min(1).optional() }).strict())
+            .optional(),
         rulesDir: dir.optional(),
         alertmanagerDir: dir.optional(),
         prometheusUrl: url.optional(),
         alertmanagerUrl: url.optional(),
-        kubernetes: z.object({ selectorLabels: z.record(z.string()), namespace: z.string().min(1).optional() }).strict().optional(),
+        kubernetes: z
+            .object({ selectorLabels: z.record(z.string()), namespace: z.string().min(1).optional() })
+            .strict()
+            .optional(),
     })
     .strict()
     .superRefine((a, ctx) => {
         const names = a.receivers.map((r) => r.name);
         names.forEach((n, i) => {
-            if (names.indexOf(n) !== i) ctx.addIssue({ code: "custom", path: ["receivers", i, "name"], ...hint("is a duplicate receiver name", "give every receiver its own name") });
+            if (names.indexOf(n) !== i)
+                ctx.addIssue({ code: "custom", path: ["receivers", i, "name"], ...hint("is a duplicate receiver name", "give every receiver its own name") });
         });
-        if (!names.includes(a.defaultReceiver)) ctx.addIssue({ code: "custom", path: ["defaultReceiver"], ...hint("names no receiver", `use one of ${names.join(", ")}`) });
+        if (!names.includes(a.defaultReceiver))
+            ctx.addIssue({ code: "custom", path: ["defaultReceiver"], ...hint("names no receiver", `use one of ${names.join(", ")}`) });
         a.routes.forEach((r, i) => {
-            if (!names.includes(r.receiver)) ctx.addIssue({ code: "custom", path: ["routes", i, "receiver"], ...hint("names no receiver", `use one of ${names.join(", ")}`) });
-            if (r.team === undefined && r.job === undefined && r.severity === undefined) ctx.addIssue({ code: "custom", path: ["routes", i], ...hint("matches nothing specific", "set team, job or severity (alerts no route matches go to defaultReceiver)") });
+            if (!names.includes(r.receiver))
+                ctx.addIssue({ code: "custom", path: ["routes", i, "receiver"], ...hint("names no receiver", `use one of ${names.join(", ")}`) });
+            if (r.team === undefined && r.job === undefined && r.severity === undefined)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["routes", i],
+                    ...hint("matches nothing specific", "set team, job or severity (alerts no route matches go to defaultReceiver)"),
+                });
         });
     });
 
@@ -164,8 +282,19 @@ export const ingressSettings = z
         host: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { ...hint("is not a host name", 'write e.g. "flink.example.com"') }),
         path: z.string().startsWith("/").optional(),
         ingressClassName: z.string().min(1).optional(),
-        tls: z.object({ secretName: z.string().min(1) }).strict().optional(),
-        basicAuth: z.object({ username: z.string().min(1), passwordSecret: secretKey("flinkUiPassword"), password: plainSecret("password", "passwordSecret"), realm: z.string().optional() }).strict().optional(),
+        tls: z
+            .object({ secretName: z.string().min(1) })
+            .strict()
+            .optional(),
+        basicAuth: z
+            .object({
+                username: z.string().min(1),
+                passwordSecret: secretKey("flinkUiPassword"),
+                password: plainSecret("password", "passwordSecret"),
+                realm: z.string().optional(),
+            })
+            .strict()
+            .optional(),
         annotations: z.record(z.string()).optional(),
     })
     .strict();

@@ -13,7 +13,8 @@ import { hint } from "./validate";
 import { isParallelism, PARALLELISM_RULE } from "../../provider/core/flink-config";
 
 /** A local, remote or Kubernetes cluster as stack config describes it (`home` is the environment's). */
-export type EnvironmentCluster = Omit<LocalSessionClusterArgs, "home"> | RemoteSessionClusterArgs | { readonly target: "kubernetes"; readonly kubernetes: KubernetesSessionArgs };
+export type EnvironmentCluster =
+    Omit<LocalSessionClusterArgs, "home"> | RemoteSessionClusterArgs | { readonly target: "kubernetes"; readonly kubernetes: KubernetesSessionArgs };
 
 /** Per-stack settings of one job of the program's catalogue (or a SQL job defined in config alone). */
 export interface EnvironmentJobSettings {
@@ -76,7 +77,13 @@ export interface EnvironmentJobDefaults {
 /** Everything a stack's config says about its environment (secrets are read separately, as secrets). */
 export interface EnvironmentSettings {
     /** The Flink distribution every local cluster of the stack starts from. */
-    readonly home: { readonly version?: string; readonly path?: string; readonly image?: string; readonly imagePullSecrets?: string[]; readonly defaultConfig?: Record<string, FlinkConfigValue> };
+    readonly home: {
+        readonly version?: string;
+        readonly path?: string;
+        readonly image?: string;
+        readonly imagePullSecrets?: string[];
+        readonly defaultConfig?: Record<string, FlinkConfigValue>;
+    };
     /** The stack's session clusters by key. */
     readonly clusters: Record<string, EnvironmentCluster>;
     /**
@@ -107,7 +114,8 @@ export interface EnvironmentSettings {
 }
 
 const KEY = /^[a-z][a-z0-9-]{0,39}$/;
-const key = (what: string) => z.string().regex(KEY, { ...hint(`is not a valid ${what} key`, "use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
+const key = (what: string) =>
+    z.string().regex(KEY, { ...hint(`is not a valid ${what} key`, "use lower-case letters, digits and '-', starting with a letter (at most 40), e.g. main") });
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
 const parallelism = z.number().refine(isParallelism, hint(PARALLELISM_RULE.problem, PARALLELISM_RULE.fix));
 
@@ -115,9 +123,24 @@ const cluster = z
     .object({ target: z.enum(["local", "remote", "kubernetes"]) })
     .passthrough()
     .superRefine((c, ctx) => {
-        if ("home" in c) ctx.addIssue({ code: "custom", path: ["home"], ...hint("is set on a cluster", "set the environment's `home` once; every local cluster starts from it") });
-        if (c.target === "kubernetes" && (typeof c.kubernetes !== "object" || c.kubernetes === null)) ctx.addIssue({ code: "custom", path: ["kubernetes"], ...hint("is required for a kubernetes cluster", "set kubernetes: { namespace: streaming, taskManager: { slots: 2 } }") });
-        if (c.target === "remote" && typeof c.restUrl !== "string") ctx.addIssue({ code: "custom", path: ["restUrl"], ...hint("is required for a remote cluster", 'set restUrl, e.g. "http://flink-jobmanager:8081"') });
+        if ("home" in c)
+            ctx.addIssue({
+                code: "custom",
+                path: ["home"],
+                ...hint("is set on a cluster", "set the environment's `home` once; every local cluster starts from it"),
+            });
+        if (c.target === "kubernetes" && (typeof c.kubernetes !== "object" || c.kubernetes === null))
+            ctx.addIssue({
+                code: "custom",
+                path: ["kubernetes"],
+                ...hint("is required for a kubernetes cluster", "set kubernetes: { namespace: streaming, taskManager: { slots: 2 } }"),
+            });
+        if (c.target === "remote" && typeof c.restUrl !== "string")
+            ctx.addIssue({
+                code: "custom",
+                path: ["restUrl"],
+                ...hint("is required for a remote cluster", 'set restUrl, e.g. "http://flink-jobmanager:8081"'),
+            });
     });
 
 const jobSettings = z
@@ -133,13 +156,37 @@ const jobSettings = z
 export const environmentSettings = z
     .object({
         home: z
-            .object({ version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { ...hint("is not a Flink version", 'write e.g. "2.3.0"') }).optional(), path: z.string().min(1).optional(), image: z.string().min(1).optional(), imagePullSecrets: z.array(z.string().min(1)).optional(), defaultConfig: z.record(configValue).optional() })
+            .object({
+                version: z
+                    .string()
+                    .regex(/^\d+\.\d+(\.\d+)?$/, { ...hint("is not a Flink version", 'write e.g. "2.3.0"') })
+                    .optional(),
+                path: z.string().min(1).optional(),
+                image: z.string().min(1).optional(),
+                imagePullSecrets: z.array(z.string().min(1)).optional(),
+                defaultConfig: z.record(configValue).optional(),
+            })
             .strict()
-            .refine((h) => h.version !== undefined || h.path !== undefined, { ...hint("has neither version nor path", "set home.version (downloaded) or home.path (an existing distribution)") }),
-        clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, { ...hint("is empty", 'declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }') }),
-        variables: z.record(z.string().regex(VARIABLE, { ...hint("is not a variable name", "use letters, digits and _, not starting with a digit") }), z.string()).default({}),
+            .refine((h) => h.version !== undefined || h.path !== undefined, {
+                ...hint("has neither version nor path", "set home.version (downloaded) or home.path (an existing distribution)"),
+            }),
+        clusters: z.record(key("cluster"), cluster).refine((c) => Object.keys(c).length > 0, {
+            ...hint("is empty", "declare at least one cluster, e.g. clusters: { main: { target: local, restPort: 8081 } }"),
+        }),
+        variables: z
+            .record(z.string().regex(VARIABLE, { ...hint("is not a variable name", "use letters, digits and _, not starting with a digit") }), z.string())
+            .default({}),
         jobs: z.record(key("job"), jobSettings).default({}),
-        jobDefaults: z.object({ parallelism: parallelism.optional(), configuration: z.record(configValue).optional(), upgrade: z.record(z.unknown()).optional(), health: z.record(z.unknown()).optional(), onDelete: z.enum(["savepoint", "cancel", "leave-running"]).optional() }).strict().default({}),
+        jobDefaults: z
+            .object({
+                parallelism: parallelism.optional(),
+                configuration: z.record(configValue).optional(),
+                upgrade: z.record(z.unknown()).optional(),
+                health: z.record(z.unknown()).optional(),
+                onDelete: z.enum(["savepoint", "cancel", "leave-running"]).optional(),
+            })
+            .strict()
+            .default({}),
         alerts: alertSettings.optional(),
         ingress: ingressSettings.optional(),
     })
@@ -147,18 +194,61 @@ export const environmentSettings = z
     .superRefine((s, ctx) => {
         const keys = Object.keys(s.clusters);
         for (const [name, job] of Object.entries(s.jobs)) {
-            if (job.cluster !== undefined && !keys.includes(job.cluster)) ctx.addIssue({ code: "custom", path: ["jobs", name, "cluster"], ...hint("is not a declared cluster", `use one of ${keys.join(", ")}`) });
+            if (job.cluster !== undefined && !keys.includes(job.cluster))
+                ctx.addIssue({ code: "custom", path: ["jobs", name, "cluster"], ...hint("is not a declared cluster", `use one of ${keys.join(", ")}`) });
         }
         const k8s = keys.filter((k) => s.clusters[k].target === "kubernetes");
-        if (k8s.length && !s.home.image) ctx.addIssue({ code: "custom", path: ["home", "image"], ...hint("is required by kubernetes clusters", 'set home.image, e.g. "flink:2.1.0-java17", with home.version the Flink version inside it') });
-        if (s.ingress && !k8s.length) ctx.addIssue({ code: "custom", path: ["ingress"], ...hint("is set, but no cluster has target kubernetes", "remove ingress, or declare a kubernetes cluster") });
-        if (s.alerts && k8s.length && k8s.length !== keys.length) ctx.addIssue({ code: "custom", path: ["alerts"], ...hint("covers clusters of kubernetes and other targets", "use one kind of target per stack with alerts (kubernetes, or local/remote)") });
+        if (k8s.length && !s.home.image)
+            ctx.addIssue({
+                code: "custom",
+                path: ["home", "image"],
+                ...hint("is required by kubernetes clusters", 'set home.image, e.g. "flink:2.1.0-java17", with home.version the Flink version inside it'),
+            });
+        if (s.ingress && !k8s.length)
+            ctx.addIssue({
+                code: "custom",
+                path: ["ingress"],
+                ...hint("is set, but no cluster has target kubernetes", "remove ingress, or declare a kubernetes cluster"),
+            });
+        if (s.alerts && k8s.length && k8s.length !== keys.length)
+            ctx.addIssue({
+                code: "custom",
+                path: ["alerts"],
+                ...hint("covers clusters of kubernetes and other targets", "use one kind of target per stack with alerts (kubernetes, or local/remote)"),
+            });
         if (s.alerts && !k8s.length) {
-            for (const k of keys) if (!s.alerts.targets?.[k]) ctx.addIssue({ code: "custom", path: ["alerts", "targets", k], ...hint("is required: Prometheus scrapes each cluster's reporter", `set alerts.targets.${k}.jobManager to the JobManager reporter's host:port, e.g. "localhost:9250"`) });
+            for (const k of keys)
+                if (!s.alerts.targets?.[k])
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["alerts", "targets", k],
+                        ...hint(
+                            "is required: Prometheus scrapes each cluster's reporter",
+                            `set alerts.targets.${k}.jobManager to the JobManager reporter's host:port, e.g. "localhost:9250"`,
+                        ),
+                    });
         }
-        if (s.alerts && k8s.length && !s.alerts.kubernetes) ctx.addIssue({ code: "custom", path: ["alerts", "kubernetes"], ...hint("is required on kubernetes", "set alerts.kubernetes.selectorLabels to the labels your Prometheus and Alertmanager select, e.g. { release: kube-prometheus-stack }") });
-        if (s.alerts && !k8s.length && !s.alerts.rulesDir) ctx.addIssue({ code: "custom", path: ["alerts", "rulesDir"], ...hint("is required outside kubernetes", "set alerts.rulesDir and alerts.alertmanagerDir to the directories Prometheus and Alertmanager read") });
-        if (s.alerts && !k8s.length && !s.alerts.alertmanagerDir) ctx.addIssue({ code: "custom", path: ["alerts", "alertmanagerDir"], ...hint("is required outside kubernetes", "set alerts.alertmanagerDir to the directory of alertmanager.yml") });
+        if (s.alerts && k8s.length && !s.alerts.kubernetes)
+            ctx.addIssue({
+                code: "custom",
+                path: ["alerts", "kubernetes"],
+                ...hint(
+                    "is required on kubernetes",
+                    "set alerts.kubernetes.selectorLabels to the labels your Prometheus and Alertmanager select, e.g. { release: kube-prometheus-stack }",
+                ),
+            });
+        if (s.alerts && !k8s.length && !s.alerts.rulesDir)
+            ctx.addIssue({
+                code: "custom",
+                path: ["alerts", "rulesDir"],
+                ...hint("is required outside kubernetes", "set alerts.rulesDir and alerts.alertmanagerDir to the directories Prometheus and Alertmanager read"),
+            });
+        if (s.alerts && !k8s.length && !s.alerts.alertmanagerDir)
+            ctx.addIssue({
+                code: "custom",
+                path: ["alerts", "alertmanagerDir"],
+                ...hint("is required outside kubernetes", "set alerts.alertmanagerDir to the directory of alertmanager.yml"),
+            });
     });
 
 export type ParsedEnvironmentSettings = z.infer<typeof environmentSettings>;

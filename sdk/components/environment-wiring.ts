@@ -30,7 +30,9 @@ class SecretReader {
     read(property: string, key: string): pulumi.Output<string> {
         const v = this.config.getSecret(key);
         if (v === undefined) {
-            this.failures.push(invalid(property, key, "names a config key this stack does not set", `run: pulumi config set --secret ${key} '...' (or fix the key name)`));
+            this.failures.push(
+                invalid(property, key, "names a config key this stack does not set", `run: pulumi config set --secret ${key} '...' (or fix the key name)`),
+            );
             return pulumi.secret("");
         }
         return v;
@@ -68,7 +70,9 @@ function receiverOf(r: EnvironmentAlertReceiver, i: number, secrets: SecretReade
 function checkAlertJobs(a: NonNullable<ParsedEnvironmentSettings["alerts"]>, jobs: WiredJob[]): Failure[] {
     const keys = jobs.map((j) => j.key);
     const fix = keys.length ? `use one of ${keys.join(", ")}` : "remove it: this stack deploys no job";
-    const failures = Object.keys(a.jobs).filter((k) => !keys.includes(k)).map((k) => invalid(`alerts.jobs.${k}`, a.jobs[k], "names no job this stack deploys", fix));
+    const failures = Object.keys(a.jobs)
+        .filter((k) => !keys.includes(k))
+        .map((k) => invalid(`alerts.jobs.${k}`, a.jobs[k], "names no job this stack deploys", fix));
     a.routes.forEach((r, i) => {
         if (r.job !== undefined && !keys.includes(r.job)) failures.push(invalid(`alerts.routes[${i}].job`, r.job, "names no job this stack deploys", fix));
     });
@@ -96,47 +100,85 @@ export function wireAlerts(
     const onK8s = Object.values(s.clusters).some((c) => c.target === "kubernetes");
     // On Kubernetes the `cluster` label is the FlinkDeployment's name; elsewhere the cluster key.
     const clusterLabel = (key: string) => (onK8s ? clusters[key].kubernetesTarget!.apply((t) => t.name) : pulumi.output(key));
-    const alertJobs = jobs.map((j) => ({ name: j.name, cluster: clusterLabel(j.cluster), ...(a.jobs[j.key]?.team ? { team: a.jobs[j.key].team } : {}), ...(a.jobs[j.key]?.conditions ? { conditions: a.jobs[j.key].conditions as AlertConditions } : {}) }));
+    const alertJobs = jobs.map((j) => ({
+        name: j.name,
+        cluster: clusterLabel(j.cluster),
+        ...(a.jobs[j.key]?.team ? { team: a.jobs[j.key].team } : {}),
+        ...(a.jobs[j.key]?.conditions ? { conditions: a.jobs[j.key].conditions as AlertConditions } : {}),
+    }));
     const nameOf = (key: string) => jobs.find((j) => j.key === key)!.name;
     const routes: AlertRouteRule[] = a.routes.map((r) => ({
         match: { ...(r.team ? { team: r.team } : {}), ...(r.job ? { job: nameOf(r.job) } : {}), ...(r.severity ? { severity: r.severity } : {}) },
         receiver: r.receiver,
         ...(r.continue !== undefined ? { continue: r.continue } : {}),
     }));
-    const spec = { environment, jobs: alertJobs, receivers, defaultReceiver: a.defaultReceiver, routes, ...(a.conditions ? { conditions: a.conditions as AlertConditions } : {}), ...(a.timing ? { timing: a.timing } : {}) };
+    const spec = {
+        environment,
+        jobs: alertJobs,
+        receivers,
+        defaultReceiver: a.defaultReceiver,
+        routes,
+        ...(a.conditions ? { conditions: a.conditions as AlertConditions } : {}),
+        ...(a.timing ? { timing: a.timing } : {}),
+    };
     const opts = { parent };
     if (onK8s) {
         const k = a.kubernetes!;
         const first = Object.values(clusters)[0].kubernetesTarget!;
-        const route = new KubernetesAlertRoute(`${env}-alerts`, {
-            ...spec,
-            namespace: k.namespace ?? first.apply((t) => t.namespace),
-            selectorLabels: k.selectorLabels,
-            clusters: Object.keys(clusters).map((key) => ({ name: clusterLabel(key), ...(a.targets?.[key]?.team ? { team: a.targets[key].team } : {}) })),
-        }, opts);
+        const route = new KubernetesAlertRoute(
+            `${env}-alerts`,
+            {
+                ...spec,
+                namespace: k.namespace ?? first.apply((t) => t.namespace),
+                selectorLabels: k.selectorLabels,
+                clusters: Object.keys(clusters).map((key) => ({ name: clusterLabel(key), ...(a.targets?.[key]?.team ? { team: a.targets[key].team } : {}) })),
+            },
+            opts,
+        );
         return { failures: [], summary: { environment, kind: "KubernetesAlertRoute", prometheusRule: route.prometheusRule.metadata.name } };
     }
     const rulesDir = path.resolve(a.rulesDir!);
     const rulesFile = path.join(rulesDir, `${environment}.rules.yml`);
-    const route = new AlertRoute(`${env}-alerts`, {
-        ...spec,
-        clusters: Object.keys(clusters).map((key) => ({ name: key, jobManagerTarget: a.targets![key].jobManager, ...(a.targets![key].taskManagers ? { taskManagerTargets: a.targets![key].taskManagers } : {}), ...(a.targets![key].team ? { team: a.targets![key].team } : {}) })),
-        rulesFile,
-        targetsFile: path.join(rulesDir, `${environment}.targets.json`),
-        alertmanagerConfigFile: path.join(path.resolve(a.alertmanagerDir!), "alertmanager.yml"),
-        ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
-        ...(a.alertmanagerUrl ? { alertmanagerUrl: a.alertmanagerUrl } : {}),
-    }, opts);
+    const route = new AlertRoute(
+        `${env}-alerts`,
+        {
+            ...spec,
+            clusters: Object.keys(clusters).map((key) => ({
+                name: key,
+                jobManagerTarget: a.targets![key].jobManager,
+                ...(a.targets![key].taskManagers ? { taskManagerTargets: a.targets![key].taskManagers } : {}),
+                ...(a.targets![key].team ? { team: a.targets![key].team } : {}),
+            })),
+            rulesFile,
+            targetsFile: path.join(rulesDir, `${environment}.targets.json`),
+            alertmanagerConfigFile: path.join(path.resolve(a.alertmanagerDir!), "alertmanager.yml"),
+            ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
+            ...(a.alertmanagerUrl ? { alertmanagerUrl: a.alertmanagerUrl } : {}),
+        },
+        opts,
+    );
     return { failures: [], summary: { environment, kind: "AlertRoute", rulesFile, ruleCount: route.ruleCount } };
 }
 
 /** A FlinkIngress per Kubernetes cluster; returns their URLs by cluster key, or failures. */
-export function wireIngress(env: string, s: ParsedEnvironmentSettings, clusters: Record<string, SessionCluster>, configNamespace: string | undefined, parent: pulumi.Resource): { failures: Failure[]; urls?: Record<string, pulumi.Output<string>> } {
+export function wireIngress(
+    env: string,
+    s: ParsedEnvironmentSettings,
+    clusters: Record<string, SessionCluster>,
+    configNamespace: string | undefined,
+    parent: pulumi.Resource,
+): { failures: Failure[]; urls?: Record<string, pulumi.Output<string>> } {
     const i = s.ingress;
     if (!i) return { failures: [] };
     const secrets = new SecretReader(configNamespace);
     const { basicAuth, ...rest } = i;
-    const auth = basicAuth ? { username: basicAuth.username, password: secrets.read("ingress.basicAuth.passwordSecret", basicAuth.passwordSecret), ...(basicAuth.realm ? { realm: basicAuth.realm } : {}) } : undefined;
+    const auth = basicAuth
+        ? {
+              username: basicAuth.username,
+              password: secrets.read("ingress.basicAuth.passwordSecret", basicAuth.passwordSecret),
+              ...(basicAuth.realm ? { realm: basicAuth.realm } : {}),
+          }
+        : undefined;
     if (secrets.failures.length) return { failures: secrets.failures };
     const urls: Record<string, pulumi.Output<string>> = {};
     for (const [key, c] of Object.entries(s.clusters)) {

@@ -27,13 +27,14 @@ export interface EnvironmentJobContext {
 }
 
 /** A catalogue job defined in code: a FlinkJob-like spec (SQL or JAR) ... */
-export type EnvironmentJobSpec = ComponentJobOptions & Pick<import("../job").FlinkJobArgs, "sql" | "jar" | "entryClass" | "args" | "name"> & {
-    /**
-     * Cluster key.
-     * @default the only cluster
-     */
-    readonly cluster?: string;
-};
+export type EnvironmentJobSpec = ComponentJobOptions &
+    Pick<import("../job").FlinkJobArgs, "sql" | "jar" | "entryClass" | "args" | "name"> & {
+        /**
+         * Cluster key.
+         * @default the only cluster
+         */
+        readonly cluster?: string;
+    };
 /** ... or a factory building a component (e.g. a KafkaToJdbcSync) from the context. */
 export type EnvironmentJobFactory = (name: string, ctx: EnvironmentJobContext, opts: pulumi.ComponentResourceOptions) => FlinkJob | GeneratedSqlJob;
 export type EnvironmentJob = EnvironmentJobSpec | EnvironmentJobFactory;
@@ -83,7 +84,15 @@ export interface FromConfigOptions extends Omit<StreamingEnvironmentArgs, "setti
 export function settingsFromConfig(namespace?: string): { settings: EnvironmentSettings; secrets: pulumi.Output<Record<string, string>> | undefined } {
     const c = new pulumi.Config(namespace);
     const get = (k: string) => c.getObject<unknown>(k);
-    const raw: Record<string, unknown> = { home: get("home"), clusters: get("clusters"), variables: get("variables"), jobs: get("jobs"), jobDefaults: get("jobDefaults"), alerts: get("alerts"), ingress: get("ingress") };
+    const raw: Record<string, unknown> = {
+        home: get("home"),
+        clusters: get("clusters"),
+        variables: get("variables"),
+        jobs: get("jobs"),
+        jobDefaults: get("jobDefaults"),
+        alerts: get("alerts"),
+        ingress: get("ingress"),
+    };
     for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
     return { settings: raw as unknown as EnvironmentSettings, secrets: c.getSecretObject<Record<string, string>>("secrets") };
 }
@@ -136,19 +145,48 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
         }
 
         // Alerts over exactly the declared jobs (absence is checked against this list), and ingress.
-        const alerts = wireAlerts(name, s, clusters, facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster })), args.configNamespace, this);
+        const alerts = wireAlerts(
+            name,
+            s,
+            clusters,
+            facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster })),
+            args.configNamespace,
+            this,
+        );
         const ingress = wireIngress(name, s, clusters, args.configNamespace, this);
         const wiringFailures = [...alerts.failures, ...ingress.failures];
-        if (wiringFailures.length) throw new InputError(wiringFailures.map((f) => ({ property: f.property, reason: `StreamingEnvironment "${name}": ${f.reason}` })));
-        const extra: Record<string, pulumi.Input<unknown>> = { ...(alerts.summary ? { alerts: alerts.summary } : {}), ...(ingress.urls ? { ingress: ingress.urls } : {}) };
+        if (wiringFailures.length)
+            throw new InputError(wiringFailures.map((f) => ({ property: f.property, reason: `StreamingEnvironment "${name}": ${f.reason}` })));
+        const extra: Record<string, pulumi.Input<unknown>> = {
+            ...(alerts.summary ? { alerts: alerts.summary } : {}),
+            ...(ingress.urls ? { ingress: ingress.urls } : {}),
+        };
 
         const clusterSummary = Object.fromEntries(
-            Object.entries(clusters).map(([k, c]) => [k, pulumi.all([c.restUrl, c.webUiUrl, c.flinkVersion, c.slots, c.sqlGatewayUrl]).apply(([restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl]) => ({ restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl }))]),
+            Object.entries(clusters).map(([k, c]) => [
+                k,
+                pulumi
+                    .all([c.restUrl, c.webUiUrl, c.flinkVersion, c.slots, c.sqlGatewayUrl])
+                    .apply(([restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl]) => ({ restUrl, webUiUrl, flinkVersion, slots, sqlGatewayUrl })),
+            ]),
         );
         const secretNames = pulumi.output(args.secrets ?? {}).apply((x) => Object.keys(x).sort());
         const live = pulumi.all(facts.flatMap((f) => [f.job.jobId, f.job.state, f.job.webUiUrl]));
-        const jobSummaries = live.apply((v) => Object.fromEntries(facts.map(({ key, job: _job, ...f }, i): [string, EnvironmentJobSummary] => [key, { ...f, jobId: v[3 * i], state: v[3 * i + 1], webUiUrl: v[3 * i + 2] }])));
-        const parts: Record<string, pulumi.Input<unknown>> = { clusters: pulumi.all(clusterSummary), jobs: jobSummaries, variables: s.variables, secretNames: pulumi.unsecret(secretNames), ...extra };
+        const jobSummaries = live.apply((v) =>
+            Object.fromEntries(
+                facts.map(({ key, job: _job, ...f }, i): [string, EnvironmentJobSummary] => [
+                    key,
+                    { ...f, jobId: v[3 * i], state: v[3 * i + 1], webUiUrl: v[3 * i + 2] },
+                ]),
+            ),
+        );
+        const parts: Record<string, pulumi.Input<unknown>> = {
+            clusters: pulumi.all(clusterSummary),
+            jobs: jobSummaries,
+            variables: s.variables,
+            secretNames: pulumi.unsecret(secretNames),
+            ...extra,
+        };
         const summary = pulumi.output(parts).apply((p) => p as Record<string, unknown>);
         Object.assign(this, { home, clusters, variables, jobs, summary });
         this.registerOutputs({ summary });
@@ -195,16 +233,40 @@ function checkCatalogue(name: string, s: ParsedEnvironmentSettings, catalogue: R
     const prefix = (f: { property: string; reason: string }) => ({ property: f.property, reason: `StreamingEnvironment "${name}": ${f.reason}` });
     for (const [key, job] of Object.entries(s.jobs)) {
         if (!(key in catalogue) && job.sql === undefined && job.enabled !== false) {
-            failures.push(invalid(`jobs.${key}`, job, "names no job of the program's catalogue and has no sql", known.length ? `use one of ${known.join(", ")}, or give it sql` : "give it sql, or add it to the program's jobs"));
+            failures.push(
+                invalid(
+                    `jobs.${key}`,
+                    job,
+                    "names no job of the program's catalogue and has no sql",
+                    known.length ? `use one of ${known.join(", ")}, or give it sql` : "give it sql, or add it to the program's jobs",
+                ),
+            );
         }
-        if (key in catalogue && job.sql !== undefined) failures.push(invalid(`jobs.${key}.sql`, job.sql, "overrides the SQL of a catalogue job", "change the SQL in the program (reviewed like code), or use another key for a config-only job"));
+        if (key in catalogue && job.sql !== undefined)
+            failures.push(
+                invalid(
+                    `jobs.${key}.sql`,
+                    job.sql,
+                    "overrides the SQL of a catalogue job",
+                    "change the SQL in the program (reviewed like code), or use another key for a config-only job",
+                ),
+            );
     }
     if (clusters.length > 1) {
         for (const key of jobKeys(s, catalogue)) {
             const entry = catalogue[key];
             const chosen = s.jobs[key]?.cluster ?? (typeof entry === "object" ? entry.cluster : undefined);
-            if (chosen === undefined) failures.push(invalid(`jobs.${key}.cluster`, undefined, `is required: the stack has ${clusters.length} clusters`, `set it to one of ${clusters.join(", ")}`));
-            else if (!clusters.includes(chosen)) failures.push(invalid(`jobs.${key}.cluster`, chosen, "is not a declared cluster", `use one of ${clusters.join(", ")}`));
+            if (chosen === undefined)
+                failures.push(
+                    invalid(
+                        `jobs.${key}.cluster`,
+                        undefined,
+                        `is required: the stack has ${clusters.length} clusters`,
+                        `set it to one of ${clusters.join(", ")}`,
+                    ),
+                );
+            else if (!clusters.includes(chosen))
+                failures.push(invalid(`jobs.${key}.cluster`, chosen, "is not a declared cluster", `use one of ${clusters.join(", ")}`));
         }
     }
     if (failures.length) throw new InputError(failures.map(prefix));

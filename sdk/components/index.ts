@@ -1,6 +1,14 @@
 /** Components built only on the public API: an environment from stack config, and generated-SQL jobs. */
 export { StreamingEnvironment, settingsFromConfig } from "./environment";
-export type { StreamingEnvironmentArgs, EnvironmentJob, EnvironmentJobSpec, EnvironmentJobFactory, EnvironmentJobContext, EnvironmentJobSummary, FromConfigOptions } from "./environment";
+export type {
+    StreamingEnvironmentArgs,
+    EnvironmentJob,
+    EnvironmentJobSpec,
+    EnvironmentJobFactory,
+    EnvironmentJobContext,
+    EnvironmentJobSummary,
+    FromConfigOptions,
+} from "./environment";
 export type { EnvironmentSettings, EnvironmentCluster, EnvironmentJobSettings, EnvironmentJobDefaults } from "./environment-settings";
 export type { EnvironmentAlerts, EnvironmentAlertReceiver, EnvironmentIngress } from "./environment-alerts-settings";
 export { TableSync, GeneratedSqlJob, tableSyncSql } from "./table-sync";

@@ -62,7 +62,7 @@ const spec = z
                 options: connectorOptions.default({}),
             })
             .strict(),
-        columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")),
+        columns: z.array(column).min(1, hint("has no columns", 'list the columns, e.g. [{ name: "id", type: "BIGINT" }]')),
         primaryKey: z.array(identifier).min(1, { ...hint("is empty", "name the column(s) rows are upserted by, e.g. ['order_id']") }),
         sink: syncSink,
         filter: z.string().optional(),
@@ -88,7 +88,13 @@ export function kafkaToJdbc(jobName: string, args: unknown): { sql: (flinkVersio
     };
     const sink = sinkOptions(s.sink, jobName);
     // TableSync's rules (key among the columns, distinct names) apply here too.
-    const table = parseComponentArgs("KafkaToJdbcSync", jobName, tableSyncSpec, { columns: s.columns, primaryKey: s.primaryKey, source: { table: "kafka_source", options: source }, sink: { table: "sink_table", options: sink }, filter: s.filter });
+    const table = parseComponentArgs("KafkaToJdbcSync", jobName, tableSyncSpec, {
+        columns: s.columns,
+        primaryKey: s.primaryKey,
+        source: { table: "kafka_source", options: source },
+        sink: { table: "sink_table", options: sink },
+        filter: s.filter,
+    });
     return { sql: (v) => tableSyncSql(table, v), checks: deferredChecks("KafkaToJdbcSync", jobName, s, REFERENCES) };
 }
 

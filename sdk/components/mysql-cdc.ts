@@ -65,11 +65,24 @@ export interface MysqlCdcMirrorArgs extends SqlJobParts {
 }
 
 const table = z
-    .object({ table: identifier, columns: z.array(column).min(1, hint("has no columns", "list the columns, e.g. [{ name: \"id\", type: \"BIGINT\" }]")), primaryKey: z.array(identifier).min(1, { ...hint("is empty", "CDC needs the table's primary key, e.g. ['id']") }), sinkTable: identifier.optional() })
+    .object({
+        table: identifier,
+        columns: z.array(column).min(1, hint("has no columns", 'list the columns, e.g. [{ name: "id", type: "BIGINT" }]')),
+        primaryKey: z.array(identifier).min(1, { ...hint("is empty", "CDC needs the table's primary key, e.g. ['id']") }),
+        sinkTable: identifier.optional(),
+    })
     .strict()
     .superRefine((t, ctx) => {
         const names = t.columns.map((c) => c.name.toLowerCase());
-        t.primaryKey.forEach((k, i) => !names.includes(k.toLowerCase()) && ctx.addIssue({ code: "custom", path: ["primaryKey", i], ...hint("is not one of the columns", `use column names: ${t.columns.map((c) => c.name).join(", ")}`) }));
+        t.primaryKey.forEach(
+            (k, i) =>
+                !names.includes(k.toLowerCase()) &&
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["primaryKey", i],
+                    ...hint("is not one of the columns", `use column names: ${t.columns.map((c) => c.name).join(", ")}`),
+                }),
+        );
     });
 
 const spec = z
@@ -81,7 +94,10 @@ const spec = z
                 username: stackValue("userName"),
                 passwordVariable: variableName,
                 database: stackValue("databaseName"),
-                serverId: z.string().regex(/^\d+(-\d+)?$/, { ...hint("is not an id or range", 'write "5400" or "5400-5404"') }).default("5400-5408"),
+                serverId: z
+                    .string()
+                    .regex(/^\d+(-\d+)?$/, { ...hint("is not an id or range", 'write "5400" or "5400-5404"') })
+                    .default("5400-5408"),
                 startupMode: z.enum(["initial", "latest-offset"]).default("initial"),
                 serverTimeZone: z.string().min(1).default("UTC"),
             })
@@ -91,7 +107,15 @@ const spec = z
             .min(1, { ...hint("is empty", "list at least one table") })
             .superRefine((ts, ctx) => {
                 const sinks = ts.map((t) => (t.sinkTable ?? t.table).toLowerCase());
-                sinks.forEach((s, i) => sinks.indexOf(s) !== i && ctx.addIssue({ code: "custom", path: [i, "sinkTable"], ...hint("is written by another table too", "give each mirrored table its own sinkTable") }));
+                sinks.forEach(
+                    (s, i) =>
+                        sinks.indexOf(s) !== i &&
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [i, "sinkTable"],
+                            ...hint("is written by another table too", "give each mirrored table its own sinkTable"),
+                        }),
+                );
             }),
         sink: syncSink,
     })
@@ -124,7 +148,9 @@ export function mysqlCdc(jobName: string, args: unknown): { sql: (flinkVersion: 
             "scan.startup.mode": m.startupMode,
         };
         ddl.push(createTable(src, t.columns, source, t.primaryKey));
-        ddl.push(createTable(dst, t.columns, sinkOptions(s.sink, jobName, s.tables.length > 1 || t.sinkTable ? (t.sinkTable ?? t.table) : undefined), t.primaryKey));
+        ddl.push(
+            createTable(dst, t.columns, sinkOptions(s.sink, jobName, s.tables.length > 1 || t.sinkTable ? (t.sinkTable ?? t.table) : undefined), t.primaryKey),
+        );
         // No ON CONFLICT on any version: the source's key is the sink's key, so the change log's upsert
         // key is the sink's primary key and Flink 2.3 has no conflict to resolve (checked on real 2.3).
         inserts.push(`  INSERT INTO ${quoteId(dst)} SELECT ${t.columns.map((c) => quoteId(c.name)).join(", ")} FROM ${quoteId(src)};`);

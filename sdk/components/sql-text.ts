@@ -24,7 +24,10 @@ export const variableName = z
 export const column = z
     .object({
         name: identifier,
-        type: z.string().transform((t) => t.trim().toUpperCase()).pipe(z.string().regex(TYPE, { ...hint("is not a Flink SQL type", "use a type such as BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3)") })),
+        type: z
+            .string()
+            .transform((t) => t.trim().toUpperCase())
+            .pipe(z.string().regex(TYPE, { ...hint("is not a Flink SQL type", "use a type such as BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3)") })),
     })
     .strict();
 export type Column = z.infer<typeof column>;
@@ -35,7 +38,14 @@ export const CREDENTIAL_KEY = /(^|\.)(password|secret|token|sasl\.jaas\.config|.
 export const connectorOptions = z.record(z.string().min(1), z.string()).superRefine((options, ctx) => {
     for (const [key, value] of Object.entries(options)) {
         if (CREDENTIAL_KEY.test(key) && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)) {
-            ctx.addIssue({ code: "custom", path: [key], ...secretHint("holds a credential as plain text, which would be shown in the SQL, the preview and the Flink web UI", `put it in a VariableSet's secrets and write '\${NAME}' here, e.g. "${key}": "\${DB_PASSWORD}"`) });
+            ctx.addIssue({
+                code: "custom",
+                path: [key],
+                ...secretHint(
+                    "holds a credential as plain text, which would be shown in the SQL, the preview and the Flink web UI",
+                    `put it in a VariableSet's secrets and write '\${NAME}' here, e.g. "${key}": "\${DB_PASSWORD}"`,
+                ),
+            });
         }
     }
 });

@@ -91,7 +91,11 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         // Flink picks random ephemeral ports that may land in our block: try a few port sets.
         for (let attempt = 0; !alerting; attempt++) {
             try {
-                alerting = await startAlerting(path.join(dir, `a${attempt}`), { prometheus: portBlock(1040 + attempt * 3), alertmanager: portBlock(1041 + attempt * 3), webhook: portBlock(1042 + attempt * 3) });
+                alerting = await startAlerting(path.join(dir, `a${attempt}`), {
+                    prometheus: portBlock(1040 + attempt * 3),
+                    alertmanager: portBlock(1041 + attempt * 3),
+                    webhook: portBlock(1042 + attempt * 3),
+                });
             } catch (err) {
                 if (attempt >= 3) throw err;
             }
@@ -106,7 +110,12 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         const jar = await c2Client.uploadJar(line.testJobJar);
         c2Jobs = Array.from({ length: 10 }, (_, i) => `alert-c-${i}`);
         for (const name of c2Jobs) await submit(c2Client, jar, name, outDirFor(c2.workDir, name));
-        await waitFor("ten RUNNING jobs on c2", async () => (await c2Client.jobsOverview()).filter((j) => j.state === "RUNNING").length === 10 || undefined, 120_000, 1000);
+        await waitFor(
+            "ten RUNNING jobs on c2",
+            async () => (await c2Client.jobsOverview()).filter((j) => j.state === "RUNNING").length === 10 || undefined,
+            120_000,
+            1000,
+        );
 
         alertsConfig = {
             environment: env,
@@ -130,7 +139,12 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         await project.ok(["config", "set", "restUrl", c1.restUrl]);
         await project.ok(["config", "set", "--secret", "webhookUrl", alerting.webhookUrl]);
         await project.ok(["config", "set", "alerts", JSON.stringify(alertsConfig)]);
-        await project.ok(["config", "set", "jobs", JSON.stringify({ a: { ...counterJob(line, "alert-a", outDirFor(c1.workDir, "a")), upgrade: { restore: "none" } } })]);
+        await project.ok([
+            "config",
+            "set",
+            "jobs",
+            JSON.stringify({ a: { ...counterJob(line, "alert-a", outDirFor(c1.workDir, "a")), upgrade: { restore: "none" } } }),
+        ]);
         await project.ok(["up", "--yes", "--skip-preview"]);
     });
 
@@ -149,10 +163,17 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         expect(fs.readFileSync(alerting.alertmanagerConfigFile, "utf8")).toContain(alerting.webhookUrl);
         expect(await project.exportState()).not.toContain(alerting.webhookUrl);
         // Every target answers with the labels the rules select on.
-        await waitFor("all four reporter targets up", async () => {
-            const r = (await (await fetch(`${alerting.prometheusUrl}/api/v1/query?query=${encodeURIComponent(`up{environment="${env}"} == 1`)}`)).json()) as { data: { result: unknown[] } };
-            return r.data.result.length === 4 || undefined;
-        }, 30_000, 500);
+        await waitFor(
+            "all four reporter targets up",
+            async () => {
+                const r = (await (
+                    await fetch(`${alerting.prometheusUrl}/api/v1/query?query=${encodeURIComponent(`up{environment="${env}"} == 1`)}`)
+                ).json()) as { data: { result: unknown[] } };
+                return r.data.result.length === 4 || undefined;
+            },
+            30_000,
+            500,
+        );
     });
 
     test("A: one job cancelled out of band -> exactly one notification naming job and environment; up restores it and the alert resolves", async () => {
@@ -160,8 +181,20 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         expect(notified(alerting.notifications, "firing", { flink_job: "alert-a" })).toEqual([]);
         const cancelledAt = Date.now();
         await c1Client.cancelJob(job.jid);
-        const [first] = await waitFor("a firing notification for alert-a", () => notified(alerting.notifications, "firing", { flink_job: "alert-a" })[0] && notified(alerting.notifications, "firing", { flink_job: "alert-a" }), 90_000, 250);
-        expect(first.alert.labels).toMatchObject({ alertname: "FlinkJobNotRunning", flink_job: "alert-a", environment: env, cluster: "c1", severity: "critical" });
+        const [first] = await waitFor(
+            "a firing notification for alert-a",
+            () =>
+                notified(alerting.notifications, "firing", { flink_job: "alert-a" })[0] && notified(alerting.notifications, "firing", { flink_job: "alert-a" }),
+            90_000,
+            250,
+        );
+        expect(first.alert.labels).toMatchObject({
+            alertname: "FlinkJobNotRunning",
+            flink_job: "alert-a",
+            environment: env,
+            cluster: "c1",
+            severity: "critical",
+        });
         expect(first.alert.annotations.summary).toContain(`alert-a (${env}/c1)`);
         const latency = first.notification.receivedAt - cancelledAt;
         console.log(`[alerts A] notified ${latency} ms after the cancel`);
@@ -169,15 +202,29 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         expect(notified(alerting.notifications, "firing", { flink_job: "alert-a" })).toHaveLength(1);
 
         await project.ok(["up", "--yes", "--skip-preview", "--refresh"]);
-        await waitFor("alert-a RUNNING again", async () => (await c1Client.jobsOverview()).some((j) => j.name === "alert-a" && j.state === "RUNNING") || undefined, 60_000);
-        const resolved = await waitFor("a resolved notification for alert-a", () => notified(alerting.notifications, "resolved", { flink_job: "alert-a" })[0], 90_000, 250);
+        await waitFor(
+            "alert-a RUNNING again",
+            async () => (await c1Client.jobsOverview()).some((j) => j.name === "alert-a" && j.state === "RUNNING") || undefined,
+            60_000,
+        );
+        const resolved = await waitFor(
+            "a resolved notification for alert-a",
+            () => notified(alerting.notifications, "resolved", { flink_job: "alert-a" })[0],
+            90_000,
+            250,
+        );
         expect(resolved.alert.labels).toMatchObject({ alertname: "FlinkJobNotRunning", environment: env });
         expect(notified(alerting.notifications, "firing", { flink_job: "alert-a" })).toHaveLength(1);
     });
 
     test("E: a bad custom rule or receiver fails preview and update with the tool's message; the deployed rules stay", async () => {
         const before = sha256(fs.readFileSync(alerting.rulesFile));
-        await project.ok(["config", "set", "customRules", "groups:\n- name: mine\n  rules:\n  - alert: Broken\n    expr: sum(rate(flink_jobmanager_job_uptime[1m])\n"]);
+        await project.ok([
+            "config",
+            "set",
+            "customRules",
+            "groups:\n- name: mine\n  rules:\n  - alert: Broken\n    expr: sum(rate(flink_jobmanager_job_uptime[1m])\n",
+        ]);
         const preview = await project.run(["preview"]);
         expect(preview.code).not.toBe(0);
         expect(preview.output).toContain("promtool check rules rejected it");
@@ -214,10 +261,15 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         (alertsConfig.otherJobs as unknown[]).push({ name: "alert-b-loop", cluster: "c1", team: "a" });
         await project.ok(["config", "set", "alerts", JSON.stringify(alertsConfig)]);
         await project.ok(["up", "--yes", "--skip-preview"]); // the route now declares the looping job: rules rewritten and reloaded
-        const [first] = await waitFor("a restart-loop notification", () => {
-            const n = notified(alerting.notifications, "firing", { flink_job: "alert-b-loop", alertname: "FlinkJobRestartLoop" });
-            return n.length ? n : undefined;
-        }, 120_000, 250);
+        const [first] = await waitFor(
+            "a restart-loop notification",
+            () => {
+                const n = notified(alerting.notifications, "firing", { flink_job: "alert-b-loop", alertname: "FlinkJobRestartLoop" });
+                return n.length ? n : undefined;
+            },
+            120_000,
+            250,
+        );
         expect(first.alert.labels).toMatchObject({ environment: env, cluster: "c1", severity: "critical" });
         // Restarts as Flink counts them (the exception history is capped, the counter is not).
         const restartsAt = async () => {
@@ -236,15 +288,29 @@ describe(`AlertRoute with real Flink ${line.version}, Prometheus and Alertmanage
         const before = alerting.notifications.length;
         await c2.stop();
         c2Stopped = true;
-        const clusterNotes = await waitFor("the cluster-down notification", () => {
-            const n = notified(alerting.notifications.slice(before), "firing", { alertname: "FlinkClusterDown", cluster: "c2" });
-            return n.length ? n : undefined;
-        }, 90_000, 250);
+        const clusterNotes = await waitFor(
+            "the cluster-down notification",
+            () => {
+                const n = notified(alerting.notifications.slice(before), "firing", { alertname: "FlinkClusterDown", cluster: "c2" });
+                return n.length ? n : undefined;
+            },
+            90_000,
+            250,
+        );
         // The job alerts fire in Prometheus (after their 8 s) and reach Alertmanager, which holds them back.
-        const inhibited = await waitFor("ten inhibited job alerts in Alertmanager", async () => {
-            const alerts = (await (await fetch(`${alerting.alertmanagerUrl}/api/v2/alerts?filter=${encodeURIComponent('cluster="c2"')}&filter=${encodeURIComponent('alertname="FlinkJobNotRunning"')}`)).json()) as { status: { inhibitedBy: string[] } }[];
-            return alerts.length === 10 && alerts.every((a) => a.status.inhibitedBy.length > 0) ? alerts : undefined;
-        }, 60_000, 500);
+        const inhibited = await waitFor(
+            "ten inhibited job alerts in Alertmanager",
+            async () => {
+                const alerts = (await (
+                    await fetch(
+                        `${alerting.alertmanagerUrl}/api/v2/alerts?filter=${encodeURIComponent('cluster="c2"')}&filter=${encodeURIComponent('alertname="FlinkJobNotRunning"')}`,
+                    )
+                ).json()) as { status: { inhibitedBy: string[] } }[];
+                return alerts.length === 10 && alerts.every((a) => a.status.inhibitedBy.length > 0) ? alerts : undefined;
+            },
+            60_000,
+            500,
+        );
         expect(inhibited).toHaveLength(10);
         await new Promise((r) => setTimeout(r, 6_000)); // group intervals pass: nothing more is sent for c2
         const forC2 = alerting.notifications.slice(before).filter((n) => n.groupLabels.cluster === "c2");

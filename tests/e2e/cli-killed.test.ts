@@ -51,43 +51,50 @@ describe(`the pulumi CLI killed mid-upgrade, ${ROUNDS.length} times at random mo
         await cluster?.stop();
     });
 
-    test.each(ROUNDS)("kill %i (just after %s): hosts gone within 10 s, no stray job, the next up converges with the count continued", async (round, moment) => {
-        const before = await countAbove(out, 0);
-        await stack.setJobs({ counter: counterJob(line, name, out, ["--tag", `r${round}`]) });
-        const cli = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: stack.project.dir, env: stack.project.env, stdio: ["ignore", "pipe", "pipe"] });
-        const ended = new Promise<void>((resolve) => cli.on("close", () => resolve()));
-        let output = "";
-        cli.stdout.on("data", (d: Buffer) => (output += d));
-        cli.stderr.on("data", (d: Buffer) => (output += d));
-        await waitFor(`"${moment}" in the provider's progress`, () => output.includes(moment) || undefined, 120_000, 20);
-        await sleep(Math.floor(Math.random() * 400));
-        const hosts = descendants(cli.pid!).filter((pid) => /dynamic-provider/.test(cmdline(pid)));
-        expect(hosts.length).toBeGreaterThan(0);
-        process.kill(cli.pid!, "SIGKILL");
-        await ended;
-        const killedAt = Date.now();
-        await waitFor("every provider host of the killed run to exit", () => hosts.every((pid) => !alive(pid)) || undefined, 10_000, 100);
-        const exitedAfterMs = Date.now() - killedAt;
-        expect(exitedAfterMs).toBeLessThanOrEqual(10_000);
+    test.each(ROUNDS)(
+        "kill %i (just after %s): hosts gone within 10 s, no stray job, the next up converges with the count continued",
+        async (round, moment) => {
+            const before = await countAbove(out, 0);
+            await stack.setJobs({ counter: counterJob(line, name, out, ["--tag", `r${round}`]) });
+            const cli = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+                cwd: stack.project.dir,
+                env: stack.project.env,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            const ended = new Promise<void>((resolve) => cli.on("close", () => resolve()));
+            let output = "";
+            cli.stdout.on("data", (d: Buffer) => (output += d));
+            cli.stderr.on("data", (d: Buffer) => (output += d));
+            await waitFor(`"${moment}" in the provider's progress`, () => output.includes(moment) || undefined, 120_000, 20);
+            await sleep(Math.floor(Math.random() * 400));
+            const hosts = descendants(cli.pid!).filter((pid) => /dynamic-provider/.test(cmdline(pid)));
+            expect(hosts.length).toBeGreaterThan(0);
+            process.kill(cli.pid!, "SIGKILL");
+            await ended;
+            const killedAt = Date.now();
+            await waitFor("every provider host of the killed run to exit", () => hosts.every((pid) => !alive(pid)) || undefined, 10_000, 100);
+            const exitedAfterMs = Date.now() - killedAt;
+            expect(exitedAfterMs).toBeLessThanOrEqual(10_000);
 
-        // Whatever the killed run did is done now: remember the jobs Flink has, and wait a little.
-        const seen = new Set((await stack.client.jobsOverview()).map((j) => j.jid));
-        await sleep(3_000);
-        const stray = (await stack.client.jobsOverview()).filter((j) => !seen.has(j.jid));
-        expect(stray).toEqual([]);
+            // Whatever the killed run did is done now: remember the jobs Flink has, and wait a little.
+            const seen = new Set((await stack.client.jobsOverview()).map((j) => j.jid));
+            await sleep(3_000);
+            const stray = (await stack.client.jobsOverview()).filter((j) => !seen.has(j.jid));
+            expect(stray).toEqual([]);
 
-        await stack.project.run(["cancel", "--yes"]); // a killed CLI may leave the stack locked
-        const next = await stack.upOk();
-        const submittedByNext = (await stack.client.jobsOverview()).filter((j) => !seen.has(j.jid)).map((j) => j.jid);
-        const active = await stack.active(name);
-        expect(active.map((j) => j.state)).toEqual(["RUNNING"]);
-        const outputs = await stack.job("counter");
-        expect(outputs.jobId).toBe(active[0].jid);
-        // A new job after the kill is only ever the next up's own submission.
-        for (const jid of submittedByNext) expect(next.output).toContain(jid);
-        const after = await countAbove(out, before.count, `r${round}`);
-        expect(after.count).toBe(after.seq + 1); // the count continued: state kept across the kill
-        process.stdout.write(`kill ${round}: provider hosts gone ${exitedAfterMs} ms after the kill; count ${before.count} -> ${after.count}\n`);
-        expect(readCounter(out)?.tag).toBe(`r${round}`);
-    });
+            await stack.project.run(["cancel", "--yes"]); // a killed CLI may leave the stack locked
+            const next = await stack.upOk();
+            const submittedByNext = (await stack.client.jobsOverview()).filter((j) => !seen.has(j.jid)).map((j) => j.jid);
+            const active = await stack.active(name);
+            expect(active.map((j) => j.state)).toEqual(["RUNNING"]);
+            const outputs = await stack.job("counter");
+            expect(outputs.jobId).toBe(active[0].jid);
+            // A new job after the kill is only ever the next up's own submission.
+            for (const jid of submittedByNext) expect(next.output).toContain(jid);
+            const after = await countAbove(out, before.count, `r${round}`);
+            expect(after.count).toBe(after.seq + 1); // the count continued: state kept across the kill
+            process.stdout.write(`kill ${round}: provider hosts gone ${exitedAfterMs} ms after the kill; count ${before.count} -> ${after.count}\n`);
+            expect(readCounter(out)?.tag).toBe(`r${round}`);
+        },
+    );
 });

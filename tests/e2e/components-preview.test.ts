@@ -34,7 +34,9 @@ describe("team components at pulumi preview (real pulumi CLI preview; no Flink, 
         await project.init();
         const result = await project.run(["preview"]);
         expect(result.code).not.toBe(0);
-        expect(result.output).toContain('KafkaToJdbcSync "orders": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: write "broker1:9092,broker2:9092"');
+        expect(result.output).toContain(
+            'KafkaToJdbcSync "orders": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: write "broker1:9092,broker2:9092"',
+        );
         noStack(result.output);
     });
 
@@ -47,7 +49,9 @@ describe("team components at pulumi preview (real pulumi CLI preview; no Flink, 
         project.writeProgram(program("${KAFKA_BOOTSTRAP}", { ...good, KAFKA_BOOTSTRAP: "kafka-1" }));
         const bad = await project.run(["preview"]);
         expect(bad.code).not.toBe(0);
-        expect(bad.output).toContain('KafkaToJdbcSync "orders": kafka.bootstrapServers = "${KAFKA_BOOTSTRAP}": resolves to "kafka-1" (KAFKA_BOOTSTRAP = "kafka-1"), which is not a list of host:port; fix: change KAFKA_BOOTSTRAP');
+        expect(bad.output).toContain(
+            'KafkaToJdbcSync "orders": kafka.bootstrapServers = "${KAFKA_BOOTSTRAP}": resolves to "kafka-1" (KAFKA_BOOTSTRAP = "kafka-1"), which is not a list of host:port; fix: change KAFKA_BOOTSTRAP',
+        );
         expect(bad.output).not.toContain("pw-not-shown-4c1e");
         noStack(bad.output);
     });

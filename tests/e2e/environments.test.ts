@@ -15,7 +15,7 @@ jest.setTimeout(10 * 60_000);
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "environments");
 const NS = "flink-environments";
-type Config = Record<string, any>;  
+type Config = Record<string, any>;
 
 /** The example's stack config, with this test's ports and work folders (the only edits). */
 function stackConfig(stack: string, offset: number, dir: string): Config {
@@ -25,7 +25,12 @@ function stackConfig(stack: string, offset: number, dir: string): Config {
     doc.config[`${NS}:home`].path = line.home;
     const base = portBlock(offset);
     for (const [key, c] of Object.entries(doc.config[`${NS}:clusters`] as Record<string, Config>)) {
-        Object.assign(c, { restPort: base, rpcPort: base + 1, sqlGateway: { ...c.sqlGateway, port: base + 2 }, workDir: path.join(dir, `work-${stack}-${key}`) });
+        Object.assign(c, {
+            restPort: base,
+            rpcPort: base + 1,
+            sqlGateway: { ...c.sqlGateway, port: base + 2 },
+            workDir: path.join(dir, `work-${stack}-${key}`),
+        });
     }
     return doc.config;
 }
@@ -38,8 +43,28 @@ function expected(config: Config, secretNames: string[], dir: string) {
     const catalogue = ["audit", "clicks-sync", "orders-per-region"];
     const enabled = catalogue.filter((k) => jobs[k]?.enabled !== false);
     return {
-        clusters: Object.fromEntries(Object.entries(clusters).map(([k, c]) => [k, { restUrl: `http://localhost:${c.restPort}`, flinkVersion: config[`${NS}:home`].version, slots: (c.taskManagers ?? 1) * (c.slotsPerTaskManager ?? 2), sqlGatewayUrl: `http://localhost:${c.sqlGateway.port}` }])),
-        jobs: Object.fromEntries(enabled.map((k) => [k, { name: k, cluster: jobs[k]?.cluster ?? Object.keys(clusters)[0], parallelism: jobs[k]?.parallelism ?? defaults.parallelism ?? "cluster default", state: "RUNNING" }])),
+        clusters: Object.fromEntries(
+            Object.entries(clusters).map(([k, c]) => [
+                k,
+                {
+                    restUrl: `http://localhost:${c.restPort}`,
+                    flinkVersion: config[`${NS}:home`].version,
+                    slots: (c.taskManagers ?? 1) * (c.slotsPerTaskManager ?? 2),
+                    sqlGatewayUrl: `http://localhost:${c.sqlGateway.port}`,
+                },
+            ]),
+        ),
+        jobs: Object.fromEntries(
+            enabled.map((k) => [
+                k,
+                {
+                    name: k,
+                    cluster: jobs[k]?.cluster ?? Object.keys(clusters)[0],
+                    parallelism: jobs[k]?.parallelism ?? defaults.parallelism ?? "cluster default",
+                    state: "RUNNING",
+                },
+            ]),
+        ),
         variables: config[`${NS}:variables`],
         secretNames,
         ...(config[`${NS}:alerts`] ? { alerts: alertsOf(config[`${NS}:alerts`] as Config, dir) } : {}),
@@ -81,9 +106,14 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
 
     beforeAll(async () => {
         const source = fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8");
-        const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        const js = ts.transpileModule(source, {
+            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        }).outputText;
         project = new PulumiProject(NS, js);
-        for (const [stack, offset] of [["test", 1300], ["prod", 1310]] as const) {
+        for (const [stack, offset] of [
+            ["test", 1300],
+            ["prod", 1310],
+        ] as const) {
             configs[stack] = stackConfig(stack, offset, project.dir);
             await project.ok(["stack", "init", stack]);
             // The example's stack file, as a user has it, then the secret as a user sets it.
@@ -115,14 +145,31 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
         // The differences between the stacks are exactly the differences between their configs' expectations.
         const want = differences(expected(configs.test, ["DB_PASSWORD"], project.dir), expected(configs.prod, ["DB_PASSWORD"], project.dir));
         expect(differences(comparable(summaries.test), comparable(summaries.prod))).toEqual(want);
-        expect(want).toEqual(expect.arrayContaining(["jobs.audit", "jobs.orders-per-region.parallelism", "jobs.clicks-sync.parallelism", "variables.REGION", "variables.ROWS_PER_SECOND", "clusters.main.slots", "clusters.main.restUrl", "alerts"]));
+        expect(want).toEqual(
+            expect.arrayContaining([
+                "jobs.audit",
+                "jobs.orders-per-region.parallelism",
+                "jobs.clicks-sync.parallelism",
+                "variables.REGION",
+                "variables.ROWS_PER_SECOND",
+                "clusters.main.slots",
+                "clusters.main.restUrl",
+                "alerts",
+            ]),
+        );
 
         // prod's alert rules (checked by the real promtool, written by the provider) name each of its
         // jobs with its environment label; the webhook URL is only in alertmanager.yml; test has no alerts.
         expect(summaries.test.alerts).toBeUndefined();
-        const rules = YAML.parse(fs.readFileSync(summaries.prod.alerts!.rulesFile, "utf8")) as { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] };
+        const rules = YAML.parse(fs.readFileSync(summaries.prod.alerts!.rulesFile, "utf8")) as {
+            groups: { rules: { alert: string; labels: Record<string, string> }[] }[];
+        };
         const absent = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === "FlinkJobNotRunning");
-        expect(absent.map((r) => [r.labels.flink_job, r.labels.environment]).sort()).toEqual(Object.keys(summaries.prod.jobs).sort().map((k) => [k, "prod"]));
+        expect(absent.map((r) => [r.labels.flink_job, r.labels.environment]).sort()).toEqual(
+            Object.keys(summaries.prod.jobs)
+                .sort()
+                .map((k) => [k, "prod"]),
+        );
         expect(summaries.prod.alerts!.ruleCount).toBe(rules.groups.flatMap((g) => g.rules).length);
         const am = path.join(project.dir, "alerting", "alertmanager", "alertmanager.yml");
         expect(fs.readFileSync(am, "utf8")).toContain(hook);
@@ -132,7 +179,11 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
         for (const stack of ["test", "prod"]) {
             for (const [key, job] of Object.entries(summaries[stack].jobs)) {
                 const rest = summaries[stack].clusters[job.cluster].restUrl;
-                const detail = (await (await fetch(`${rest}/jobs/${job.jobId}`)).json()) as { name: string; state: string; vertices: { parallelism: number }[] };
+                const detail = (await (await fetch(`${rest}/jobs/${job.jobId}`)).json()) as {
+                    name: string;
+                    state: string;
+                    vertices: { parallelism: number }[];
+                };
                 expect([key, detail.name, detail.state]).toEqual([key, key, "RUNNING"]);
                 expect(Math.max(...detail.vertices.map((v) => v.parallelism))).toBe(job.parallelism);
             }

@@ -41,7 +41,9 @@ describe(`a remote cluster's secret headers in a job's state on Flink ${line.ver
         expect((await stack.project.outputs()).state).toBe("RUNNING");
         const state = await stack.project.exportState();
         expect(state).not.toContain(TOKEN);
-        const job = (JSON.parse(state) as { deployment: { resources: { urn: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] } }).deployment.resources.find((r) => r.urn.endsWith("::counter"))!;
+        const job = (
+            JSON.parse(state) as { deployment: { resources: { urn: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] } }
+        ).deployment.resources.find((r) => r.urn.endsWith("::counter"))!;
         // The header is stored encrypted (a secret) in both places, not dropped.
         expect(JSON.stringify(job.inputs.cluster)).toContain("4dabf18193072939515e22adb298388d");
         expect(JSON.stringify(job.outputs.cluster)).toContain("4dabf18193072939515e22adb298388d");

@@ -21,7 +21,13 @@ interface Deployed {
 }
 
 /** A stack running `counter` (tag v1) as job `name`, counted past 20. */
-async function deployV1(cluster: RunningCluster, line: FlinkLine, name: string, more: Record<string, unknown> = {}, extraArgs: string[] = []): Promise<Deployed> {
+async function deployV1(
+    cluster: RunningCluster,
+    line: FlinkLine,
+    name: string,
+    more: Record<string, unknown> = {},
+    extraArgs: string[] = [],
+): Promise<Deployed> {
     const stack = new JobStack(`${name}-${line.version.replace(/\./g, "-")}`, cluster.restUrl);
     const out = outDirFor(cluster.workDir, name);
     await stack.init();
@@ -152,9 +158,16 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
 
     test("C3: restart loop inside the health window -> rolled back with its root cause", async () => {
         const d = await deployV1(cluster, line, "counter-c3");
-        const restarts = { "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "1000", "restart-strategy.fixed-delay.delay": "1 s" };
+        const restarts = {
+            "restart-strategy.type": "fixed-delay",
+            "restart-strategy.fixed-delay.attempts": "1000",
+            "restart-strategy.fixed-delay.delay": "1 s",
+        };
         await d.stack.setJobs({
-            counter: counterJob(line, "counter-c3", d.out, ["--tag", "v2", "--fail-after", "30"], { configuration: restarts, health: { stableSeconds: 8, maxRestarts: 0 } }),
+            counter: counterJob(line, "counter-c3", d.out, ["--tag", "v2", "--fail-after", "30"], {
+                configuration: restarts,
+                health: { stableSeconds: 8, maxRestarts: 0 },
+            }),
         });
         const output = await upFails(d.stack);
         expect(output).toMatch(/failed \d+ time\(s\) within 8 s \(allowed: 0\)/);

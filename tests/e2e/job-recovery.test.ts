@@ -20,14 +20,17 @@ const localPath = (uri: string) => uri.replace(/^file:(\/\/)?/, "");
 
 /** Kill the language hosts of a project that a killed CLI left orphaned (fault.ts kills only the CLI and the provider host). */
 function killOrphanedHosts(projectDir: string): void {
-    const pids = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((pid) => {
-        try {
-            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-            return cmd.includes("pulumi-language-nodejs") && cmd.includes(`-root=${projectDir}`);
-        } catch {
-            return false;
-        }
-    });
+    const pids = fs
+        .readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .filter((pid) => {
+            try {
+                const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+                return cmd.includes("pulumi-language-nodejs") && cmd.includes(`-root=${projectDir}`);
+            } catch {
+                return false;
+            }
+        });
     for (const pid of pids) process.kill(Number(pid), "SIGTERM");
 }
 
@@ -135,7 +138,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const stale = await cancelByHand(stack, v2.jobId, out);
         const preview = await stack.project.ok(["preview", "--refresh"]);
         expect(preview.output).toContain("is CANCELED");
-        expect(preview.output).toContain("restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-");
+        expect(preview.output).toContain(
+            "restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-",
+        );
         await stack.upOk(["--refresh"]);
 
         const job = await onlyRunningJob(stack, "counter", "drift-e1");
@@ -151,7 +156,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
     test("E2: restore latest-state, no savepoint -> up --refresh restores the retained checkpoint", async () => {
         const stack = new JobStack(`recovery-e2-${slug(version)}`, cluster.restUrl);
         const out = outDirFor(cluster.workDir, "e2");
-        const configuration = { "execution.checkpointing.interval": "1 s", "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION" };
+        const configuration = {
+            "execution.checkpointing.interval": "1 s",
+            "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+        };
         await stack.init();
         await stack.setJobs({ counter: counterJob(line, "drift-e2", out, [], { configuration, upgrade: { restore: "latest-state" } }) });
         await stack.upOk();
@@ -214,7 +222,14 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const names = { keep: "delete-savepoint", drop: "delete-cancel", leave: "delete-leave" };
         const policies = { keep: "savepoint", drop: "cancel", leave: "leave-running" } as const;
         await stack.init();
-        await stack.setJobs(Object.fromEntries(Object.entries(names).map(([r, n]) => [r, counterJob(line, n, outDirFor(cluster.workDir, n), [], { onDelete: policies[r as keyof typeof names] })])));
+        await stack.setJobs(
+            Object.fromEntries(
+                Object.entries(names).map(([r, n]) => [
+                    r,
+                    counterJob(line, n, outDirFor(cluster.workDir, n), [], { onDelete: policies[r as keyof typeof names] }),
+                ]),
+            ),
+        );
         await stack.upOk();
         const ids = Object.fromEntries(await Promise.all(Object.keys(names).map(async (r) => [r, (await stack.job(r)).jobId] as const)));
 

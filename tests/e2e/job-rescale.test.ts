@@ -33,7 +33,11 @@ function gapMeter(out: string) {
 
 const counterVertex = async (stack: JobStack, jobId: string) => (await stack.client.job(jobId)).vertices.find((v) => v.name.includes("counter"));
 
-describe.each(flinkLines().map((l, i) => [l.version, l, i] as const).slice(-1))("FlinkJob parallelism change on Flink %s (real pulumi CLI)", (version, line, index) => {
+describe.each(
+    flinkLines()
+        .map((l, i) => [l.version, l, i] as const)
+        .slice(-1),
+)("FlinkJob parallelism change on Flink %s (real pulumi CLI)", (version, line, index) => {
     const tag = version.replace(/\./g, "-");
     let adaptive: RunningCluster | undefined;
     let plain: RunningCluster | undefined;
@@ -83,7 +87,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const).slice(-1))(
         await stack.upOk();
         await stack.setJobs({ counter: counterJob(line, "counter-rn", out, [], { parallelism: 2 }) });
         const preview = await stack.project.ok(["preview"]);
-        expect(preview.output).toContain("counter-rn: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the job takes no checkpoints");
+        expect(preview.output).toContain(
+            "counter-rn: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the job takes no checkpoints",
+        );
         await stack.destroy();
     });
 

@@ -43,7 +43,10 @@ exports.restUrl = cluster.restUrl;
 /** Java processes of a local cluster (started with its configuration folder). */
 function clusterPids(workDir: string): number[] {
     try {
-        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" })
+            .split("\n")
+            .filter(Boolean)
+            .map(Number);
     } catch {
         return [];
     }
@@ -107,7 +110,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
 
         const preview = await stack.project.ok(["preview", "--refresh"]);
         // The preview's refresh recorded the cancelled job's retained checkpoint: it names it, with its age.
-        expect(preview.output).toMatch(new RegExp(`is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint ${path.basename(checkpoint)} taken \\d+ s ago`));
+        expect(preview.output).toMatch(
+            new RegExp(
+                `is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint ${path.basename(checkpoint)} taken \\d+ s ago`,
+            ),
+        );
         const watch = watchFirstCount(out, stale);
         const up = await stack.upOk(["--refresh"]);
         const line0 = restoreLine(up.output);
@@ -120,7 +127,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const restored = watch.stop()!;
         // Continues from (almost) where it was cancelled, far above the savepoint's count.
         const gap = stale.count - restored.count;
-        console.log(`[restore-a ${version}] savepoint at count ${atSavepoint.count}, moved to ${moved.count}, cancelled at ${stale.count}, restored job's first count seen ${restored.count} (gap ${gap}); ${line0.trim()}`);
+        console.log(
+            `[restore-a ${version}] savepoint at count ${atSavepoint.count}, moved to ${moved.count}, cancelled at ${stale.count}, restored job's first count seen ${restored.count} (gap ${gap}); ${line0.trim()}`,
+        );
         expect(restored.count).toBe(restored.seq + 1);
         expect(gap).toBeGreaterThanOrEqual(0);
         expect(gap).toBeLessThanOrEqual(GAP_BOUND);
@@ -131,7 +140,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
     test("(c) bounded: runs to FINISHED, left alone by refresh + up, a change reruns from empty state, a failure fails the update", async () => {
         const stack = new JobStack(`restore-c-${slug(version)}`, cluster.restUrl);
         const out = outDirFor(cluster.workDir, "c");
-        const bounded = (extra: string[]) => ({ ...counterJob(line, "restore-c", out, ["--records", "100", "--rate", "50", ...extra]), bounded: true, health: { finishTimeoutSeconds: 120 } });
+        const bounded = (extra: string[]) => ({
+            ...counterJob(line, "restore-c", out, ["--records", "100", "--rate", "50", ...extra]),
+            bounded: true,
+            health: { finishTimeoutSeconds: 120 },
+        });
         await stack.init();
         await stack.setJobs({ counter: bounded([]) });
         const first = await stack.upOk();
@@ -170,13 +183,19 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
         const out = path.join(workDir, "out");
         try {
             await project.init();
-            for (const [k, v] of Object.entries({ flinkHome: line.home, workDir, restPort: String(rest), rpcPort: String(rest + 1), job: JSON.stringify(counterJob(line, "restore-b", out, [], { configuration: CHECKPOINTS })) })) {
+            for (const [k, v] of Object.entries({
+                flinkHome: line.home,
+                workDir,
+                restPort: String(rest),
+                rpcPort: String(rest + 1),
+                job: JSON.stringify(counterJob(line, "restore-b", out, [], { configuration: CHECKPOINTS })),
+            })) {
                 await project.ok(["config", "set", k, v]);
             }
             await project.ok(["up", "--yes", "--skip-preview"]);
             const v1 = (await project.outputs()).counter as { jobId: string };
             await countAbove(out, 2 * RATE);
-            await waitFor("a completed checkpoint", async () => ((await client.checkpoints(v1.jobId)).counts.completed >= 2) || undefined);
+            await waitFor("a completed checkpoint", async () => (await client.checkpoints(v1.jobId)).counts.completed >= 2 || undefined);
             // Refresh records the latest checkpoint (up --refresh: stack outputs are only rewritten by an up).
             await project.ok(["up", "--yes", "--skip-preview", "--refresh"]);
             const recorded = ((await project.outputs()).counter as { lastCheckpoint: string }).lastCheckpoint;

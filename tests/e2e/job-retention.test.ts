@@ -41,7 +41,11 @@ describe(`savepoint retention on Flink ${line.version} (real pulumi CLI)`, () =>
         const foreign = path.join(dir, "savepoint-000000-f0f0f0f0f0f0");
         fs.mkdirSync(foreign, { recursive: true });
         fs.writeFileSync(path.join(foreign, "_metadata"), "not ours");
-        const onDisk = () => fs.readdirSync(dir).filter((e) => e.startsWith("savepoint-") && path.join(dir, e) !== foreign).sort();
+        const onDisk = () =>
+            fs
+                .readdirSync(dir)
+                .filter((e) => e.startsWith("savepoint-") && path.join(dir, e) !== foreign)
+                .sort();
         const base = (p: string) => path.basename(p.replace(/^file:/, ""));
 
         const stack = new JobStack(`retention-${line.version.replace(/\./g, "-")}`, cluster.restUrl, {}, PROGRAM);
@@ -67,7 +71,11 @@ describe(`savepoint retention on Flink ${line.version} (real pulumi CLI)`, () =>
         const v10 = (await stack.project.outputs()).counter as { generation: number; restoredFrom: string; lastSavepoint: string; savepoints: Listed[] };
         expect(v10.generation).toBe(11);
         expect(v10.savepoints).toHaveLength(3);
-        expect(v10.savepoints.map((s) => [s.generation, s.kind])).toEqual([[9, "stop"], [10, "probe"], [10, "stop"]]);
+        expect(v10.savepoints.map((s) => [s.generation, s.kind])).toEqual([
+            [9, "stop"],
+            [10, "probe"],
+            [10, "stop"],
+        ]);
         expect(v10.savepoints.map((s) => s.path)).toContain(v10.restoredFrom);
         // Ten upgrades took 20 savepoints; 17 were disposed through Flink and are gone from disk.
         expect(disposed.size).toBe(17);

@@ -64,7 +64,11 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
     let project: PulumiProject;
 
     beforeAll(async () => {
-        cluster = await startCluster(line, portBlock(1160), { slotsPerTaskManager: 6, taskManagerMemory: "2g", sqlGateway: { enabled: true, port: portBlock(1160) + 5 } });
+        cluster = await startCluster(line, portBlock(1160), {
+            slotsPerTaskManager: 6,
+            taskManagerMemory: "2g",
+            sqlGateway: { enabled: true, port: portBlock(1160) + 5 },
+        });
         api = await new ApiServerStandIn({ port: portBlock(1170), token: "e2e-secret-token-4f1a" }).start();
         api.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
         api.setPods(NS, [pod(NS, "sessions-jm-0", labels)]);
@@ -86,7 +90,10 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
 
     test("pulumi up: the cluster is reached by port-forward; a JAR job and a SQL job are deployed through it", async () => {
         const out = outDirFor(cluster.workDir, "k8s-counter");
-        const jobs = { counter: counterJob(line, "k8s-counter", out), agg: { name: "k8s-sql", sql: countingSql(`k8s-sql-${line.version}`), health: { stableSeconds: 2 } } };
+        const jobs = {
+            counter: counterJob(line, "k8s-counter", out),
+            agg: { name: "k8s-sql", sql: countingSql(`k8s-sql-${line.version}`), health: { stableSeconds: 2 } },
+        };
         await project.ok(["config", "set", "jobs", JSON.stringify(jobs)]);
         const up = await project.ok(["up", "--yes", "--skip-preview"]);
         expect(up.output).toMatch(/\[SessionCluster streaming\/sessions\] ready: Flink/);

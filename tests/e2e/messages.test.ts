@@ -33,7 +33,11 @@ describe("a component's bad argument at preview (real pulumi CLI, no Flink neede
             KAFKA_BAD_BROKERS,
             'KafkaToJdbcSync "orders": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: write "broker1:9092,broker2:9092", or \'${NAME}\' for a variable of the job\'s VariableSet',
         ],
-        ["StreamingEnvironment", ENVIRONMENT_BAD_VERSION, 'StreamingEnvironment "team": home.version = "latest": is not a Flink version; fix: write e.g. "2.3.0"'],
+        [
+            "StreamingEnvironment",
+            ENVIRONMENT_BAD_VERSION,
+            'StreamingEnvironment "team": home.version = "latest": is not a Flink version; fix: write e.g. "2.3.0"',
+        ],
     ])("%s: preview fails with the input formula, no unhandled exception, no stack trace", async (name, component, message) => {
         const project = new PulumiProject(`msg-bad-${name.toLowerCase()}`, BAD_COMPONENT(component));
         await project.init();
@@ -45,7 +49,11 @@ describe("a component's bad argument at preview (real pulumi CLI, no Flink neede
     });
 });
 
-describe.each(flinkLines().slice(0, 1).map((l) => [l.version, l] as const))("progress lines on Flink %s (real pulumi CLI, real Flink)", (version, line) => {
+describe.each(
+    flinkLines()
+        .slice(0, 1)
+        .map((l) => [l.version, l] as const),
+)("progress lines on Flink %s (real pulumi CLI, real Flink)", (version, line) => {
     let cluster: RunningCluster;
     beforeAll(async () => {
         cluster = await startCluster(line, portBlock(2070), { taskManagers: 1, slotsPerTaskManager: 4 });
@@ -74,7 +82,9 @@ describe.each(flinkLines().slice(0, 1).map((l) => [l.version, l] as const))("pro
         const restartLines = diagnostics.split("\n").filter((l) => l.includes("preview: msg-counter:"));
         console.log(`[messages ${version}] preview --refresh restart lines:\n${restartLines.join("\n")}`);
         expect(restartLines).toHaveLength(1);
-        expect(restartLines[0]).toContain("the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time");
+        expect(restartLines[0]).toContain(
+            "the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time",
+        );
         // None printed while refreshing: the refresh's own diff is quiet, the update's prints.
         expect(preview.output.split("\n").filter((l) => l.includes("refreshing") && l.includes("preview: msg-counter:"))).toEqual([]);
         await stack.destroy();

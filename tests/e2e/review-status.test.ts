@@ -20,7 +20,9 @@ const COMPATIBLE = "state verdict: compatible; stopped with a savepoint, the new
 
 function ourJavaProcesses(workDir: string): string[] {
     try {
-        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" })
+            .split("\n")
+            .filter(Boolean);
     } catch {
         return [];
     }
@@ -40,7 +42,13 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
 
     beforeAll(async () => {
         await project.init();
-        for (const [k, v] of Object.entries({ flinkVersion: v1.version, workDir, restPort: String(rest), variables: JSON.stringify({ SINK: "a" }), secretNames: JSON.stringify(["FILTER_SEED"]) })) {
+        for (const [k, v] of Object.entries({
+            flinkVersion: v1.version,
+            workDir,
+            restPort: String(rest),
+            variables: JSON.stringify({ SINK: "a" }),
+            secretNames: JSON.stringify(["FILTER_SEED"]),
+        })) {
             await project.ok(["config", "set", "--plaintext", k, v]);
         }
         await project.ok(["config", "set", "--secret", "secret_FILTER_SEED", SECRET]);
@@ -182,13 +190,17 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         const client = createFlinkClient({ baseUrl: `http://localhost:${rest}` });
         const running = (await client.jobsOverview()).filter((j) => j.state === "RUNNING");
         expect(running).toHaveLength(5);
-        for (const j of running) expect(ok.stdout).toMatch(new RegExp(`^${j.name} +cluster +RUNNING +\\d+m?\\d+s .* http://localhost:${rest}/#/job/running/${j.jid}/overview$`, "m"));
+        for (const j of running)
+            expect(ok.stdout).toMatch(
+                new RegExp(`^${j.name} +cluster +RUNNING +\\d+m?\\d+s .* http://localhost:${rest}/#/job/running/${j.jid}/overview$`, "m"),
+            );
         expect(ok.stdout).toContain("Stack test: 5 declared job(s), 0 not running");
 
         const victim = running.find((j) => j.name === "orders-agg")!;
         await client.cancelJob(victim.jid);
         const deadline = Date.now() + 30_000;
-        while ((await client.jobsOverview()).find((j) => j.jid === victim.jid)?.state !== "CANCELED" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+        while ((await client.jobsOverview()).find((j) => j.jid === victim.jid)?.state !== "CANCELED" && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 500));
 
         const flagged = await runCli(["status", "--cwd", project.dir], { env });
         expect(flagged.code).toBe(1);
@@ -211,6 +223,8 @@ describe("review and status on a real stack (real pulumi CLI, real Flink, packed
         const result = await runCli(["review"], { stdin: await previewJson() });
         expect(result.code).toBe(0);
         expect(result.stdout).toContain("1 job in this preview: 1 restart.");
-        expect(result.stdout).toContain("| `orders-agg` (orders) | restart | state | - | the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: ");
+        expect(result.stdout).toContain(
+            "| `orders-agg` (orders) | restart | state | - | the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: ",
+        );
     });
 });

@@ -28,10 +28,14 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL jobs 
         return stack;
     };
     const counted = (identifier: string, above = 0) =>
-        waitFor(`${identifier} counting past ${above}`, () => {
-            const c = printedCounts(cluster.workDir, identifier);
-            return c && c.last > above ? c : undefined;
-        }, 90_000);
+        waitFor(
+            `${identifier} counting past ${above}`,
+            () => {
+                const c = printedCounts(cluster.workDir, identifier);
+                return c && c.last > above ? c : undefined;
+            },
+            90_000,
+        );
 
     beforeAll(async () => {
         const port = portBlock(900 + index * 10);
@@ -88,7 +92,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL jobs 
 
     test("C: changing a variable used by 2 of 5 jobs restarts exactly those 2, and the preview lists exactly them", async () => {
         const stack = await stackFor("c", { TAG_A: "a1", TAG_B: "b1" });
-        const jobs = Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`j${i}`, { name: `sql-c${i}`, sql: countingSql(`\${${i <= 2 ? "TAG_A" : "TAG_B"}}-c${i}-${v}`), ...quick }]));
+        const jobs = Object.fromEntries(
+            [1, 2, 3, 4, 5].map((i) => [`j${i}`, { name: `sql-c${i}`, sql: countingSql(`\${${i <= 2 ? "TAG_A" : "TAG_B"}}-c${i}-${v}`), ...quick }]),
+        );
         await stack.setJobs(jobs);
         await stack.upOk();
         const before = await stack.project.outputs();

@@ -46,7 +46,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("a hazardo
         const outputs: string[] = [];
 
         // 1. In a literal the value is escaped: the statement parses and the job runs.
-        await stack.setJobs({ agg: { name: "sql-secret", sql: countingSql(`s1-${v}`, "WHERE CAST(v AS STRING) <> '${DB_PASSWORD}'"), health: { stableSeconds: 2 } } });
+        await stack.setJobs({
+            agg: { name: "sql-secret", sql: countingSql(`s1-${v}`, "WHERE CAST(v AS STRING) <> '${DB_PASSWORD}'"), health: { stableSeconds: 2 } },
+        });
         outputs.push((await stack.upOk()).output);
         await waitFor("the job counting", async () => printedCounts(cluster.workDir, `s1-${v}`), 90_000);
 
@@ -68,9 +70,18 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("a hazardo
         expect(outputs.flatMap(leakingLines)).toEqual([]);
 
         const logDir = path.join(cluster.workDir, "log");
-        const gatewayLog = fs.readdirSync(logDir).filter((f) => /sql-gateway/.test(f)).map((f) => fs.readFileSync(path.join(logDir, f), "utf8")).join("\n");
+        const gatewayLog = fs
+            .readdirSync(logDir)
+            .filter((f) => /sql-gateway/.test(f))
+            .map((f) => fs.readFileSync(path.join(logDir, f), "utf8"))
+            .join("\n");
         expect(gatewayLog).toContain('Encountered "***"');
         expect(leakingLines(gatewayLog)).toEqual([]);
-        console.log(`[${version}] CLI: ${failed.output.split("\n").find((l) => l.includes("Encountered"))?.trim()}`);
+        console.log(
+            `[${version}] CLI: ${failed.output
+                .split("\n")
+                .find((l) => l.includes("Encountered"))
+                ?.trim()}`,
+        );
     });
 });

@@ -54,16 +54,25 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("Prometheu
             client.runJar(jar, {
                 entryClass: "pulumiflink.testjob.CounterJob",
                 programArgsList: ["--out", outDirFor(cluster.workDir, jobName.replace(/\W/g, "")), "--name", jobName, "--rate", "50", ...extra],
-                flinkConfiguration: { "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "1000", "restart-strategy.fixed-delay.delay": "1 s" },
+                flinkConfiguration: {
+                    "restart-strategy.type": "fixed-delay",
+                    "restart-strategy.fixed-delay.attempts": "1000",
+                    "restart-strategy.fixed-delay.delay": "1 s",
+                },
             } as never);
         await run(name, []);
         await run("looping", ["--fail-after", "20"]);
-        const text: string = await waitFor("restarts and completed checkpoints in the scrape", async () => {
-            const t = await scrape(metricsPort, 5);
-            const restarts = series(t, RULE_METRICS.restarts).find((l) => l.includes('job_name="looping"'));
-            const done = series(t, RULE_METRICS.completedCheckpoints).find((l) => l.includes(`job_name="${sanitizeLabelValue(name)}"`));
-            return restarts && Number(restarts.split(" ").pop()) >= 2 && done && Number(done.split(" ").pop()) >= 1 ? t : undefined;
-        }, 90_000, 1000);
+        const text: string = await waitFor(
+            "restarts and completed checkpoints in the scrape",
+            async () => {
+                const t = await scrape(metricsPort, 5);
+                const restarts = series(t, RULE_METRICS.restarts).find((l) => l.includes('job_name="looping"'));
+                const done = series(t, RULE_METRICS.completedCheckpoints).find((l) => l.includes(`job_name="${sanitizeLabelValue(name)}"`));
+                return restarts && Number(restarts.split(" ").pop()) >= 2 && done && Number(done.split(" ").pop()) >= 1 ? t : undefined;
+            },
+            90_000,
+            1000,
+        );
         const sanitized = sanitizeLabelValue(name);
         expect(sanitized).toBe("alerts_metrics_probe_v1");
         for (const metric of [RULE_METRICS.running, RULE_METRICS.restarts, RULE_METRICS.completedCheckpoints, RULE_METRICS.failedCheckpoints]) {

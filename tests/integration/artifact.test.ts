@@ -28,7 +28,11 @@ describe("Maven Central", () => {
         expect(url).toBe(`${DEFAULT_MAVEN_REPOSITORY}/org/apache/flink/flink-connector-datagen/1.20.3/flink-connector-datagen-1.20.3.jar`);
 
         const first = await resolveArtifact({ maven: COORDS }, { cacheDir, progress });
-        expect(first).toMatchObject({ source: "maven", fileName: "flink-connector-datagen-1.20.3.jar", file: join(cacheDir, "artifacts", `${first.sha256}.jar`) });
+        expect(first).toMatchObject({
+            source: "maven",
+            fileName: "flink-connector-datagen-1.20.3.jar",
+            file: join(cacheDir, "artifacts", `${first.sha256}.jar`),
+        });
         const bytes = readFileSync(first.file);
         expect(bytes.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
         expect(createHash("sha256").update(bytes).digest("hex")).toBe(first.sha256);
@@ -51,7 +55,9 @@ describe("Maven Central", () => {
 
     test("a coordinate that does not exist fails with HTTP 404", async () => {
         const cacheDir = mkdtempSync(join(tmpdir(), "pf-it-maven-"));
-        await expect(resolveArtifact({ maven: "org.apache.flink:flink-connector-datagen:0.0.0-nope" }, { cacheDir })).rejects.toThrow(/flink-connector-datagen-0\.0\.0-nope\.jar failed: HTTP 404/);
+        await expect(resolveArtifact({ maven: "org.apache.flink:flink-connector-datagen:0.0.0-nope" }, { cacheDir })).rejects.toThrow(
+            /flink-connector-datagen-0\.0\.0-nope\.jar failed: HTTP 404/,
+        );
     });
 });
 

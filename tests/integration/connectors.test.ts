@@ -44,10 +44,15 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("real conn
     const jobs: string[] = [];
 
     const pgRows = async (table: string, expected: string[][]) =>
-        waitFor(`${table} in PostgreSQL equal to ${JSON.stringify(expected)}`, async () => {
-            const rows = await pg!.sql(`SELECT * FROM ${table} ORDER BY 1`);
-            return JSON.stringify(rows) === JSON.stringify(expected) ? rows : undefined;
-        }, 180_000, 500).catch(async (err: Error) => {
+        waitFor(
+            `${table} in PostgreSQL equal to ${JSON.stringify(expected)}`,
+            async () => {
+                const rows = await pg!.sql(`SELECT * FROM ${table} ORDER BY 1`);
+                return JSON.stringify(rows) === JSON.stringify(expected) ? rows : undefined;
+            },
+            180_000,
+            500,
+        ).catch(async (err: Error) => {
             throw new Error(`${err.message}\nlast rows: ${JSON.stringify(await pg!.sql(`SELECT * FROM ${table} ORDER BY 1`))}`);
         });
     const submit = async (statements: string[], extraJars: string[], name: string) => {
@@ -58,7 +63,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("real conn
         return result.jobId!;
     };
     const failing = (statements: string[], extraJars: string[]) =>
-        runWithJars(gateway, extraJars, statements).then(() => undefined, (e: unknown) => e);
+        runWithJars(gateway, extraJars, statements).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
 
     beforeAll(async () => {
         const port = portBlock(1610 + index * 10);
@@ -80,18 +88,28 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("real conn
         await kafka!.createTopic(topic, 2);
         await pg!.sql(`CREATE TABLE agg_${v} (k TEXT PRIMARY KEY, cnt BIGINT NOT NULL, total BIGINT NOT NULL)`);
         const first = orders(40, KEYS, 1);
-        await kafka!.produce(topic, first.map((o) => ({ key: o.k, value: o })));
-        const id = await submit([
-            kafkaSourceDdl("src", kafka!, topic, group),
-            jdbcSinkDdl("snk", "k STRING, cnt BIGINT, total BIGINT, PRIMARY KEY (k) NOT ENFORCED", pg!, `agg_${v}`),
-            "INSERT INTO snk SELECT k, COUNT(*), SUM(v) FROM src GROUP BY k",
-        ], [jars.kafka, ...jdbcJars], `kafka-agg-${v}`);
+        await kafka!.produce(
+            topic,
+            first.map((o) => ({ key: o.k, value: o })),
+        );
+        const id = await submit(
+            [
+                kafkaSourceDdl("src", kafka!, topic, group),
+                jdbcSinkDdl("snk", "k STRING, cnt BIGINT, total BIGINT, PRIMARY KEY (k) NOT ENFORCED", pg!, `agg_${v}`),
+                "INSERT INTO snk SELECT k, COUNT(*), SUM(v) FROM src GROUP BY k",
+            ],
+            [jars.kafka, ...jdbcJars],
+            `kafka-agg-${v}`,
+        );
         mark("job running");
         await pgRows(`agg_${v}`, countAndSum(first));
         mark("40 records aggregated");
 
         const second = orders(25, KEYS, 3);
-        await kafka!.produce(topic, second.map((o) => ({ key: o.k, value: o })));
+        await kafka!.produce(
+            topic,
+            second.map((o) => ({ key: o.k, value: o })),
+        );
         const rows = await pgRows(`agg_${v}`, countAndSum([...first, ...second]));
         mark("65 records aggregated");
         console.log(`[${version}] (a) PostgreSQL after 65 records: ${JSON.stringify(rows)}`);
@@ -119,49 +137,81 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("real conn
             expect(err).toBeInstanceOf(SqlGatewayError);
             expect((err as Error).message).toContain("Could not find any factory for identifier 'mysql-cdc'");
             // The only Flink CDC build Maven Central serves (for Flink 1.x) fails on this line.
-            const old = await failing([source, jdbcSinkDdl("snk", columns, pg!, "nowhere"), "INSERT INTO snk SELECT * FROM src"], [unsupported.mysqlCdc, jars.mysqlDriver, ...jdbcJars]);
+            const old = await failing(
+                [source, jdbcSinkDdl("snk", columns, pg!, "nowhere"), "INSERT INTO snk SELECT * FROM src"],
+                [unsupported.mysqlCdc, jars.mysqlDriver, ...jdbcJars],
+            );
             console.log(`[${version}] (b) ${path.basename(unsupported.mysqlCdc)}: ${(old as Error).message}`);
-            expect((old as Error).message).toMatch(/Unable to create a source for reading table .*src.*ClassNotFoundException: org\.apache\.flink\.streaming\.api\.functions\.source\.SourceFunction/s);
+            expect((old as Error).message).toMatch(
+                /Unable to create a source for reading table .*src.*ClassNotFoundException: org\.apache\.flink\.streaming\.api\.functions\.source\.SourceFunction/s,
+            );
             return;
         }
         await pg!.sql(`CREATE TABLE customers_${v} (id INT PRIMARY KEY, name TEXT NOT NULL, balance BIGINT NOT NULL)`);
         const mirror = (expected: string[][]) => pgRows(`customers_${v}`, expected);
-        const mariaRows = async () => (await maria!.sql("SELECT id, name, balance FROM customers ORDER BY id", db));
-        await submit([source, jdbcSinkDdl("snk", columns, pg!, `customers_${v}`), "INSERT INTO snk SELECT * FROM src"], [jars.mysqlCdc, jars.mysqlDriver, ...jdbcJars], `cdc-mirror-${v}`);
-        expect(await mirror(await mariaRows())).toEqual([["1", "ann", "100"], ["2", "bob", "200"], ["3", "cid", "300"]]);
+        const mariaRows = async () => await maria!.sql("SELECT id, name, balance FROM customers ORDER BY id", db);
+        await submit(
+            [source, jdbcSinkDdl("snk", columns, pg!, `customers_${v}`), "INSERT INTO snk SELECT * FROM src"],
+            [jars.mysqlCdc, jars.mysqlDriver, ...jdbcJars],
+            `cdc-mirror-${v}`,
+        );
+        expect(await mirror(await mariaRows())).toEqual([
+            ["1", "ann", "100"],
+            ["2", "bob", "200"],
+            ["3", "cid", "300"],
+        ]);
 
         await maria!.sql("INSERT INTO customers VALUES (4, 'dee', 400), (5, 'eve', 500)", db);
         await maria!.sql("UPDATE customers SET balance = balance + 11, name = 'bobby' WHERE id = 2", db);
         await maria!.sql("DELETE FROM customers WHERE id IN (1, 5)", db);
         await maria!.sql("UPDATE customers SET balance = 0 WHERE id = 4", db);
-        const expected = [["2", "bobby", "211"], ["3", "cid", "300"], ["4", "dee", "0"]];
+        const expected = [
+            ["2", "bobby", "211"],
+            ["3", "cid", "300"],
+            ["4", "dee", "0"],
+        ];
         expect(await mariaRows()).toEqual(expected);
         expect(await mirror(expected)).toEqual(expected);
     });
 
-    test(v23 ? "(c) Flink 2.3 rejects an append-only INSERT into a primary-key sink without ON CONFLICT; ON CONFLICT DO DEDUPLICATE runs" : `(c) Flink ${version}: the plain append-only INSERT into a primary-key sink runs; ON CONFLICT is not in its grammar`, async () => {
-        const topic = `events_${v}`;
-        await kafka!.createTopic(topic, 1); // one partition: "last value per key" is well defined
-        await pg!.sql(`CREATE TABLE last_${v} (k TEXT PRIMARY KEY, v BIGINT NOT NULL)`);
-        const batch = orders(30, KEYS, 5);
-        await kafka!.produce(topic, batch.map((o) => ({ value: o })));
-        const ddl = [kafkaSourceDdl("src", kafka!, topic, `last_${v}`), jdbcSinkDdl("snk", "k STRING, v BIGINT, PRIMARY KEY (k) NOT ENFORCED", pg!, `last_${v}`)];
-        const plain = "INSERT INTO snk SELECT k, v FROM src";
-        const withClause = `${plain} ON CONFLICT DO DEDUPLICATE`;
-        const rejected = await failing([...ddl, v23 ? plain : withClause], [jars.kafka, ...jdbcJars]);
-        console.log(`[${version}] (c) ${v23 ? plain : withClause}: ${(rejected as Error)?.message}`);
-        expect(rejected).toBeInstanceOf(SqlGatewayError);
-        expect((rejected as Error).message).toMatch(v23
-            ? /The query has an upsert key that differs from the primary key of the sink table 'default_catalog\.default_database\.snk'\. Primary key: \[k\], upsert key: none\..*Please specify an ON CONFLICT clause/s
-            : /SQL parse failed\. Incorrect syntax near the keyword 'ON' at line 1, column 38\./);
-        // DO NOTHING and DO ERROR compact on watermarks: without one on the source they are refused too.
-        for (const action of v23 ? ["DO NOTHING", "DO ERROR"] : []) {
-            const err = await failing([...ddl, `EXPLAIN ${plain} ON CONFLICT ${action}`], [jars.kafka, ...jdbcJars]);
-            console.log(`[${version}] (c) ON CONFLICT ${action}: ${(err as Error | undefined)?.message}`);
-            expect((err as Error).message).toContain(`ON CONFLICT ${action} requires all source tables to define watermarks, but the following source(s) do not: default_catalog.default_database.src.`);
-        }
-        const id = await submit([...ddl, v23 ? withClause : plain], [jars.kafka, ...jdbcJars], `last-value-${v}`);
-        expect(await pgRows(`last_${v}`, lastPerKey(batch))).toEqual(lastPerKey(batch));
-        await flink.cancelJob(id);
-    });
+    test(
+        v23
+            ? "(c) Flink 2.3 rejects an append-only INSERT into a primary-key sink without ON CONFLICT; ON CONFLICT DO DEDUPLICATE runs"
+            : `(c) Flink ${version}: the plain append-only INSERT into a primary-key sink runs; ON CONFLICT is not in its grammar`,
+        async () => {
+            const topic = `events_${v}`;
+            await kafka!.createTopic(topic, 1); // one partition: "last value per key" is well defined
+            await pg!.sql(`CREATE TABLE last_${v} (k TEXT PRIMARY KEY, v BIGINT NOT NULL)`);
+            const batch = orders(30, KEYS, 5);
+            await kafka!.produce(
+                topic,
+                batch.map((o) => ({ value: o })),
+            );
+            const ddl = [
+                kafkaSourceDdl("src", kafka!, topic, `last_${v}`),
+                jdbcSinkDdl("snk", "k STRING, v BIGINT, PRIMARY KEY (k) NOT ENFORCED", pg!, `last_${v}`),
+            ];
+            const plain = "INSERT INTO snk SELECT k, v FROM src";
+            const withClause = `${plain} ON CONFLICT DO DEDUPLICATE`;
+            const rejected = await failing([...ddl, v23 ? plain : withClause], [jars.kafka, ...jdbcJars]);
+            console.log(`[${version}] (c) ${v23 ? plain : withClause}: ${(rejected as Error)?.message}`);
+            expect(rejected).toBeInstanceOf(SqlGatewayError);
+            expect((rejected as Error).message).toMatch(
+                v23
+                    ? /The query has an upsert key that differs from the primary key of the sink table 'default_catalog\.default_database\.snk'\. Primary key: \[k\], upsert key: none\..*Please specify an ON CONFLICT clause/s
+                    : /SQL parse failed\. Incorrect syntax near the keyword 'ON' at line 1, column 38\./,
+            );
+            // DO NOTHING and DO ERROR compact on watermarks: without one on the source they are refused too.
+            for (const action of v23 ? ["DO NOTHING", "DO ERROR"] : []) {
+                const err = await failing([...ddl, `EXPLAIN ${plain} ON CONFLICT ${action}`], [jars.kafka, ...jdbcJars]);
+                console.log(`[${version}] (c) ON CONFLICT ${action}: ${(err as Error | undefined)?.message}`);
+                expect((err as Error).message).toContain(
+                    `ON CONFLICT ${action} requires all source tables to define watermarks, but the following source(s) do not: default_catalog.default_database.src.`,
+                );
+            }
+            const id = await submit([...ddl, v23 ? withClause : plain], [jars.kafka, ...jdbcJars], `last-value-${v}`);
+            expect(await pgRows(`last_${v}`, lastPerKey(batch))).toEqual(lastPerKey(batch));
+            await flink.cancelJob(id);
+        },
+    );
 });

@@ -100,7 +100,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         jobs.push(jobId);
         const submitAt = Date.now();
         const properties = { ...JOB_CONFIG, "execution.state-recovery.path": savepoint, "$internal.pipeline.job-id": jobId, "pipeline.name": "it-failfast" };
-        const submit = await inFreshSession(properties, SRC, SNK_V2, `EXECUTE PLAN 'file://${path.join(dir, file)}'`).then(() => "accepted", (e: unknown) => String(e));
+        const submit = await inFreshSession(properties, SRC, SNK_V2, `EXECUTE PLAN 'file://${path.join(dir, file)}'`).then(
+            () => "accepted",
+            (e: unknown) => String(e),
+        );
         return { jobId, submitAt, submit };
     };
 
@@ -110,15 +113,29 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         await inFreshSession({}, SRC, SNK_V1, `COMPILE PLAN 'file://${v1File}' FOR ${INSERT_V1}`);
         const v1 = newJobId();
         jobs.push(v1);
-        const submitted = await inFreshSession({ ...JOB_CONFIG, "$internal.pipeline.job-id": v1, "pipeline.name": "it-failfast" }, SRC, SNK_V1, `EXECUTE PLAN 'file://${v1File}'`);
+        const submitted = await inFreshSession(
+            { ...JOB_CONFIG, "$internal.pipeline.job-id": v1, "pipeline.name": "it-failfast" },
+            SRC,
+            SNK_V1,
+            `EXECUTE PLAN 'file://${v1File}'`,
+        );
         expect(submitted.jobId).toBe(v1);
-        const running = await waitFor("v1 running with all tasks", async () => {
-            const job = (await flink.jobsOverview()).find((j) => j.jid === v1);
-            return job?.state === "RUNNING" && job.tasks?.running === job.tasks?.total ? job : undefined;
-        }, 120_000, 500);
+        const running = await waitFor(
+            "v1 running with all tasks",
+            async () => {
+                const job = (await flink.jobsOverview()).find((j) => j.jid === v1);
+                return job?.state === "RUNNING" && job.tasks?.running === job.tasks?.total ? job : undefined;
+            },
+            120_000,
+            500,
+        );
         await new Promise((r) => setTimeout(r, 3_000)); // some counts in the aggregate's state
         const ctx = { client: flink, restUrl: cluster!.restUrl, name: "it-failfast", progress };
-        savepoint = await stopWithSavepoint(ctx, running, { savepointDir: `file://${path.join(dir, "sp")}`, savepointTimeoutSeconds: 120, formatType: "CANONICAL" });
+        savepoint = await stopWithSavepoint(ctx, running, {
+            savepointDir: `file://${path.join(dir, "sp")}`,
+            savepointTimeoutSeconds: 120,
+            formatType: "CANONICAL",
+        });
 
         await inFreshSession({}, SRC, SNK_V2, `COMPILE PLAN 'file://${v2File}' FOR ${INSERT_V2}`);
         const prev = JSON.parse(fs.readFileSync(v1File, "utf8")) as Plan;
@@ -130,10 +147,16 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         const gate = await healthGate(flink, cluster!.restUrl, v2.jobId, policy, progress);
         const elapsedMs = Date.now() - v2.submitAt;
         const state = (await flink.job(v2.jobId)).state;
-        console.log(`[${version}] gate failed ${elapsedMs} ms after the submit (job ${state}, runningTimeoutSeconds ${policy.runningTimeoutSeconds}): ${gate.ok ? "(passed!)" : gate.reason}`);
+        console.log(
+            `[${version}] gate failed ${elapsedMs} ms after the submit (job ${state}, runningTimeoutSeconds ${policy.runningTimeoutSeconds}): ${gate.ok ? "(passed!)" : gate.reason}`,
+        );
         expect(gate.ok).toBe(false);
         const reason = gate.ok ? "" : gate.reason;
-        expect(reason).toMatch(new RegExp(`^job ${v2.jobId} cannot restore its state: StateMigrationException: For heap backends, the new state serializer .+ must not be incompatible .+: restarting does not help$`));
+        expect(reason).toMatch(
+            new RegExp(
+                `^job ${v2.jobId} cannot restore its state: StateMigrationException: For heap backends, the new state serializer .+ must not be incompatible .+: restarting does not help$`,
+            ),
+        );
         expect(reason).not.toContain("Error while getting state");
         expect(elapsedMs).toBeLessThan(30_000);
         // Still restart-looping: the fail-fast rule ended the wait, not a FAILED job.
@@ -145,7 +168,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         const old = aggregate(v2Plan!).id;
         const gone = 1 + Math.max(...v2Plan!.nodes.map((n) => n.id));
         const renumber = (id: number) => (id === old ? gone : id);
-        const plan = { ...v2Plan!, nodes: v2Plan!.nodes.map((n) => ({ ...n, id: renumber(n.id) })), edges: v2Plan!.edges.map((e) => ({ ...e, source: renumber(e.source), target: renumber(e.target) })) };
+        const plan = {
+            ...v2Plan!,
+            nodes: v2Plan!.nodes.map((n) => ({ ...n, id: renumber(n.id) })),
+            edges: v2Plan!.edges.map((e) => ({ ...e, source: renumber(e.source), target: renumber(e.target) })),
+        };
         const v3 = await submitRestored(plan, "v3.json");
         console.log(`[${version}] submit: ${v3.submit}`);
         expect(v3.submit).toContain("Cannot map checkpoint/savepoint state for operator");
@@ -153,7 +180,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("health ga
         console.log(`[${version}] gate failed ${Date.now() - v3.submitAt} ms after the submit: ${gate.ok ? "(passed!)" : gate.reason}`);
         expect((await flink.job(v3.jobId)).state).toBe("FAILED");
         expect(gate.ok ? "" : gate.reason).toMatch(
-            new RegExp(`^job ${v3.jobId} cannot restore its state: IllegalStateException: Failed to rollback to checkpoint/savepoint \\S+\\. Cannot map checkpoint/savepoint state for operator [0-9a-f]{32} to the new program`),
+            new RegExp(
+                `^job ${v3.jobId} cannot restore its state: IllegalStateException: Failed to rollback to checkpoint/savepoint \\S+\\. Cannot map checkpoint/savepoint state for operator [0-9a-f]{32} to the new program`,
+            ),
         );
     });
 });

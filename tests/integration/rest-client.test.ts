@@ -70,7 +70,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("Flink RES
         await waitFor("old job finished", async () => ((await client.job(jobId)).state === "FINISHED" ? true : undefined));
         const atStop = readCounter(out())!;
 
-        const resumed = await client.runJar(jarId, { programArgsList: ["--out", out(), "--rate", "50", "--tag", "v2", "--name", "it-counter"], parallelism: 2, savepointPath: savepoint });
+        const resumed = await client.runJar(jarId, {
+            programArgsList: ["--out", out(), "--rate", "50", "--tag", "v2", "--name", "it-counter"],
+            parallelism: 2,
+            savepointPath: savepoint,
+        });
         await waitFor("resumed job running", running(resumed));
         const after = await waitFor("count from v2", () => {
             const c = readCounter(out());
@@ -86,7 +90,11 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("Flink RES
     test("exceptions carry the root cause of a failing job, trimmed", async () => {
         const failing = await client.runJar(jarId, {
             programArgsList: ["--out", path.join(cluster.workDir, "out-fail"), "--fail-after", "5", "--name", "it-failing"],
-            flinkConfiguration: { "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "1000", "restart-strategy.fixed-delay.delay": "1 s" },
+            flinkConfiguration: {
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "1000",
+                "restart-strategy.fixed-delay.delay": "1 s",
+            },
         });
         const root = await waitFor("an exception", () => client.rootException(failing), 60_000, 500);
         expect(root.message).toContain("failing after");

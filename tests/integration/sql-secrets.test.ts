@@ -39,7 +39,13 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("secrets i
     let cluster: RunningCluster | undefined;
     let gateway: GatewayClient;
     const lines: string[] = [];
-    const options = (vars: Record<string, string>) => ({ gatewayUrl: cluster!.state.sqlGatewayUrl!, flinkVersion: version, vars, secretValues: [PASSWORD], progress: (m: string) => lines.push(m) });
+    const options = (vars: Record<string, string>) => ({
+        gatewayUrl: cluster!.state.sqlGatewayUrl!,
+        flinkVersion: version,
+        vars,
+        secretValues: [PASSWORD],
+        progress: (m: string) => lines.push(m),
+    });
 
     beforeAll(async () => {
         cluster = await startCluster(line, restPort, { sqlGateway: { enabled: true, port: gatewayPort } });
@@ -52,7 +58,18 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("secrets i
     test("values of every kind read back exactly from SELECT '${V}' and SELECT U&'${V}'", async () => {
         const rnd = seededRandom(1750 + index);
         // No carriage return: Flink's result rows are not the place to test line-end conversion.
-        const values = [PASSWORD, "pa'ss$word", "", "'", "''", "\\", "${V0}", "$${V0}", "😀 中文 é\t\nx", ...Array.from({ length: 30 }, () => randomValue(rnd).replace(/\r/g, ""))];
+        const values = [
+            PASSWORD,
+            "pa'ss$word",
+            "",
+            "'",
+            "''",
+            "\\",
+            "${V0}",
+            "$${V0}",
+            "😀 中文 é\t\nx",
+            ...Array.from({ length: 30 }, () => randomValue(rnd).replace(/\r/g, "")),
+        ];
         const vars = Object.fromEntries(values.map((v, i) => [`V${i}`, v]));
         const plain = substituteSql(`SELECT ${values.map((_, i) => `'\${V${i}}' AS c${i}`).join(", ")}`, vars);
         const unicode = substituteSql(`SELECT ${values.map((_, i) => `U&'\${V${i}}' AS c${i}`).join(", ")}`, vars);
@@ -70,7 +87,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("secrets i
             `CREATE TABLE out_t (v STRING, n INT) WITH ('connector' = 'filesystem', 'path' = 'file://${out}', 'format' = 'json')`,
             "INSERT INTO out_t SELECT '${DB_PASSWORD}', CHAR_LENGTH('${DB_PASSWORD}')",
         ].join(";\n");
-        const job = sqlVersion({ name: "secret-roundtrip", sql, dependencies: [], configuration: { "execution.runtime-mode": "batch" }, variablesHash: "x" }, options({ DB_PASSWORD: PASSWORD }));
+        const job = sqlVersion(
+            { name: "secret-roundtrip", sql, dependencies: [], configuration: { "execution.runtime-mode": "batch" }, variablesHash: "x" },
+            options({ DB_PASSWORD: PASSWORD }),
+        );
         await job.preflight();
         await job.submit("5ec2e7000000000000000000000000" + String(index).padStart(2, "0"), undefined);
         const deadline = Date.now() + 120_000;
@@ -86,13 +106,24 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("secrets i
 
     test.each([
         // ('password' '...' would not do: adjacent literals are one literal in SQL.)
-        ["a stray password literal after the WITH clause (the parser quotes the literal)", "'connector' = 'blackhole') '${DB_PASSWORD}'", /Encountered "\\'\*\*\*\\'" at line 1, column \d+/],
-        ["an unterminated password literal (the parser stops at its opening quote)", "'connector' = 'blackhole', 'password' = '${DB_PASSWORD})", /Encountered "\\'" at line 1, column \d+/],
+        [
+            "a stray password literal after the WITH clause (the parser quotes the literal)",
+            "'connector' = 'blackhole') '${DB_PASSWORD}'",
+            /Encountered "\\'\*\*\*\\'" at line 1, column \d+/,
+        ],
+        [
+            "an unterminated password literal (the parser stops at its opening quote)",
+            "'connector' = 'blackhole', 'password' = '${DB_PASSWORD})",
+            /Encountered "\\'" at line 1, column \d+/,
+        ],
     ])("%s: no 4-character piece of the password in our error or in the gateway's log", async (_name, withClause, shown) => {
         // A list of statements: an unterminated literal must not swallow the INSERT.
         const sql = [`CREATE TABLE broken (v STRING) WITH (${withClause}`, "INSERT INTO broken SELECT 'x'"];
         const job = sqlVersion({ name: "secret-broken", sql, dependencies: [], configuration: {}, variablesHash: "x" }, options({ DB_PASSWORD: PASSWORD }));
-        const err = (await job.preflight().then(() => undefined, (e: unknown) => e)) as Error;
+        const err = (await job.preflight().then(
+            () => undefined,
+            (e: unknown) => e,
+        )) as Error;
         expect(err).toBeInstanceOf(Error);
         console.log(`[${version}] ${err.message}`);
         expect(err.message).toMatch(/the SQL of job "secret-broken" fails at sql\[0\] line 1, column \d+/);
@@ -101,11 +132,20 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("secrets i
 
         // The gateway logged the failure (the masked token shows it), with no piece of the password.
         const layout = localLayout(cluster!.workDir);
-        const logs = fs.readdirSync(layout.logDir).filter((f) => /sql-gateway/.test(f)).map((f) => path.join(layout.logDir, f));
+        const logs = fs
+            .readdirSync(layout.logDir)
+            .filter((f) => /sql-gateway/.test(f))
+            .map((f) => path.join(layout.logDir, f));
         const text = logs.map((f) => fs.readFileSync(f, "utf8")).join("\n");
         expect(text).toMatch(/SqlParserException|SqlParseException|ParseException/);
         expect(text).toContain("***");
         expect(text.split("\n").filter((l) => leaks(l, PASSWORD).length > 0)).toEqual([]); // the lines, if any, that leak
-        console.log(`[${version}] gateway log:\n${text.split("\n").filter((l) => /Encountered|ERROR/.test(l)).slice(-4).join("\n")}`);
+        console.log(
+            `[${version}] gateway log:\n${text
+                .split("\n")
+                .filter((l) => /Encountered|ERROR/.test(l))
+                .slice(-4)
+                .join("\n")}`,
+        );
     });
 });

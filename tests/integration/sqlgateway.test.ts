@@ -47,7 +47,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
     const failure = async (statement: string): Promise<SqlGatewayError> => {
         const err = await gateway.withSession(undefined, async (s) => {
             await tables(s);
-            return gateway.runStatement(s, statement, T).then(() => undefined, (e: unknown) => e);
+            return gateway.runStatement(s, statement, T).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         });
         expect(err).toBeInstanceOf(SqlGatewayError);
         return err as SqlGatewayError;
@@ -67,7 +70,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
         expect(cluster!.state.sqlGatewayUrl).toBe(`http://localhost:${gatewayPort}`);
         expect(cluster!.state.connection.sqlGatewayUrl).toBe(`http://localhost:${gatewayPort}`);
         expect(await gateway.info()).toEqual({ productName: "Apache Flink", version });
-        const roles = clusterProcesses(localLayout(cluster!.workDir)).map((p) => p.role).sort();
+        const roles = clusterProcesses(localLayout(cluster!.workDir))
+            .map((p) => p.role)
+            .sort();
         expect(roles).toEqual(["jobmanager", "sqlgateway", "taskmanager"]);
     });
 
@@ -102,11 +107,16 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
         // A terminated job's id cannot be used again: the provider needs a fresh id per submission.
         const again = await gateway.withSession({ "$internal.pipeline.job-id": wanted, "pipeline.name": "named" }, async (s) => {
             await tables(s);
-            return gateway.runStatement(s, INSERT, T).then(() => undefined, (e: unknown) => e);
+            return gateway.runStatement(s, INSERT, T).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         });
         expect(again).toBeInstanceOf(SqlGatewayError);
         expect(again).toMatchObject({ statementFailed: true });
-        expect((again as Error).message).toMatch(v120 ? /DuplicateJobSubmissionException: Job has already been submitted/ : /Duplicate\w*SubmissionException: \w+ has already been submitted/);
+        expect((again as Error).message).toMatch(
+            v120 ? /DuplicateJobSubmissionException: Job has already been submitted/ : /Duplicate\w*SubmissionException: \w+ has already been submitted/,
+        );
         console.log(`[${version}] resubmitting a terminated job id: ${(again as Error).message}`);
     });
 
@@ -163,7 +173,10 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
         const err = await gateway.withSession(undefined, async (s) => {
             await tables(s);
             await gateway.runStatement(s, "CREATE TABLE k (k INT, c BIGINT) WITH ('connector'='kafka','topic'='t')", T);
-            return gateway.runStatement(s, "INSERT INTO k SELECT k, COUNT(*) FROM src GROUP BY k", T).then(() => undefined, (e: unknown) => e);
+            return gateway.runStatement(s, "INSERT INTO k SELECT k, COUNT(*) FROM src GROUP BY k", T).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         });
         console.log(`[${version}] missing connector: ${(err as Error).message}`);
         expect(err).toBeInstanceOf(SqlGatewayError);
@@ -177,7 +190,9 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
         await gateway.closeSession(s);
         const err = await gateway.executeStatement(s, { statement: "SELECT 1" }).catch((e: unknown) => e);
         expect(isSqlGatewayNotFound(err)).toBe(true);
-        const op = await gateway.withSession(undefined, async (live) => gateway.fetchResults(live, "00000000-0000-0000-0000-000000000000", 0).catch((e: unknown) => e));
+        const op = await gateway.withSession(undefined, async (live) =>
+            gateway.fetchResults(live, "00000000-0000-0000-0000-000000000000", 0).catch((e: unknown) => e),
+        );
         console.log(`[${version}] unknown operation: ${(op as Error).message}`);
         expect(isSqlGatewayNotFound(op)).toBe(true);
     });
@@ -203,11 +218,16 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("SQL Gatew
             jobs.push(id);
             await waitFor(`job restored with ${key} running`, running(id), 120_000, 500);
             const started = Date.now();
-            const restored = await waitFor(`checkpoint stats of ${id}`, async () => {
-                const stats = await flink.checkpoints(id);
-                // Restore is reported once the job runs; give it a few polls before deciding "no restore".
-                return stats.latest?.restored ? stats : Date.now() - started > 10_000 ? stats : undefined;
-            }, 60_000, 500);
+            const restored = await waitFor(
+                `checkpoint stats of ${id}`,
+                async () => {
+                    const stats = await flink.checkpoints(id);
+                    // Restore is reported once the job runs; give it a few polls before deciding "no restore".
+                    return stats.latest?.restored ? stats : Date.now() - started > 10_000 ? stats : undefined;
+                },
+                60_000,
+                500,
+            );
             outcome[key] = restored.latest?.restored?.external_path;
             await cancel(id);
         }

@@ -37,10 +37,15 @@ export interface Alerting {
 }
 
 async function ready(url: string, what: string, proc: ChildProcess, log: string): Promise<void> {
-    await waitFor(`${what} ready at ${url}`, async () => {
-        if (proc.exitCode !== null) throw new Error(`${what} exited: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
-        return (await fetch(`${url}/-/ready`)).ok;
-    }, 30_000, 200);
+    await waitFor(
+        `${what} ready at ${url}`,
+        async () => {
+            if (proc.exitCode !== null) throw new Error(`${what} exited: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
+            return (await fetch(`${url}/-/ready`)).ok;
+        },
+        30_000,
+        200,
+    );
 }
 
 function start(command: string, args: string[], log: string): ChildProcess {
@@ -63,13 +68,16 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
     const targetsFile = path.join(dir, "targets", "flink.json");
     const alertmanagerConfigFile = path.join(dir, "alertmanager.yml");
     const promConfig = path.join(dir, "prometheus.yml");
-    fs.writeFileSync(promConfig, [
-        "global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s }",
-        `rule_files: ["${path.join(dir, "rules")}/*.yml"]`,
-        `alerting: { alertmanagers: [ { static_configs: [ { targets: ["127.0.0.1:${ports.alertmanager}"] } ] } ] }`,
-        `scrape_configs: [ { job_name: flink, file_sd_configs: [ { files: ["${path.join(dir, "targets")}/*.json"], refresh_interval: 1s } ] } ]`,
-        "",
-    ].join("\n"));
+    fs.writeFileSync(
+        promConfig,
+        [
+            "global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s }",
+            `rule_files: ["${path.join(dir, "rules")}/*.yml"]`,
+            `alerting: { alertmanagers: [ { static_configs: [ { targets: ["127.0.0.1:${ports.alertmanager}"] } ] } ] }`,
+            `scrape_configs: [ { job_name: flink, file_sd_configs: [ { files: ["${path.join(dir, "targets")}/*.json"], refresh_interval: 1s } ] } ]`,
+            "",
+        ].join("\n"),
+    );
     // Until an AlertRoute writes its own: every alert to a receiver that sends nothing.
     fs.writeFileSync(alertmanagerConfigFile, "route: { receiver: none }\nreceivers: [ { name: none } ]\n");
 
@@ -83,7 +91,13 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
         req.on("end", () => {
             try {
                 const n = JSON.parse(body) as Omit<Notification, "receivedAt">;
-                notifications.push({ receivedAt: Date.now(), receiver: n.receiver, status: n.status, groupLabels: n.groupLabels, alerts: n.alerts.map((a) => ({ status: a.status, labels: a.labels, annotations: a.annotations })) });
+                notifications.push({
+                    receivedAt: Date.now(),
+                    receiver: n.receiver,
+                    status: n.status,
+                    groupLabels: n.groupLabels,
+                    alerts: n.alerts.map((a) => ({ status: a.status, labels: a.labels, annotations: a.annotations })),
+                });
             } catch {
                 // not a notification
             }
@@ -94,14 +108,27 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
 
     const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
     const alertmanagerUrl = `http://127.0.0.1:${ports.alertmanager}`;
-    const prom = start(tool("prometheus"), [
-        `--config.file=${promConfig}`, `--storage.tsdb.path=${path.join(dir, "prom-data")}`, `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-        "--web.enable-lifecycle", "--rules.alert.resend-delay=1s",
-    ], path.join(dir, "prometheus.log"));
-    const am = start(tool("alertmanager"), [
-        `--config.file=${alertmanagerConfigFile}`, `--storage.path=${path.join(dir, "am-data")}`, `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
-        "--cluster.listen-address=", // no gossip port: it would collide between helpers
-    ], path.join(dir, "alertmanager.log"));
+    const prom = start(
+        tool("prometheus"),
+        [
+            `--config.file=${promConfig}`,
+            `--storage.tsdb.path=${path.join(dir, "prom-data")}`,
+            `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+            "--web.enable-lifecycle",
+            "--rules.alert.resend-delay=1s",
+        ],
+        path.join(dir, "prometheus.log"),
+    );
+    const am = start(
+        tool("alertmanager"),
+        [
+            `--config.file=${alertmanagerConfigFile}`,
+            `--storage.path=${path.join(dir, "am-data")}`,
+            `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+            "--cluster.listen-address=", // no gossip port: it would collide between helpers
+        ],
+        path.join(dir, "alertmanager.log"),
+    );
     const stop = async () => {
         await Promise.all([stopProcess(prom), stopProcess(am)]);
         await new Promise((r) => server.close(r));
@@ -113,27 +140,52 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
         await stop();
         throw err;
     }
-    return { dir, prometheusUrl, alertmanagerUrl, webhookUrl: `http://127.0.0.1:${ports.webhook}/alerts`, rulesFile, targetsFile, alertmanagerConfigFile, notifications, stop };
+    return {
+        dir,
+        prometheusUrl,
+        alertmanagerUrl,
+        webhookUrl: `http://127.0.0.1:${ports.webhook}/alerts`,
+        rulesFile,
+        targetsFile,
+        alertmanagerConfigFile,
+        notifications,
+        stop,
+    };
 }
 
 /** Firing or resolved alerts, across all notifications, matching the given labels. */
-export function notified(all: readonly Notification[], status: "firing" | "resolved", labels: Record<string, string>): { notification: Notification; alert: NotifiedAlert }[] {
-    return all.flatMap((n) => n.alerts.filter((a) => a.status === status && Object.entries(labels).every(([k, v]) => a.labels[k] === v)).map((alert) => ({ notification: n, alert })));
+export function notified(
+    all: readonly Notification[],
+    status: "firing" | "resolved",
+    labels: Record<string, string>,
+): { notification: Notification; alert: NotifiedAlert }[] {
+    return all.flatMap((n) =>
+        n.alerts.filter((a) => a.status === status && Object.entries(labels).every(([k, v]) => a.labels[k] === v)).map((alert) => ({ notification: n, alert })),
+    );
 }
 
 /** Names of the alerting rules Prometheus has loaded. */
 export async function loadedAlerts(prometheusUrl: string): Promise<string[]> {
-    const res = (await (await fetch(`${prometheusUrl}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; labels?: Record<string, string> }[] }[] } };
+    const res = (await (await fetch(`${prometheusUrl}/api/v1/rules?type=alert`)).json()) as {
+        data: { groups: { rules: { name: string; labels?: Record<string, string> }[] }[] };
+    };
     return res.data.groups.flatMap((g) => g.rules.map((r) => `${r.name}/${r.labels?.flink_job ?? r.labels?.cluster ?? ""}`));
 }
 
 /** The reporter port (of `ports`) that serves JobManager metrics. */
 export async function jobManagerPort(ports: number[]): Promise<number> {
-    return waitFor("the JobManager's reporter port", async () => {
-        for (const p of ports) {
-            const text = await fetch(`http://127.0.0.1:${p}/metrics`).then((r) => r.text()).catch(() => "");
-            if (/^flink_jobmanager_/m.test(text)) return p;
-        }
-        return undefined;
-    }, 30_000, 500);
+    return waitFor(
+        "the JobManager's reporter port",
+        async () => {
+            for (const p of ports) {
+                const text = await fetch(`http://127.0.0.1:${p}/metrics`)
+                    .then((r) => r.text())
+                    .catch(() => "");
+                if (/^flink_jobmanager_/m.test(text)) return p;
+            }
+            return undefined;
+        },
+        30_000,
+        500,
+    );
 }

@@ -12,7 +12,15 @@ export function sampleInputs(dir: string, overrides: Record<string, unknown> = {
         ],
         receivers: [
             { name: "ops", type: "webhook", url: "https://hooks.example.com/ops?token=s3cr3t-token" },
-            { name: "team-a", type: "email", to: "a@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", authUsername: "alerts", authPassword: "smtp-p4ss" },
+            {
+                name: "team-a",
+                type: "email",
+                to: "a@example.com",
+                from: "alerts@example.com",
+                smarthost: "smtp.example.com:587",
+                authUsername: "alerts",
+                authPassword: "smtp-p4ss",
+            },
             { name: "team-b", type: "slack", apiUrl: "https://hooks.slack.com/services/T0/B0/xyz", channel: "#team-b" },
             { name: "wecom", type: "wecom", corpId: "ww123", apiSecret: "wecom-s3cret", agentId: "1000002", toParty: "2" },
             { name: "dingtalk", type: "dingtalk", adapterUrl: "http://dingtalk-adapter:8060/dingtalk/ops/send" },

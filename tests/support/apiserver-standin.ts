@@ -28,7 +28,7 @@ import * as path from "node:path";
 import type { Duplex } from "node:stream";
 
 // `ws` comes with @kubernetes/client-node (its WebSocket client); no types are installed.
- 
+
 const { WebSocketServer } = require("ws") as { WebSocketServer: new (o: Record<string, unknown>) => WsServer };
 
 interface WsSocket {
@@ -105,10 +105,19 @@ export class ApiServerStandIn {
     /** A kubeconfig (YAML) for this server with the right token, context `standin`. */
     kubeconfig(token = this.opts.token): string {
         return [
-            "apiVersion: v1", "kind: Config", "current-context: standin",
-            "clusters:", `- name: standin`, `  cluster: {server: "${this.url}", certificate-authority-data: "${Buffer.from(this.ca).toString("base64")}"}`,
-            "contexts:", "- name: standin", "  context: {cluster: standin, user: tester}",
-            "users:", "- name: tester", `  user: {token: "${token}"}`, "",
+            "apiVersion: v1",
+            "kind: Config",
+            "current-context: standin",
+            "clusters:",
+            `- name: standin`,
+            `  cluster: {server: "${this.url}", certificate-authority-data: "${Buffer.from(this.ca).toString("base64")}"}`,
+            "contexts:",
+            "- name: standin",
+            "  context: {cluster: standin, user: tester}",
+            "users:",
+            "- name: tester",
+            `  user: {token: "${token}"}`,
+            "",
         ].join("\n");
     }
 
@@ -156,7 +165,10 @@ export class ApiServerStandIn {
         const list = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
         if (list) {
             const selector = url.searchParams.get("labelSelector") ?? "";
-            const terms = selector.split(",").filter(Boolean).map((t) => t.split("=") as [string, string]);
+            const terms = selector
+                .split(",")
+                .filter(Boolean)
+                .map((t) => t.split("=") as [string, string]);
             const items = (this.pods.get(list[1]!) ?? []).filter((p) => {
                 const labels = ((p.metadata as Json | undefined)?.labels ?? {}) as Record<string, string>;
                 return terms.every(([k, v]) => labels[k] === v);
@@ -179,7 +191,10 @@ export class ApiServerStandIn {
             return;
         }
         const [, namespace, pod] = match as unknown as [string, string, string];
-        const ports = url.searchParams.getAll("ports").flatMap((p) => p.split(",")).map(Number);
+        const ports = url.searchParams
+            .getAll("ports")
+            .flatMap((p) => p.split(","))
+            .map(Number);
         this.wss.handleUpgrade(req, socket, head, (ws) => this.forward(ws, namespace, pod, ports));
     }
 
@@ -230,8 +245,29 @@ function selfSigned(): { cert: string; key: string } {
     if (pair) return pair;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "standin-tls-"));
     try {
-        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=kube-apiserver-standin",
-            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "pipe" });
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=kube-apiserver-standin",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                path.join(dir, "key.pem"),
+                "-out",
+                path.join(dir, "cert.pem"),
+            ],
+            { stdio: "pipe" },
+        );
         pair = { cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), key: fs.readFileSync(path.join(dir, "key.pem"), "utf8") };
         return pair;
     } finally {
@@ -242,17 +278,24 @@ function selfSigned(): { cert: string; key: string } {
 /** A Service with a selector and one port, as the Flink Operator creates `<name>-rest`. */
 export function restService(namespace: string, name: string, port: number, selector: Record<string, string>, targetPort: number | string = port): Json {
     return {
-        kind: "Service", apiVersion: "v1",
+        kind: "Service",
+        apiVersion: "v1",
         metadata: { name, namespace, uid: `uid-${name}` },
         spec: { type: "ClusterIP", selector, ports: [{ name: "rest", protocol: "TCP", port, targetPort }] },
     };
 }
 
 /** A pod in a phase, Ready or not, with labels and a named container port. */
-export function pod(namespace: string, name: string, labels: Record<string, string>, opts: { phase?: string; ready?: boolean; startTime?: string; containerPort?: number } = {}): Json {
+export function pod(
+    namespace: string,
+    name: string,
+    labels: Record<string, string>,
+    opts: { phase?: string; ready?: boolean; startTime?: string; containerPort?: number } = {},
+): Json {
     const ready = opts.ready ?? true;
     return {
-        kind: "Pod", apiVersion: "v1",
+        kind: "Pod",
+        apiVersion: "v1",
         metadata: { name, namespace, labels, uid: `uid-${name}` },
         spec: { containers: [{ name: "flink-main-container", image: "flink:2.3", ports: [{ name: "rest", containerPort: opts.containerPort ?? 8081 }] }] },
         status: {

@@ -17,7 +17,9 @@ export interface RunningCluster {
 /** Java processes started with this local cluster's configuration folder. */
 export function javaProcessesOf(workDir: string): string[] {
     try {
-        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+        return execFileSync("pgrep", ["-f", "--", `--configDir ${path.join(workDir, "conf")}`], { encoding: "utf8" })
+            .split("\n")
+            .filter(Boolean);
     } catch {
         return []; // pgrep exits 1 when nothing matches
     }
@@ -25,7 +27,16 @@ export function javaProcessesOf(workDir: string): string[] {
 
 /** SessionCluster inputs of a local test cluster: REST on `restPort`, RPC on the next port. */
 export function localClusterInputs(line: FlinkLine, workDir: string, restPort: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { target: "local", home: { homePath: line.home, flinkVersion: line.version }, workDir, restPort, rpcPort: restPort + 1, slotsPerTaskManager: 4, taskManagerMemory: "1280m", ...extra };
+    return {
+        target: "local",
+        home: { homePath: line.home, flinkVersion: line.version },
+        workDir,
+        restPort,
+        rpcPort: restPort + 1,
+        slotsPerTaskManager: 4,
+        taskManagerMemory: "1280m",
+        ...extra,
+    };
 }
 
 export async function startCluster(line: FlinkLine, restPort: number, extra: Record<string, unknown> = {}): Promise<RunningCluster> {

@@ -13,7 +13,11 @@ export function readCounter(outDir: string, key = 0): CounterLine | undefined {
     const file = path.join(outDir, `count-${key}`);
     if (!fs.existsSync(file)) return undefined;
     const fields = Object.fromEntries(
-        fs.readFileSync(file, "utf8").trim().split(/\s+/).map((kv) => kv.split("=") as [string, string]),
+        fs
+            .readFileSync(file, "utf8")
+            .trim()
+            .split(/\s+/)
+            .map((kv) => kv.split("=") as [string, string]),
     );
     if (!fields.count) return undefined;
     return { count: Number(fields.count), tag: fields.tag, seq: Number(fields.seq), attempt: Number(fields.attempt) };

@@ -38,7 +38,8 @@ export class FakeClock implements Clock {
     }
 
     sleep(ms: number): Promise<void> {
-        if (this.t - this.start > RUNAWAY_MS) return Promise.reject(new Error(`FakeClock: more than ${RUNAWAY_MS} ms of virtual time passed; a loop that never ends?`));
+        if (this.t - this.start > RUNAWAY_MS)
+            return Promise.reject(new Error(`FakeClock: more than ${RUNAWAY_MS} ms of virtual time passed; a loop that never ends?`));
         return new Promise((wake) => {
             this.timers.push({ at: this.t + Math.max(0, ms), seq: this.seq++, wake });
             this.schedule();

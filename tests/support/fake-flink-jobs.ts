@@ -64,7 +64,15 @@ export interface SavepointScript {
 }
 
 export function snapshotEntry(path: string, at: number, type: "CHECKPOINT" | "SAVEPOINT" | "SYNC_SAVEPOINT"): Completed {
-    return { id: 1, is_savepoint: type !== "CHECKPOINT", trigger_timestamp: at - 100, latest_ack_timestamp: at, checkpoint_type: type, external_path: path, discarded: false };
+    return {
+        id: 1,
+        is_savepoint: type !== "CHECKPOINT",
+        trigger_timestamp: at - 100,
+        latest_ack_timestamp: at,
+        checkpoint_type: type,
+        external_path: path,
+        discarded: false,
+    };
 }
 
 /** An exception history entry as Flink records it (`java.lang.X: message` plus a stack line). */

@@ -50,7 +50,12 @@ export class RescalableFakeFlink extends FakeFlink {
         const interval = this.checkpointIntervals.get(jobId);
         // What real Flink 1.20.3/2.3.0 report for a job without periodic checkpoints: Long.MAX_VALUE, as JSON.parse reads it.
         if (interval === undefined)
-            return { mode: "at_least_once", interval: Number("9223372036854775807"), timeout: 600_000, externalization: { enabled: false, delete_on_cancellation: true } } as CheckpointConfig;
+            return {
+                mode: "at_least_once",
+                interval: Number("9223372036854775807"),
+                timeout: 600_000,
+                externalization: { enabled: false, delete_on_cancellation: true },
+            } as CheckpointConfig;
         return { mode: "exactly_once", interval, timeout: 600_000, externalization: { enabled: true, delete_on_cancellation: false } } as CheckpointConfig;
     };
 

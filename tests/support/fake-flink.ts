@@ -92,7 +92,8 @@ export class FakeFlink implements FlinkClient {
             savepoint: job.savepoint && snapshotEntry(job.savepoint.path, job.savepoint.at, job.savepoint.type ?? "SAVEPOINT"),
             events: [],
         };
-        if (job.restoredFrom) fake.restored = { id: 1, restore_timestamp: fake.start, is_savepoint: job.restoredFrom.savepoint, external_path: job.restoredFrom.path };
+        if (job.restoredFrom)
+            fake.restored = { id: 1, restore_timestamp: fake.start, is_savepoint: job.restoredFrom.savepoint, external_path: job.restoredFrom.path };
         this.jobs.set(job.jid, fake);
         if (job.script) scheduleRun(fake, job.script, t);
     }
@@ -135,12 +136,33 @@ export class FakeFlink implements FlinkClient {
         this.sync();
         return [...this.jobs.values()]
             .sort((a, b) => b.start - a.start)
-            .map((j) => ({ jid: j.jid, name: j.name, state: j.state, "start-time": j.start, "end-time": j.end, duration: 0, "last-modification": j.start, tasks: { ...j.tasks } }) as JobOverview);
+            .map(
+                (j) =>
+                    ({
+                        jid: j.jid,
+                        name: j.name,
+                        state: j.state,
+                        "start-time": j.start,
+                        "end-time": j.end,
+                        duration: 0,
+                        "last-modification": j.start,
+                        tasks: { ...j.tasks },
+                    }) as JobOverview,
+            );
     }
 
     async job(jobId: string): Promise<JobDetails> {
         const j = this.get(jobId);
-        return { jid: j.jid, name: j.name, state: j.state, "start-time": j.start, "end-time": j.end, duration: 0, timestamps: {}, vertices: [] } as unknown as JobDetails;
+        return {
+            jid: j.jid,
+            name: j.name,
+            state: j.state,
+            "start-time": j.start,
+            "end-time": j.end,
+            duration: 0,
+            timestamps: {},
+            vertices: [],
+        } as unknown as JobDetails;
     }
 
     async cancelJob(jobId: string): Promise<void> {

@@ -45,7 +45,8 @@ function specifiersOf(source: ts.SourceFile): { specifier: string; typeOnly: boo
         } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]!)) {
             const callee = node.expression;
             const isRequire = ts.isIdentifier(callee) && callee.text === "require";
-            if (isRequire || callee.kind === ts.SyntaxKind.ImportKeyword) found.push({ specifier: (node.arguments[0] as ts.StringLiteral).text, typeOnly: false });
+            if (isRequire || callee.kind === ts.SyntaxKind.ImportKeyword)
+                found.push({ specifier: (node.arguments[0] as ts.StringLiteral).text, typeOnly: false });
         }
         ts.forEachChild(node, visit);
     };

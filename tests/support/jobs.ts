@@ -22,14 +22,27 @@ for (const [resource, args] of Object.entries(jobs)) {
 }
 `;
 
-export type JobOutputs = { jobId: string; state: string; generation: number; lastSavepoint: string; restoredFrom: string; webUiUrl: string; deployedAt: string };
+export type JobOutputs = {
+    jobId: string;
+    state: string;
+    generation: number;
+    lastSavepoint: string;
+    restoredFrom: string;
+    webUiUrl: string;
+    deployedAt: string;
+};
 
 /** A stack of FlinkJobs on an existing cluster. */
 export class JobStack {
     readonly project: PulumiProject;
     readonly client: FlinkClient;
 
-    constructor(name: string, readonly restUrl: string, env: NodeJS.ProcessEnv = {}, program = JOBS_PROGRAM) {
+    constructor(
+        name: string,
+        readonly restUrl: string,
+        env: NodeJS.ProcessEnv = {},
+        program = JOBS_PROGRAM,
+    ) {
         this.project = new PulumiProject(name, program);
         Object.assign(this.project.env, env);
         this.client = createFlinkClient({ baseUrl: restUrl });
@@ -67,7 +80,13 @@ export class JobStack {
 }
 
 /** FlinkJob args running the counter test job. */
-export function counterJob(line: FlinkLine, name: string, outDir: string, extraArgs: string[] = [], more: Record<string, unknown> = {}): Record<string, unknown> {
+export function counterJob(
+    line: FlinkLine,
+    name: string,
+    outDir: string,
+    extraArgs: string[] = [],
+    more: Record<string, unknown> = {},
+): Record<string, unknown> {
     return {
         name,
         jar: { path: line.testJobJar },
@@ -79,10 +98,14 @@ export function counterJob(line: FlinkLine, name: string, outDir: string, extraA
 
 /** Wait until the counter has counted past `above` (optionally with a given tag). */
 export function countAbove(outDir: string, above: number, tag?: string, timeoutMs = 60_000): Promise<CounterLine> {
-    return waitFor(`count > ${above}${tag ? ` with tag ${tag}` : ""} in ${outDir}`, () => {
-        const c = readCounter(outDir);
-        return c && c.count > above && (!tag || c.tag === tag) ? c : undefined;
-    }, timeoutMs);
+    return waitFor(
+        `count > ${above}${tag ? ` with tag ${tag}` : ""} in ${outDir}`,
+        () => {
+            const c = readCounter(outDir);
+            return c && c.count > above && (!tag || c.tag === tag) ? c : undefined;
+        },
+        timeoutMs,
+    );
 }
 
 export function outDirFor(workDir: string, name: string): string {
@@ -126,7 +149,12 @@ export function printedCounts(workDir: string, identifier: string): { first: num
     const logDir = path.join(workDir, "log");
     const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> \\+[IU]\\[0, (\\d+)\\]`);
     const counts: number[] = [];
-    for (const file of fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith(".out")).sort() : []) {
+    for (const file of fs.existsSync(logDir)
+        ? fs
+              .readdirSync(logDir)
+              .filter((f) => f.endsWith(".out"))
+              .sort()
+        : []) {
         for (const line of fs.readFileSync(path.join(logDir, file), "utf8").split("\n")) {
             const m = pattern.exec(line);
             if (m) counts.push(Number(m[1]));

@@ -18,7 +18,12 @@ export function installMocks(stack = "test", config: Record<string, string> = {}
     pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown>, hasSecret: JSON.stringify(args.inputs ?? {}).includes(SECRET_SIG) });
+                registered.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+                    hasSecret: JSON.stringify(args.inputs ?? {}).includes(SECRET_SIG),
+                });
                 return { id: `${args.name}-id`, state: args.inputs };
             },
             call: (args) => args.inputs,
@@ -42,13 +47,24 @@ export async function settle(registered: Registered[], outputs: pulumi.Output<un
 }
 
 /** Kubernetes objects among the registered resources, as manifests (typed resources carry apiVersion and kind). */
-export function manifests(registered: Registered[]): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: unknown }[] {
+export function manifests(
+    registered: Registered[],
+): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: unknown }[] {
     return registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs as never);
 }
 
-export function find<T = Record<string, unknown>>(registered: Registered[], kind: string, name?: string): T & { metadata: { name: string; namespace?: string; annotations?: Record<string, string> } } {
+export function find<T = Record<string, unknown>>(
+    registered: Registered[],
+    kind: string,
+    name?: string,
+): T & { metadata: { name: string; namespace?: string; annotations?: Record<string, string> } } {
     const all = manifests(registered).filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
-    if (all.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ""}, found ${all.length}: ${manifests(registered).map((m) => `${m.kind}/${m.metadata?.name}`).join(", ")}`);
+    if (all.length !== 1)
+        throw new Error(
+            `expected one ${kind}${name ? ` ${name}` : ""}, found ${all.length}: ${manifests(registered)
+                .map((m) => `${m.kind}/${m.metadata?.name}`)
+                .join(", ")}`,
+        );
     return all[0] as never;
 }
 

@@ -79,7 +79,7 @@ function crdValidator(key: string, schema: () => Schema): ValidateFunction {
         fs.writeFileSync(`${file}.partial`, standaloneCode(ajv, ajv.compile(source)));
         fs.renameSync(`${file}.partial`, file);
     }
-     
+
     v = require(file) as ValidateFunction;
     validators.set(key, v);
     return v;
@@ -107,13 +107,17 @@ export function validateManifest(m: Manifest): string[] {
         // apiVersion, kind and metadata are implicit in a CRD schema; the apiserver validates metadata itself.
         const v = crdValidator(m.kind, () => {
             const root = crdSchema(file);
-            return { ...root, required: ["apiVersion", "kind", "metadata", "spec"], properties: { ...(root.properties as Schema), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } } };
+            return {
+                ...root,
+                required: ["apiVersion", "kind", "metadata", "spec"],
+                properties: { ...(root.properties as Schema), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } },
+            };
         });
         return v(m) ? [] : (v.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
     }
     const group = m.apiVersion.includes("/") ? m.apiVersion : `v1`;
     const modulePath = m.apiVersion.includes("/") ? `kubernetes-models/${group}/${m.kind}` : `kubernetes-models/v1/${m.kind}`;
-     
+
     const Model = (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[m.kind];
     const problems: string[] = [];
     try {
@@ -124,7 +128,8 @@ export function validateManifest(m: Manifest): string[] {
     const template = m.kind === "Deployment" ? (m.spec as { template?: Schema } | undefined)?.template : undefined;
     if (template) {
         const pod = podValidator();
-        if (!pod({ apiVersion: "v1", kind: "Pod", ...template })) problems.push(...(pod.errors ?? []).map((e) => `${where} pod template${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`));
+        if (!pod({ apiVersion: "v1", kind: "Pod", ...template }))
+            problems.push(...(pod.errors ?? []).map((e) => `${where} pod template${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`));
     }
     return problems;
 }

@@ -29,26 +29,29 @@ export interface RunningKafka {
 const JVM = ["-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true"];
 
 function serverProperties(dir: string, port: number): string {
-    return [
-        "process.roles=broker,controller",
-        "node.id=1",
-        `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
-        `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-        "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-        "inter.broker.listener.name=PLAINTEXT",
-        `log.dirs=${path.join(dir, "data")}`,
-        // A single broker: internal topics cannot have more replicas than brokers.
-        "offsets.topic.replication.factor=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "auto.create.topics.enable=false",
-    ].join("\n") + "\n";
+    return (
+        [
+            "process.roles=broker,controller",
+            "node.id=1",
+            `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
+            `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
+            `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name=PLAINTEXT",
+            `log.dirs=${path.join(dir, "data")}`,
+            // A single broker: internal topics cannot have more replicas than brokers.
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "auto.create.topics.enable=false",
+        ].join("\n") + "\n"
+    );
 }
 
-const LOG4J = "log4j.rootLogger=INFO, out\nlog4j.appender.out=org.apache.log4j.ConsoleAppender\nlog4j.appender.out.layout=org.apache.log4j.PatternLayout\nlog4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n\n";
+const LOG4J =
+    "log4j.rootLogger=INFO, out\nlog4j.appender.out=org.apache.log4j.ConsoleAppender\nlog4j.appender.out.layout=org.apache.log4j.PatternLayout\nlog4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n\n";
 
 /** Start a broker listening on `port` (its controller on port + 1) in a fresh temp dir. */
 export async function startKafka(libs: string, port: number): Promise<RunningKafka> {
@@ -63,16 +66,26 @@ export async function startKafka(libs: string, port: number): Promise<RunningKaf
     // Cluster ids are 16 random bytes, base64url without padding (what `random-uuid` prints).
     await java("kafka.tools.StorageTool", ["format", "-t", randomBytes(16).toString("base64url"), "-c", props]);
     const started = Date.now();
-    const service = startService("kafka", "java", [...JVM, `-Dlog4j.configuration=file:${path.join(dir, "log4j.properties")}`, "-cp", classpath, "kafka.Kafka", props], {
-        cwd: dir,
-        logFile: path.join(dir, "kafka.log"),
-    });
+    const service = startService(
+        "kafka",
+        "java",
+        [...JVM, `-Dlog4j.configuration=file:${path.join(dir, "log4j.properties")}`, "-cp", classpath, "kafka.Kafka", props],
+        {
+            cwd: dir,
+            logFile: path.join(dir, "kafka.log"),
+        },
+    );
     const bootstrap = `127.0.0.1:${port}`;
     try {
-        await waitFor("Kafka broker started", () => {
-            if (service.exited()) throw new Error(`Kafka exited:\n${service.logTail()}`);
-            return fs.readFileSync(service.logFile, "utf8").includes("Kafka Server started") || undefined;
-        }, 120_000, 200);
+        await waitFor(
+            "Kafka broker started",
+            () => {
+                if (service.exited()) throw new Error(`Kafka exited:\n${service.logTail()}`);
+                return fs.readFileSync(service.logFile, "utf8").includes("Kafka Server started") || undefined;
+            },
+            120_000,
+            200,
+        );
     } catch (err) {
         await service.stop();
         throw new Error(`${(err as Error).message}\n${service.logTail()}`, { cause: err });
@@ -98,10 +111,15 @@ export async function startKafka(libs: string, port: number): Promise<RunningKaf
         async endOffset(topic) {
             const out = await tool("org.apache.kafka.tools.GetOffsetShell", ["--topic", topic, "--time", "-1"]);
             // One "topic:partition:offset" line per partition.
-            return out.split("\n").filter((l) => l.startsWith(`${topic}:`)).reduce((sum, l) => sum + Number(l.split(":")[2]), 0);
+            return out
+                .split("\n")
+                .filter((l) => l.startsWith(`${topic}:`))
+                .reduce((sum, l) => sum + Number(l.split(":")[2]), 0);
         },
         async groupLag(group, topic) {
-            const out = await tool("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", ["--describe", "--group", group]).catch((e: Error) => e.message);
+            const out = await tool("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", ["--describe", "--group", group]).catch(
+                (e: Error) => e.message,
+            );
             return parseLag(out, topic);
         },
         async stop() {

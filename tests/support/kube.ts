@@ -37,10 +37,12 @@ async function waitReady(url: string, token: string, child: ChildProcess, log: s
     while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`kube-apiserver exited with ${child.exitCode}: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
         const ok = await new Promise<boolean>((resolve) => {
-            https.get(`${url}/readyz`, { headers: { authorization: `Bearer ${token}` }, rejectUnauthorized: false }, (res) => {
-                res.resume();
-                resolve(res.statusCode === 200);
-            }).on("error", () => resolve(false));
+            https
+                .get(`${url}/readyz`, { headers: { authorization: `Bearer ${token}` }, rejectUnauthorized: false }, (res) => {
+                    res.resume();
+                    resolve(res.statusCode === 200);
+                })
+                .on("error", () => resolve(false));
         });
         if (ok) return;
         await new Promise((r) => setTimeout(r, 500));
@@ -56,20 +58,43 @@ export async function startKube(binary: string, base: number): Promise<RunningKu
     execFileSync("openssl", ["rsa", "-in", path.join(dir, "sa.key"), "-pubout", "-out", path.join(dir, "sa.pub")], { stdio: "pipe" });
     fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},admin,1,"system:masters"\n`);
     const etcdLog = fs.openSync(path.join(dir, "etcd.log"), "w");
-    const etcd = spawn("etcd", [
-        "--data-dir", path.join(dir, "etcd"),
-        "--listen-client-urls", `http://127.0.0.1:${base}`, "--advertise-client-urls", `http://127.0.0.1:${base}`,
-        "--listen-peer-urls", `http://127.0.0.1:${base + 1}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${base + 1}`,
-        "--initial-cluster", `default=http://127.0.0.1:${base + 1}`,
-    ], { stdio: ["ignore", etcdLog, etcdLog] });
+    const etcd = spawn(
+        "etcd",
+        [
+            "--data-dir",
+            path.join(dir, "etcd"),
+            "--listen-client-urls",
+            `http://127.0.0.1:${base}`,
+            "--advertise-client-urls",
+            `http://127.0.0.1:${base}`,
+            "--listen-peer-urls",
+            `http://127.0.0.1:${base + 1}`,
+            "--initial-advertise-peer-urls",
+            `http://127.0.0.1:${base + 1}`,
+            "--initial-cluster",
+            `default=http://127.0.0.1:${base + 1}`,
+        ],
+        { stdio: ["ignore", etcdLog, etcdLog] },
+    );
     const apiLogPath = path.join(dir, "apiserver.log");
     const apiLog = fs.openSync(apiLogPath, "w");
-    const apiserver = spawn(binary, [
-        `--etcd-servers=http://127.0.0.1:${base}`, `--secure-port=${base + 2}`, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-        `--cert-dir=${path.join(dir, "certs")}`, "--service-account-issuer=https://kubernetes.default.svc",
-        `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-        `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC", "--service-cluster-ip-range=10.96.0.0/24",
-    ], { stdio: ["ignore", apiLog, apiLog] });
+    const apiserver = spawn(
+        binary,
+        [
+            `--etcd-servers=http://127.0.0.1:${base}`,
+            `--secure-port=${base + 2}`,
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            `--cert-dir=${path.join(dir, "certs")}`,
+            "--service-account-issuer=https://kubernetes.default.svc",
+            `--service-account-key-file=${path.join(dir, "sa.pub")}`,
+            `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+            `--token-auth-file=${path.join(dir, "tokens.csv")}`,
+            "--authorization-mode=RBAC",
+            "--service-cluster-ip-range=10.96.0.0/24",
+        ],
+        { stdio: ["ignore", apiLog, apiLog] },
+    );
     const url = `https://127.0.0.1:${base + 2}`;
     const stop = async () => {
         for (const child of [apiserver, etcd]) {
@@ -94,11 +119,15 @@ export async function startKube(binary: string, base: number): Promise<RunningKu
     const https = await import("node:https");
     const request = (method: string, apiPath: string, body?: unknown) =>
         new Promise<{ status: number; body: string }>((resolve, reject) => {
-            const req = https.request(`${url}${apiPath}`, { method, ca, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" } }, (res) => {
-                let text = "";
-                res.on("data", (c) => (text += c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-            });
+            const req = https.request(
+                `${url}${apiPath}`,
+                { method, ca, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" } },
+                (res) => {
+                    let text = "";
+                    res.on("data", (c) => (text += c));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+                },
+            );
             req.on("error", reject);
             req.end(body === undefined ? undefined : JSON.stringify(body));
         });
@@ -107,12 +136,22 @@ export async function startKube(binary: string, base: number): Promise<RunningKu
         token,
         stop,
         request,
-        kubeconfig: () => [
-            "apiVersion: v1", "kind: Config", "current-context: real",
-            "clusters:", "- name: real", `  cluster: {server: "${url}", certificate-authority-data: "${ca.toString("base64")}"}`,
-            "contexts:", "- name: real", "  context: {cluster: real, user: admin}",
-            "users:", "- name: admin", `  user: {token: "${token}"}`, "",
-        ].join("\n"),
+        kubeconfig: () =>
+            [
+                "apiVersion: v1",
+                "kind: Config",
+                "current-context: real",
+                "clusters:",
+                "- name: real",
+                `  cluster: {server: "${url}", certificate-authority-data: "${ca.toString("base64")}"}`,
+                "contexts:",
+                "- name: real",
+                "  context: {cluster: real, user: admin}",
+                "users:",
+                "- name: admin",
+                `  user: {token: "${token}"}`,
+                "",
+            ].join("\n"),
     };
 }
 
@@ -122,7 +161,9 @@ export function operatorCrd(file = "flinkdeployments.flink.apache.org-v1.yml", v
     const jar = path.join(cache, `flink-kubernetes-operator-api-${version}.jar`);
     if (!fs.existsSync(jar)) {
         fs.mkdirSync(cache, { recursive: true });
-        execFileSync("mvn", ["-q", "dependency:copy", `-Dartifact=org.apache.flink:flink-kubernetes-operator-api:${version}`, `-DoutputDirectory=${cache}`], { stdio: "pipe" });
+        execFileSync("mvn", ["-q", "dependency:copy", `-Dartifact=org.apache.flink:flink-kubernetes-operator-api:${version}`, `-DoutputDirectory=${cache}`], {
+            stdio: "pipe",
+        });
     }
     return execFileSync("unzip", ["-p", jar, `META-INF/fabric8/${file}`], { maxBuffer: 64 * 1024 * 1024 }).toString("utf8");
 }

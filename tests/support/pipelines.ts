@@ -37,21 +37,27 @@ export function lastPerKey(batch: Order[]): string[][] {
 }
 
 export function kafkaSourceDdl(name: string, kafka: RunningKafka, topic: string, group: string): string {
-    return `CREATE TABLE ${name} (k STRING, v BIGINT) WITH ('connector'='kafka', 'topic'='${topic}', ` +
+    return (
+        `CREATE TABLE ${name} (k STRING, v BIGINT) WITH ('connector'='kafka', 'topic'='${topic}', ` +
         `'properties.bootstrap.servers'='${kafka.bootstrap}', 'properties.group.id'='${group}', ` +
-        `'scan.startup.mode'='earliest-offset', 'format'='json')`;
+        `'scan.startup.mode'='earliest-offset', 'format'='json')`
+    );
 }
 
 /** A JDBC upsert sink into PostgreSQL; `columns` include the PRIMARY KEY clause. */
 export function jdbcSinkDdl(name: string, columns: string, pg: RunningPostgres, table: string): string {
-    return `CREATE TABLE ${name} (${columns}) WITH ('connector'='jdbc', 'url'='${pg.jdbcUrl}', 'table-name'='${table}', ` +
-        `'username'='${pg.user}', 'password'='${pg.password}', 'sink.buffer-flush.interval'='200ms', 'sink.buffer-flush.max-rows'='50')`;
+    return (
+        `CREATE TABLE ${name} (${columns}) WITH ('connector'='jdbc', 'url'='${pg.jdbcUrl}', 'table-name'='${table}', ` +
+        `'username'='${pg.user}', 'password'='${pg.password}', 'sink.buffer-flush.interval'='200ms', 'sink.buffer-flush.max-rows'='50')`
+    );
 }
 
 export function mysqlCdcSourceDdl(name: string, columns: string, maria: RunningMariaDb, database: string, table: string, serverIds: string): string {
-    return `CREATE TABLE ${name} (${columns}) WITH ('connector'='mysql-cdc', 'hostname'='127.0.0.1', 'port'='${maria.port}', ` +
+    return (
+        `CREATE TABLE ${name} (${columns}) WITH ('connector'='mysql-cdc', 'hostname'='127.0.0.1', 'port'='${maria.port}', ` +
         `'username'='${maria.user}', 'password'='${maria.password}', 'database-name'='${database}', 'table-name'='${table}', ` +
-        `'server-id'='${serverIds}', 'server-time-zone'='UTC')`;
+        `'server-id'='${serverIds}', 'server-time-zone'='UTC')`
+    );
 }
 
 /**

@@ -14,7 +14,10 @@ function cell(result: string | undefined, cause: string | undefined): string {
 }
 
 export function writeReadme(root: string, edits: PlanEdit[]): void {
-    const lines = fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort();
+    const lines = fs
+        .readdirSync(root)
+        .filter((d) => fs.statSync(path.join(root, d)).isDirectory())
+        .sort();
     const outcome = (line: string, edit: PlanEdit): OutcomeFile | undefined => {
         const dir = factsDir(root, line, edit);
         return fs.existsSync(path.join(dir, "outcome.json")) ? readOutcome(dir) : undefined;

@@ -142,10 +142,16 @@ const NAMED = /(?:[\w.]*StateMigrationException|Cannot map checkpoint\/savepoint
  * from the named exception on; object hashes (`Serializer@1d785f0f`) dropped, they differ per run.
  */
 export function causeLine(text: string): string {
-    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
     const named = lines.map((l) => NAMED.exec(l)?.[0]).find((l) => l !== undefined);
     const line = named ?? lines.filter((l) => l.startsWith("Caused by:")).at(-1) ?? lines[0] ?? "";
-    return line.replace(/^Caused by:\s*/, "").replace(/@[0-9a-f]{6,8}\b/g, "").slice(0, 400);
+    return line
+        .replace(/^Caused by:\s*/, "")
+        .replace(/@[0-9a-f]{6,8}\b/g, "")
+        .slice(0, 400);
 }
 
 /** The kind of a cause line, the part of a cause that is stable across runs and releases. */
@@ -181,7 +187,8 @@ async function observe(ctx: PlanFactsContext, jobId: string, savepoint: string):
             const stats = await ctx.flink.checkpoints(jobId);
             const from = stats.latest.restored?.external_path;
             if (from !== undefined && from !== savepoint) throw new Error(`job ${jobId} restored from ${from}, not ${savepoint}`);
-            if (from === savepoint && stats.counts.completed > 0) return { result: "restored", parallelism: Math.max(...job.vertices.map((v) => v.parallelism)) };
+            if (from === savepoint && stats.counts.completed > 0)
+                return { result: "restored", parallelism: Math.max(...job.vertices.map((v) => v.parallelism)) };
         }
         await sleep(500);
     }
@@ -216,10 +223,15 @@ export async function runV1(ctx: PlanFactsContext, edit: PlanEdit): Promise<Stop
     const { jobId, error } = await execute(ctx, edit.v1, file, { "pipeline.name": edit.name });
     if (error) throw error;
     try {
-        await waitFor(`v1 of ${edit.name} running with a completed checkpoint`, async () => {
-            if (!allRunning(await ctx.flink.job(jobId!))) return undefined;
-            return (await ctx.flink.checkpoints(jobId!)).counts.completed > 0;
-        }, 120_000, 500);
+        await waitFor(
+            `v1 of ${edit.name} running with a completed checkpoint`,
+            async () => {
+                if (!allRunning(await ctx.flink.job(jobId!))) return undefined;
+                return (await ctx.flink.checkpoints(jobId!)).counts.completed > 0;
+            },
+            120_000,
+            500,
+        );
         const trigger = await ctx.flink.stopWithSavepoint(jobId!, { drain: false, targetDirectory: path.join(dir, `savepoints-${ctx.version}`) });
         const savepoint = await ctx.flink.waitForSavepoint(jobId!, trigger, { timeoutMs: 120_000 });
         return { plan, savepoint, version: ctx.version };

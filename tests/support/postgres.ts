@@ -39,17 +39,29 @@ export async function startPostgres(port: number, database = "sink", user = "fli
     const data = path.join(dir, "data");
     const env = { HOME: dir, LC_ALL: "C.UTF-8" };
     await run(path.join(BIN, "initdb"), ["-D", data, "-U", "postgres", "-E", "UTF8", "--auth-local=trust", "--auth-host=scram-sha-256"], { ...owner, env });
-    const service = startService("postgres", path.join(BIN, "postgres"), [
-        "-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-    ], { ...owner, env, logFile: path.join(dir, "postgres.log") });
+    const service = startService(
+        "postgres",
+        path.join(BIN, "postgres"),
+        ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+        { ...owner, env, logFile: path.join(dir, "postgres.log") },
+    );
     fs.chownSync(service.logFile, owner.uid, owner.gid);
     const psql = (db: string, statement: string, as = "postgres") =>
-        run(path.join(BIN, "psql"), ["-h", dir, "-p", String(port), "-U", as, "-d", db, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", "-F", "\t", "-c", statement], { ...owner, env });
+        run(
+            path.join(BIN, "psql"),
+            ["-h", dir, "-p", String(port), "-U", as, "-d", db, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", "-F", "\t", "-c", statement],
+            { ...owner, env },
+        );
     try {
-        await waitFor("PostgreSQL accepting connections", async () => {
-            if (service.exited()) throw new Error(`PostgreSQL exited:\n${service.logTail()}`);
-            return (await psql("postgres", "SELECT 1")).trim() === "1" || undefined;
-        }, 60_000, 200);
+        await waitFor(
+            "PostgreSQL accepting connections",
+            async () => {
+                if (service.exited()) throw new Error(`PostgreSQL exited:\n${service.logTail()}`);
+                return (await psql("postgres", "SELECT 1")).trim() === "1" || undefined;
+            },
+            60_000,
+            200,
+        );
         await psql("postgres", `CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
         await psql("postgres", `CREATE DATABASE ${database} OWNER ${user}`);
     } catch (err) {
@@ -65,7 +77,10 @@ export async function startPostgres(port: number, database = "sink", user = "fli
         service,
         async sql(statement) {
             const out = await psql(database, statement, user);
-            return out.split("\n").filter((l) => l !== "").map((l) => l.split("\t"));
+            return out
+                .split("\n")
+                .filter((l) => l !== "")
+                .map((l) => l.split("\t"));
         },
         async stop() {
             await service.stop();

@@ -16,7 +16,11 @@ export class PulumiProject {
     readonly dir: string;
     readonly env: NodeJS.ProcessEnv;
 
-    constructor(name: string, program: string, readonly stack = "test") {
+    constructor(
+        name: string,
+        program: string,
+        readonly stack = "test",
+    ) {
         const ws = e2eWorkspace();
         this.dir = path.join(ws, "projects", `${name}-${process.pid}-${Date.now()}`);
         fs.mkdirSync(this.dir, { recursive: true });

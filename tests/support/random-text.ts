@@ -16,7 +16,44 @@ export function seededRandom(seed: number): () => number {
     };
 }
 
-const PIECES = ["'", "''", '"', "\\", "\\\\", "$", "${", "${A}", "$${A}", "}", "`", "--", "/*", "*/", ";", "\n", "\t", "\r", " ", "é", "ß", "中文", "😀", "🔑", "U&'", "\\0041", "%", "+", "&", "=", "a", "Z", "9", "#", "<", ">"];
+const PIECES = [
+    "'",
+    "''",
+    '"',
+    "\\",
+    "\\\\",
+    "$",
+    "${",
+    "${A}",
+    "$${A}",
+    "}",
+    "`",
+    "--",
+    "/*",
+    "*/",
+    ";",
+    "\n",
+    "\t",
+    "\r",
+    " ",
+    "é",
+    "ß",
+    "中文",
+    "😀",
+    "🔑",
+    "U&'",
+    "\\0041",
+    "%",
+    "+",
+    "&",
+    "=",
+    "a",
+    "Z",
+    "9",
+    "#",
+    "<",
+    ">",
+];
 
 /** A random value of up to `maxPieces` pieces, mixing special pieces and ASCII letters. */
 export function randomValue(rnd: () => number, maxPieces = 12): string {

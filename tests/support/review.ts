@@ -30,7 +30,13 @@ exports.restUrl = cluster.restUrl;
 /** Five jobs; version 2 changes four of them (SQL, parallelism, stateless args) and removes one. */
 export function reviewJobs(jar: string, outDir: string, version: 1 | 2): Record<string, Record<string, unknown>> {
     const quick = { health: { stableSeconds: 2 } };
-    const counter = (name: string, more: Record<string, unknown> = {}, rate = "20") => ({ name, jar: { path: jar }, args: ["--out", path.join(outDir, name), "--rate", rate, "--name", name], ...quick, ...more });
+    const counter = (name: string, more: Record<string, unknown> = {}, rate = "20") => ({
+        name,
+        jar: { path: jar },
+        args: ["--out", path.join(outDir, name), "--rate", rate, "--name", name],
+        ...quick,
+        ...more,
+    });
     const jobs: Record<string, Record<string, unknown>> = {
         orders: { name: "orders-agg", sql: countingSql("orders"), ...quick },
         counter: counter("counter-par"),

@@ -18,7 +18,7 @@ export interface ScratchPostgres {
 }
 
 const asPostgres = (cmd: string, args: string[]): string => {
-    const runAs = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] as const : [cmd, args] as const;
+    const runAs = process.getuid?.() === 0 ? (["runuser", ["-u", "postgres", "--", cmd, ...args]] as const) : ([cmd, args] as const);
     return execFileSync(runAs[0], runAs[1], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 };
 

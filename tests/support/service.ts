@@ -60,10 +60,12 @@ export function startService(name: string, command: string, args: string[], opts
     const pid = child.pid;
     running.add(pid);
     let exitedAt: number | undefined;
-    const gone = new Promise<void>((resolve) => child.once("exit", () => {
-        exitedAt = Date.now();
-        resolve();
-    }));
+    const gone = new Promise<void>((resolve) =>
+        child.once("exit", () => {
+            exitedAt = Date.now();
+            resolve();
+        }),
+    );
     child.unref();
     return {
         name,
@@ -93,16 +95,21 @@ export interface RunOptions {
 /** Run a command to completion; rejects with its output when it exits non-zero. */
 export function run(command: string, args: string[], opts: RunOptions = {}): Promise<string> {
     return new Promise((resolve, reject) => {
-        const child = execFile(command, args, {
-            env: { ...process.env, ...opts.env },
-            uid: opts.uid,
-            gid: opts.gid,
-            timeout: opts.timeoutMs ?? 120_000,
-            maxBuffer: 64 * 1024 * 1024,
-        }, (err, stdout, stderr) => {
-            if (err) reject(new Error(`${command} ${args.join(" ")} failed: ${err.message}\n${stderr}${stdout}`.trim()));
-            else resolve(stdout);
-        });
+        const child = execFile(
+            command,
+            args,
+            {
+                env: { ...process.env, ...opts.env },
+                uid: opts.uid,
+                gid: opts.gid,
+                timeout: opts.timeoutMs ?? 120_000,
+                maxBuffer: 64 * 1024 * 1024,
+            },
+            (err, stdout, stderr) => {
+                if (err) reject(new Error(`${command} ${args.join(" ")} failed: ${err.message}\n${stderr}${stdout}`.trim()));
+                else resolve(stdout);
+            },
+        );
         if (opts.input !== undefined) child.stdin?.end(opts.input);
     });
 }

@@ -47,15 +47,21 @@ const datagen = (table: string, columns: string, rate: number, fields: Record<st
 /** k and g are always 0 (one key, one running count); v is wide enough to be unique in practice. */
 const src = (rate = 5) => datagen("src", "k INT, g INT, v BIGINT, pt AS PROCTIME()", rate, { k: [0, 0], g: [0, 0], v: [0, 1_000_000_000] });
 const snk = (id: string, columns = "k INT, c BIGINT") => `CREATE TABLE snk (${columns}) WITH ('connector' = 'print', 'print-identifier' = '${id}')`;
-const script = (insert: string, opts: { rate?: number; columns?: string } = {}) => (id: string) => [src(opts.rate), snk(id, opts.columns), insert].join(";\n");
+const script =
+    (insert: string, opts: { rate?: number; columns?: string } = {}) =>
+    (id: string) =>
+        [src(opts.rate), snk(id, opts.columns), insert].join(";\n");
 
 const COUNT = "INSERT INTO snk SELECT k, COUNT(*) FROM src GROUP BY k";
 const COUNT_SUM = "INSERT INTO snk SELECT k, COUNT(*), SUM(v) FROM src GROUP BY k";
 const WITH_SUM = { columns: "k INT, c BIGINT, s BIGINT" };
 const window = (seconds: number) =>
-    script(`INSERT INTO snk SELECT 0, COUNT(*), window_start FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(pt), INTERVAL '${seconds}' SECOND)) GROUP BY window_start, window_end`, {
-        columns: "z INT, c BIGINT, ws TIMESTAMP(3)",
-    });
+    script(
+        `INSERT INTO snk SELECT 0, COUNT(*), window_start FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(pt), INTERVAL '${seconds}' SECOND)) GROUP BY window_start, window_end`,
+        {
+            columns: "z INT, c BIGINT, ws TIMESTAMP(3)",
+        },
+    );
 const joined = (on: string) => (id: string) =>
     [
         datagen("a", "k INT, j INT, v BIGINT", 2, { k: [0, 4], j: [0, 4], v: [0, 9] }),
@@ -63,10 +69,17 @@ const joined = (on: string) => (id: string) =>
         snk(id),
         `INSERT INTO snk SELECT z, COUNT(*) FROM (SELECT 0 AS z FROM a JOIN b ON ${on}) GROUP BY z`,
     ].join(";\n");
-const dedupThenCount = "INSERT INTO snk SELECT k, COUNT(*) FROM (SELECT k, ROW_NUMBER() OVER (PARTITION BY v ORDER BY pt ASC) AS rn FROM src) WHERE rn = 1 GROUP BY k";
+const dedupThenCount =
+    "INSERT INTO snk SELECT k, COUNT(*) FROM (SELECT k, ROW_NUMBER() OVER (PARTITION BY v ORDER BY pt ASC) AS rn FROM src) WHERE rn = 1 GROUP BY k";
 
 export const EDITS: Edit[] = [
-    { key: "filter", what: "add a filter before the aggregate", v1: { sql: script(COUNT) }, v2: { sql: script("INSERT INTO snk SELECT k, COUNT(*) FROM src WHERE v >= 0 GROUP BY k") }, runningTotal: true },
+    {
+        key: "filter",
+        what: "add a filter before the aggregate",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script("INSERT INTO snk SELECT k, COUNT(*) FROM src WHERE v >= 0 GROUP BY k") },
+        runningTotal: true,
+    },
     {
         key: "addcol",
         what: "add a projected column after the aggregate",
@@ -81,9 +94,27 @@ export const EDITS: Edit[] = [
         v2: { sql: script("INSERT INTO snk SELECT k, COUNT(*) FROM src WHERE v >= 10 GROUP BY k") },
         runningTotal: true,
     },
-    { key: "addagg", what: "add an aggregate: COUNT(*) -> COUNT(*), SUM(v)", v1: { sql: script(COUNT) }, v2: { sql: script(COUNT_SUM, WITH_SUM) }, runningTotal: true },
-    { key: "removeagg", what: "remove an aggregate: COUNT(*), SUM(v) -> COUNT(*)", v1: { sql: script(COUNT_SUM, WITH_SUM) }, v2: { sql: script(COUNT) }, runningTotal: true },
-    { key: "groupkey", what: "GROUP BY another INT column", v1: { sql: script(COUNT) }, v2: { sql: script("INSERT INTO snk SELECT g, COUNT(*) FROM src GROUP BY g") }, runningTotal: true },
+    {
+        key: "addagg",
+        what: "add an aggregate: COUNT(*) -> COUNT(*), SUM(v)",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script(COUNT_SUM, WITH_SUM) },
+        runningTotal: true,
+    },
+    {
+        key: "removeagg",
+        what: "remove an aggregate: COUNT(*), SUM(v) -> COUNT(*)",
+        v1: { sql: script(COUNT_SUM, WITH_SUM) },
+        v2: { sql: script(COUNT) },
+        runningTotal: true,
+    },
+    {
+        key: "groupkey",
+        what: "GROUP BY another INT column",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script("INSERT INTO snk SELECT g, COUNT(*) FROM src GROUP BY g") },
+        runningTotal: true,
+    },
     {
         key: "keytype",
         what: "change the key's type: k -> CAST(k AS BIGINT)",
@@ -92,10 +123,28 @@ export const EDITS: Edit[] = [
         runningTotal: true,
     },
     { key: "window", what: "window TVF TUMBLE 10 s -> 20 s", v1: { sql: window(10) }, v2: { sql: window(20) }, runningTotal: false },
-    { key: "join", what: "change a join's condition: a.k = b.k -> a.j = b.j", v1: { sql: joined("a.k = b.k") }, v2: { sql: joined("a.j = b.j") }, runningTotal: true },
+    {
+        key: "join",
+        what: "change a join's condition: a.k = b.k -> a.j = b.j",
+        v1: { sql: joined("a.k = b.k") },
+        v2: { sql: joined("a.j = b.j") },
+        runningTotal: true,
+    },
     { key: "sinkopts", what: "change only sink options (print-identifier)", v1: { sql: script(COUNT) }, v2: { sql: script(COUNT) }, runningTotal: true },
-    { key: "srcopts", what: "change only source options (rows-per-second 5 -> 6)", v1: { sql: script(COUNT) }, v2: { sql: script(COUNT, { rate: 6 }) }, runningTotal: true },
-    { key: "rename", what: "rename columns (aliases)", v1: { sql: script(COUNT) }, v2: { sql: script("INSERT INTO snk SELECT k AS key_renamed, COUNT(*) AS cnt FROM src GROUP BY k") }, runningTotal: true },
+    {
+        key: "srcopts",
+        what: "change only source options (rows-per-second 5 -> 6)",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script(COUNT, { rate: 6 }) },
+        runningTotal: true,
+    },
+    {
+        key: "rename",
+        what: "rename columns (aliases)",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script("INSERT INTO snk SELECT k AS key_renamed, COUNT(*) AS cnt FROM src GROUP BY k") },
+        runningTotal: true,
+    },
     {
         key: "ttl",
         what: 'state TTL: unset -> table.exec.state.ttl = "1 h"',
@@ -104,7 +153,13 @@ export const EDITS: Edit[] = [
         runningTotal: true,
     },
     { key: "parallelism", what: "parallelism 1 -> 2", v1: { sql: script(COUNT) }, v2: { sql: script(COUNT), more: { parallelism: 2 } }, runningTotal: true },
-    { key: "dedup", what: "add a stateful operator upstream (ROW_NUMBER dedup; shifts ids)", v1: { sql: script(COUNT) }, v2: { sql: script(dedupThenCount) }, runningTotal: true },
+    {
+        key: "dedup",
+        what: "add a stateful operator upstream (ROW_NUMBER dedup; shifts ids)",
+        v1: { sql: script(COUNT) },
+        v2: { sql: script(dedupThenCount) },
+        runningTotal: true,
+    },
 ];
 
 /** The job of acceptance C: the add-aggregate edit with the default upgrade.onIncompatible ("fail"). */
@@ -121,7 +176,12 @@ export function printedColumn(workDir: string, identifier: string, column = 1): 
     const logDir = path.join(workDir, "log");
     const pattern = new RegExp(`^${identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?::\\d+)?> \\+[IU]\\[(.*)\\]$`);
     const values: number[] = [];
-    for (const file of fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith(".out")).sort() : []) {
+    for (const file of fs.existsSync(logDir)
+        ? fs
+              .readdirSync(logDir)
+              .filter((f) => f.endsWith(".out"))
+              .sort()
+        : []) {
         for (const line of fs.readFileSync(path.join(logDir, file), "utf8").split("\n")) {
             const m = pattern.exec(line);
             if (m) values.push(Number(m[1].split(", ")[column]));

@@ -49,7 +49,8 @@ export function e2eWorkspace(): string {
 /** PULUMI_FLINK_KAFKA_LIBS: the folder of Kafka broker jars (scripts/install-kafka.sh). */
 export function kafkaLibs(): string {
     const libs = required("PULUMI_FLINK_KAFKA_LIBS");
-    if (!fs.existsSync(path.join(libs, `kafka_2.13-${table.kafka}.jar`))) throw new Error(`PULUMI_FLINK_KAFKA_LIBS=${libs} has no kafka_2.13-${table.kafka}.jar: run scripts/install-kafka.sh`);
+    if (!fs.existsSync(path.join(libs, `kafka_2.13-${table.kafka}.jar`)))
+        throw new Error(`PULUMI_FLINK_KAFKA_LIBS=${libs} has no kafka_2.13-${table.kafka}.jar: run scripts/install-kafka.sh`);
     return libs;
 }
 
@@ -72,16 +73,24 @@ export function connectorTable(version: string): ConnectorLine {
 
 /** PULUMI_FLINK_CONNECTORS="1.20.3=/dir;2.3.0=/dir" (scripts/fetch-connectors.sh per version). */
 export function connectorJars(version: string): ConnectorSet {
-    const dirs = Object.fromEntries(required("PULUMI_FLINK_CONNECTORS").split(";").filter(Boolean).map((e) => e.split("=") as [string, string]));
+    const dirs = Object.fromEntries(
+        required("PULUMI_FLINK_CONNECTORS")
+            .split(";")
+            .filter(Boolean)
+            .map((e) => e.split("=") as [string, string]),
+    );
     const dir = dirs[version];
     if (!dir) throw new Error(`PULUMI_FLINK_CONNECTORS has no folder for Flink ${version}: run scripts/fetch-connectors.sh ${version}`);
     const line = connectorTable(version);
-    const local = (coordinates: Record<string, string>) => Object.fromEntries(Object.entries(coordinates).map(([role, coordinate]) => {
-        const [, artifact, v] = coordinate.split(":");
-        const jar = path.join(dir, `${artifact}-${v}.jar`);
-        if (!fs.existsSync(jar)) throw new Error(`${jar} (${coordinate}) is missing: run scripts/fetch-connectors.sh ${version}`);
-        return [role, jar];
-    }));
+    const local = (coordinates: Record<string, string>) =>
+        Object.fromEntries(
+            Object.entries(coordinates).map(([role, coordinate]) => {
+                const [, artifact, v] = coordinate.split(":");
+                const jar = path.join(dir, `${artifact}-${v}.jar`);
+                if (!fs.existsSync(jar)) throw new Error(`${jar} (${coordinate}) is missing: run scripts/fetch-connectors.sh ${version}`);
+                return [role, jar];
+            }),
+        );
     return { jars: local(line.jars), missing: line.missing, unsupported: local(line.unsupported) };
 }
 

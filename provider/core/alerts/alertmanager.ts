@@ -10,7 +10,14 @@ import { AlertSpec, MatchLabel, ReceiverSpec, RouteSpec } from "./spec";
 export const GROUP_BY = ["environment", "cluster"];
 
 /** Route match keys -> alert label names. */
-const LABEL_OF: Record<MatchLabel, string> = { environment: "environment", team: "team", job: JOB_LABEL, cluster: "cluster", severity: "severity", alertname: "alertname" };
+const LABEL_OF: Record<MatchLabel, string> = {
+    environment: "environment",
+    team: "team",
+    job: JOB_LABEL,
+    cluster: "cluster",
+    severity: "severity",
+    alertname: "alertname",
+};
 
 const matcher = (label: string, value: string) => `${label}=${JSON.stringify(value)}`;
 
@@ -39,7 +46,18 @@ export function renderReceiver(r: ReceiverSpec): Record<string, unknown> {
                 ],
             };
         case "slack":
-            return { name: r.name, slack_configs: [{ api_url: r.apiUrl, channel: r.channel, title: '{{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }}/{{ .CommonLabels.cluster }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}", ...resolved }] };
+            return {
+                name: r.name,
+                slack_configs: [
+                    {
+                        api_url: r.apiUrl,
+                        channel: r.channel,
+                        title: "{{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }}/{{ .CommonLabels.cluster }})",
+                        text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+                        ...resolved,
+                    },
+                ],
+            };
         case "wecom":
             return {
                 name: r.name,

@@ -12,7 +12,8 @@ const KEYS: Record<ReceiverType, string[]> = {
     lark: ["adapterUrl"],
 };
 const ADAPTER_FIX: Record<"dingtalk" | "lark", string> = {
-    dingtalk: "run a DingTalk adapter that takes Alertmanager's webhook payload (e.g. timonwong/prometheus-webhook-dingtalk) and set adapterUrl to its /dingtalk/<name>/send URL",
+    dingtalk:
+        "run a DingTalk adapter that takes Alertmanager's webhook payload (e.g. timonwong/prometheus-webhook-dingtalk) and set adapterUrl to its /dingtalk/<name>/send URL",
     lark: "run a Lark/Feishu adapter that takes Alertmanager's webhook payload and set adapterUrl to its URL",
 };
 
@@ -34,7 +35,8 @@ function checkOne(c: Checker, raw: unknown, where: string): ReceiverSpec | undef
     }
     const t = type as ReceiverType;
     c.unknownKeys(raw, ["name", "type", "sendResolved", ...KEYS[t]], where);
-    if (raw.sendResolved !== undefined && typeof raw.sendResolved !== "boolean") c.fail(`${where}.sendResolved`, raw.sendResolved, "must be a boolean", "pass true or false");
+    if (raw.sendResolved !== undefined && typeof raw.sendResolved !== "boolean")
+        c.fail(`${where}.sendResolved`, raw.sendResolved, "must be a boolean", "pass true or false");
     const sendResolved = raw.sendResolved !== false;
     const before = c.failures.length;
     let spec: ReceiverSpec | undefined;
@@ -42,7 +44,8 @@ function checkOne(c: Checker, raw: unknown, where: string): ReceiverSpec | undef
         case "webhook": {
             const url = secretUrl(c, raw, "url", where, "set url to the receiver's http(s) endpoint (a secret if it carries a token)");
             const maxAlerts = raw.maxAlerts;
-            if (maxAlerts !== undefined && (typeof maxAlerts !== "number" || !Number.isInteger(maxAlerts) || maxAlerts < 0)) c.fail(`${where}.maxAlerts`, maxAlerts, "must be a whole number from 0", "use 0 (no limit) or e.g. 20");
+            if (maxAlerts !== undefined && (typeof maxAlerts !== "number" || !Number.isInteger(maxAlerts) || maxAlerts < 0))
+                c.fail(`${where}.maxAlerts`, maxAlerts, "must be a whole number from 0", "use 0 (no limit) or e.g. 20");
             if (url) spec = { name: name!, type: t, url, sendResolved, ...(typeof maxAlerts === "number" ? { maxAlerts } : {}) };
             break;
         }
@@ -55,12 +58,28 @@ function checkOne(c: Checker, raw: unknown, where: string): ReceiverSpec | undef
         case "email": {
             const to = c.str(raw, "to", where, { required: true, pattern: EMAIL, fix: 'set to to an address such as "oncall@example.com"' });
             const from = c.str(raw, "from", where, { required: true, pattern: EMAIL, fix: 'set from to the sender address, e.g. "alerts@example.com"' });
-            const smarthost = c.str(raw, "smarthost", where, { required: true, pattern: /^[A-Za-z0-9.-]+:\d{1,5}$/, fix: 'set smarthost to the SMTP server as host:port, e.g. "smtp.example.com:587"' });
+            const smarthost = c.str(raw, "smarthost", where, {
+                required: true,
+                pattern: /^[A-Za-z0-9.-]+:\d{1,5}$/,
+                fix: 'set smarthost to the SMTP server as host:port, e.g. "smtp.example.com:587"',
+            });
             const authUsername = c.str(raw, "authUsername", where);
             const authPassword = c.str(raw, "authPassword", where, { secret: true, fix: "pass the SMTP password as a string (pulumi.secret)" });
             if (authPassword && !authUsername) c.fail(`${where}.authUsername`, undefined, "is required when authPassword is set", "set authUsername");
-            if (raw.requireTls !== undefined && typeof raw.requireTls !== "boolean") c.fail(`${where}.requireTls`, raw.requireTls, "must be a boolean", "pass true or false");
-            if (to && from && smarthost) spec = { name: name!, type: t, to, from, smarthost, requireTls: raw.requireTls !== false, sendResolved, ...(authUsername ? { authUsername } : {}), ...(authPassword ? { authPassword } : {}) };
+            if (raw.requireTls !== undefined && typeof raw.requireTls !== "boolean")
+                c.fail(`${where}.requireTls`, raw.requireTls, "must be a boolean", "pass true or false");
+            if (to && from && smarthost)
+                spec = {
+                    name: name!,
+                    type: t,
+                    to,
+                    from,
+                    smarthost,
+                    requireTls: raw.requireTls !== false,
+                    sendResolved,
+                    ...(authUsername ? { authUsername } : {}),
+                    ...(authPassword ? { authPassword } : {}),
+                };
             break;
         }
         case "slack": {
@@ -71,12 +90,31 @@ function checkOne(c: Checker, raw: unknown, where: string): ReceiverSpec | undef
         }
         case "wecom": {
             const corpId = c.str(raw, "corpId", where, { required: true, fix: "set corpId to the WeCom corporation id" });
-            const apiSecret = c.str(raw, "apiSecret", where, { required: true, secret: true, fix: "set apiSecret to the WeCom application secret (pulumi.secret)" });
-            const agentId = c.str(raw, "agentId", where, { required: true, pattern: /^\d+$/, fix: "set agentId to the WeCom application's numeric AgentId, as a string" });
+            const apiSecret = c.str(raw, "apiSecret", where, {
+                required: true,
+                secret: true,
+                fix: "set apiSecret to the WeCom application secret (pulumi.secret)",
+            });
+            const agentId = c.str(raw, "agentId", where, {
+                required: true,
+                pattern: /^\d+$/,
+                fix: "set agentId to the WeCom application's numeric AgentId, as a string",
+            });
             const toUser = c.str(raw, "toUser", where);
             const toParty = c.str(raw, "toParty", where);
             const apiUrl = raw.apiUrl === undefined ? undefined : secretUrl(c, raw, "apiUrl", where, "omit apiUrl (WeCom's public API) or give an http(s) URL");
-            if (corpId && apiSecret && agentId) spec = { name: name!, type: t, corpId, apiSecret, agentId, sendResolved, ...(toUser ? { toUser } : {}), ...(toParty ? { toParty } : {}), ...(apiUrl ? { apiUrl } : {}) };
+            if (corpId && apiSecret && agentId)
+                spec = {
+                    name: name!,
+                    type: t,
+                    corpId,
+                    apiSecret,
+                    agentId,
+                    sendResolved,
+                    ...(toUser ? { toUser } : {}),
+                    ...(toParty ? { toParty } : {}),
+                    ...(apiUrl ? { apiUrl } : {}),
+                };
             break;
         }
     }
@@ -87,7 +125,12 @@ function checkOne(c: Checker, raw: unknown, where: string): ReceiverSpec | undef
 export function checkReceivers(c: Checker, raw: unknown): ReceiverSpec[] {
     if (raw === UNKNOWN) return [];
     if (!Array.isArray(raw) || raw.length === 0) {
-        c.fail("receivers", raw === undefined ? undefined : MASK, "must be a non-empty list", 'add at least one receiver, e.g. { name: "ops", type: "webhook", url: "https://..." }');
+        c.fail(
+            "receivers",
+            raw === undefined ? undefined : MASK,
+            "must be a non-empty list",
+            'add at least one receiver, e.g. { name: "ops", type: "webhook", url: "https://..." }',
+        );
         return [];
     }
     const out: ReceiverSpec[] = [];

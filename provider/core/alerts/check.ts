@@ -8,15 +8,43 @@ import { Checker, isDuration, isObj, isUrl, LABEL_VALUE, Obj, TARGET } from "./c
 import { checkReceivers } from "./check-receivers";
 import { containsUnknown, UNKNOWN } from "../unknown";
 import {
-    AlertSpec, ClusterSpec, Condition, ConditionName, Conditions, CONDITIONS, DEFAULT_CLUSTER_DOWN, DEFAULT_CONDITIONS, DEFAULT_TIMING, JobSpec,
-    MATCH_LABELS, RouteSpec, SEVERITIES, Severity, TimingSpec,
+    AlertSpec,
+    ClusterSpec,
+    Condition,
+    ConditionName,
+    Conditions,
+    CONDITIONS,
+    DEFAULT_CLUSTER_DOWN,
+    DEFAULT_CONDITIONS,
+    DEFAULT_TIMING,
+    JobSpec,
+    MATCH_LABELS,
+    RouteSpec,
+    SEVERITIES,
+    Severity,
+    TimingSpec,
 } from "./spec";
 
 const THRESHOLD_MAX: Partial<Record<ConditionName, number>> = { backpressure: 1000 };
 
 export const TOP_KEYS = [
-    "environment", "clusters", "jobs", "conditions", "clusterDown", "receivers", "defaultReceiver", "routes", "timing", "customRules",
-    "rulesFile", "alertmanagerConfigFile", "targetsFile", "prometheusUrl", "alertmanagerUrl", "promtool", "amtool",
+    "environment",
+    "clusters",
+    "jobs",
+    "conditions",
+    "clusterDown",
+    "receivers",
+    "defaultReceiver",
+    "routes",
+    "timing",
+    "customRules",
+    "rulesFile",
+    "alertmanagerConfigFile",
+    "targetsFile",
+    "prometheusUrl",
+    "alertmanagerUrl",
+    "promtool",
+    "amtool",
 ] as const;
 
 /** Checked inputs: the spec the renderers take, and where the result goes. */
@@ -52,13 +80,19 @@ function checkCondition(c: Checker, name: ConditionName, raw: unknown, base: Con
         const t = raw.threshold;
         const max = THRESHOLD_MAX[name];
         if (typeof t !== "number" || !Number.isFinite(t) || t < 0 || (max !== undefined && t > max)) {
-            c.fail(`${where}.threshold`, t, `must be a number from 0${max !== undefined ? ` to ${max}` : ""}`, name === "backpressure" ? "give milliseconds per second backpressured, e.g. 800" : "give a non-negative number");
+            c.fail(
+                `${where}.threshold`,
+                t,
+                `must be a number from 0${max !== undefined ? ` to ${max}` : ""}`,
+                name === "backpressure" ? "give milliseconds per second backpressured, e.g. 800" : "give a non-negative number",
+            );
         } else if (["restartLoop", "checkpointsFailing", "kafkaLag"].includes(name) && !Number.isInteger(t)) {
             c.fail(`${where}.threshold`, t, "must be a whole number (it counts restarts, failures or records)", `use ${Math.floor(t)}`);
         } else out.threshold = t;
     }
     if (raw.severity !== undefined) {
-        if (!(SEVERITIES as readonly unknown[]).includes(raw.severity)) c.fail(`${where}.severity`, raw.severity, "is not a severity", `use one of ${SEVERITIES.join(", ")}`);
+        if (!(SEVERITIES as readonly unknown[]).includes(raw.severity))
+            c.fail(`${where}.severity`, raw.severity, "is not a severity", `use one of ${SEVERITIES.join(", ")}`);
         else out.severity = raw.severity as Severity;
     }
     return out;
@@ -91,7 +125,8 @@ function checkTiming(c: Checker, raw: unknown): TimingSpec {
     const out = { ...DEFAULT_TIMING };
     for (const key of ["groupWait", "groupInterval", "repeatInterval"] as const) {
         if (raw[key] === undefined) continue;
-        if (!isDuration(raw[key]) || (key !== "groupWait" && /^(0[a-z]+)+$/.test(raw[key] as string))) c.fail(`timing.${key}`, raw[key], "is not a positive Prometheus duration", 'use e.g. "30s", "5m", "4h"');
+        if (!isDuration(raw[key]) || (key !== "groupWait" && /^(0[a-z]+)+$/.test(raw[key] as string)))
+            c.fail(`timing.${key}`, raw[key], "is not a positive Prometheus duration", 'use e.g. "30s", "5m", "4h"');
         else out[key] = raw[key] as string;
     }
     return out;
@@ -99,22 +134,41 @@ function checkTiming(c: Checker, raw: unknown): TimingSpec {
 
 function checkClusters(c: Checker, raw: unknown, kubernetes = false): ClusterSpec[] {
     if (!Array.isArray(raw) || raw.length === 0) {
-        c.fail("clusters", raw, "must be a non-empty list", 'declare the clusters whose metrics Prometheus scrapes, e.g. [{ name: "main", jobManagerTarget: "localhost:9249" }]');
+        c.fail(
+            "clusters",
+            raw,
+            "must be a non-empty list",
+            'declare the clusters whose metrics Prometheus scrapes, e.g. [{ name: "main", jobManagerTarget: "localhost:9249" }]',
+        );
         return [];
     }
     const out: ClusterSpec[] = [];
     raw.forEach((r, i) => {
         const where = `clusters[${i}]`;
-        if (!isObj(r)) return c.fail(where, r, "must be an object", 'pass { name, jobManagerTarget, taskManagerTargets? }');
+        if (!isObj(r)) return c.fail(where, r, "must be an object", "pass { name, jobManagerTarget, taskManagerTargets? }");
         c.unknownKeys(r, kubernetes ? ["name", "team"] : ["name", "jobManagerTarget", "taskManagerTargets", "team"], where);
-        const name = c.str(r, "name", where, { required: true, pattern: LABEL_VALUE, fix: "use letters, digits, _, ., : and - (it becomes the cluster label)" });
+        const name = c.str(r, "name", where, {
+            required: true,
+            pattern: LABEL_VALUE,
+            fix: "use letters, digits, _, ., : and - (it becomes the cluster label)",
+        });
         if (name && out.some((o) => o.name === name)) c.fail(`${where}.name`, name, "is declared twice", "give every cluster its own name");
-        const jm = kubernetes ? "" : c.str(r, "jobManagerTarget", where, { required: true, pattern: TARGET, fix: 'give the JobManager reporter as host:port, e.g. "localhost:9249"' });
+        const jm = kubernetes
+            ? ""
+            : c.str(r, "jobManagerTarget", where, { required: true, pattern: TARGET, fix: 'give the JobManager reporter as host:port, e.g. "localhost:9249"' });
         const tms = r.taskManagerTargets === undefined ? [] : r.taskManagerTargets;
         if (!Array.isArray(tms)) c.fail(`${where}.taskManagerTargets`, tms, "must be a list of host:port", 'pass e.g. ["localhost:9250"]');
-        else tms.forEach((t, j) => typeof t === "string" && TARGET.test(t) ? undefined : t === UNKNOWN ? undefined : c.fail(`${where}.taskManagerTargets[${j}]`, t, "is not host:port", 'use e.g. "localhost:9250"'));
+        else
+            tms.forEach((t, j) =>
+                typeof t === "string" && TARGET.test(t)
+                    ? undefined
+                    : t === UNKNOWN
+                      ? undefined
+                      : c.fail(`${where}.taskManagerTargets[${j}]`, t, "is not host:port", 'use e.g. "localhost:9250"'),
+            );
         const team = c.str(r, "team", where, { pattern: LABEL_VALUE, fix: "use letters, digits, _, ., : and -" });
-        if (name && jm !== undefined) out.push({ name, jobManagerTarget: jm, taskManagerTargets: Array.isArray(tms) ? (tms as string[]) : [], ...(team ? { team } : {}) });
+        if (name && jm !== undefined)
+            out.push({ name, jobManagerTarget: jm, taskManagerTargets: Array.isArray(tms) ? (tms as string[]) : [], ...(team ? { team } : {}) });
     });
     return out;
 }
@@ -132,9 +186,15 @@ function checkJobs(c: Checker, raw: unknown, clusters: ClusterSpec[], defaults: 
         c.unknownKeys(r, ["name", "cluster", "team", "conditions"], where);
         const name = c.str(r, "name", where, { required: true, fix: "set name to the job's name as declared on its FlinkJob" });
         const cluster = c.str(r, "cluster", where, { required: true, fix: "set cluster to the name of one of clusters[]" });
-        if (cluster && clusters.length && !clusters.some((k) => k.name === cluster)) c.fail(`${where}.cluster`, cluster, "is not one of the declared clusters", `use one of ${clusters.map((k) => k.name).join(", ")}`);
+        if (cluster && clusters.length && !clusters.some((k) => k.name === cluster))
+            c.fail(`${where}.cluster`, cluster, "is not one of the declared clusters", `use one of ${clusters.map((k) => k.name).join(", ")}`);
         if (name && cluster && out.some((o) => o.cluster === cluster && sanitize(o.name) === sanitize(name))) {
-            c.fail(`${where}.name`, name, "is declared twice on this cluster (Flink's metrics name both the same)", "declare each job once; names differing only in characters outside [A-Za-z0-9:_] collide");
+            c.fail(
+                `${where}.name`,
+                name,
+                "is declared twice on this cluster (Flink's metrics name both the same)",
+                "declare each job once; names differing only in characters outside [A-Za-z0-9:_] collide",
+            );
         }
         const team = c.str(r, "team", where, { pattern: LABEL_VALUE, fix: "use letters, digits, _, ., : and -" });
         const conditions = checkConditions(c, r.conditions, defaults, `${where}.conditions`);
@@ -155,12 +215,15 @@ function checkRoutes(c: Checker, raw: unknown, receivers: string[]): RouteSpec[]
         if (!isObj(r)) return c.fail(where, r, "must be an object", "pass { match, receiver, continue? }");
         c.unknownKeys(r, ["match", "receiver", "continue"], where);
         const receiver = c.str(r, "receiver", where, { required: true, fix: "name one of receivers[]" });
-        if (receiver && receivers.length && !receivers.includes(receiver)) c.fail(`${where}.receiver`, receiver, "is not one of the receivers", `use one of ${receivers.join(", ")}`);
+        if (receiver && receivers.length && !receivers.includes(receiver))
+            c.fail(`${where}.receiver`, receiver, "is not one of the receivers", `use one of ${receivers.join(", ")}`);
         const match: RouteSpec["match"] = {};
-        if (!isObj(r.match) || Object.keys(r.match).length === 0) c.fail(`${where}.match`, r.match, "must be a non-empty map of labels to values", `match on ${MATCH_LABELS.join(", ")}`);
+        if (!isObj(r.match) || Object.keys(r.match).length === 0)
+            c.fail(`${where}.match`, r.match, "must be a non-empty map of labels to values", `match on ${MATCH_LABELS.join(", ")}`);
         else {
             for (const [k, v] of Object.entries(r.match)) {
-                if (!(MATCH_LABELS as readonly string[]).includes(k)) c.fail(`${where}.match.${k}`, k, "is not a label alerts carry", `match on ${MATCH_LABELS.join(", ")}`);
+                if (!(MATCH_LABELS as readonly string[]).includes(k))
+                    c.fail(`${where}.match.${k}`, k, "is not a label alerts carry", `match on ${MATCH_LABELS.join(", ")}`);
                 else if (typeof v !== "string" || v === "") c.fail(`${where}.match.${k}`, v, "must be a non-empty string", "give the label value to match");
                 else match[k as keyof RouteSpec["match"]] = v;
             }
@@ -173,14 +236,16 @@ function checkRoutes(c: Checker, raw: unknown, receivers: string[]): RouteSpec[]
 
 function checkCustomRules(c: Checker, raw: unknown): unknown[] {
     if (raw === undefined || raw === "") return [];
-    if (typeof raw !== "string") return (c.fail("customRules", raw, "must be a string of rule-file YAML", "pass the text of a Prometheus rule file (groups: [...])"), []);
+    if (typeof raw !== "string")
+        return (c.fail("customRules", raw, "must be a string of rule-file YAML", "pass the text of a Prometheus rule file (groups: [...])"), []);
     let doc: unknown;
     try {
         doc = parse(raw);
     } catch (err) {
         return (c.fail("customRules", raw, `is not YAML (${(err as Error).message.split("\n")[0]})`, "fix the YAML"), []);
     }
-    if (!isObj(doc) || !Array.isArray(doc.groups)) return (c.fail("customRules", raw, "has no groups list", "write it like a Prometheus rule file: groups: [{ name, rules: [...] }]"), []);
+    if (!isObj(doc) || !Array.isArray(doc.groups))
+        return (c.fail("customRules", raw, "has no groups list", "write it like a Prometheus rule file: groups: [{ name, rules: [...] }]"), []);
     return doc.groups as unknown[];
 }
 
@@ -193,7 +258,11 @@ const ABSOLUTE = /^\//;
  */
 /** The spec part of the inputs, shared by the file target and the Kubernetes renderers. */
 export function checkSpec(c: Checker, news: Obj, kubernetes = false): { spec?: AlertSpec; customGroups: unknown[] } {
-    const environment = c.str(news, "environment", "", { required: true, pattern: LABEL_VALUE, fix: 'name the environment, e.g. "prod" (it becomes the environment label)' });
+    const environment = c.str(news, "environment", "", {
+        required: true,
+        pattern: LABEL_VALUE,
+        fix: 'name the environment, e.g. "prod" (it becomes the environment label)',
+    });
     const clusters = checkClusters(c, news.clusters, kubernetes);
     const defaults = checkConditions(c, news.conditions, DEFAULT_CONDITIONS, "conditions");
     const jobs = checkJobs(c, news.jobs, clusters, defaults);
@@ -205,12 +274,23 @@ export function checkSpec(c: Checker, news: Obj, kubernetes = false): { spec?: A
     const receivers = checkReceivers(c, news.receivers);
     const names = receivers.map((r) => r.name);
     const defaultReceiver = c.str(news, "defaultReceiver", "", { required: true, fix: "name the receiver for alerts no route matches" });
-    if (defaultReceiver && names.length && !names.includes(defaultReceiver)) c.fail("defaultReceiver", defaultReceiver, "is not one of the receivers", `use one of ${names.join(", ")}`);
+    if (defaultReceiver && names.length && !names.includes(defaultReceiver))
+        c.fail("defaultReceiver", defaultReceiver, "is not one of the receivers", `use one of ${names.join(", ")}`);
     const routes = checkRoutes(c, news.routes, names);
     const timing = checkTiming(c, news.timing);
     const customGroups = checkCustomRules(c, news.customRules);
     if (c.failures.length || containsUnknown(news) || !environment || !defaultReceiver) return { customGroups };
-    const spec: AlertSpec = { environment, clusters, jobs, clusterDown, receivers, defaultReceiver, routes, timing, ...(typeof news.customRules === "string" && news.customRules ? { customRules: news.customRules } : {}) };
+    const spec: AlertSpec = {
+        environment,
+        clusters,
+        jobs,
+        clusterDown,
+        receivers,
+        defaultReceiver,
+        routes,
+        timing,
+        ...(typeof news.customRules === "string" && news.customRules ? { customRules: news.customRules } : {}),
+    };
     return { spec, customGroups };
 }
 
@@ -223,10 +303,20 @@ export function checkAlertRouteArgs(news: Obj): { args?: AlertRouteArgs; failure
     c.unknownKeys(news, TOP_KEYS, "");
     const { spec, customGroups } = checkSpec(c, news);
     const rulesFile = c.str(news, "rulesFile", "", { required: true, pattern: ABSOLUTE, fix: "give an absolute path of a file Prometheus loads (rule_files)" });
-    const amFile = c.str(news, "alertmanagerConfigFile", "", { required: true, pattern: ABSOLUTE, fix: "give the absolute path of the file Alertmanager reads (--config.file)" });
+    const amFile = c.str(news, "alertmanagerConfigFile", "", {
+        required: true,
+        pattern: ABSOLUTE,
+        fix: "give the absolute path of the file Alertmanager reads (--config.file)",
+    });
     const targetsFile = c.str(news, "targetsFile", "", { pattern: ABSOLUTE, fix: "give an absolute path of a file_sd_configs file (.json)" });
     for (const key of ["prometheusUrl", "alertmanagerUrl"] as const) {
-        if (news[key] !== undefined && news[key] !== UNKNOWN && !isUrl(news[key])) c.fail(key, news[key], "is not an http(s) URL", `give the base URL, e.g. "http://localhost:${key === "prometheusUrl" ? 9090 : 9093}", or omit it to skip the reload`);
+        if (news[key] !== undefined && news[key] !== UNKNOWN && !isUrl(news[key]))
+            c.fail(
+                key,
+                news[key],
+                "is not an http(s) URL",
+                `give the base URL, e.g. "http://localhost:${key === "prometheusUrl" ? 9090 : 9093}", or omit it to skip the reload`,
+            );
     }
     const promtool = c.str(news, "promtool", "") ?? "promtool";
     const amtool = c.str(news, "amtool", "") ?? "amtool";

@@ -28,7 +28,14 @@ export interface KubernetesAlertOptions {
 }
 
 type Obj = Record<string, unknown>;
-const LABEL_OF: Record<MatchLabel, string> = { environment: "environment", team: "team", job: "flink_job", cluster: "cluster", severity: "severity", alertname: "alertname" };
+const LABEL_OF: Record<MatchLabel, string> = {
+    environment: "environment",
+    team: "team",
+    job: "flink_job",
+    cluster: "cluster",
+    severity: "severity",
+    alertname: "alertname",
+};
 const eq = (name: string, value: string) => ({ name, value, matchType: "=" });
 const meta = (o: KubernetesAlertOptions, suffix: string) => ({ name: `${o.name}-${suffix}`, namespace: o.namespace, labels: { ...o.labels } });
 
@@ -39,7 +46,12 @@ export function renderPodMonitor(spec: AlertSpec, o: KubernetesAlertOptions): Ob
         kind: "PodMonitor",
         metadata: meta(o, "flink"),
         spec: {
-            selector: { matchExpressions: [{ key: "app", operator: "In", values: spec.clusters.map((c) => c.name) }, { key: "component", operator: "In", values: ["jobmanager", "taskmanager"] }] },
+            selector: {
+                matchExpressions: [
+                    { key: "app", operator: "In", values: spec.clusters.map((c) => c.name) },
+                    { key: "component", operator: "In", values: ["jobmanager", "taskmanager"] },
+                ],
+            },
             namespaceSelector: { matchNames: [o.namespace] },
             podMetricsEndpoints: [
                 {
@@ -86,9 +98,35 @@ function receiver(r: ReceiverSpec, secret: string): Obj {
         case "slack":
             return { name: r.name, slackConfigs: [{ apiURL: ref("url"), channel: r.channel, sendResolved }] };
         case "email":
-            return { name: r.name, emailConfigs: [{ to: r.to, from: r.from, smarthost: r.smarthost, requireTLS: r.requireTls, sendResolved, ...(r.authUsername ? { authUsername: r.authUsername } : {}), ...(r.authPassword ? { authPassword: ref("password") } : {}) }] };
+            return {
+                name: r.name,
+                emailConfigs: [
+                    {
+                        to: r.to,
+                        from: r.from,
+                        smarthost: r.smarthost,
+                        requireTLS: r.requireTls,
+                        sendResolved,
+                        ...(r.authUsername ? { authUsername: r.authUsername } : {}),
+                        ...(r.authPassword ? { authPassword: ref("password") } : {}),
+                    },
+                ],
+            };
         case "wecom":
-            return { name: r.name, wechatConfigs: [{ corpID: r.corpId, agentID: r.agentId, apiSecret: ref("api-secret"), sendResolved, ...(r.toUser ? { toUser: r.toUser } : {}), ...(r.toParty ? { toParty: r.toParty } : {}), ...(r.apiUrl ? { apiURL: r.apiUrl } : {}) }] };
+            return {
+                name: r.name,
+                wechatConfigs: [
+                    {
+                        corpID: r.corpId,
+                        agentID: r.agentId,
+                        apiSecret: ref("api-secret"),
+                        sendResolved,
+                        ...(r.toUser ? { toUser: r.toUser } : {}),
+                        ...(r.toParty ? { toParty: r.toParty } : {}),
+                        ...(r.apiUrl ? { apiURL: r.apiUrl } : {}),
+                    },
+                ],
+            };
     }
 }
 
@@ -105,7 +143,11 @@ export function renderAlertmanagerConfigCR(spec: AlertSpec, o: KubernetesAlertOp
                 groupWait: spec.timing.groupWait,
                 groupInterval: spec.timing.groupInterval,
                 repeatInterval: spec.timing.repeatInterval,
-                routes: spec.routes.map((r) => ({ receiver: r.receiver, matchers: Object.entries(r.match).map(([k, v]) => eq(LABEL_OF[k as MatchLabel], v as string)), ...(r.continue ? { continue: true } : {}) })),
+                routes: spec.routes.map((r) => ({
+                    receiver: r.receiver,
+                    matchers: Object.entries(r.match).map(([k, v]) => eq(LABEL_OF[k as MatchLabel], v as string)),
+                    ...(r.continue ? { continue: true } : {}),
+                })),
             },
             receivers: spec.receivers.map((r) => receiver(r, o.secretName)),
             inhibitRules: [{ sourceMatch: [eq("alertname", ALERT_NAMES.clusterDown)], targetMatch: [eq(SCOPE_LABEL, "job")], equal: GROUP_BY }],

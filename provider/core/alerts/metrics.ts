@@ -41,7 +41,10 @@ export function parsePortRange(port: number | string): [number, number] | undefi
  */
 export function prometheusReporterConfig(options: PrometheusReporterOptions): Record<string, string> {
     // Called by the program (prometheusMetrics): an InputError stops it without a stack trace.
-    if (!parsePortRange(options.port)) throw new InputError([invalid("port", options.port, "is not a port or a port range", 'use e.g. 9249, or "9250-9260" for several processes on one machine')]);
+    if (!parsePortRange(options.port))
+        throw new InputError([
+            invalid("port", options.port, "is not a port or a port range", 'use e.g. 9249, or "9250-9260" for several processes on one machine'),
+        ]);
     const config: Record<string, string> = {
         "metrics.reporter.prom.factory.class": PROMETHEUS_REPORTER_FACTORY,
         "metrics.reporter.prom.port": String(options.port),

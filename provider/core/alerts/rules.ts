@@ -50,7 +50,10 @@ export interface RuleGroup {
 }
 
 const q = (value: string) => JSON.stringify(value);
-const selector = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}=${q(v)}`).join(", ")}}`;
+const selector = (labels: Record<string, string>) =>
+    `{${Object.entries(labels)
+        .map(([k, v]) => `${k}=${q(v)}`)
+        .join(", ")}}`;
 
 /** Prometheus duration -> milliseconds (for comparing with Flink's uptime gauge). */
 export function durationMs(duration: string): number {
@@ -122,8 +125,16 @@ function clusterRule(spec: AlertSpec, cluster: ClusterSpec): PrometheusRule {
         alert: ALERT_NAMES.clusterDown,
         expr: `up${selector({ environment: spec.environment, cluster: cluster.name, [ROLE_LABEL]: "jobmanager" })} == 0`,
         ...(c.for !== "0s" ? { for: c.for } : {}),
-        labels: { severity: c.severity, environment: spec.environment, cluster: cluster.name, ...(cluster.team ? { team: cluster.team } : {}), [SCOPE_LABEL]: "cluster" },
-        annotations: { summary: `Flink cluster ${cluster.name} (${spec.environment}) is down: its JobManager does not answer; alerts of its jobs are held back` },
+        labels: {
+            severity: c.severity,
+            environment: spec.environment,
+            cluster: cluster.name,
+            ...(cluster.team ? { team: cluster.team } : {}),
+            [SCOPE_LABEL]: "cluster",
+        },
+        annotations: {
+            summary: `Flink cluster ${cluster.name} (${spec.environment}) is down: its JobManager does not answer; alerts of its jobs are held back`,
+        },
     };
 }
 
@@ -131,7 +142,10 @@ function clusterRule(spec: AlertSpec, cluster: ClusterSpec): PrometheusRule {
 export function renderRuleGroups(spec: AlertSpec): RuleGroup[] {
     return spec.clusters.map((cluster) => ({
         name: `pulumi-flink/${spec.environment}/${cluster.name}`,
-        rules: [...(spec.clusterDown.enabled ? [clusterRule(spec, cluster)] : []), ...spec.jobs.filter((j) => j.cluster === cluster.name).flatMap((j) => jobRules(spec, j))],
+        rules: [
+            ...(spec.clusterDown.enabled ? [clusterRule(spec, cluster)] : []),
+            ...spec.jobs.filter((j) => j.cluster === cluster.name).flatMap((j) => jobRules(spec, j)),
+        ],
     }));
 }
 
@@ -144,6 +158,8 @@ export function renderRuleFile(spec: AlertSpec, customGroups: unknown[] = []): s
 export function renderTargets(spec: AlertSpec): { targets: string[]; labels: Record<string, string> }[] {
     return spec.clusters.flatMap((c) => [
         { targets: [c.jobManagerTarget], labels: { environment: spec.environment, cluster: c.name, [ROLE_LABEL]: "jobmanager" } },
-        ...(c.taskManagerTargets.length ? [{ targets: c.taskManagerTargets, labels: { environment: spec.environment, cluster: c.name, [ROLE_LABEL]: "taskmanager" } }] : []),
+        ...(c.taskManagerTargets.length
+            ? [{ targets: c.taskManagerTargets, labels: { environment: spec.environment, cluster: c.name, [ROLE_LABEL]: "taskmanager" } }]
+            : []),
     ]);
 }

@@ -64,9 +64,29 @@ export interface JobSpec {
 
 export type ReceiverSpec =
     | { name: string; type: "webhook"; url: string; maxAlerts?: number; sendResolved: boolean }
-    | { name: string; type: "email"; to: string; from: string; smarthost: string; authUsername?: string; authPassword?: string; requireTls: boolean; sendResolved: boolean }
+    | {
+          name: string;
+          type: "email";
+          to: string;
+          from: string;
+          smarthost: string;
+          authUsername?: string;
+          authPassword?: string;
+          requireTls: boolean;
+          sendResolved: boolean;
+      }
     | { name: string; type: "slack"; apiUrl: string; channel: string; sendResolved: boolean }
-    | { name: string; type: "wecom"; corpId: string; apiSecret: string; agentId: string; toUser?: string; toParty?: string; apiUrl?: string; sendResolved: boolean }
+    | {
+          name: string;
+          type: "wecom";
+          corpId: string;
+          apiSecret: string;
+          agentId: string;
+          toUser?: string;
+          toParty?: string;
+          apiUrl?: string;
+          sendResolved: boolean;
+      }
     | { name: string; type: "dingtalk" | "lark"; adapterUrl: string; sendResolved: boolean };
 export type ReceiverType = ReceiverSpec["type"];
 export const RECEIVER_TYPES: readonly ReceiverType[] = ["webhook", "email", "slack", "wecom", "dingtalk", "lark"];

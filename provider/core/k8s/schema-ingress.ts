@@ -30,15 +30,25 @@ export const MANAGED_ANNOTATIONS = [
 
 export const ingressSpecSchema = z
     .object({
-        target: z.object({ namespace: labelName("namespace name", "flink"), name: labelName("FlinkDeployment name", "analytics"), restPort: z.number().int() }).strict(),
+        target: z
+            .object({ namespace: labelName("namespace name", "flink"), name: labelName("FlinkDeployment name", "analytics"), restPort: z.number().int() })
+            .strict(),
         host,
         path: path.optional(),
         ingressClassName: subdomainName("IngressClass name", "nginx").optional(),
-        tls: z.object({ secretName: subdomainName("TLS Secret name", "flink-example-com-tls") }).strict().optional(),
+        tls: z
+            .object({ secretName: subdomainName("TLS Secret name", "flink-example-com-tls") })
+            .strict()
+            .optional(),
         basicAuth: z
             .object({
                 username: rule(z.string(), (u) => /^[^:\s]{1,64}$/.test(u), "is not a valid basic-auth user name (no ':' or spaces)", 'use e.g. "flink"'),
-                password: rule(z.string(), (p) => p.length >= 8 && !/[\r\n]/.test(p), "must be at least 8 characters on one line", "use a longer password (from a Pulumi secret)"),
+                password: rule(
+                    z.string(),
+                    (p) => p.length >= 8 && !/[\r\n]/.test(p),
+                    "must be at least 8 characters on one line",
+                    "use a longer password (from a Pulumi secret)",
+                ),
                 realm: z.string().optional(),
             })
             .strict()
@@ -56,8 +66,17 @@ export function checkIngressSpec(input: unknown): { spec?: IngressSpec; failures
     const spec = parsed.data;
     const failures: InputFailure[] = [];
     for (const [key, value] of Object.entries(spec.annotations ?? {})) {
-        if (!isQualifiedKey(key)) failures.push(invalid(`annotations[${JSON.stringify(key)}]`, key, "is not a valid annotation key", 'use "prefix.example.com/name"'));
-        else if (MANAGED_ANNOTATIONS.includes(key)) failures.push(invalid(`annotations[${JSON.stringify(key)}]`, value, "is set by FlinkIngress (sub-path rewrite or basic auth) and would break it", "remove it; use path and basicAuth instead"));
+        if (!isQualifiedKey(key))
+            failures.push(invalid(`annotations[${JSON.stringify(key)}]`, key, "is not a valid annotation key", 'use "prefix.example.com/name"'));
+        else if (MANAGED_ANNOTATIONS.includes(key))
+            failures.push(
+                invalid(
+                    `annotations[${JSON.stringify(key)}]`,
+                    value,
+                    "is set by FlinkIngress (sub-path rewrite or basic auth) and would break it",
+                    "remove it; use path and basicAuth instead",
+                ),
+            );
     }
     return { spec, failures };
 }
@@ -65,5 +84,6 @@ export function checkIngressSpec(input: unknown): { spec?: IngressSpec; failures
 /** A rejected password must not appear in the error (previews and logs are not secret). */
 function hidePassword(input: unknown): (f: InputFailure) => InputFailure {
     const password = (input as { basicAuth?: { password?: unknown } } | undefined)?.basicAuth?.password;
-    return (f) => (typeof password === "string" && password !== "" ? { property: f.property, reason: f.reason.split(JSON.stringify(password)).join('"[secret]"') } : f);
+    return (f) =>
+        typeof password === "string" && password !== "" ? { property: f.property, reason: f.reason.split(JSON.stringify(password)).join('"[secret]"') } : f;
 }

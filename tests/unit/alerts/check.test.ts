@@ -5,18 +5,38 @@ import { UNKNOWN } from "../../../provider/core/unknown";
 import { SAMPLE_SECRETS, sampleInputs } from "../../support/alerts";
 
 const base = () => sampleInputs("/srv/alerts");
-type Mutation = (i: Record<string, any>) => void;  
+type Mutation = (i: Record<string, any>) => void;
 
 const CASES: [string, Mutation, string, RegExp][] = [
     ["unknown condition in defaults", (i) => (i.conditions = { jobDown: true }), "conditions.jobDown", /is not a condition.*fix: use one of jobNotRunning/],
     ["unknown condition in a job override", (i) => (i.jobs[0].conditions = { restartStorm: {} }), "jobs[0].conditions.restartStorm", /is not a condition/],
-    ["bad `for` duration", (i) => (i.conditions = { jobNotRunning: { for: "5 minutes" } }), "conditions.jobNotRunning.for", /not a Prometheus duration.*fix: use e.g. "30s"/],
+    [
+        "bad `for` duration",
+        (i) => (i.conditions = { jobNotRunning: { for: "5 minutes" } }),
+        "conditions.jobNotRunning.for",
+        /not a Prometheus duration.*fix: use e.g. "30s"/,
+    ],
     ["zero window", (i) => (i.conditions = { restartLoop: { window: "0s" } }), "conditions.restartLoop.window", /longer than 0/],
     ["negative restart threshold", (i) => (i.conditions = { restartLoop: { threshold: -1 } }), "conditions.restartLoop.threshold", /must be a number from 0/],
     ["fractional restart threshold", (i) => (i.conditions = { restartLoop: { threshold: 1.5 } }), "conditions.restartLoop.threshold", /whole number/],
-    ["backpressure threshold over 1000 ms/s", (i) => (i.conditions = { backpressure: { threshold: 1500 } }), "conditions.backpressure.threshold", /from 0 to 1000/],
-    ["kafka lag threshold not a number", (i) => (i.jobs[0].conditions = { kafkaLag: { threshold: "lots" } }), "jobs[0].conditions.kafkaLag.threshold", /must be a number/],
-    ["unknown severity", (i) => (i.conditions = { backpressure: { severity: "page" } }), "conditions.backpressure.severity", /is not a severity.*critical, warning, info/],
+    [
+        "backpressure threshold over 1000 ms/s",
+        (i) => (i.conditions = { backpressure: { threshold: 1500 } }),
+        "conditions.backpressure.threshold",
+        /from 0 to 1000/,
+    ],
+    [
+        "kafka lag threshold not a number",
+        (i) => (i.jobs[0].conditions = { kafkaLag: { threshold: "lots" } }),
+        "jobs[0].conditions.kafkaLag.threshold",
+        /must be a number/,
+    ],
+    [
+        "unknown severity",
+        (i) => (i.conditions = { backpressure: { severity: "page" } }),
+        "conditions.backpressure.severity",
+        /is not a severity.*critical, warning, info/,
+    ],
     ["unknown condition setting", (i) => (i.conditions = { backpressure: { treshold: 10 } }), "conditions.backpressure.treshold", /is not a known property/],
     ["webhook without url", (i) => delete i.receivers[0].url, "receivers[0].url", /is required/],
     ["webhook url not http(s)", (i) => (i.receivers[0].url = "ftp://x/y"), "receivers[0].url", /is not an http\(s\) URL/],
@@ -39,7 +59,12 @@ const CASES: [string, Mutation, string, RegExp][] = [
     ["job on an undeclared cluster", (i) => (i.jobs[0].cluster = "other"), "jobs[0].cluster", /not one of the declared clusters/],
     ["jobs colliding after Flink's sanitising", (i) => i.jobs.push({ name: "orders.sync", cluster: "main" }), "jobs[2].name", /declared twice/],
     ["duplicate cluster names", (i) => i.clusters.push({ name: "main", jobManagerTarget: "h:1" }), "clusters[1].name", /declared twice/],
-    ["reporter target not host:port", (i) => (i.clusters[0].jobManagerTarget = "http://localhost:9249/metrics"), "clusters[0].jobManagerTarget", /wrong format/],
+    [
+        "reporter target not host:port",
+        (i) => (i.clusters[0].jobManagerTarget = "http://localhost:9249/metrics"),
+        "clusters[0].jobManagerTarget",
+        /wrong format/,
+    ],
     ["environment label with spaces", (i) => (i.environment = "prod eu"), "environment", /wrong format/],
     ["bad group interval", (i) => (i.timing = { groupInterval: "0s" }), "timing.groupInterval", /positive Prometheus duration/],
     ["custom rules not YAML", (i) => (i.customRules = "groups: [unclosed"), "customRules", /is not YAML/],
@@ -53,7 +78,10 @@ describe("AlertRoute check", () => {
     test("the sample with every receiver type is valid", () => {
         const { args, failures } = checkAlertRouteArgs(base());
         expect(failures).toEqual([]);
-        expect(args?.spec.jobs.map((j) => [j.name, j.conditions.restartLoop.threshold])).toEqual([["orders-sync", 2], ["billing.cdc", 5]]);
+        expect(args?.spec.jobs.map((j) => [j.name, j.conditions.restartLoop.threshold])).toEqual([
+            ["orders-sync", 2],
+            ["billing.cdc", 5],
+        ]);
     });
 
     test.each(CASES)("rejects %s", (_title, mutate, property, reason) => {
@@ -72,7 +100,9 @@ describe("AlertRoute check", () => {
         const inputs = base();
         (inputs.receivers as Record<string, unknown>[])[0].url = "hxxp://s3cr3t-token@x";
         const { failures } = checkAlertRouteArgs(inputs);
-        expect(failures[0].reason).toBe('receivers[0].url = "***": is not an http(s) URL; fix: set url to the receiver\'s http(s) endpoint (a secret if it carries a token)');
+        expect(failures[0].reason).toBe(
+            'receivers[0].url = "***": is not an http(s) URL; fix: set url to the receiver\'s http(s) endpoint (a secret if it carries a token)',
+        );
     });
 
     test("values not known in preview are not failures, and no args are produced", () => {

@@ -45,7 +45,14 @@ describe("Prometheus Operator objects (validated against the CRD schemas; no clu
         expect(() => new AlertmanagerConfig(obj as never).validate()).not.toThrow();
         const text = JSON.stringify(obj);
         for (const s of SAMPLE_SECRETS) expect(text).not.toContain(s);
-        expect(Object.keys(receiverSecretData(spec)).sort()).toEqual(["dingtalk-url", "lark-url", "ops-url", "team-a-password", "team-b-url", "wecom-api-secret"]);
+        expect(Object.keys(receiverSecretData(spec)).sort()).toEqual([
+            "dingtalk-url",
+            "lark-url",
+            "ops-url",
+            "team-a-password",
+            "team-b-url",
+            "wecom-api-secret",
+        ]);
     });
 
     test("the schema check can fail: a wrong matchType is rejected", () => {
@@ -58,21 +65,32 @@ describe("Prometheus Operator objects (validated against the CRD schemas; no clu
 describe("KubernetesAlertRoute component (mocked engine; no pods run)", () => {
     const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
     beforeAll(() => {
-        pulumi.runtime.setMocks({
-            newResource: (a) => {
-                created.push({ type: a.type, name: a.name, inputs: a.inputs });
-                return { id: `${a.name}-id`, state: a.inputs };
+        pulumi.runtime.setMocks(
+            {
+                newResource: (a) => {
+                    created.push({ type: a.type, name: a.name, inputs: a.inputs });
+                    return { id: `${a.name}-id`, state: a.inputs };
+                },
+                call: (a) => a.inputs,
             },
-            call: (a) => a.inputs,
-        }, "project", "stack", false);
+            "project",
+            "stack",
+            false,
+        );
     });
 
     test("creates a Secret, a PodMonitor, a PrometheusRule and an AlertmanagerConfig with the selector labels", async () => {
         const { KubernetesAlertRoute } = await import("../../../sdk/alerts-kubernetes");
-        const inputs = sampleInputs("/unused") as Record<string, any>;  
+        const inputs = sampleInputs("/unused") as Record<string, any>;
         const route = new KubernetesAlertRoute("prod", {
-            namespace: "flink-prod", selectorLabels: { release: "kps" }, environment: "prod", clusters: [{ name: "main" }],
-            jobs: inputs.jobs, receivers: inputs.receivers, defaultReceiver: "ops", routes: inputs.routes,
+            namespace: "flink-prod",
+            selectorLabels: { release: "kps" },
+            environment: "prod",
+            clusters: [{ name: "main" }],
+            jobs: inputs.jobs,
+            receivers: inputs.receivers,
+            defaultReceiver: "ops",
+            routes: inputs.routes,
         });
         await new Promise<void>((r) => route.alertmanagerConfig.urn.apply(() => r()));
         await new Promise((r) => setTimeout(r, 100));

@@ -45,7 +45,8 @@ beforeEach(() => {
     reloadStatus = 200;
 });
 
-const inputs = (sub: string, more: Record<string, unknown> = {}) => sampleInputs(path.join(dir, sub), { promtool: ok, amtool: ok, prometheusUrl: base, alertmanagerUrl: `${base}/am`, ...more });
+const inputs = (sub: string, more: Record<string, unknown> = {}) =>
+    sampleInputs(path.join(dir, sub), { promtool: ok, amtool: ok, prometheusUrl: base, alertmanagerUrl: `${base}/am`, ...more });
 const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
 
 describe("AlertRoute provider (stand-in tools and reload endpoints)", () => {

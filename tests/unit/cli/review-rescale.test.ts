@@ -14,12 +14,25 @@ const previewWith = (line: string): Preview => ({ steps: [step()], diagnostics: 
 
 describe("the review of a parallelism-only change", () => {
     it("in-place when the provider's line says in-place rescale, with its state clause", () => {
-        const r = analyzePreview(previewWith("orders: in-place rescale (changed: parallelism 1 -> 2) - keeps state and job id: Flink's adaptive scheduler restarts its tasks from the latest checkpoint"));
-        expect(r.clusters[0].jobs[0]).toMatchObject({ action: "in-place", causes: ["parallelism"], stateImpact: "keeps state and job id: Flink's adaptive scheduler restarts its tasks from the latest checkpoint", dropsState: false });
+        const r = analyzePreview(
+            previewWith(
+                "orders: in-place rescale (changed: parallelism 1 -> 2) - keeps state and job id: Flink's adaptive scheduler restarts its tasks from the latest checkpoint",
+            ),
+        );
+        expect(r.clusters[0].jobs[0]).toMatchObject({
+            action: "in-place",
+            causes: ["parallelism"],
+            stateImpact: "keeps state and job id: Flink's adaptive scheduler restarts its tasks from the latest checkpoint",
+            dropsState: false,
+        });
     });
 
     it("savepoint-and-redeploy when the provider's line says why not", () => {
-        const r = analyzePreview(previewWith("orders: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the cluster runs the default scheduler"));
+        const r = analyzePreview(
+            previewWith(
+                "orders: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the cluster runs the default scheduler",
+            ),
+        );
         expect(r.clusters[0].jobs[0]).toMatchObject({ action: "savepoint-and-redeploy", causes: ["parallelism"] });
     });
 });

@@ -7,15 +7,24 @@ import { withJobDefaults } from "../../../cli/review/analyze";
 
 const JOB = "pulumi-nodejs:dynamic/flink:Job";
 const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0", webUiUrl: "http://flink:8081/#/overview" };
-const stored = (name: string) => ({ ...withJobDefaults({ name, cluster, sql: "INSERT INTO a SELECT k, COUNT(*) FROM b GROUP BY k" }), jobId: "0".repeat(32), state: "RUNNING", generation: 1, variablesHash: "x" });
+const stored = (name: string) => ({
+    ...withJobDefaults({ name, cluster, sql: "INSERT INTO a SELECT k, COUNT(*) FROM b GROUP BY k" }),
+    jobId: "0".repeat(32),
+    state: "RUNNING",
+    generation: 1,
+    variablesHash: "x",
+});
 function step(name: string): PreviewStep {
     const urn = `urn:pulumi:prod::app::${JOB}::${name}`;
     const news = { name, cluster, sql: "INSERT INTO a SELECT k, COUNT(*), SUM(v) FROM b GROUP BY k" };
     return { op: "update", urn, oldState: { urn, type: JOB, inputs: {}, outputs: stored(name) }, newState: { urn, type: JOB, inputs: news } };
 }
 const INCOMPATIBLE =
-    "state verdict: incompatible: GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS EXPR$1]) (node 4): its accumulators change from [BIGINT] to [BIGINT, INT] (1 → 2 aggregate calls); up refuses this change before touching the running job (set upgrade.onIncompatible to \"drop-state\" …)";
-const line = (name: string, clause: string) => ({ severity: "info", message: `[FlinkJob] preview: ${name}: savepoint-and-redeploy (changed: sql) - ${clause}\n` });
+    'state verdict: incompatible: GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS EXPR$1]) (node 4): its accumulators change from [BIGINT] to [BIGINT, INT] (1 → 2 aggregate calls); up refuses this change before touching the running job (set upgrade.onIncompatible to "drop-state" …)';
+const line = (name: string, clause: string) => ({
+    severity: "info",
+    message: `[FlinkJob] preview: ${name}: savepoint-and-redeploy (changed: sql) - ${clause}\n`,
+});
 const previewOf = (names: string[], clauses: string[]): Preview => ({ steps: names.map(step), diagnostics: names.map((n, i) => line(n, clauses[i])) });
 
 describe("the state verdict in the review", () => {
@@ -31,7 +40,16 @@ describe("the state verdict in the review", () => {
     });
 
     it("exits 1 naming each incompatible job, 0 with --allow-state-loss, 0 for compatible and unknown", () => {
-        const text = JSON.stringify(previewOf(["tally", "ok", "maybe"], [INCOMPATIBLE, "state verdict: compatible; stopped with a savepoint", "state verdict: unknown: not compiled: the SQL Gateway at http://x did not answer"]));
+        const text = JSON.stringify(
+            previewOf(
+                ["tally", "ok", "maybe"],
+                [
+                    INCOMPATIBLE,
+                    "state verdict: compatible; stopped with a savepoint",
+                    "state verdict: unknown: not compiled: the SQL Gateway at http://x did not answer",
+                ],
+            ),
+        );
         const refused = review(text, { allowStateLoss: false });
         expect(refused.code).toBe(1);
         expect(refused.stderr).toContain("1 job(s) with an incompatible state change (tally)");

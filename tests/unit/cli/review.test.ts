@@ -19,7 +19,15 @@ const cluster = { restUrl: "http://flink:8081", flinkVersion: "1.20.3", webUiUrl
 
 /** Stored outputs of a job as the provider writes them (defaults applied). */
 function stored(name: string, more: Record<string, unknown> = {}): Record<string, unknown> {
-    return { ...withJobDefaults({ name, cluster, sql: "INSERT INTO a SELECT * FROM b" }), jobId: "0".repeat(32), state: "RUNNING", generation: 1, variables: "[secret]", variablesHash: "[secret]", ...more };
+    return {
+        ...withJobDefaults({ name, cluster, sql: "INSERT INTO a SELECT * FROM b" }),
+        jobId: "0".repeat(32),
+        state: "RUNNING",
+        generation: 1,
+        variables: "[secret]",
+        variablesHash: "[secret]",
+        ...more,
+    };
 }
 
 function jobStep(op: string, name: string, olds?: Record<string, unknown>, news?: Record<string, unknown>): PreviewStep {
@@ -74,7 +82,9 @@ describe("analyzePreview on real preview --json output", () => {
             ["scratch-stateless", "stateless restart", "args", true],
             ["legacy-counter", "delete", "removed from the program", false],
         ]);
-        expect(result.clusters[0].jobs.find((j) => j.name === "orders-agg")!.warnings).toEqual(["allowNonRestoredState is on: state of operators missing from the new version is dropped without an error"]);
+        expect(result.clusters[0].jobs.find((j) => j.name === "orders-agg")!.warnings).toEqual([
+            "allowNonRestoredState is on: state of operators missing from the new version is dropped without an error",
+        ]);
     });
 
     it("finds the variable change from the VariableSet step alone (without the provider's line)", () => {
@@ -133,12 +143,18 @@ describe("analyzePreview: every action", () => {
 
     it("a job a refresh found FAILED is restarted from its latest savepoint", () => {
         const j = only([jobStep("update", "a", stored("a", { state: "FAILED" }), newsOf("a"))]);
-        expect([j.action, j.causes, j.stateImpact]).toEqual(["restart", ["state"], "the job is FAILED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: none (empty state unless Flink still has one)"]);
+        expect([j.action, j.causes, j.stateImpact]).toEqual([
+            "restart",
+            ["state"],
+            "the job is FAILED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: none (empty state unless Flink still has one)",
+        ]);
     });
 
     it("a restore names the newest restore point the state knows", () => {
         const j = only([jobStep("update", "a", stored("a", { state: "CANCELED", lastSavepoint: "s3://sp/a/savepoint-1" }), newsOf("a"))]);
-        expect(j.stateImpact).toBe("the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-1 taken at an unknown time");
+        expect(j.stateImpact).toBe(
+            "the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: savepoint savepoint-1 taken at an unknown time",
+        );
     });
 
     it("a FAILED job with restore none drops state", () => {
@@ -175,7 +191,12 @@ describe("analyzePreview: every action", () => {
             oldState: { type: "pulumi-nodejs:dynamic/flink:VariableSet", outputs: { values: { A: "1" }, secrets: "[secret]", names: ["A", "PASSWORD"] } },
             newState: { type: "pulumi-nodejs:dynamic/flink:VariableSet", inputs: { values: { A: "1" }, secrets: "[secret]" } },
         };
-        const job = jobStep("update", "a", stored("a", { sql: "INSERT INTO a SELECT '${PASSWORD}' FROM b" }), newsOf("a", { sql: "INSERT INTO a SELECT '${PASSWORD}' FROM b" }));
+        const job = jobStep(
+            "update",
+            "a",
+            stored("a", { sql: "INSERT INTO a SELECT '${PASSWORD}' FROM b" }),
+            newsOf("a", { sql: "INSERT INTO a SELECT '${PASSWORD}' FROM b" }),
+        );
         job.newState!.propertyDependencies = { cluster: [CLUSTER_URN], variables: [setUrn] };
         const result = analyzePreview(previewOf([set, job]));
         expect(result.clusters[0].jobs[0].causes).toEqual(["variables (PASSWORD (secret))"]);
@@ -194,7 +215,16 @@ describe("renderReview", () => {
 });
 
 describe("review exit codes", () => {
-    const loss = JSON.stringify({ steps: [jobStep("update", "a", stored("a", { upgrade: { ...(stored("a").upgrade as object), mode: "stateless" } }), newsOf("a", { upgrade: { mode: "stateless" }, parallelism: 2 }))] });
+    const loss = JSON.stringify({
+        steps: [
+            jobStep(
+                "update",
+                "a",
+                stored("a", { upgrade: { ...(stored("a").upgrade as object), mode: "stateless" } }),
+                newsOf("a", { upgrade: { mode: "stateless" }, parallelism: 2 }),
+            ),
+        ],
+    });
     const fine = JSON.stringify({ steps: [jobStep("update", "a", stored("a"), newsOf("a", { parallelism: 2 }))] });
     it.each([
         ["state loss", loss, false, 1],

@@ -12,11 +12,17 @@ const jobRes = (name: string, cluster: unknown = { restUrl: "http://f:8081", web
     propertyDependencies: { cluster: [CL] },
 });
 const exportOf = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
-const clusterRes = (connection: unknown = { restUrl: "http://f:8081" }) => ({ urn: CL, type: "pulumi-nodejs:dynamic/flink:SessionCluster", outputs: { restUrl: "http://f:8081", webUiUrl: "http://f:8081/#/overview", connection } });
+const clusterRes = (connection: unknown = { restUrl: "http://f:8081" }) => ({
+    urn: CL,
+    type: "pulumi-nodejs:dynamic/flink:SessionCluster",
+    outputs: { restUrl: "http://f:8081", webUiUrl: "http://f:8081/#/overview", connection },
+});
 
 describe("parseStackExport", () => {
     it("reads clusters and jobs without secrets", () => {
-        const parsed = parseStackExport(exportOf([clusterRes(), jobRes("a"), { urn: "urn:pulumi:prod::app::pulumi:pulumi:Stack::app-prod", type: "pulumi:pulumi:Stack" }]));
+        const parsed = parseStackExport(
+            exportOf([clusterRes(), jobRes("a"), { urn: "urn:pulumi:prod::app::pulumi:pulumi:Stack::app-prod", type: "pulumi:pulumi:Stack" }]),
+        );
         if (!parsed.ok) throw new Error(parsed.problem);
         expect(parsed.declared.stack).toBe("prod");
         expect(parsed.declared.clusters.map((c) => [c.resource, c.restUrl, c.connectionSecret])).toEqual([["main", "http://f:8081", false]]);
@@ -31,7 +37,10 @@ describe("parseStackExport", () => {
         expect(JSON.stringify(parsed.declared)).not.toContain("ciphertext");
     });
 
-    it.each([["not JSON", "oops", /did not print JSON/], ["a preview instead", JSON.stringify({ steps: [] }), /not `pulumi stack export` output/]])("%s", (_l, text, message) => {
+    it.each([
+        ["not JSON", "oops", /did not print JSON/],
+        ["a preview instead", JSON.stringify({ steps: [] }), /not `pulumi stack export` output/],
+    ])("%s", (_l, text, message) => {
         const parsed = parseStackExport(text);
         expect(parsed.ok).toBe(false);
         if (!parsed.ok) expect(parsed.problem).toMatch(message);
@@ -40,7 +49,8 @@ describe("parseStackExport", () => {
 
 describe("buildStatus", () => {
     const now = 1_000_000_000;
-    const overview = (name: string, state: string, jid: string, start = now - 65_000, end = -1): JobOverview => ({ jid, name, state, "start-time": start, "end-time": end, duration: now - start } as unknown as JobOverview);
+    const overview = (name: string, state: string, jid: string, start = now - 65_000, end = -1): JobOverview =>
+        ({ jid, name, state, "start-time": start, "end-time": end, duration: now - start }) as unknown as JobOverview;
     const parsed = parseStackExport(exportOf([clusterRes(), jobRes("run"), jobRes("gone"), jobRes("twice"), jobRes("missing"), jobRes("restarting")]));
     if (!parsed.ok) throw new Error(parsed.problem);
     const jid = (c: string) => c.repeat(32);
@@ -55,14 +65,34 @@ describe("buildStatus", () => {
             overview("someone-elses", "RUNNING", jid("6")),
         ],
         perJob: {
-            [jid("1")]: { restarts: 2, checkpoints: { counts: {}, latest: { completed: { id: 9, external_path: "x", latest_ack_timestamp: now - 12_000 }, savepoint: { id: 3, external_path: "file:///sp/run/savepoint-9", latest_ack_timestamp: now - 3_600_000 }, failed: null, restored: null } } as never },
+            [jid("1")]: {
+                restarts: 2,
+                checkpoints: {
+                    counts: {},
+                    latest: {
+                        completed: { id: 9, external_path: "x", latest_ack_timestamp: now - 12_000 },
+                        savepoint: { id: 3, external_path: "file:///sp/run/savepoint-9", latest_ack_timestamp: now - 3_600_000 },
+                        failed: null,
+                        restored: null,
+                    },
+                } as never,
+            },
         },
     };
     const report = buildStatus(parsed.declared, [seen], 7, now);
     const row = (job: string) => report.rows.find((r) => r.job === job)!;
 
     it("a running job: uptime, checkpoint age, Flink's latest savepoint, restarts, web UI", () => {
-        expect(row("run")).toMatchObject({ ok: true, state: "RUNNING", uptimeMs: 65_000, lastCheckpointAgeMs: 12_000, lastSavepoint: "file:///sp/run/savepoint-9", lastSavepointAgeMs: 3_600_000, restarts: 2, webUi: `http://f:8081/#/job/running/${jid("1")}/overview` });
+        expect(row("run")).toMatchObject({
+            ok: true,
+            state: "RUNNING",
+            uptimeMs: 65_000,
+            lastCheckpointAgeMs: 12_000,
+            lastSavepoint: "file:///sp/run/savepoint-9",
+            lastSavepointAgeMs: 3_600_000,
+            restarts: 2,
+            webUi: `http://f:8081/#/job/running/${jid("1")}/overview`,
+        });
     });
 
     it.each([
@@ -89,7 +119,9 @@ describe("buildStatus", () => {
     it("renders a table with the flagged job marked", () => {
         const text = renderStatus(report);
         expect(text).toMatch(/^! gone +main +CANCELED/m);
-        expect(text).toMatch(/^run +main +RUNNING +1m05s +12s ago +file:\/\/\/sp\/run\/savepoint-9 \(1h00m ago\) +2 +http:\/\/f:8081\/#\/job\/running\/1{32}\/overview$/m);
+        expect(text).toMatch(
+            /^run +main +RUNNING +1m05s +12s ago +file:\/\/\/sp\/run\/savepoint-9 \(1h00m ago\) +2 +http:\/\/f:8081\/#\/job\/running\/1{32}\/overview$/m,
+        );
         expect(text).toContain("main: 1 running job(s) not declared in this stack");
         expect(text).toContain("7 REST request(s)");
     });
@@ -97,12 +129,22 @@ describe("buildStatus", () => {
     it("notes a secret connection it could not use", () => {
         const secret = parseStackExport(exportOf([clusterRes(SECRET), jobRes("run")]));
         if (!secret.ok) throw new Error(secret.problem);
-        expect(buildStatus(secret.declared, [seen], 1, now).notes).toEqual(["cluster main: its connection settings (headers, TLS) are a secret in state; asked without them (pass --show-secrets to use them)"]);
+        expect(buildStatus(secret.declared, [seen], 1, now).notes).toEqual([
+            "cluster main: its connection settings (headers, TLS) are a secret in state; asked without them (pass --show-secrets to use them)",
+        ]);
     });
 });
 
 describe("fmtAge", () => {
-    it.each([[0, "0s"], [59_999, "59s"], [60_000, "1m00s"], [3_599_000, "59m59s"], [3_600_000, "1h00m"], [47 * 3_600_000, "47h00m"], [49 * 3_600_000, "2d01h"]])("%d ms -> %s", (ms, text) => {
+    it.each([
+        [0, "0s"],
+        [59_999, "59s"],
+        [60_000, "1m00s"],
+        [3_599_000, "59m59s"],
+        [3_600_000, "1h00m"],
+        [47 * 3_600_000, "47h00m"],
+        [49 * 3_600_000, "2d01h"],
+    ])("%d ms -> %s", (ms, text) => {
         expect(fmtAge(ms)).toBe(text);
     });
 });

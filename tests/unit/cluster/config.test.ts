@@ -21,11 +21,15 @@ function args(extra: Record<string, unknown>, home: Record<string, unknown>): Lo
 }
 
 describe("local cluster configuration layers", () => {
-    const shipped = "env:\n  java:\n    opts:\n      all: --add-opens=java.base/java.lang=ALL-UNNAMED\njobmanager:\n  rpc:\n    port: 6123\nparallelism:\n  default: 1\n";
+    const shipped =
+        "env:\n  java:\n    opts:\n      all: --add-opens=java.base/java.lang=ALL-UNNAMED\njobmanager:\n  rpc:\n    port: 6123\nparallelism:\n  default: 1\n";
     const homePath = homeWith("config.yaml", shipped);
 
     test("keeps what the distribution ships, lets the home and cluster override, and manages its own keys", () => {
-        const a = args({ restPort: 18081, rpcPort: 16123, configuration: { "parallelism.default": 3 } }, { homePath, flinkVersion: "2.3.0", defaultConfig: { "parallelism.default": 2, "pipeline.name": "x" } });
+        const a = args(
+            { restPort: 18081, rpcPort: 16123, configuration: { "parallelism.default": 3 } },
+            { homePath, flinkVersion: "2.3.0", defaultConfig: { "parallelism.default": 2, "pipeline.name": "x" } },
+        );
         const { config, dialect, text } = localClusterConfig(a, localLayout(a.workDir));
         expect(dialect).toBe("config.yaml");
         expect(config["env.java.opts.all"]).toContain("--add-opens");

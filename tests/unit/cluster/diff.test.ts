@@ -5,10 +5,24 @@ const home = { homePath: "/opt/flink", flinkVersion: "1.20.3" };
 const inputs = { target: "local", home, workDir: "/tmp/pf-diff" };
 // What create stores: inputs with defaults, plus facts.
 const olds = {
-    ...inputs, host: "localhost", restPort: 8081, rpcPort: 6123, taskManagers: 1, slotsPerTaskManager: 2,
-    jobManagerMemory: "1024m", taskManagerMemory: "1280m", startTimeoutSeconds: 120,
-    restUrl: "http://localhost:8081", webUiUrl: "http://localhost:8081/#/overview", flinkVersion: "1.20.3",
-    slots: 2, jobsTotal: 0, jobsRunning: 0, status: "running", configHash: "x", stateVersion: 1,
+    ...inputs,
+    host: "localhost",
+    restPort: 8081,
+    rpcPort: 6123,
+    taskManagers: 1,
+    slotsPerTaskManager: 2,
+    jobManagerMemory: "1024m",
+    taskManagerMemory: "1280m",
+    startTimeoutSeconds: 120,
+    restUrl: "http://localhost:8081",
+    webUiUrl: "http://localhost:8081/#/overview",
+    flinkVersion: "1.20.3",
+    slots: 2,
+    jobsTotal: 0,
+    jobsRunning: 0,
+    status: "running",
+    configHash: "x",
+    stateVersion: 1,
 } as unknown as ClusterState;
 
 const diff = (news: Record<string, unknown>, old: ClusterState = olds) => clusterProvider.diff!("id", old, { __provider: "stub", ...news });
@@ -53,20 +67,38 @@ describe("SessionCluster diff (what preview shows)", () => {
         expect((await diff({ ...inputs, sqlGateway: UNKNOWN }, on)).changes).toBe(true);
     });
     test("remote: sqlGatewayUrl is an input and an output; unset stays unchanged", async () => {
-        const remote = { target: "remote", restUrl: "http://a:8081", webUiUrl: "http://a:8081/#/overview", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running", sqlGatewayUrl: "" } as unknown as ClusterState;
+        const remote = {
+            target: "remote",
+            restUrl: "http://a:8081",
+            webUiUrl: "http://a:8081/#/overview",
+            insecureSkipVerify: false,
+            requestTimeoutSeconds: 30,
+            status: "running",
+            sqlGatewayUrl: "",
+        } as unknown as ClusterState;
         expect((await diff({ target: "remote", restUrl: "http://a:8081" }, remote)).changes).toBe(false);
         const { sqlGatewayUrl: _, ...before } = remote as unknown as Record<string, unknown>; // state from before sqlGatewayUrl existed
         expect((await diff({ target: "remote", restUrl: "http://a:8081" }, before as unknown as ClusterState)).changes).toBe(false);
-        expect(await diff({ target: "remote", restUrl: "http://a:8081", sqlGatewayUrl: "http://a:8083" }, remote)).toMatchObject({ changes: true, replaces: [] });
+        expect(await diff({ target: "remote", restUrl: "http://a:8081", sqlGatewayUrl: "http://a:8083" }, remote)).toMatchObject({
+            changes: true,
+            replaces: [],
+        });
         const withGw = { ...remote, sqlGatewayUrl: "http://a:8083" } as unknown as ClusterState;
         expect((await diff({ target: "remote", restUrl: "http://a:8081", sqlGatewayUrl: "http://a:8083" }, withGw)).changes).toBe(false);
     });
     test("remote: a new URL is another cluster", async () => {
         // As create stores it: webUiUrl is an output here (the input was omitted).
-        const remote = { target: "remote", restUrl: "http://a:8081", webUiUrl: "http://a:8081/#/overview", insecureSkipVerify: false, requestTimeoutSeconds: 30, status: "running" } as unknown as ClusterState;
+        const remote = {
+            target: "remote",
+            restUrl: "http://a:8081",
+            webUiUrl: "http://a:8081/#/overview",
+            insecureSkipVerify: false,
+            requestTimeoutSeconds: 30,
+            status: "running",
+        } as unknown as ClusterState;
         expect((await diff({ target: "remote", restUrl: "http://a:8081" }, remote)).changes).toBe(false);
         expect((await diff({ target: "remote", restUrl: "http://b:8081" }, remote)).replaces).toEqual(["restUrl"]);
-        expect((await diff({ target: "remote", restUrl: "http://a:8081", headers: { A: "b" } }, remote))).toMatchObject({ changes: true, replaces: [] });
+        expect(await diff({ target: "remote", restUrl: "http://a:8081", headers: { A: "b" } }, remote)).toMatchObject({ changes: true, replaces: [] });
         expect((await diff({ target: "remote", restUrl: "http://a:8081", webUiUrl: "https://ui.example/flink/" }, remote)).changes).toBe(true);
     });
 });

@@ -30,12 +30,21 @@ const requests: string[] = [];
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "pf-handoff-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const body = (req: IncomingMessage) => new Promise<Record<string, unknown>>((r) => {
-    let text = "";
-    req.on("data", (c) => (text += c));
-    req.on("end", () => r(text ? JSON.parse(text) : {}));
+const body = (req: IncomingMessage) =>
+    new Promise<Record<string, unknown>>((r) => {
+        let text = "";
+        req.on("data", (c) => (text += c));
+        req.on("end", () => r(text ? JSON.parse(text) : {}));
+    });
+const overview = (j: FakeJob) => ({
+    jid: j.jid,
+    name: j.name,
+    state: j.state,
+    "start-time": 1,
+    "end-time": j["end-time"],
+    duration: 1,
+    "last-modification": 1,
 });
-const overview = (j: FakeJob) => ({ jid: j.jid, name: j.name, state: j.state, "start-time": 1, "end-time": j["end-time"], duration: 1, "last-modification": 1 });
 
 beforeAll(async () => {
     server = createServer(async (req, res) => {
@@ -46,11 +55,14 @@ beforeAll(async () => {
         const [, jid, op, trigger] = /^\/jobs\/([0-9a-f]{32})(?:\/(savepoints|stop|checkpoints))?(?:\/([0-9a-f]{32}))?$/.exec(u) ?? [];
         const job = jobs.find((j) => j.jid === jid);
         if (u === "/jobs/overview") return res.end(JSON.stringify({ jobs: jobs.map(overview) }));
-        if (u === "/jobmanager/config") return res.end(JSON.stringify(savepointDirConfigured ? [{ key: "execution.checkpointing.savepoint-dir", value: "file:///sp/" }] : []));
+        if (u === "/jobmanager/config")
+            return res.end(JSON.stringify(savepointDirConfigured ? [{ key: "execution.checkpointing.savepoint-dir", value: "file:///sp/" }] : []));
         if (job && req.method === "POST" && op === "stop") job.state = "FINISHED";
         if (job && req.method === "POST") return res.end(JSON.stringify({ "request-id": json.triggerId }));
         if (job && op === "savepoints" && trigger) {
-            const done = job.savepointFails ? { "failure-cause": { class: "java.io.IOException", "stack-trace": "java.io.IOException: disk full" } } : { location: `file:/sp/${jobFolder(job.name)}/savepoint-${trigger.slice(0, 6)}` };
+            const done = job.savepointFails
+                ? { "failure-cause": { class: "java.io.IOException", "stack-trace": "java.io.IOException: disk full" } }
+                : { location: `file:/sp/${jobFolder(job.name)}/savepoint-${trigger.slice(0, 6)}` };
             return res.end(JSON.stringify({ status: { id: "COMPLETED" }, operation: done }));
         }
         if (job && !op) return res.end(JSON.stringify({ ...overview(job), timestamps: {}, vertices: [] }));
@@ -76,7 +88,9 @@ test("planHandoff: pulumi-flink's active jobs by their id, others foreign, and e
     expect(plan.foreign.map((j) => j.name)).toEqual(["by-hand"]);
     expect(plan.ended.map((j) => j.jid)).toEqual([ended.jid]);
     expect(describeHandoff(plan, "restart (changed: libraries)", true)).toMatch(/REFUSED at up: .*1 job\(s\) pulumi-flink did not start .*by-hand \(RUNNING\)/);
-    expect(describeHandoff({ ...plan, foreign: [] }, "restart (changed: libraries)", true)).toBe("restart (changed: libraries): stops 1 job(s) with a savepoint, then restarts the local cluster; the jobs restore from those savepoints: clicks (RUNNING)");
+    expect(describeHandoff({ ...plan, foreign: [] }, "restart (changed: libraries)", true)).toBe(
+        "restart (changed: libraries): stops 1 job(s) with a savepoint, then restarts the local cluster; the jobs restore from those savepoints: clicks (RUNNING)",
+    );
 });
 
 test("libraries changed: every job of ours is stopped with a savepoint in its default folder, and the handoff is recorded", async () => {
@@ -84,7 +98,11 @@ test("libraries changed: every job of ours is stopped with a savepoint in its de
     const lines: string[] = [];
     const handoff = await prepareRestart({ restUrl: url }, runDir("ok"), ["libraries"], (l) => lines.push(l));
     expect(Object.keys(handoff).sort()).toEqual(["clicks", "orders"]);
-    expect(handoff.orders).toMatchObject({ jobId: jobs[0].jid, reason: "libraries", path: expect.stringMatching(new RegExp(`^file:/sp/${jobFolder("orders")}/savepoint-`)) });
+    expect(handoff.orders).toMatchObject({
+        jobId: jobs[0].jid,
+        reason: "libraries",
+        path: expect.stringMatching(new RegExp(`^file:/sp/${jobFolder("orders")}/savepoint-`)),
+    });
     expect(Date.parse(handoff.orders.at)).toBeGreaterThan(Date.now() - 60_000);
     expect(jobs.map((j) => j.state)).toEqual(["FINISHED", "FINISHED"]);
     expect(readHandoff(runDir("ok"))).toEqual(handoff);
@@ -132,13 +150,17 @@ test("the next run after a failed savepoint hands over the job stopped before to
 
 test("a job pulumi-flink did not start keeps the restart refused, and nothing is stopped", async () => {
     jobs = [ours("orders"), foreign];
-    await expect(prepareRestart({ restUrl: url }, runDir("foreign"), ["libraries"], () => undefined)).rejects.toThrow(/would kill 1 job\(s\) without a savepoint: by-hand \(RUNNING\) \(pulumi-flink did not start them/);
+    await expect(prepareRestart({ restUrl: url }, runDir("foreign"), ["libraries"], () => undefined)).rejects.toThrow(
+        /would kill 1 job\(s\) without a savepoint: by-hand \(RUNNING\) \(pulumi-flink did not start them/,
+    );
     expect(stops()).toEqual([]);
     expect(jobs.map((j) => j.state)).toEqual(["RUNNING", "RUNNING"]);
 });
 
 test("a change other than libraries with jobs running keeps the refusal (their previews promise no restart)", async () => {
     jobs = [ours("orders")];
-    await expect(prepareRestart({ restUrl: url }, runDir("config"), ["libraries", "taskManagerMemory"], () => undefined)).rejects.toThrow(/changing the cluster's configuration restarts the local cluster, which would kill 1 job\(s\).*changed: libraries, taskManagerMemory/);
+    await expect(prepareRestart({ restUrl: url }, runDir("config"), ["libraries", "taskManagerMemory"], () => undefined)).rejects.toThrow(
+        /changing the cluster's configuration restarts the local cluster, which would kill 1 job\(s\).*changed: libraries, taskManagerMemory/,
+    );
     expect(stops()).toEqual([]);
 });

@@ -13,7 +13,7 @@ import { expectRefused } from "../../support/input-error";
 
 const HOOK = "https://hooks.example.com/T0/secret-path-123";
 const registered: Registered[] = installMocks("prod", { "shop-project:alertWebhookUrl": HOOK, "shop-project:uiPassword": "ui-password-9" }, "shop-project");
- 
+
 const { StreamingEnvironment } = require("../../../sdk") as typeof import("../../../sdk");
 type Settings = import("../../../sdk").EnvironmentSettings;
 
@@ -33,7 +33,13 @@ const alerts = {
     alertmanagerDir: "/srv/alertmanager",
 };
 const settings = (over: Partial<Record<keyof Settings, unknown>> = {}): Settings =>
-    ({ home: { version: "2.3.0" }, clusters: local, jobs: { orders: { cluster: "main" }, clicks: { cluster: "side" }, audit: { cluster: "main" } }, alerts, ...over }) as Settings;
+    ({
+        home: { version: "2.3.0" },
+        clusters: local,
+        jobs: { orders: { cluster: "main" }, clicks: { cluster: "side" }, audit: { cluster: "main" } },
+        alerts,
+        ...over,
+    }) as Settings;
 
 describe("StreamingEnvironment alerts block (mocked engine; no Flink, Prometheus or Alertmanager run)", () => {
     test("creates one AlertRoute whose rendered rules name every declared job with the environment label; the webhook URL stays secret", async () => {
@@ -42,12 +48,23 @@ describe("StreamingEnvironment alerts block (mocked engine; no Flink, Prometheus
         const route = registered.find((r) => r.name === "shop-alerts")!;
         expect(route).toBeDefined();
         expect(route.hasSecret).toBe(true);
-        expect(route.inputs).toMatchObject({ environment: "shop", rulesFile: "/srv/prometheus/rules/shop.rules.yml", alertmanagerConfigFile: "/srv/alertmanager/alertmanager.yml", defaultReceiver: "ops" });
+        expect(route.inputs).toMatchObject({
+            environment: "shop",
+            rulesFile: "/srv/prometheus/rules/shop.rules.yml",
+            alertmanagerConfigFile: "/srv/alertmanager/alertmanager.yml",
+            defaultReceiver: "ops",
+        });
         const checked = checkAlertRouteArgs(route.inputs);
         expect(checked.failures).toEqual([]);
-        const rules = parse(renderRuleFile(checked.args!.spec, checked.args!.customGroups)) as { groups: { name: string; rules: { alert: string; expr: string; labels: Record<string, string> }[] }[] };
+        const rules = parse(renderRuleFile(checked.args!.spec, checked.args!.customGroups)) as {
+            groups: { name: string; rules: { alert: string; expr: string; labels: Record<string, string> }[] }[];
+        };
         const absent = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === "FlinkJobNotRunning");
-        expect(absent.map((r) => [r.labels.flink_job, r.labels.environment]).sort()).toEqual([["audit", "shop"], ["clicks-sync", "shop"], ["orders", "shop"]]);
+        expect(absent.map((r) => [r.labels.flink_job, r.labels.environment]).sort()).toEqual([
+            ["audit", "shop"],
+            ["clicks-sync", "shop"],
+            ["orders", "shop"],
+        ]);
         for (const r of absent) expect(r.expr).toContain('environment="shop"');
         expect(rules.groups.map((g) => g.name).sort()).toEqual(["pulumi-flink/shop/main", "pulumi-flink/shop/side"]);
         const loop = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === "FlinkJobRestartLoop" && r.labels.flink_job === "orders");
@@ -60,7 +77,13 @@ describe("StreamingEnvironment alerts block (mocked engine; no Flink, Prometheus
 
     test("a disabled job is not declared to the alert route", async () => {
         registered.splice(0);
-        const env = new StreamingEnvironment("shop2", { settings: settings({ jobs: { orders: { cluster: "main" }, clicks: { cluster: "side" }, audit: { enabled: false } }, alerts: { ...alerts, jobs: {} } }), jobs: catalogue });
+        const env = new StreamingEnvironment("shop2", {
+            settings: settings({
+                jobs: { orders: { cluster: "main" }, clicks: { cluster: "side" }, audit: { enabled: false } },
+                alerts: { ...alerts, jobs: {} },
+            }),
+            jobs: catalogue,
+        });
         await settle(registered, [env.summary]);
         const route = registered.find((r) => r.name === "shop2-alerts")!;
         expect((route.inputs.jobs as { name: string }[]).map((j) => j.name).sort()).toEqual(["clicks-sync", "orders"]);
@@ -83,7 +106,8 @@ describe("StreamingEnvironment on Kubernetes: Operator objects, FlinkIngress and
         await settle(registered, [env.summary]);
         const all = manifests(registered);
         const kinds = all.map((m) => m.kind);
-        for (const k of ["FlinkDeployment", "ServiceAccount", "Role", "RoleBinding", "Ingress", "PrometheusRule", "AlertmanagerConfig", "PodMonitor", "Secret"]) expect(kinds).toContain(k);
+        for (const k of ["FlinkDeployment", "ServiceAccount", "Role", "RoleBinding", "Ingress", "PrometheusRule", "AlertmanagerConfig", "PodMonitor", "Secret"])
+            expect(kinds).toContain(k);
         const models: Record<string, new (d: never) => { validate(): void }> = { PodMonitor, PrometheusRule, AlertmanagerConfig };
         const problems = all.flatMap((m) => {
             if (!models[m.kind]) return validateManifest(m);
@@ -95,7 +119,10 @@ describe("StreamingEnvironment on Kubernetes: Operator objects, FlinkIngress and
             }
         });
         expect(problems).toEqual([]);
-        const rule = all.find((m) => m.kind === "PrometheusRule") as unknown as { metadata: { namespace: string; labels: Record<string, string> }; spec: { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] } };
+        const rule = all.find((m) => m.kind === "PrometheusRule") as unknown as {
+            metadata: { namespace: string; labels: Record<string, string> };
+            spec: { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] };
+        };
         expect(rule.metadata).toMatchObject({ namespace: "streaming", labels: { release: "kube-prometheus-stack" } });
         const absent = rule.spec.groups.flatMap((g) => g.rules).filter((r) => r.alert === "FlinkJobNotRunning");
         expect(absent.map((r) => [r.labels.flink_job, r.labels.environment])).toEqual([["orders", "k8s"]]);
@@ -114,29 +141,130 @@ describe("StreamingEnvironment alerts/ingress/kubernetes blocks are validated (p
     type Row = [string, Partial<Record<keyof Settings, unknown>>, string, string, string];
     const k8sCluster = { main: { target: "kubernetes", kubernetes: { namespace: "streaming" } } };
     const rows: Row[] = [
-        ["receiver URL in plain text", { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook", urlSecret: "x", url: HOOK }] } }, "alerts.receivers[0].url", "", "pulumi config set --secret"],
-        ["receiver without urlSecret", { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook" }] } }, "alerts.receivers[0].urlSecret", "undefined", ""],
-        ["receiver secret key the stack does not set", { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook", urlSecret: "nope" }], routes: [] } }, "alerts.receivers[0].urlSecret", '"nope"', "pulumi config set --secret nope"],
-        ["unknown receiver type", { alerts: { ...alerts, receivers: [{ name: "ops", type: "pager" }] } }, "alerts.receivers[0].type", '"pager"', "webhook, email"],
-        ["duplicate receiver names", { alerts: { ...alerts, receivers: [alerts.receivers[0], alerts.receivers[0]] } }, "alerts.receivers[1].name", '"ops"', "its own name"],
+        [
+            "receiver URL in plain text",
+            { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook", urlSecret: "x", url: HOOK }] } },
+            "alerts.receivers[0].url",
+            "",
+            "pulumi config set --secret",
+        ],
+        [
+            "receiver without urlSecret",
+            { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook" }] } },
+            "alerts.receivers[0].urlSecret",
+            "undefined",
+            "",
+        ],
+        [
+            "receiver secret key the stack does not set",
+            { alerts: { ...alerts, receivers: [{ name: "ops", type: "webhook", urlSecret: "nope" }], routes: [] } },
+            "alerts.receivers[0].urlSecret",
+            '"nope"',
+            "pulumi config set --secret nope",
+        ],
+        [
+            "unknown receiver type",
+            { alerts: { ...alerts, receivers: [{ name: "ops", type: "pager" }] } },
+            "alerts.receivers[0].type",
+            '"pager"',
+            "webhook, email",
+        ],
+        [
+            "duplicate receiver names",
+            { alerts: { ...alerts, receivers: [alerts.receivers[0], alerts.receivers[0]] } },
+            "alerts.receivers[1].name",
+            '"ops"',
+            "its own name",
+        ],
         ["default receiver not declared", { alerts: { ...alerts, defaultReceiver: "oncall" } }, "alerts.defaultReceiver", '"oncall"', "ops, team-a"],
-        ["route to an undeclared receiver", { alerts: { ...alerts, routes: [{ team: "a", receiver: "team-b" }] } }, "alerts.routes[0].receiver", '"team-b"', "ops, team-a"],
+        [
+            "route to an undeclared receiver",
+            { alerts: { ...alerts, routes: [{ team: "a", receiver: "team-b" }] } },
+            "alerts.routes[0].receiver",
+            '"team-b"',
+            "ops, team-a",
+        ],
         ["route matching nothing", { alerts: { ...alerts, routes: [{ receiver: "ops" }] } }, "alerts.routes[0]", "", "team, job or severity"],
-        ["route to a job the stack does not deploy", { alerts: { ...alerts, routes: [{ job: "ordrs", receiver: "ops" }] } }, "alerts.routes[0].job", '"ordrs"', "audit, clicks, orders"],
+        [
+            "route to a job the stack does not deploy",
+            { alerts: { ...alerts, routes: [{ job: "ordrs", receiver: "ops" }] } },
+            "alerts.routes[0].job",
+            '"ordrs"',
+            "audit, clicks, orders",
+        ],
         ["job overrides for an unknown job", { alerts: { ...alerts, jobs: { ordrs: { team: "a" } } } }, "alerts.jobs.ordrs", "", "audit, clicks, orders"],
-        ["a cluster without reporter target", { alerts: { ...alerts, targets: { main: alerts.targets.main } } }, "alerts.targets.side", "undefined", "jobManager"],
-        ["a reporter target that is no host:port", { alerts: { ...alerts, targets: { ...alerts.targets, side: { jobManager: "localhost" } } } }, "alerts.targets.side.jobManager", '"localhost"', "localhost:9250"],
+        [
+            "a cluster without reporter target",
+            { alerts: { ...alerts, targets: { main: alerts.targets.main } } },
+            "alerts.targets.side",
+            "undefined",
+            "jobManager",
+        ],
+        [
+            "a reporter target that is no host:port",
+            { alerts: { ...alerts, targets: { ...alerts.targets, side: { jobManager: "localhost" } } } },
+            "alerts.targets.side.jobManager",
+            '"localhost"',
+            "localhost:9250",
+        ],
         ["no rules directory", { alerts: { ...alerts, rulesDir: undefined } }, "alerts.rulesDir", "undefined", "rulesDir"],
-        ["reload URL that is no URL", { alerts: { ...alerts, prometheusUrl: "localhost:9090" } }, "alerts.prometheusUrl", '"localhost:9090"', "http://localhost:9090"],
+        [
+            "reload URL that is no URL",
+            { alerts: { ...alerts, prometheusUrl: "localhost:9090" } },
+            "alerts.prometheusUrl",
+            '"localhost:9090"',
+            "http://localhost:9090",
+        ],
         ["an unknown alerts key", { alerts: { ...alerts, reciever: "x" } }, "alerts", "", "spelling"],
-        ["kubernetes cluster without kubernetes block", { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: { main: { target: "kubernetes" } }, alerts: undefined }, "clusters.main.kubernetes", "undefined", "namespace"],
+        [
+            "kubernetes cluster without kubernetes block",
+            { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: { main: { target: "kubernetes" } }, alerts: undefined },
+            "clusters.main.kubernetes",
+            "undefined",
+            "namespace",
+        ],
         ["kubernetes cluster with a home without image", { clusters: k8sCluster, alerts: undefined, jobs: {} }, "home.image", "undefined", "home.image"],
-        ["kubernetes alerts without selector labels", { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: k8sCluster, jobs: {}, alerts: { receivers: alerts.receivers, defaultReceiver: "ops" } }, "alerts.kubernetes", "undefined", "selectorLabels"],
+        [
+            "kubernetes alerts without selector labels",
+            {
+                home: { version: "1.20.3", image: "flink:1.20.3" },
+                clusters: k8sCluster,
+                jobs: {},
+                alerts: { receivers: alerts.receivers, defaultReceiver: "ops" },
+            },
+            "alerts.kubernetes",
+            "undefined",
+            "selectorLabels",
+        ],
         ["ingress without a kubernetes cluster", { ingress: { host: "flink.example.com" } }, "ingress", "", "kubernetes cluster"],
-        ["ingress host that is no host", { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: k8sCluster, jobs: {}, alerts: undefined, ingress: { host: "https://flink" } }, "ingress.host", '"https://flink"', "flink.example.com"],
-        ["ingress password in plain text", { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: k8sCluster, jobs: {}, alerts: undefined, ingress: { host: "flink.example.com", basicAuth: { username: "u", passwordSecret: "uiPassword", password: "x" } } }, "ingress.basicAuth.password", "", "pulumi config set --secret"],
+        [
+            "ingress host that is no host",
+            { home: { version: "1.20.3", image: "flink:1.20.3" }, clusters: k8sCluster, jobs: {}, alerts: undefined, ingress: { host: "https://flink" } },
+            "ingress.host",
+            '"https://flink"',
+            "flink.example.com",
+        ],
+        [
+            "ingress password in plain text",
+            {
+                home: { version: "1.20.3", image: "flink:1.20.3" },
+                clusters: k8sCluster,
+                jobs: {},
+                alerts: undefined,
+                ingress: { host: "flink.example.com", basicAuth: { username: "u", passwordSecret: "uiPassword", password: "x" } },
+            },
+            "ingress.basicAuth.password",
+            "",
+            "pulumi config set --secret",
+        ],
     ];
     test.each(rows)("%s", (_title, over, property, value, fixText) => {
-        expectRefused(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }), 'StreamingEnvironment "bad"', property, value, fixText);
+        expectRefused(
+            () => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }),
+            'StreamingEnvironment "bad"',
+            property,
+            value,
+            fixText,
+        );
     });
 });

@@ -14,7 +14,14 @@ pulumi.runtime.setMocks(
         newResource(args) {
             made.push({ type: args.type, name: args.name, inputs: args.inputs });
             const outs: Record<string, unknown> = { ...args.inputs };
-            if (args.name.includes("-main") || args.name.includes("-side")) Object.assign(outs, { restUrl: `http://localhost:${args.inputs.restPort}`, webUiUrl: "ui", flinkVersion: "2.3.0", slots: 4, sqlGatewayUrl: "gw" });
+            if (args.name.includes("-main") || args.name.includes("-side"))
+                Object.assign(outs, {
+                    restUrl: `http://localhost:${args.inputs.restPort}`,
+                    webUiUrl: "ui",
+                    flinkVersion: "2.3.0",
+                    slots: 4,
+                    sqlGatewayUrl: "gw",
+                });
             if (args.inputs.sql !== undefined) Object.assign(outs, { jobId: `id-${args.name}`, state: "RUNNING", webUiUrl: `ui/${args.name}` });
             return { id: `${args.name}-id`, state: outs };
         },
@@ -26,8 +33,9 @@ pulumi.runtime.setMocks(
 );
 
 // Loaded after the mocks are set.
- 
-const { StreamingEnvironment, TableSync, KafkaToJdbcSync, MysqlCdcMirror, kafkaToJdbcSql, mysqlCdcSql } = require("../../../sdk") as typeof import("../../../sdk");
+
+const { StreamingEnvironment, TableSync, KafkaToJdbcSync, MysqlCdcMirror, kafkaToJdbcSql, mysqlCdcSql } =
+    require("../../../sdk") as typeof import("../../../sdk");
 type Settings = import("../../../sdk").EnvironmentSettings;
 
 const settings = (over: Partial<Record<keyof Settings, unknown>> = {}): Settings =>
@@ -48,24 +56,43 @@ beforeEach(() => made.splice(0));
 
 describe("StreamingEnvironment wiring (mocked engine; no Flink run)", () => {
     test("home, clusters, one VariableSet with the secrets, and the jobs the stack enables, sized by its config", async () => {
-        const env = new StreamingEnvironment(
-            "shop",
-            {
-                settings: settings({
-                    clusters: { main: { target: "local", restPort: 31301 }, side: { target: "local", restPort: 31311 } },
-                    jobs: { orders: { cluster: "side", parallelism: 3 }, audit: { enabled: false, cluster: "main" }, adhoc: { sql, cluster: "main" }, sync: { cluster: "main" } },
-                    jobDefaults: { parallelism: 2, health: { stableSeconds: 1 }, onDelete: "cancel" },
-                }),
-                secrets: { DB_PASSWORD: pulumi.secret("pw") },
+        const env = new StreamingEnvironment("shop", {
+            settings: settings({
+                clusters: { main: { target: "local", restPort: 31301 }, side: { target: "local", restPort: 31311 } },
                 jobs: {
-                    orders: { sql, configuration: { "pipeline.name-suffix": "x" } },
-                    adhoc2: { sql, cluster: "main", health: { stableSeconds: 9 }, parallelism: 5 },
-                    audit: { sql },
-                    sync: (name, ctx, opts) => new TableSync(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, columns: [{ name: "v", type: "INT" }], source: { options: { connector: "datagen" } }, sink: { options: { connector: "blackhole" } } }, opts),
+                    orders: { cluster: "side", parallelism: 3 },
+                    audit: { enabled: false, cluster: "main" },
+                    adhoc: { sql, cluster: "main" },
+                    sync: { cluster: "main" },
                 },
+                jobDefaults: { parallelism: 2, health: { stableSeconds: 1 }, onDelete: "cancel" },
+            }),
+            secrets: { DB_PASSWORD: pulumi.secret("pw") },
+            jobs: {
+                orders: { sql, configuration: { "pipeline.name-suffix": "x" } },
+                adhoc2: { sql, cluster: "main", health: { stableSeconds: 9 }, parallelism: 5 },
+                audit: { sql },
+                sync: (name, ctx, opts) =>
+                    new TableSync(
+                        name,
+                        {
+                            cluster: ctx.cluster,
+                            variables: ctx.variables,
+                            job: ctx.job,
+                            columns: [{ name: "v", type: "INT" }],
+                            source: { options: { connector: "datagen" } },
+                            sink: { options: { connector: "blackhole" } },
+                        },
+                        opts,
+                    ),
             },
-        );
-        const summary = (await output(env.summary)) as { jobs: Record<string, { cluster: string; parallelism: unknown; name: string }>; variables: unknown; secretNames: unknown; clusters: Record<string, { restUrl: string }> };
+        });
+        const summary = (await output(env.summary)) as {
+            jobs: Record<string, { cluster: string; parallelism: unknown; name: string }>;
+            variables: unknown;
+            secretNames: unknown;
+            clusters: Record<string, { restUrl: string }>;
+        };
         expect(Object.keys(summary.jobs).sort()).toEqual(["adhoc", "adhoc2", "orders", "sync"]);
         expect(summary.jobs.orders).toMatchObject({ cluster: "side", parallelism: 3, name: "orders" });
         expect(summary.jobs.adhoc).toMatchObject({ cluster: "main", parallelism: 2 });
@@ -105,20 +132,36 @@ describe("StreamingEnvironment settings are validated like resources (property, 
         ["an unknown top-level key", { receivers: {} } as never, "(args)", "", "spelling"],
     ];
     test.each(rows)("%s", (_title, over, property, value, fixText) => {
-        expectRefused(() => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }), 'StreamingEnvironment "bad"', property, value, fixText);
+        expectRefused(
+            () => new StreamingEnvironment("bad", { settings: settings(over), jobs: catalogue }),
+            'StreamingEnvironment "bad"',
+            property,
+            value,
+            fixText,
+        );
     });
 });
 
 describe("team components create one FlinkJob with the generated SQL (mocked engine; no Flink run)", () => {
     test("KafkaToJdbcSync and MysqlCdcMirror in a catalogue: SQL, job name, stack settings and variables reach the job", async () => {
         const columns = [{ name: "id", type: "BIGINT" }];
-        const kafka = { kafka: { bootstrapServers: "k:9092", topic: "t", groupId: "g" }, columns, primaryKey: ["id"], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t", passwordVariable: "PW" } } };
-        const cdc = { mysql: { hostname: "db", username: "u", passwordVariable: "PW", database: "shop" }, tables: [{ table: "orders", columns, primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t" } } };
+        const kafka = {
+            kafka: { bootstrapServers: "k:9092", topic: "t", groupId: "g" },
+            columns,
+            primaryKey: ["id"],
+            sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t", passwordVariable: "PW" } },
+        };
+        const cdc = {
+            mysql: { hostname: "db", username: "u", passwordVariable: "PW", database: "shop" },
+            tables: [{ table: "orders", columns, primaryKey: ["id"] }],
+            sink: { jdbc: { url: "jdbc:mysql://db/x", table: "t" } },
+        };
         const env = new StreamingEnvironment("team", {
             settings: settings({ jobs: { sync: { parallelism: 4 } } }),
             secrets: { PW: "pw" },
             jobs: {
-                sync: (name, ctx, opts) => new KafkaToJdbcSync(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, jobName: "orders-sync", ...kafka }, opts),
+                sync: (name, ctx, opts) =>
+                    new KafkaToJdbcSync(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, jobName: "orders-sync", ...kafka }, opts),
                 mirror: (name, ctx, opts) => new MysqlCdcMirror(name, { cluster: ctx.cluster, variables: ctx.variables, job: ctx.job, ...cdc }, opts),
             },
         });
@@ -129,17 +172,57 @@ describe("team components create one FlinkJob with the generated SQL (mocked eng
         expect(sync.inputs).toMatchObject({ sql: kafkaToJdbcSql("orders-sync", kafka, "2.3.0"), name: "orders-sync", parallelism: 4 });
         const mirror = made.find((m) => m.name === "team-mirror" && m.inputs.sql !== undefined)!;
         expect(mirror.inputs.sql).toEqual(mysqlCdcSql("team-mirror", cdc, "2.3.0"));
-        expect(made.filter((m) => m.type.includes("KafkaToJdbcSync") || m.type.includes("MysqlCdcMirror")).map((m) => m.type).sort()).toEqual(["flink:components:KafkaToJdbcSync", "flink:components:MysqlCdcMirror"]);
+        expect(
+            made
+                .filter((m) => m.type.includes("KafkaToJdbcSync") || m.type.includes("MysqlCdcMirror"))
+                .map((m) => m.type)
+                .sort(),
+        ).toEqual(["flink:components:KafkaToJdbcSync", "flink:components:MysqlCdcMirror"]);
     });
 });
 
 describe("a bad component argument stops the program as a RunError (printed by pulumi without a stack trace)", () => {
     test.each([
-        ["KafkaToJdbcSync", () => new KafkaToJdbcSync("bad", { cluster: undefined as never, kafka: { bootstrapServers: "kafka", topic: "t", groupId: "g" }, columns: [{ name: "id", type: "BIGINT" }], primaryKey: ["id"], sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } } }), 'KafkaToJdbcSync "bad": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: '],
-        ["MysqlCdcMirror", () => new MysqlCdcMirror("bad", { cluster: undefined as never, mysql: { hostname: "db:3306", username: "u", passwordVariable: "PW", database: "shop" }, tables: [{ table: "t", columns: [{ name: "id", type: "BIGINT" }], primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } } }), 'MysqlCdcMirror "bad": mysql.hostname = "db:3306": is not a host name; fix: '],
-        ["TableSync", () => new TableSync("bad", { cluster: undefined as never, columns: [], source: { options: { connector: "datagen" } }, sink: { options: { connector: "print" } } }), 'TableSync "bad": columns = []: has no columns; fix: '],
+        [
+            "KafkaToJdbcSync",
+            () =>
+                new KafkaToJdbcSync("bad", {
+                    cluster: undefined as never,
+                    kafka: { bootstrapServers: "kafka", topic: "t", groupId: "g" },
+                    columns: [{ name: "id", type: "BIGINT" }],
+                    primaryKey: ["id"],
+                    sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } },
+                }),
+            'KafkaToJdbcSync "bad": kafka.bootstrapServers = "kafka": is not a list of host:port; fix: ',
+        ],
+        [
+            "MysqlCdcMirror",
+            () =>
+                new MysqlCdcMirror("bad", {
+                    cluster: undefined as never,
+                    mysql: { hostname: "db:3306", username: "u", passwordVariable: "PW", database: "shop" },
+                    tables: [{ table: "t", columns: [{ name: "id", type: "BIGINT" }], primaryKey: ["id"] }],
+                    sink: { jdbc: { url: "jdbc:postgresql://pg/x", table: "t" } },
+                }),
+            'MysqlCdcMirror "bad": mysql.hostname = "db:3306": is not a host name; fix: ',
+        ],
+        [
+            "TableSync",
+            () =>
+                new TableSync("bad", {
+                    cluster: undefined as never,
+                    columns: [],
+                    source: { options: { connector: "datagen" } },
+                    sink: { options: { connector: "print" } },
+                }),
+            'TableSync "bad": columns = []: has no columns; fix: ',
+        ],
         // It threw a plain InputError (an unhandled exception with a stack trace in `pulumi preview`).
-        ["StreamingEnvironment", () => new StreamingEnvironment("bad", { settings: settings({ home: { version: "latest" } }), jobs: {} }), 'StreamingEnvironment "bad": home.version = "latest": is not a Flink version; fix: write e.g. "2.3.0"'],
+        [
+            "StreamingEnvironment",
+            () => new StreamingEnvironment("bad", { settings: settings({ home: { version: "latest" } }), jobs: {} }),
+            'StreamingEnvironment "bad": home.version = "latest": is not a Flink version; fix: write e.g. "2.3.0"',
+        ],
     ])("%s", (_name, make, message) => {
         let thrown: unknown;
         try {

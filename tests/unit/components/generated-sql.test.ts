@@ -13,12 +13,20 @@ const columns = [
 
 /** What the job provider's check says about the SQL, with the given variables. */
 function providerFailures(jobName: string, sql: string[], values: Record<string, string>, secrets: Record<string, string>) {
-    return checkSqlAndVariables({ name: jobName, sql, args: [], configuration: {}, dependencies: [] }, mergeVariables([{ values, secrets }])).map((f) => f.reason);
+    return checkSqlAndVariables({ name: jobName, sql, args: [], configuration: {}, dependencies: [] }, mergeVariables([{ values, secrets }])).map(
+        (f) => f.reason,
+    );
 }
 
 describe("TableSync SQL", () => {
     test("two tables and one INSERT, options sorted, identifiers quoted, types normalized", () => {
-        const spec = tableSyncSpec.parse({ columns, primaryKey: ["order_id"], source: { options: { connector: "datagen", "rows-per-second": "1" } }, sink: { options: { connector: "blackhole" } }, filter: "amount > 0" });
+        const spec = tableSyncSpec.parse({
+            columns,
+            primaryKey: ["order_id"],
+            source: { options: { connector: "datagen", "rows-per-second": "1" } },
+            sink: { options: { connector: "blackhole" } },
+            filter: "amount > 0",
+        });
         expect(tableSyncSql(spec, "1.20.3")).toEqual([
             "CREATE TABLE `source` (\n  `order_id` BIGINT,\n  `amount` DECIMAL(10, 2),\n  `city` STRING\n) WITH (\n  'connector' = 'datagen',\n  'rows-per-second' = '1'\n)",
             "CREATE TABLE `sink` (\n  `order_id` BIGINT,\n  `amount` DECIMAL(10, 2),\n  `city` STRING,\n  PRIMARY KEY (`order_id`) NOT ENFORCED\n) WITH (\n  'connector' = 'blackhole'\n)",
@@ -60,7 +68,11 @@ describe("KafkaToJdbcSync SQL", () => {
     });
 
     test("Doris sink: stream-load options, label prefix from the job name", () => {
-        const sql = kafkaToJdbcSql("orders-sync", { ...base, sink: { doris: { fenodes: "doris-fe:8030", table: "ods.orders", username: "root", passwordVariable: "DORIS_PASSWORD" } } }, "1.20.3");
+        const sql = kafkaToJdbcSql(
+            "orders-sync",
+            { ...base, sink: { doris: { fenodes: "doris-fe:8030", table: "ods.orders", username: "root", passwordVariable: "DORIS_PASSWORD" } } },
+            "1.20.3",
+        );
         expect(sql[1]).toContain("'connector' = 'doris'");
         expect(sql[1]).toContain("'fenodes' = 'doris-fe:8030'");
         expect(sql[1]).toContain("'table.identifier' = 'ods.orders'");
@@ -79,8 +91,23 @@ describe("MysqlCdcMirror SQL", () => {
     const args = {
         mysql: { hostname: "mysql.internal", username: "cdc", passwordVariable: "MYSQL_PASSWORD", database: "shop" },
         tables: [
-            { table: "orders", columns: [{ name: "id", type: "BIGINT" }, { name: "total", type: "DECIMAL(10,2)" }], primaryKey: ["id"] },
-            { table: "users", columns: [{ name: "id", type: "BIGINT" }, { name: "name", type: "STRING" }], primaryKey: ["id"], sinkTable: "dim_users" },
+            {
+                table: "orders",
+                columns: [
+                    { name: "id", type: "BIGINT" },
+                    { name: "total", type: "DECIMAL(10,2)" },
+                ],
+                primaryKey: ["id"],
+            },
+            {
+                table: "users",
+                columns: [
+                    { name: "id", type: "BIGINT" },
+                    { name: "name", type: "STRING" },
+                ],
+                primaryKey: ["id"],
+                sinkTable: "dim_users",
+            },
         ],
         sink: { jdbc: { url: "jdbc:postgresql://pg:5432/mirror", table: "unused", username: "w", passwordVariable: "PG_PASSWORD" } },
     };
@@ -96,7 +123,9 @@ describe("MysqlCdcMirror SQL", () => {
         expect(sql[0]).toContain("PRIMARY KEY (`id`) NOT ENFORCED");
         expect(sql[3]).toContain("CREATE TABLE `dst_dim_users`");
         expect(sql[3]).toContain("'table-name' = 'dim_users'");
-        expect(sql[4]).toBe("EXECUTE STATEMENT SET BEGIN\n  INSERT INTO `dst_orders` SELECT `id`, `total` FROM `src_orders`;\n  INSERT INTO `dst_dim_users` SELECT `id`, `name` FROM `src_users`;\nEND");
+        expect(sql[4]).toBe(
+            "EXECUTE STATEMENT SET BEGIN\n  INSERT INTO `dst_orders` SELECT `id`, `total` FROM `src_orders`;\n  INSERT INTO `dst_dim_users` SELECT `id`, `name` FROM `src_users`;\nEND",
+        );
     });
 
     test("the job provider's checks accept it as exactly one job", () => {

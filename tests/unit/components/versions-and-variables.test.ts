@@ -10,14 +10,21 @@ import { onConflictClause } from "../../../sdk/components/sql-version";
 import { checkDeferredArguments } from "../../../provider/core/component-rules";
 import { checkJobArgs } from "../../../provider/job/schema";
 
-const columns = [{ name: "id", type: "BIGINT" }, { name: "v", type: "STRING" }];
+const columns = [
+    { name: "id", type: "BIGINT" },
+    { name: "v", type: "STRING" },
+];
 const kafka = {
     kafka: { bootstrapServers: "${KAFKA_BOOTSTRAP}", topic: "${ORDERS_TOPIC}", groupId: "orders-${STAGE}" },
     columns,
     primaryKey: ["id"],
     sink: { jdbc: { url: "${JDBC_URL}", table: "orders", username: "${DB_USER}", passwordVariable: "DB_PASSWORD" } },
 };
-const cdc = { mysql: { hostname: "${MYSQL_HOST}", username: "cdc", passwordVariable: "MYSQL_PASSWORD", database: "shop" }, tables: [{ table: "orders", columns, primaryKey: ["id"] }], sink: { jdbc: { url: "jdbc:postgresql://pg:5432/m", table: "t" } } };
+const cdc = {
+    mysql: { hostname: "${MYSQL_HOST}", username: "cdc", passwordVariable: "MYSQL_PASSWORD", database: "shop" },
+    tables: [{ table: "orders", columns, primaryKey: ["id"] }],
+    sink: { jdbc: { url: "jdbc:postgresql://pg:5432/m", table: "t" } },
+};
 
 describe("generated SQL follows the cluster's Flink version", () => {
     test.each([
@@ -39,7 +46,12 @@ describe("generated SQL follows the cluster's Flink version", () => {
     });
 
     test("TableSync into a keyed JDBC table gets the clause on 2.3 only", () => {
-        const spec = tableSyncSpec.parse({ columns, primaryKey: ["id"], source: { options: { connector: "datagen" } }, sink: { options: { connector: "jdbc", url: "jdbc:postgresql://pg/db", "table-name": "t" } } });
+        const spec = tableSyncSpec.parse({
+            columns,
+            primaryKey: ["id"],
+            source: { options: { connector: "datagen" } },
+            sink: { options: { connector: "jdbc", url: "jdbc:postgresql://pg/db", "table-name": "t" } },
+        });
         expect(tableSyncSql(spec, "2.3.0")[2]).toMatch(/ ON CONFLICT DO DEDUPLICATE$/);
         expect(tableSyncSql(spec, "1.20.3")[2]).not.toContain("ON CONFLICT");
     });
@@ -51,7 +63,14 @@ describe("generated SQL follows the cluster's Flink version", () => {
 });
 
 describe("arguments written as ${NAME} are checked once the job's variables are resolved", () => {
-    const vars = { KAFKA_BOOTSTRAP: "k1:9092,k2:9092", ORDERS_TOPIC: "shop.orders", STAGE: "test", JDBC_URL: "jdbc:postgresql://pg:5432/dw", DB_USER: "etl", MYSQL_HOST: "mysql.test" };
+    const vars = {
+        KAFKA_BOOTSTRAP: "k1:9092,k2:9092",
+        ORDERS_TOPIC: "shop.orders",
+        STAGE: "test",
+        JDBC_URL: "jdbc:postgresql://pg:5432/dw",
+        DB_USER: "etl",
+        MYSQL_HOST: "mysql.test",
+    };
     const checksOf = () => kafkaToJdbc("orders-sync", kafka).checks;
 
     test("the component records one check per referencing argument, and the SQL keeps the references", () => {
@@ -71,19 +90,28 @@ describe("arguments written as ${NAME} are checked once the job's variables are 
     });
 
     test.each([
-        ["a broker list without port", "KAFKA_BOOTSTRAP", "kafka", 'KafkaToJdbcSync "orders-sync": kafka.bootstrapServers = "${KAFKA_BOOTSTRAP}": resolves to "kafka" (KAFKA_BOOTSTRAP = "kafka"), which is not a list of host:port; fix: change KAFKA_BOOTSTRAP'],
+        [
+            "a broker list without port",
+            "KAFKA_BOOTSTRAP",
+            "kafka",
+            'KafkaToJdbcSync "orders-sync": kafka.bootstrapServers = "${KAFKA_BOOTSTRAP}": resolves to "kafka" (KAFKA_BOOTSTRAP = "kafka"), which is not a list of host:port; fix: change KAFKA_BOOTSTRAP',
+        ],
         ["a topic with a space", "ORDERS_TOPIC", "shop orders", 'kafka.topic = "${ORDERS_TOPIC}": resolves to "shop orders"'],
         ["a group id built from a variable with whitespace", "STAGE", "a b", 'kafka.groupId = "orders-${STAGE}": resolves to "orders-a b" (STAGE = "a b")'],
-        ["a URL that is no JDBC URL", "JDBC_URL", "postgresql://pg/dw", "sink.jdbc.url = \"${JDBC_URL}\": resolves to \"postgresql://pg/dw\""],
+        ["a URL that is no JDBC URL", "JDBC_URL", "postgresql://pg/dw", 'sink.jdbc.url = "${JDBC_URL}": resolves to "postgresql://pg/dw"'],
         ["an empty user", "DB_USER", "", 'sink.jdbc.username = "${DB_USER}": resolves to ""'],
     ])("%s is refused naming the argument, the variable and the value", (_t, name, value, expected) => {
-        const message = checkDeferredArguments(checksOf(), { ...vars, [name]: value }, new Set()).map((f) => f.reason).join("\n");
+        const message = checkDeferredArguments(checksOf(), { ...vars, [name]: value }, new Set())
+            .map((f) => f.reason)
+            .join("\n");
         expect(message).toContain(expected);
         expect(message).toMatch(/; fix: change \w+ in the job's VariableSet: /);
     });
 
     test("a secret variable's value is never shown", () => {
-        const message = checkDeferredArguments(checksOf(), { ...vars, JDBC_URL: "hunter2" }, new Set(["JDBC_URL"])).map((f) => f.reason).join("\n");
+        const message = checkDeferredArguments(checksOf(), { ...vars, JDBC_URL: "hunter2" }, new Set(["JDBC_URL"]))
+            .map((f) => f.reason)
+            .join("\n");
         expect(message).toContain("uses the secret ${JDBC_URL}; its resolved value (not shown) is not a JDBC URL");
         expect(message).not.toContain("hunter2");
     });
@@ -94,14 +122,30 @@ describe("arguments written as ${NAME} are checked once the job's variables are 
     });
 
     test("MysqlCdcMirror's host and TableSync's connector options get the same treatment", () => {
-        expect(checkDeferredArguments(mysqlCdc("m", cdc).checks, { ...vars, MYSQL_HOST: "mysql:3306" }, new Set()).map((f) => f.reason).join()).toContain('MysqlCdcMirror "m": mysql.hostname = "${MYSQL_HOST}": resolves to "mysql:3306"');
-        const spec = tableSyncSpec.parse({ columns, source: { options: { connector: "kafka", "properties.bootstrap.servers": "${KAFKA_BOOTSTRAP}", topic: "t" } }, sink: { options: { connector: "print" } } });
+        expect(
+            checkDeferredArguments(mysqlCdc("m", cdc).checks, { ...vars, MYSQL_HOST: "mysql:3306" }, new Set())
+                .map((f) => f.reason)
+                .join(),
+        ).toContain('MysqlCdcMirror "m": mysql.hostname = "${MYSQL_HOST}": resolves to "mysql:3306"');
+        const spec = tableSyncSpec.parse({
+            columns,
+            source: { options: { connector: "kafka", "properties.bootstrap.servers": "${KAFKA_BOOTSTRAP}", topic: "t" } },
+            sink: { options: { connector: "print" } },
+        });
         const failures = checkDeferredArguments(optionChecks('TableSync "s"', spec), { KAFKA_BOOTSTRAP: "no-port" }, new Set());
-        expect(failures.map((f) => f.reason).join()).toContain('TableSync "s": source.options["properties.bootstrap.servers"] = "${KAFKA_BOOTSTRAP}": resolves to "no-port"');
+        expect(failures.map((f) => f.reason).join()).toContain(
+            'TableSync "s": source.options["properties.bootstrap.servers"] = "${KAFKA_BOOTSTRAP}": resolves to "no-port"',
+        );
     });
 
     test("the job's check runs them with the job's VariableSets (at preview, even while the SQL is not known)", () => {
-        const job = { name: "orders-sync", cluster: { restUrl: "http://localhost:8081", flinkVersion: "2.3.0" }, sql: kafkaToJdbcSql("orders-sync", kafka, "2.3.0"), variables: [{ values: { ...vars, KAFKA_BOOTSTRAP: "kafka" }, secrets: { DB_PASSWORD: "pw" } }], componentChecks: checksOf() };
+        const job = {
+            name: "orders-sync",
+            cluster: { restUrl: "http://localhost:8081", flinkVersion: "2.3.0" },
+            sql: kafkaToJdbcSql("orders-sync", kafka, "2.3.0"),
+            variables: [{ values: { ...vars, KAFKA_BOOTSTRAP: "kafka" }, secrets: { DB_PASSWORD: "pw" } }],
+            componentChecks: checksOf(),
+        };
         const reasons = checkJobArgs(job).failures.map((f) => f.reason);
         expect(reasons).toEqual([expect.stringContaining('kafka.bootstrapServers = "${KAFKA_BOOTSTRAP}": resolves to "kafka"')]);
         expect(checkJobArgs({ ...job, variables: [{ values: vars, secrets: { DB_PASSWORD: "pw" } }] }).failures).toEqual([]);

@@ -3,7 +3,18 @@ import { identityPrefix, jobIdFor, parseJobId, runsDefinition } from "../../../p
 import { UNKNOWN } from "../../../provider/core/unknown";
 
 const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0" };
-const base = { name: "orders", cluster, jar: { path: "/jobs/a.jar" }, artifactDigest: "abc", args: ["--x", "1"], configuration: {}, upgrade: { mode: "savepoint", restore: "latest-savepoint" }, health: { stableSeconds: 10 }, onDelete: "savepoint", labels: {} };
+const base = {
+    name: "orders",
+    cluster,
+    jar: { path: "/jobs/a.jar" },
+    artifactDigest: "abc",
+    args: ["--x", "1"],
+    configuration: {},
+    upgrade: { mode: "savepoint", restore: "latest-savepoint" },
+    health: { stableSeconds: 10 },
+    onDelete: "savepoint",
+    labels: {},
+};
 const olds = { ...base, state: "RUNNING" };
 
 describe("classifyJobChange: definition, identity and policy inputs (provider/deploy/classify.ts)", () => {
@@ -22,8 +33,18 @@ describe("classifyJobChange: definition, identity and policy inputs (provider/de
         ["stateless + args", { args: ["--x", "3"], upgrade: { mode: "stateless" } }, "stateless-restart", ["args"]],
         ["unknown args in preview", { args: UNKNOWN }, "redeploy", ["args"]],
         ["unknown cluster in preview (cluster being updated) is not a replace", { cluster: UNKNOWN }, "none", []],
-        ["the cluster restarts for new libraries (its other outputs unknown in preview, librariesHash known)", { cluster: { restUrl: UNKNOWN, flinkVersion: UNKNOWN, librariesHash: "new" } }, "redeploy", ["cluster libraries"]],
-        ["the cluster's handoff savepoints (a restart for libraries) are no change of the job", { cluster: { ...cluster, handoff: { orders: { path: "file:/sp/x", at: "2026-12-05T12:00:00Z", jobId: "a".repeat(32), reason: "libraries" } } } }, "none", []],
+        [
+            "the cluster restarts for new libraries (its other outputs unknown in preview, librariesHash known)",
+            { cluster: { restUrl: UNKNOWN, flinkVersion: UNKNOWN, librariesHash: "new" } },
+            "redeploy",
+            ["cluster libraries"],
+        ],
+        [
+            "the cluster's handoff savepoints (a restart for libraries) are no change of the job",
+            { cluster: { ...cluster, handoff: { orders: { path: "file:/sp/x", at: "2026-12-05T12:00:00Z", jobId: "a".repeat(32), reason: "libraries" } } } },
+            "none",
+            [],
+        ],
     ])("%s -> %s", (_name, change, action, changed) => {
         const c = classifyJobChange(olds, { ...base, ...change });
         expect(c.action).toBe(action);
@@ -37,19 +58,30 @@ describe("classifyJobChange: definition, identity and policy inputs (provider/de
     test("a job found CANCELED by refresh is restored; the line says from what", () => {
         const c = classifyJobChange({ ...olds, state: "CANCELED" }, base);
         expect(c.action).toBe("restore");
-        expect(describeClassification("orders", c)).toContain("is CANCELED; it is started again and restores from the newest savepoint Flink has at that time; last recorded: none");
+        expect(describeClassification("orders", c)).toContain(
+            "is CANCELED; it is started again and restores from the newest savepoint Flink has at that time; last recorded: none",
+        );
         const none = classifyJobChange({ ...olds, state: "FAILED" }, { ...base, upgrade: { restore: "none" } });
         expect(none.stateImpact).toContain("DROPS STATE");
     });
 
     test("the default restore policy (latest-state) names the newest recorded point and its age", () => {
         const now = Date.parse("2026-12-05T12:00:00Z");
-        const recorded = { lastSavepoint: "file:/sp/orders/savepoint-1a-2b", lastSavepointAt: "2026-11-26T12:00:00Z", lastCheckpoint: `file:/ck/${"c".repeat(32)}/chk-42`, lastCheckpointAt: "2026-12-05T10:00:00Z" };
+        const recorded = {
+            lastSavepoint: "file:/sp/orders/savepoint-1a-2b",
+            lastSavepointAt: "2026-11-26T12:00:00Z",
+            lastCheckpoint: `file:/ck/${"c".repeat(32)}/chk-42`,
+            lastCheckpointAt: "2026-12-05T10:00:00Z",
+        };
         const { upgrade: _policy, ...defaults } = base;
         const c = classifyJobChange({ ...olds, ...recorded, state: "CANCELED" }, defaults, now);
-        expect(c.stateImpact).toBe("the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint chk-42 taken 2 h ago");
+        expect(c.stateImpact).toBe(
+            "the job is CANCELED; it is started again and restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint chk-42 taken 2 h ago",
+        );
         const sp = classifyJobChange({ ...olds, ...recorded, state: "FAILED" }, { ...base, args: ["--x", "9"] }, now);
-        expect(sp.stateImpact).toBe("the job is FAILED; the new version restores from the newest savepoint Flink has at that time; last recorded: savepoint savepoint-1a-2b taken 9 days ago");
+        expect(sp.stateImpact).toBe(
+            "the job is FAILED; the new version restores from the newest savepoint Flink has at that time; last recorded: savepoint savepoint-1a-2b taken 9 days ago",
+        );
     });
 
     test("a job that FINISHED by itself is left alone until its definition changes, then runs from empty state", () => {
@@ -64,7 +96,9 @@ describe("classifyJobChange: definition, identity and policy inputs (provider/de
 
     test("preview wording makes state loss loud", () => {
         const c = classifyJobChange(olds, { ...base, args: [], upgrade: { mode: "stateless" } });
-        expect(describeClassification("orders", c)).toBe("orders: stateless restart (changed: args) - DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)");
+        expect(describeClassification("orders", c)).toBe(
+            "orders: stateless restart (changed: args) - DROPS STATE: cancelled and started from empty state (upgrade.mode is stateless)",
+        );
         expect(describeClassification("orders", classifyJobChange(olds, { ...base, parallelism: 2 }))).toContain("keeps state");
     });
 });

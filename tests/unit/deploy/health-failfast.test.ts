@@ -31,7 +31,18 @@ async function gate(script: Script, policy: Partial<HealthPolicy> = {}) {
     const overview = (): JobOverview[] => {
         const job = script.job(t);
         if (!job) return [];
-        return [{ jid: JOB, name: "orders", state: job.state, "start-time": 0, "end-time": -1, duration: t, "last-modification": t, tasks: job.tasks } as unknown as JobOverview];
+        return [
+            {
+                jid: JOB,
+                name: "orders",
+                state: job.state,
+                "start-time": 0,
+                "end-time": -1,
+                duration: t,
+                "last-modification": t,
+                tasks: job.tasks,
+            } as unknown as JobOverview,
+        ];
     };
     const client = {
         jobsOverview: async () => overview(),
@@ -67,7 +78,9 @@ test("a job restart-looping on StateMigrationException fails the gate at once, n
         history: (t) => (t < 2000 ? [] : loop.slice(-Math.min(loop.length, Math.floor(t / 2000)))),
     });
     expect(reasonOf(r)).toMatch(
-        new RegExp(`^job ${JOB} cannot restore its state: StateMigrationException: For heap backends, the new state serializer \\(org\\.apache\\.flink\\.table\\.runtime\\.typeutils\\.RowDataSerializer@\\w+\\) must not be incompatible with the old state serializer \\(\\S+\\): restarting does not help$`),
+        new RegExp(
+            `^job ${JOB} cannot restore its state: StateMigrationException: For heap backends, the new state serializer \\(org\\.apache\\.flink\\.table\\.runtime\\.typeutils\\.RowDataSerializer@\\w+\\) must not be incompatible with the old state serializer \\(\\S+\\): restarting does not help$`,
+        ),
     );
     expect(reasonOf(r)).not.toContain("Error while getting state");
     expect(r.elapsedMs).toBeLessThanOrEqual(3000); // the first failure shows at 2 s; runningTimeoutSeconds is 120
@@ -77,7 +90,9 @@ test("a job restart-looping on StateMigrationException fails the gate at once, n
 test("a job that FAILED because its savepoint has state of an operator the program lacks fails with that cause", async () => {
     const r = await gate({ job: () => ({ state: "FAILED" }), history: () => history("cannotmap-1.20") });
     expect(reasonOf(r)).toMatch(
-        new RegExp(`^job ${JOB} cannot restore its state: IllegalStateException: Failed to rollback to checkpoint/savepoint \\S+\\. Cannot map checkpoint/savepoint state for operator 23eaad2bb152dd975bbc63554c2ca61f to the new program`),
+        new RegExp(
+            `^job ${JOB} cannot restore its state: IllegalStateException: Failed to rollback to checkpoint/savepoint \\S+\\. Cannot map checkpoint/savepoint state for operator 23eaad2bb152dd975bbc63554c2ca61f to the new program`,
+        ),
     );
     expect(reasonOf(r)).not.toMatch(/JobInitializationException|CompletionException/);
     expect(r.elapsedMs).toBe(0);
@@ -116,7 +131,10 @@ describe("an exception history that cannot be read", () => {
     };
 
     test("does not crash the gate: a job that comes up passes", async () => {
-        const r = await gate({ job: (t) => (t < 4000 ? { state: "RESTARTING", tasks: starting } : { state: "RUNNING", tasks: ALL }), history: unreadable }, { maxRestarts: 0 });
+        const r = await gate(
+            { job: (t) => (t < 4000 ? { state: "RESTARTING", tasks: starting } : { state: "RUNNING", tasks: ALL }), history: unreadable },
+            { maxRestarts: 0 },
+        );
         expect(r.result.ok).toBe(true);
     });
 
@@ -151,10 +169,13 @@ test("a healthy job passes; its history is read only while it starts and once af
 });
 
 test("a failure during the stable window beyond maxRestarts fails the gate at once, counted within the window", async () => {
-    const r = await gate({
-        job: (t) => (t < 3000 ? { state: "RUNNING", tasks: ALL } : { state: "RESTARTING", tasks: starting }),
-        history: (t) => refused(t < 3000 ? 0 : 1),
-    }, { maxRestarts: 0 });
+    const r = await gate(
+        {
+            job: (t) => (t < 3000 ? { state: "RUNNING", tasks: ALL } : { state: "RESTARTING", tasks: starting }),
+            history: (t) => refused(t < 3000 ? 0 : 1),
+        },
+        { maxRestarts: 0 },
+    );
     expect(reasonOf(r)).toBe(`job ${JOB} failed 1 time(s) within 10 s (allowed: 0): Connection refused`);
     expect(r.elapsedMs).toBeLessThan(5000);
 });

@@ -2,7 +2,16 @@ import { classifyJobChange } from "../../../provider/deploy/classify";
 import { decideRescale, describeRescale, type RescaleFacts } from "../../../provider/deploy/rescale";
 
 const cluster = { restUrl: "http://flink:8081", flinkVersion: "2.3.0" };
-const base = { name: "orders", cluster, jar: { path: "/jobs/a.jar" }, artifactDigest: "abc", args: ["--x", "1"], configuration: {}, parallelism: 1, upgrade: { mode: "savepoint" } };
+const base = {
+    name: "orders",
+    cluster,
+    jar: { path: "/jobs/a.jar" },
+    artifactDigest: "abc",
+    args: ["--x", "1"],
+    configuration: {},
+    parallelism: 1,
+    upgrade: { mode: "savepoint" },
+};
 const olds = { ...base, state: "RUNNING" };
 const SOURCE = "e5a72f353fc1e6bbf3bd96a41384998c";
 const COUNTER = "0da08f51eaa85fc298e176a139b3649a";
@@ -30,18 +39,60 @@ describe("decideRescale: which parallelism changes are rescaled in place", () =>
 
     test.each<[string, Record<string, unknown>, RescaleFacts, Record<string, unknown>, string]>([
         ["parallelism and args changed", { parallelism: 2, args: ["--x", "2"] }, facts, olds, "not a parallelism-only change (changed: args, parallelism)"],
-        ["job configuration changed (e.g. parallelism.default)", { configuration: { "pipeline.max-parallelism": 256 } }, facts, olds, "not a parallelism-only change (changed: configuration)"],
-        ["a SQL job", { parallelism: 2, sql: "INSERT INTO a SELECT * FROM b" }, facts, { ...olds, sql: "INSERT INTO a SELECT * FROM b" }, "not done for SQL jobs yet"],
+        [
+            "job configuration changed (e.g. parallelism.default)",
+            { configuration: { "pipeline.max-parallelism": 256 } },
+            facts,
+            olds,
+            "not a parallelism-only change (changed: configuration)",
+        ],
+        [
+            "a SQL job",
+            { parallelism: 2, sql: "INSERT INTO a SELECT * FROM b" },
+            facts,
+            { ...olds, sql: "INSERT INTO a SELECT * FROM b" },
+            "not done for SQL jobs yet",
+        ],
         ["the job is RESTARTING", { parallelism: 2 }, facts, { ...olds, state: "RESTARTING" }, "the job is RESTARTING, not RUNNING"],
-        ["the old parallelism was the cluster's default", { parallelism: 2 }, facts, { ...olds, parallelism: undefined }, "the running job's parallelism is the cluster's default"],
+        [
+            "the old parallelism was the cluster's default",
+            { parallelism: 2 },
+            facts,
+            { ...olds, parallelism: undefined },
+            "the running job's parallelism is the cluster's default",
+        ],
         ["the new parallelism is the cluster's default", { parallelism: undefined }, facts, olds, "the new parallelism is the cluster's default"],
-        ["the cluster did not answer", { parallelism: 2 }, { unknown: "the cluster at http://flink:8081 did not say (ECONNREFUSED)" }, olds, "unknown: the cluster at http://flink:8081 did not say (ECONNREFUSED)"],
-        ["default scheduler", { parallelism: 2 }, { ...facts, scheduler: "" }, olds, "the cluster runs the default scheduler, not the adaptive one (jobmanager.scheduler: adaptive)"],
+        [
+            "the cluster did not answer",
+            { parallelism: 2 },
+            { unknown: "the cluster at http://flink:8081 did not say (ECONNREFUSED)" },
+            olds,
+            "unknown: the cluster at http://flink:8081 did not say (ECONNREFUSED)",
+        ],
+        [
+            "default scheduler",
+            { parallelism: 2 },
+            { ...facts, scheduler: "" },
+            olds,
+            "the cluster runs the default scheduler, not the adaptive one (jobmanager.scheduler: adaptive)",
+        ],
         ["Flink 1.17", { parallelism: 2 }, { ...facts, flinkVersion: "1.17.2" }, olds, "Flink 1.17.2 cannot set a job's resource requirements (Flink 1.18+)"],
         ["version not known", { parallelism: 2 }, { ...facts, flinkVersion: undefined }, olds, "unknown: the cluster's Flink version could not be read"],
-        ["no checkpoints", { parallelism: 2 }, { ...facts, checkpointing: false }, olds, "the job takes no checkpoints: the adaptive scheduler would restart it from empty state"],
+        [
+            "no checkpoints",
+            { parallelism: 2 },
+            { ...facts, checkpointing: false },
+            olds,
+            "the job takes no checkpoints: the adaptive scheduler would restart it from empty state",
+        ],
         ["plan has other vertices", { parallelism: 2 }, { ...facts, planned: { [COUNTER]: 2 } }, olds, "does not have the running job's vertices"],
-        ["max parallelism below the target", { parallelism: 200 }, { ...facts, planned: { [SOURCE]: 1, [COUNTER]: 200 } }, olds, 'vertex "counter" has max parallelism 128, below the target 200'],
+        [
+            "max parallelism below the target",
+            { parallelism: 200 },
+            { ...facts, planned: { [SOURCE]: 1, [COUNTER]: 200 } },
+            olds,
+            'vertex "counter" has max parallelism 128, below the target 200',
+        ],
     ])("%s -> savepoint-and-redeploy, says why", (_n, change, f, old, why) => {
         const d = decide(change, f, old);
         expect(d.inPlace).toBe(false);

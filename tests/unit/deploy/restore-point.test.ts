@@ -1,4 +1,13 @@
-import { chooseRestorePoint, describeSnapshot, formatAge, previewRestore, recordedSnapshots, RETENTION_KEY, Snapshot, withRetainedCheckpoints } from "../../../provider/deploy/restore-point";
+import {
+    chooseRestorePoint,
+    describeSnapshot,
+    formatAge,
+    previewRestore,
+    recordedSnapshots,
+    RETENTION_KEY,
+    Snapshot,
+    withRetainedCheckpoints,
+} from "../../../provider/deploy/restore-point";
 
 const now = Date.parse("2026-12-05T12:00:00Z");
 const sec = 1000;
@@ -8,8 +17,16 @@ const freshCheckpoint: Snapshot = { path: `file:/ck/${"b".repeat(32)}/chk-42`, a
 
 describe("formatAge", () => {
     test.each([
-        [0, "0 s"], [-5 * sec, "0 s"], [3 * sec, "3 s"], [119 * sec, "119 s"], [120 * sec, "2 min"],
-        [119 * 60 * sec, "119 min"], [2 * 3600 * sec, "2 h"], [47 * 3600 * sec, "47 h"], [2 * day, "2 days"], [9 * day + 5000, "9 days"],
+        [0, "0 s"],
+        [-5 * sec, "0 s"],
+        [3 * sec, "3 s"],
+        [119 * sec, "119 s"],
+        [120 * sec, "2 min"],
+        [119 * 60 * sec, "119 min"],
+        [2 * 3600 * sec, "2 h"],
+        [47 * 3600 * sec, "47 h"],
+        [2 * day, "2 days"],
+        [9 * day + 5000, "9 days"],
     ])("%d ms -> %s", (ms, text) => expect(formatAge(ms)).toBe(text));
 });
 
@@ -55,18 +72,30 @@ describe("withRetainedCheckpoints", () => {
 });
 
 describe("previewRestore: says only what it knows", () => {
-    const recorded = { lastSavepoint: oldSavepoint.path, lastSavepointAt: new Date(oldSavepoint.at).toISOString(), lastCheckpoint: freshCheckpoint.path, lastCheckpointAt: new Date(now - 2 * 3600 * sec).toISOString() };
+    const recorded = {
+        lastSavepoint: oldSavepoint.path,
+        lastSavepointAt: new Date(oldSavepoint.at).toISOString(),
+        lastCheckpoint: freshCheckpoint.path,
+        lastCheckpointAt: new Date(now - 2 * 3600 * sec).toISOString(),
+    };
     test("latest-state names the newest recorded point and its age", () => {
-        expect(previewRestore("latest-state", recorded, now)).toBe("restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint chk-42 taken 2 h ago");
+        expect(previewRestore("latest-state", recorded, now)).toBe(
+            "restores from the newest retained checkpoint or savepoint Flink has at that time; last recorded: retained checkpoint chk-42 taken 2 h ago",
+        );
     });
     test("latest-savepoint names the recorded savepoint", () => {
-        expect(previewRestore("latest-savepoint", recorded, now)).toBe("restores from the newest savepoint Flink has at that time; last recorded: savepoint savepoint-1a2b3c-4d5e6f7a8b9c taken 9 days ago");
+        expect(previewRestore("latest-savepoint", recorded, now)).toBe(
+            "restores from the newest savepoint Flink has at that time; last recorded: savepoint savepoint-1a2b3c-4d5e6f7a8b9c taken 9 days ago",
+        );
     });
     test("nothing recorded", () => {
         expect(previewRestore("latest-state", {}, now)).toContain("last recorded: none");
         expect(previewRestore("none", recorded, now)).toMatch(/^DROPS STATE/);
     });
     test("recordedSnapshots: newest first, unknown times last", () => {
-        expect(recordedSnapshots({ lastSavepoint: "s", lastCheckpoint: "c", lastCheckpointAt: new Date(now).toISOString() }).map((s) => s.path)).toEqual(["c", "s"]);
+        expect(recordedSnapshots({ lastSavepoint: "s", lastCheckpoint: "c", lastCheckpointAt: new Date(now).toISOString() }).map((s) => s.path)).toEqual([
+            "c",
+            "s",
+        ]);
     });
 });

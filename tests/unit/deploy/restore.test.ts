@@ -19,18 +19,40 @@ function snapshotDir(rel: string): string {
     fs.writeFileSync(path.join(dir, "_metadata"), "x");
     return `file:${dir}`;
 }
-const entry = (p: string, at: number, type: string) => ({ id: 1, external_path: p, latest_ack_timestamp: at, checkpoint_type: type, is_savepoint: type !== "CHECKPOINT" });
+const entry = (p: string, at: number, type: string) => ({
+    id: 1,
+    external_path: p,
+    latest_ack_timestamp: at,
+    checkpoint_type: type,
+    is_savepoint: type !== "CHECKPOINT",
+});
 const stats = (completed: ReturnType<typeof entry> | null, savepoint: ReturnType<typeof entry> | null) =>
-    ({ counts: { restored: 0, total: 1, in_progress: 0, completed: 1, failed: 0 }, latest: { completed, savepoint, failed: null, restored: null } }) as unknown as CheckpointStats;
-const job = (jid: string, state: string, end: number) => ({ jid, name: "orders", state, "start-time": end - 1000, "end-time": end, duration: 1, "last-modification": end }) as JobOverview;
-const clientOf = (answers: Record<string, CheckpointStats>) => ({ checkpoints: async (jid: string) => answers[jid] ?? Promise.reject(new Error("404")) }) as unknown as FlinkClient;
+    ({
+        counts: { restored: 0, total: 1, in_progress: 0, completed: 1, failed: 0 },
+        latest: { completed, savepoint, failed: null, restored: null },
+    }) as unknown as CheckpointStats;
+const job = (jid: string, state: string, end: number) =>
+    ({ jid, name: "orders", state, "start-time": end - 1000, "end-time": end, duration: 1, "last-modification": end }) as JobOverview;
+const clientOf = (answers: Record<string, CheckpointStats>) =>
+    ({ checkpoints: async (jid: string) => answers[jid] ?? Promise.reject(new Error("404")) }) as unknown as FlinkClient;
 
 test("gen 2 cancelled out of band: restores from gen 2's retained checkpoint, not gen 1's older stop savepoint, and names gen 2", async () => {
     const stop = snapshotDir("sp/savepoint-111111-aaaaaaaaaaaa");
     const chk = snapshotDir(`ck/${gen2}/chk-7`);
-    const client = clientOf({ [gen1]: stats(null, entry(stop, now - 9 * 86_400_000, "SYNC_SAVEPOINT")), [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
+    const client = clientOf({
+        [gen1]: stats(null, entry(stop, now - 9 * 86_400_000, "SYNC_SAVEPOINT")),
+        [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null),
+    });
     const lines: string[] = [];
-    const d = await findRestorePoint(client, "orders", [job(gen2, "CANCELED", now - 1000), job(gen1, "FINISHED", now - 9 * 86_400_000)], { generation: 2, lastSavepoint: stop }, { restore: "latest-state" }, (l) => lines.push(l), now);
+    const d = await findRestorePoint(
+        client,
+        "orders",
+        [job(gen2, "CANCELED", now - 1000), job(gen1, "FINISHED", now - 9 * 86_400_000)],
+        { generation: 2, lastSavepoint: stop },
+        { restore: "latest-state" },
+        (l) => lines.push(l),
+        now,
+    );
     expect(d).toEqual({ kind: "snapshot", snapshot: { path: chk, at: now - 3000, kind: "checkpoint", jobId: gen2 } });
     expect(lines).toEqual([`job ${gen2} is CANCELED; restoring from retained checkpoint chk-7 taken 3 s ago of job ${gen2} (${chk})`]);
 });
@@ -38,9 +60,20 @@ test("gen 2 cancelled out of band: restores from gen 2's retained checkpoint, no
 test("latest-savepoint: the same situation restores the old savepoint and says how old it is", async () => {
     const stop = snapshotDir("sp2/savepoint-111111-bbbbbbbbbbbb");
     const chk = snapshotDir(`ck2/${gen2}/chk-7`);
-    const client = clientOf({ [gen1]: stats(null, entry(stop, now - 9 * 86_400_000, "SYNC_SAVEPOINT")), [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
+    const client = clientOf({
+        [gen1]: stats(null, entry(stop, now - 9 * 86_400_000, "SYNC_SAVEPOINT")),
+        [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null),
+    });
     const lines: string[] = [];
-    const d = await findRestorePoint(client, "orders", [job(gen2, "CANCELED", now - 1000), job(gen1, "FINISHED", 1)], { generation: 2, lastSavepoint: stop }, { restore: "latest-savepoint" }, (l) => lines.push(l), now);
+    const d = await findRestorePoint(
+        client,
+        "orders",
+        [job(gen2, "CANCELED", now - 1000), job(gen1, "FINISHED", 1)],
+        { generation: 2, lastSavepoint: stop },
+        { restore: "latest-savepoint" },
+        (l) => lines.push(l),
+        now,
+    );
     expect(d.kind === "snapshot" && d.snapshot.path).toBe(stop);
     // The cancelled generation is named as the one that ended; the savepoint is said to be generation 1's.
     expect(lines).toEqual([`job ${gen2} is CANCELED; restoring from savepoint savepoint-111111-bbbbbbbbbbbb taken 9 days ago of job ${gen1} (${stop})`]);
@@ -53,25 +86,55 @@ test("JobManager lost (no ended job in Flink): the newest chk- folder next to th
     const newest = snapshotDir(`ck3/${gen2}/chk-42`);
     fs.mkdirSync(path.join(root, `ck3/${gen2}/chk-43`)); // in progress when it died: no _metadata
     const sp = snapshotDir("sp3/savepoint-old");
-    const d = await findRestorePoint(clientOf({}), "orders", [], { generation: 2, lastSavepoint: sp, lastSavepointAt: "2026-11-26T12:00:00Z", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" }, { restore: "latest-state" }, () => undefined, now);
-    expect(d.kind === "snapshot" && { path: d.snapshot.path, kind: d.snapshot.kind, jobId: d.snapshot.jobId }).toEqual({ path: newest, kind: "checkpoint", jobId: gen2 });
+    const d = await findRestorePoint(
+        clientOf({}),
+        "orders",
+        [],
+        { generation: 2, lastSavepoint: sp, lastSavepointAt: "2026-11-26T12:00:00Z", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" },
+        { restore: "latest-state" },
+        () => undefined,
+        now,
+    );
+    expect(d.kind === "snapshot" && { path: d.snapshot.path, kind: d.snapshot.kind, jobId: d.snapshot.jobId }).toEqual({
+        path: newest,
+        kind: "checkpoint",
+        jobId: gen2,
+    });
 });
 
 test("JobManager lost and the recorded checkpoint folder is gone: the last savepoint", async () => {
     const sp = snapshotDir("sp4/savepoint-old");
-    const d = await findRestorePoint(clientOf({}), "orders", [], { generation: 2, lastSavepoint: sp, lastCheckpoint: `file:${root}/gone/${gen2}/chk-9` }, { restore: "latest-state" }, () => undefined, now);
+    const d = await findRestorePoint(
+        clientOf({}),
+        "orders",
+        [],
+        { generation: 2, lastSavepoint: sp, lastCheckpoint: `file:${root}/gone/${gen2}/chk-9` },
+        { restore: "latest-state" },
+        () => undefined,
+        now,
+    );
     expect(d.kind === "snapshot" && d.snapshot.path).toBe(sp);
 });
 
 test("the newest generation FINISHED by itself (no stop savepoint): nothing is restored, and no error", async () => {
     const chk = snapshotDir(`ck5/${gen2}/chk-3`);
     const client = clientOf({ [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
-    const d = await findRestorePoint(client, "orders", [job(gen2, "FINISHED", now - 1000)], { generation: 2, lastSavepoint: "" }, { restore: "latest-state" }, () => undefined, now);
+    const d = await findRestorePoint(
+        client,
+        "orders",
+        [job(gen2, "FINISHED", now - 1000)],
+        { generation: 2, lastSavepoint: "" },
+        { restore: "latest-state" },
+        () => undefined,
+        now,
+    );
     expect(d).toEqual({ kind: "finished", jobId: gen2 });
 });
 
 test("nothing to restore for a job that ran before: refused rather than starting empty", async () => {
-    await expect(findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "" }, { restore: "latest-state" }, () => undefined, now)).rejects.toThrow(/no savepoint or retained checkpoint of it was found/);
+    await expect(
+        findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "" }, { restore: "latest-state" }, () => undefined, now),
+    ).rejects.toThrow(/no savepoint or retained checkpoint of it was found/);
 });
 
 test("JobManager lost after a later generation ran: its own newer checkpoint wins over the recorded one of an earlier generation", async () => {
@@ -81,7 +144,15 @@ test("JobManager lost after a later generation ran: its own newer checkpoint win
     const future = new Date(Date.now() + 60_000);
     fs.utimesSync(path.join(later.replace(/^file:/, ""), "_metadata"), future, future); // written after the record
     snapshotDir(`ck4/${"f".repeat(32)}/chk-99`); // another job's folder: never taken
-    const d = await findRestorePoint(clientOf({}), "orders", [], { generation: 3, lastSavepoint: "", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" }, { restore: "latest-state" }, () => undefined, now);
+    const d = await findRestorePoint(
+        clientOf({}),
+        "orders",
+        [],
+        { generation: 3, lastSavepoint: "", lastCheckpoint: recorded, lastCheckpointAt: "2026-12-05T11:00:00Z" },
+        { restore: "latest-state" },
+        () => undefined,
+        now,
+    );
     expect(d.kind === "snapshot" && { path: d.snapshot.path, jobId: d.snapshot.jobId }).toEqual({ path: later, jobId: g3 });
 });
 
@@ -106,14 +177,32 @@ describe("a savepoint the cluster took when it restarted for new libraries (hand
         const chk = snapshotDir(`ck6/${later}/chk-3`);
         const client = clientOf({ [later]: stats(entry(chk, now - 5000, "CHECKPOINT"), null) });
         const prior = { generation: 5, lastSavepoint: "", handoff: handoffOf(sp, now - 600_000) };
-        const d = await findRestorePoint(client, name, [{ ...job(later, "CANCELED", now - 1000), name }], prior, { restore: "latest-state" }, () => undefined, now);
+        const d = await findRestorePoint(
+            client,
+            name,
+            [{ ...job(later, "CANCELED", now - 1000), name }],
+            prior,
+            { restore: "latest-state" },
+            () => undefined,
+            now,
+        );
         expect(d.kind === "snapshot" && d.snapshot.path).toBe(chk);
-        const onlySavepoints = await findRestorePoint(client, name, [{ ...job(later, "CANCELED", now - 1000), name }], prior, { restore: "latest-savepoint" }, () => undefined, now);
+        const onlySavepoints = await findRestorePoint(
+            client,
+            name,
+            [{ ...job(later, "CANCELED", now - 1000), name }],
+            prior,
+            { restore: "latest-savepoint" },
+            () => undefined,
+            now,
+        );
         expect(onlySavepoints.kind === "snapshot" && onlySavepoints.snapshot).toMatchObject({ path: sp, takenBy: "the cluster restart for libraries" });
     });
 
     test("a deleted handoff savepoint is no restore point", async () => {
         const prior = { generation: 4, lastSavepoint: "", handoff: handoffOf(`file:${root}/gone/savepoint-x`, now) };
-        await expect(findRestorePoint(clientOf({}), name, [], prior, { restore: "latest-state" }, () => undefined, now)).rejects.toThrow(/no savepoint or retained checkpoint of it was found/);
+        await expect(findRestorePoint(clientOf({}), name, [], prior, { restore: "latest-state" }, () => undefined, now)).rejects.toThrow(
+            /no savepoint or retained checkpoint of it was found/,
+        );
     });
 });

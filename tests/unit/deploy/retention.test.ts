@@ -53,7 +53,11 @@ describe("savepoint retention on upgrade", () => {
         expect(tb.flink.disposed).toEqual(all.slice(0, 17));
         // Generation 11 runs, restored from generation 10's stop savepoint, which is kept.
         expect(job.outcome.generation).toBe(11);
-        expect(job.savepoints.map((s) => [s.generation, s.kind])).toEqual([[9, "stop"], [10, "probe"], [10, "stop"]]);
+        expect(job.savepoints.map((s) => [s.generation, s.kind])).toEqual([
+            [9, "stop"],
+            [10, "probe"],
+            [10, "stop"],
+        ]);
         expect(tb.flink.submissions.at(-1)).toMatchObject({ jobId: jid(11, hashOf(11)), restorePath: all[19] });
         expect(job.outcome.restoredFrom).toBe(all[19]);
         expect(job.savepoints.every((s) => !Number.isNaN(Date.parse(s.takenAt)))).toBe(true);
@@ -79,7 +83,9 @@ describe("savepoint retention on upgrade", () => {
         expect(job.outcome).toMatchObject({ state: "RUNNING", action: "submitted" });
         expect(job.savepoints.map((s) => s.path)).toEqual([refused, job.outcome.restoredFrom]);
         expect(tb.flink.disposed).toEqual([tb.taken[0], tb.taken[2]]);
-        expect(tb.lines).toContainEqual(expect.stringMatching(/^warning: could not dispose savepoint \S+ \(generation 1\): java\.io\.IOException: Access Denied; it stays listed/));
+        expect(tb.lines).toContainEqual(
+            expect.stringMatching(/^warning: could not dispose savepoint \S+ \(generation 1\): java\.io\.IOException: Access Denied; it stays listed/),
+        );
         // Flink can dispose it again: the next upgrade does.
         tb.flink.disposalFailures.clear();
         job = await up(tb, 4, job, 1);
@@ -142,7 +148,12 @@ describe("which savepoints are the job's", () => {
 
 describe("application mode", () => {
     test("keepSavepoints becomes the Operator's savepoint history count; unset leaves the Operator's default", () => {
-        const app = { name: "orders", kubernetes: { namespace: "flink" }, jar: { url: "local:///opt/flink/usrlib/orders.jar" }, upgrade: { savepointDir: "s3://b/sp" } };
+        const app = {
+            name: "orders",
+            kubernetes: { namespace: "flink" },
+            jar: { url: "local:///opt/flink/usrlib/orders.jar" },
+            upgrade: { savepointDir: "s3://b/sp" },
+        };
         const set = checkApplication({ ...app, upgrade: { ...app.upgrade, keepSavepoints: 4 } });
         expect(set.failures).toEqual([]);
         expect(operatorConfig(set.args!)["kubernetes.operator.savepoint.history.max.count"]).toBe(4);

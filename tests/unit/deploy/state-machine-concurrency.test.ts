@@ -19,7 +19,11 @@ async function upgradeAll(limit: number) {
     let most = 0;
     const deploy = (name: string) => {
         const ctx: DeployContext = { client: flink, restUrl: flink.baseUrl, name, progress: () => undefined, clock: flink.clock };
-        const version = (hash: string) => ({ definitionHash: hash, preflight: async () => undefined, submit: (id: string, r: Parameters<FakeFlink["submit"]>[2]) => flink.submit(id, name, r) });
+        const version = (hash: string) => ({
+            definitionHash: hash,
+            preflight: async () => undefined,
+            submit: (id: string, r: Parameters<FakeFlink["submit"]>[2]) => flink.submit(id, name, r),
+        });
         return withClusterSlot(flink.baseUrl, limit, async () => {
             most = Math.max(most, ++inside);
             try {

@@ -70,7 +70,13 @@ describe("the desired definition already runs", () => {
         const { flink, clock, run, version } = testbed();
         flink.seed({ jid: jid(3, V1), name: NAME, state: "RUNNING" });
         const out = await run(version(V1), version(V1), priorOf(jid(3, V1), 3, { lastSavepoint: "s3://savepoints/orders/savepoint-old" }));
-        expect(out).toMatchObject({ action: "unchanged", jobId: jid(3, V1), generation: 3, state: "RUNNING", lastSavepoint: "s3://savepoints/orders/savepoint-old" });
+        expect(out).toMatchObject({
+            action: "unchanged",
+            jobId: jid(3, V1),
+            generation: 3,
+            state: "RUNNING",
+            lastSavepoint: "s3://savepoints/orders/savepoint-old",
+        });
         expect(flink.submissions).toEqual([]);
         expect(clock.elapsed()).toBeLessThan(1000);
     });
@@ -88,7 +94,12 @@ describe("the desired definition already runs", () => {
     test("and fails its health check: the error says the job is left as it is", async () => {
         const { flink, run, version } = testbed();
         // Submitted by a run that died (state still names generation 3): it gets the whole window, and fails in it.
-        flink.seed({ jid: jid(4, V1), name: NAME, state: "RUNNING", script: { fail: { afterMs: 2000, exception: "java.lang.IllegalStateException: disk full" } } });
+        flink.seed({
+            jid: jid(4, V1),
+            name: NAME,
+            state: "RUNNING",
+            script: { fail: { afterMs: 2000, exception: "java.lang.IllegalStateException: disk full" } },
+        });
         const err = await deployError(run(version(V1), version(V1), priorOf(jid(3, V1), 3)));
         expect(err.problem).toBe(`job ${jid(4, V1)} became FAILED within 10 s: disk full`);
         expect(err.left).toBe(`job ${jid(4, V1)} as it is`);

@@ -22,7 +22,11 @@ describe("the savepoint before the stop", () => {
         const { flink, run, version } = withOldRunning();
         flink.savepointScript = { afterMs: 500, fail: "CheckpointException: Failure to finalize checkpoint" };
         const err = await deployError(run(version(V2), version(V1), PRIOR));
-        expect(err.problem).toMatch(new RegExp(`^the savepoint of job ${OLD} failed, so nothing was redeployed: savepoint \\w+ of job ${OLD} on .* failed: CheckpointException: Failure to finalize checkpoint$`));
+        expect(err.problem).toMatch(
+            new RegExp(
+                `^the savepoint of job ${OLD} failed, so nothing was redeployed: savepoint \\w+ of job ${OLD} on .* failed: CheckpointException: Failure to finalize checkpoint$`,
+            ),
+        );
         expect(err.left).toBe(`the old job ${OLD} RUNNING, untouched`);
         expect(flink.activeIds(NAME)).toEqual([OLD]);
         expect(flink.submissions).toEqual([]);
@@ -33,7 +37,9 @@ describe("the savepoint before the stop", () => {
         flink.savepointScript = { never: true };
         const err = await deployError(run(version(V2), version(V1), PRIOR, { savepointTimeoutSeconds: 30 }));
         expect(err.problem).toContain(`the savepoint of job ${OLD} did not complete in time, so nothing was redeployed`);
-        expect(err.left).toBe(`the old job ${OLD} RUNNING, untouched (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds`);
+        expect(err.left).toBe(
+            `the old job ${OLD} RUNNING, untouched (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds`,
+        );
         expect(clock.elapsed()).toBeGreaterThanOrEqual(29_000);
         expect(clock.elapsed()).toBeLessThanOrEqual(30_000);
         expect(flink.activeIds(NAME)).toEqual([OLD]);
@@ -67,7 +73,9 @@ describe("the new version fails and the previous one is rolled back", () => {
         const { flink, run, version } = withOldRunning();
         flink.scriptSubmit(V2, { refuse: "JobSubmissionException: Could not instantiate the executor" });
         const err = await deployError(run(version(V2), version(V1), PRIOR));
-        expect(err.problem).toBe("the new version failed its health gate and was rolled back: submission failed: JobSubmissionException: Could not instantiate the executor");
+        expect(err.problem).toBe(
+            "the new version failed its health gate and was rolled back: submission failed: JobSubmissionException: Could not instantiate the executor",
+        );
         expect(err.left).toBe(`the previous version RUNNING again as job ${jid(3, V1)} (generation 3), restored from ${STOP}`);
         expect(flink.submissions.map((s) => [s.jobId, s.restorePath])).toEqual([
             [jid(2, V2), STOP],
@@ -79,9 +87,14 @@ describe("the new version fails and the previous one is rolled back", () => {
 
     test("it fails its health gate: it is cancelled first, then the previous version restores from the same savepoint", async () => {
         const { flink, run, version } = withOldRunning();
-        flink.scriptSubmit(V2, { runAfterMs: 1000, restarts: { firstAtMs: 3000, everyMs: 1000, times: 5, exception: "java.net.ConnectException: Connection refused" } });
+        flink.scriptSubmit(V2, {
+            runAfterMs: 1000,
+            restarts: { firstAtMs: 3000, everyMs: 1000, times: 5, exception: "java.net.ConnectException: Connection refused" },
+        });
         const err = await deployError(run(version(V2), version(V1), PRIOR));
-        expect(err.problem).toBe(`the new version failed its health gate and was rolled back: job ${jid(2, V2)} failed 3 time(s) within 10 s (allowed: 2): Connection refused`);
+        expect(err.problem).toBe(
+            `the new version failed its health gate and was rolled back: job ${jid(2, V2)} failed 3 time(s) within 10 s (allowed: 2): Connection refused`,
+        );
         expect(err.left).toBe(`the previous version RUNNING again as job ${jid(3, V1)} (generation 3), restored from ${STOP}`);
         expect(flink.stateOf(jid(2, V2))).toBe("CANCELED");
         expect(flink.submissions.map((s) => s.restorePath)).toEqual([STOP, STOP]);
@@ -116,8 +129,14 @@ describe("the new version fails and the previous one is rolled back", () => {
 test("a first create that fails has no previous version: nothing runs and it had no state", async () => {
     const { flink, run, version } = testbed();
     flink.scriptSubmit(V1, { neverAllTasks: true });
-    const err = await deployError(run(version(V1), undefined, undefined, { health: { runningTimeoutSeconds: 20, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 2, finishTimeoutSeconds: 60 } }));
-    expect(err.problem).toBe(`the new version failed: job ${jid(1, V1)} did not reach RUNNING with all tasks running (RUNNING after 20 s): no exception recorded`);
+    const err = await deployError(
+        run(version(V1), undefined, undefined, {
+            health: { runningTimeoutSeconds: 20, stableSeconds: 10, requireCheckpoint: false, maxRestarts: 2, finishTimeoutSeconds: 60 },
+        }),
+    );
+    expect(err.problem).toBe(
+        `the new version failed: job ${jid(1, V1)} did not reach RUNNING with all tasks running (RUNNING after 20 s): no exception recorded`,
+    );
     expect(err.left).toBe(`no job running under "orders"; it had no state to keep; fix the job and run pulumi up again (it restores from there)`);
     expect(flink.stateOf(jid(1, V1))).toBe("CANCELED");
 });

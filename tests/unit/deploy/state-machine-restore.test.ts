@@ -18,7 +18,14 @@ const iso = (t: number) => new Date(t).toISOString();
 function cancelledOutOfBand(checkpointAgeMs = 3000, manualSavepointAgeMs?: number) {
     const bed = testbed();
     const now = bed.clock.now();
-    bed.flink.seed({ jid: G1, name: NAME, state: "FINISHED", startedAt: now - 10 * DAY, endedAt: now - 9 * DAY, savepoint: { path: SP1, at: now - 9 * DAY, type: "SYNC_SAVEPOINT" } });
+    bed.flink.seed({
+        jid: G1,
+        name: NAME,
+        state: "FINISHED",
+        startedAt: now - 10 * DAY,
+        endedAt: now - 9 * DAY,
+        savepoint: { path: SP1, at: now - 9 * DAY, type: "SYNC_SAVEPOINT" },
+    });
     bed.flink.seed({
         jid: G2,
         name: NAME,
@@ -66,7 +73,14 @@ test("restore none: starts from empty state although state exists", async () => 
 test("an upgrade in flight (stopped with a savepoint, the run died): restored from that savepoint whatever the policy", async () => {
     const { flink, clock, run, version, lines } = testbed();
     const sp = "s3://savepoints/orders/savepoint-g2-stop";
-    flink.seed({ jid: G2, name: NAME, state: "FINISHED", endedAt: clock.now() - 20_000, savepoint: { path: sp, at: clock.now() - 20_500, type: "SYNC_SAVEPOINT" }, checkpoint: { path: CHK, at: clock.now() - 1000 } });
+    flink.seed({
+        jid: G2,
+        name: NAME,
+        state: "FINISHED",
+        endedAt: clock.now() - 20_000,
+        savepoint: { path: sp, at: clock.now() - 20_500, type: "SYNC_SAVEPOINT" },
+        checkpoint: { path: CHK, at: clock.now() - 1000 },
+    });
     const out = await run(version(V2), version(V1), PRIOR, { restore: "none" });
     expect(flink.submissions.map((s) => s.restorePath)).toEqual([sp]);
     expect(out).toMatchObject({ restoredFrom: sp, lastSavepoint: sp, lastSavepointAt: iso(clock.start - 20_500) });
@@ -95,7 +109,13 @@ test("the cluster restarted for new libraries (handoff) and forgot the job: rest
 test("JobManager lost (Flink lists nothing): the checkpoint state recorded, when newer than the recorded savepoint", async () => {
     const { flink, clock, run, version } = testbed();
     const recorded = `s3://checkpoints/${G2}/chk-40`;
-    await run(version(V1), version(V1), { ...PRIOR, lastSavepoint: SP1, lastSavepointAt: iso(clock.now() - DAY), lastCheckpoint: recorded, lastCheckpointAt: iso(clock.now() - 60_000) });
+    await run(version(V1), version(V1), {
+        ...PRIOR,
+        lastSavepoint: SP1,
+        lastSavepointAt: iso(clock.now() - DAY),
+        lastCheckpoint: recorded,
+        lastCheckpointAt: iso(clock.now() - 60_000),
+    });
     expect(flink.submissions.map((s) => s.restorePath)).toEqual([recorded]);
 });
 

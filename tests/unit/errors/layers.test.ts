@@ -25,7 +25,12 @@ describe("input errors: property = value: problem; fix: remedy", () => {
 
     test("create/update given inputs that are not known (Pulumi never does that): said so in the formula, not an empty message", () => {
         expect(() => parsedOrThrow("FlinkJob", undefined, [])).toThrow(
-            new InputError([{ property: "(inputs)", reason: "(inputs) = (unknown): some FlinkJob inputs are not known yet; fix: report it, Pulumi resolves every input before create and update" }]),
+            new InputError([
+                {
+                    property: "(inputs)",
+                    reason: "(inputs) = (unknown): some FlinkJob inputs are not known yet; fix: report it, Pulumi resolves every input before create and update",
+                },
+            ]),
         );
         expect(parsedOrThrow("FlinkJob", { name: "orders" }, [])).toEqual({ name: "orders" });
     });
@@ -42,7 +47,12 @@ describe("input errors: property = value: problem; fix: remedy", () => {
     });
 
     const bad = {
-        job: { name: "orders", cluster: { restUrl: "http://localhost:8081", flinkVersion: "1.20.3", webUiUrl: "http://localhost:8081" }, jar: { url: "https://repo.example.com/orders.jar" }, parallelism: 0 },
+        job: {
+            name: "orders",
+            cluster: { restUrl: "http://localhost:8081", flinkVersion: "1.20.3", webUiUrl: "http://localhost:8081" },
+            jar: { url: "https://repo.example.com/orders.jar" },
+            parallelism: 0,
+        },
         cluster: { target: "remote", restUrl: "ftp://flink:8081" },
         home: { version: "latest" },
     };
@@ -62,16 +72,20 @@ describe("input errors: property = value: problem; fix: remedy", () => {
     });
 
     test("FlinkJob: the exact check and create text of a bad parallelism", async () => {
-        const expected = "parallelism = 0: must be a whole number from 1 to 32768; fix: use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default";
+        const expected =
+            "parallelism = 0: must be a whole number from 1 to 32768; fix: use a parallelism from 1 to 32768 (Flink's maximum), or leave it unset for the cluster's default";
         expect((await jobProvider.check!({}, bad.job)).failures).toEqual([{ property: "parallelism", reason: expected }]);
         await expect(jobProvider.create(bad.job)).rejects.toThrow(new InputError([{ property: "parallelism", reason: expected }]));
     });
 });
 
 describe("component arguments: the same formula, no sentinel characters", () => {
-    const schema = z.object({ brokers: z.string().regex(/:\d+$/, hint("is not host:port", 'write "kafka:9092"')), password: z.string().optional() }).superRefine((v, ctx) => {
-        if (v.password !== undefined) ctx.addIssue({ code: "custom", path: ["password"], ...secretHint("is a credential in plain text", "put it in a VariableSet's secrets") });
-    });
+    const schema = z
+        .object({ brokers: z.string().regex(/:\d+$/, hint("is not host:port", 'write "kafka:9092"')), password: z.string().optional() })
+        .superRefine((v, ctx) => {
+            if (v.password !== undefined)
+                ctx.addIssue({ code: "custom", path: ["password"], ...secretHint("is a credential in plain text", "put it in a VariableSet's secrets") });
+        });
 
     test("a hint's own fix replaces the generic one", () => {
         let message = "";
@@ -93,7 +107,12 @@ describe("component arguments: the same formula, no sentinel characters", () => 
 
     test("an alert receiver's URL written in plain text is not quoted back (it is the webhook's secret)", () => {
         const url = "https://hooks.example.com/services/T000/B000/XXXXSECRET";
-        const settings = { receivers: [{ name: "ops", type: "webhook", urlSecret: "alertWebhookUrl", url }], defaultReceiver: "ops", rulesDir: "r", alertmanagerDir: "a" };
+        const settings = {
+            receivers: [{ name: "ops", type: "webhook", urlSecret: "alertWebhookUrl", url }],
+            defaultReceiver: "ops",
+            rulesDir: "r",
+            alertmanagerDir: "a",
+        };
         const parsed = alertSettings.safeParse(settings);
         expect(parsed.success).toBe(false);
         const reasons = zodFailures(parsed.error!, settings).map((f) => f.reason);
@@ -114,8 +133,18 @@ describe("deploy errors: what failed, then what was left behind", () => {
 
 describe("transport errors: HTTP status and Flink's first line; a refused request says what the client was given", () => {
     test("an HTTP error: method, path, URL, status, Flink's headline", () => {
-        const body = JSON.stringify({ errors: ["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat org.apache.flink.Foo.bar(Foo.java:1)"] });
-        const err = new FlinkApiError({ kind: "http", status: 400, method: "POST", path: "/jars/x.jar/run", baseUrl: "http://jm:8081", flinkMessage: extractFlinkMessage(body), retryable: false });
+        const body = JSON.stringify({
+            errors: ["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat org.apache.flink.Foo.bar(Foo.java:1)"],
+        });
+        const err = new FlinkApiError({
+            kind: "http",
+            status: 400,
+            method: "POST",
+            path: "/jars/x.jar/run",
+            baseUrl: "http://jm:8081",
+            flinkMessage: extractFlinkMessage(body),
+            retryable: false,
+        });
         expect(err.message).toBe("Flink REST POST /jars/x.jar/run on http://jm:8081 failed with HTTP 400: Could not execute application.");
     });
 
@@ -123,7 +152,9 @@ describe("transport errors: HTTP status and Flink's first line; a refused reques
         const err = new FlinkRequestError("POST /jars/:jarid/run", ['the job id "job-1", which is not 32 lowercase hex characters']);
         expect(err).toBeInstanceOf(FlinkApiError);
         expect(err).toMatchObject({ kind: "invalid-request", status: 0, retryable: false });
-        expect(err.message).toBe('Flink REST POST /jars/:jarid/run refused before sending: it was given the job id "job-1", which is not 32 lowercase hex characters');
+        expect(err.message).toBe(
+            'Flink REST POST /jars/:jarid/run refused before sending: it was given the job id "job-1", which is not 32 lowercase hex characters',
+        );
         expect(err.message).not.toMatch(/jobId|baseUrl/);
     });
 });

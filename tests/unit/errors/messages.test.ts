@@ -21,7 +21,9 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 /** What the providers print while `fn` runs (progress lines go to stderr). */
 async function printed(fn: () => Promise<unknown>): Promise<string[]> {
     const lines: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(...String(chunk).split("\n").filter(Boolean)), true));
+    const spy = jest
+        .spyOn(process.stderr, "write")
+        .mockImplementation((chunk: string | Uint8Array) => (lines.push(...String(chunk).split("\n").filter(Boolean)), true));
     try {
         await fn().catch(() => undefined);
     } finally {
@@ -51,7 +53,19 @@ describe("1. a failure before anything was touched names a deployed job only whe
 
     test("the same on an update names the deployed job", async () => {
         const jobId = "b".repeat(32);
-        const olds = { ...checkJobArgs({ ...inputs, sql: SQL.replace("SELECT v", "SELECT v + 1") }).args, jobId, state: "RUNNING", generation: 1, lastSavepoint: "", restoredFrom: "", webUiUrl: "", deployedAt: "", jarId: "", variablesHash: "", stateVersion: 1 } as JobState;
+        const olds = {
+            ...checkJobArgs({ ...inputs, sql: SQL.replace("SELECT v", "SELECT v + 1") }).args,
+            jobId,
+            state: "RUNNING",
+            generation: 1,
+            lastSavepoint: "",
+            restoredFrom: "",
+            webUiUrl: "",
+            deployedAt: "",
+            jarId: "",
+            variablesHash: "",
+            stateVersion: 1,
+        } as JobState;
         const err = await jobProvider.update!("id", olds, inputs).catch((e: unknown) => e);
         expect(messageOf(err)).toBe(
             'job "orders" is a SQL job, but the cluster at http://127.0.0.1:9 has no SQL Gateway\n' +
@@ -65,7 +79,8 @@ describe("2 and 3. the home line says a cached Flink is found, and names the res
         const cache = path.join(root, "c1");
         expect(materializeLine(cache, "2.3.0")).toBe(`materializing Flink 2.3.0 into ${cache} (not in the cache yet: downloads ~300 MB once)`);
         fs.mkdirSync(path.join(cache, "downloads", "flink-2.3.0"), { recursive: true });
-        for (const f of ["apache_flink-2.3.0-py3-none-any.whl", "apache_flink_libraries-2.3.0.tar.gz"]) fs.writeFileSync(path.join(cache, "downloads", "flink-2.3.0", f), "");
+        for (const f of ["apache_flink-2.3.0-py3-none-any.whl", "apache_flink_libraries-2.3.0.tar.gz"])
+            fs.writeFileSync(path.join(cache, "downloads", "flink-2.3.0", f), "");
         expect(materializeLine(cache, "2.3.0")).toBe(`materializing Flink 2.3.0 into ${cache} (its downloads are in the cache: unpacking only)`);
         fs.mkdirSync(path.join(cache, "flink", "2.3.0"), { recursive: true });
         fs.writeFileSync(path.join(cache, "flink", "2.3.0", ".complete"), "");
@@ -91,7 +106,19 @@ describe("4. a refresh's own diff prints no restart line; the update's diff prin
     test("read, then the refresh's diff (quiet), then the update's diff (one line)", async () => {
         const inputs = { name: "tally", cluster, jar: { url: "https://repo.example.com/tally.jar" } };
         const args = checkJobArgs(inputs).args!;
-        const olds = { ...args, jobId: "c".repeat(32), state: "CANCELED", generation: 1, lastSavepoint: "", restoredFrom: "", webUiUrl: "", deployedAt: "", jarId: "", variablesHash: variablesOf(args).hash, stateVersion: 1 } as JobState;
+        const olds = {
+            ...args,
+            jobId: "c".repeat(32),
+            state: "CANCELED",
+            generation: 1,
+            lastSavepoint: "",
+            restoredFrom: "",
+            webUiUrl: "",
+            deployedAt: "",
+            jarId: "",
+            variablesHash: variablesOf(args).hash,
+            stateVersion: 1,
+        } as JobState;
         const line = (ls: string[]) => ls.filter((l) => l.startsWith("[FlinkJob] preview: tally:"));
         const read = await printed(() => jobProvider.read!("id", olds));
         expect(read.some((l) => l.startsWith("[FlinkJob tally] refresh could not reach the cluster"))).toBe(true);

@@ -48,7 +48,10 @@ describe.each(VERSIONS)("endpoints parse real Flink %s answers", (v) => {
         pool.intercept({ path: `/jobs/${body.jid}` }).reply(200, body, JSON_HEADERS);
         const job = await client.job(body.jid);
         expect(job.state).toBe("RUNNING");
-        expect(job.vertices.map((x) => [x.status, x.parallelism])).toEqual([["RUNNING", 1], ["RUNNING", 1]]);
+        expect(job.vertices.map((x) => [x.status, x.parallelism])).toEqual([
+            ["RUNNING", 1],
+            ["RUNNING", 1],
+        ]);
         expect(job.timestamps.RUNNING).toBeGreaterThan(0);
     });
 
@@ -61,7 +64,9 @@ describe.each(VERSIONS)("endpoints parse real Flink %s answers", (v) => {
 
     test("exceptions() reads only exceptionHistory; rootException() trims the newest", async () => {
         const { pool, client } = mocked();
-        pool.intercept({ path: `/jobs/${JOB}/exceptions` }).reply(200, fixture(`exceptions-${v}.json`), JSON_HEADERS).times(2);
+        pool.intercept({ path: `/jobs/${JOB}/exceptions` })
+            .reply(200, fixture(`exceptions-${v}.json`), JSON_HEADERS)
+            .times(2);
         const entries = await client.exceptions(JOB);
         expect(entries).toHaveLength(2);
         expect(entries[0]).not.toHaveProperty("root-exception");
@@ -147,7 +152,9 @@ describe("other endpoints", () => {
         const { client, calls } = mocked();
         const err = await rejection(client.uploadJar("/tmp/build/job.zip"));
         expect(err).toBeInstanceOf(FlinkRequestError);
-        expect((err as Error).message).toBe('Flink REST POST /jars/upload refused before sending: it was given the file "/tmp/build/job.zip", whose name does not end with .jar (Flink refuses others)');
+        expect((err as Error).message).toBe(
+            'Flink REST POST /jars/upload refused before sending: it was given the file "/tmp/build/job.zip", whose name does not end with .jar (Flink refuses others)',
+        );
         expect(calls).toHaveLength(0);
     });
 

@@ -17,7 +17,9 @@ test("without provider/k8s/endpoint loaded, a Kubernetes connection is refused w
     jest.isolateModules(() => {
         connect = (require("../../../provider/flink/connect") as ConnectModule).connect;
     });
-    expect(() => connect(onKubernetes)).toThrow("http://sessions-rest.streaming.svc:8081 is on Kubernetes, but Kubernetes access (provider/k8s/endpoint) is not loaded in this process");
+    expect(() => connect(onKubernetes)).toThrow(
+        "http://sessions-rest.streaming.svc:8081 is on Kubernetes, but Kubernetes access (provider/k8s/endpoint) is not loaded in this process",
+    );
     await connect({ restUrl: "http://localhost:8081" }).close();
 });
 
@@ -32,7 +34,11 @@ test("with provider/k8s/endpoint loaded, a Kubernetes connection gets a route fo
     const gateway = "http://sessions-sql-gateway.streaming.svc:8083";
     expect(routeOf(onKubernetes.restUrl)).toBeUndefined();
     // A SessionCluster's stored connection: the REST URL and the SQL Gateway URL, both Service names.
-    const stored = { ...onKubernetes, sqlGatewayUrl: gateway, kubernetes: { ...onKubernetes.kubernetes, sqlGateway: { service: "sessions-sql-gateway", port: 8083 } } };
+    const stored = {
+        ...onKubernetes,
+        sqlGatewayUrl: gateway,
+        kubernetes: { ...onKubernetes.kubernetes, sqlGateway: { service: "sessions-sql-gateway", port: 8083 } },
+    };
     const client = connect(stored);
     expect(routeOf(onKubernetes.restUrl)).toBeInstanceOf(Function);
     expect(routeOf(gateway)).toBeInstanceOf(Function);

@@ -68,9 +68,7 @@ describe("extractFlinkMessage on real Flink error bodies", () => {
 
 describe("summarizeJavaError", () => {
     test("no cause: the message without the class", () => {
-        expect(summarizeJavaError("java.lang.IllegalArgumentException: boom at count 101\n\tat demo.Counter$1.map(Counter.java:23)")).toBe(
-            "boom at count 101",
-        );
+        expect(summarizeJavaError("java.lang.IllegalArgumentException: boom at count 101\n\tat demo.Counter$1.map(Counter.java:23)")).toBe("boom at count 101");
     });
 
     test("a cause without message keeps its short class name", () => {

@@ -26,7 +26,13 @@ describe("savepoint disposal", () => {
         expect(await client.disposalStatus(TRIGGER)).toEqual({ status: "IN_PROGRESS" });
         expect(await client.disposalStatus(TRIGGER)).toEqual({ status: "COMPLETED" });
         const failed = await client.disposalStatus(TRIGGER);
-        expect(failed).toEqual({ status: "COMPLETED", failureCause: expect.stringContaining("FileNotFoundException: Cannot find checkpoint or savepoint file/directory") });
-        expect(failed).toEqual({ status: "COMPLETED", failureCause: expect.stringMatching(/^Could not dispose savepoint file:\/\/\/tmp\/fl\/nope\/savepoint-000000-000000000000\./) });
+        expect(failed).toEqual({
+            status: "COMPLETED",
+            failureCause: expect.stringContaining("FileNotFoundException: Cannot find checkpoint or savepoint file/directory"),
+        });
+        expect(failed).toEqual({
+            status: "COMPLETED",
+            failureCause: expect.stringMatching(/^Could not dispose savepoint file:\/\/\/tmp\/fl\/nope\/savepoint-000000-000000000000\./),
+        });
     });
 });

@@ -32,7 +32,7 @@ describe("savepoint trigger bodies", () => {
 
     test("a malformed client trigger id is refused before any request", async () => {
         const { client, calls } = mocked();
-        expect((await rejection(client.stopWithSavepoint(JOB, { triggerId: "abc" })) as Error).message).toBe(
+        expect(((await rejection(client.stopWithSavepoint(JOB, { triggerId: "abc" }))) as Error).message).toBe(
             'Flink REST savepoint trigger refused before sending: it was given the trigger id "abc", which is not 32 lowercase hex characters (omit it to have one generated)',
         );
         expect(calls).toHaveLength(0);
@@ -63,7 +63,11 @@ describe("savepointStatus", () => {
 
     test("an unknown or expired trigger is a 404", async () => {
         const { pool, client } = mocked();
-        const body = { errors: [`org.apache.flink.runtime.rest.handler.RestHandlerException: There is no savepoint operation with triggerId=${TRIGGER} for job ${JOB}.\n\tat x.y(Z.java:1)`] };
+        const body = {
+            errors: [
+                `org.apache.flink.runtime.rest.handler.RestHandlerException: There is no savepoint operation with triggerId=${TRIGGER} for job ${JOB}.\n\tat x.y(Z.java:1)`,
+            ],
+        };
         pool.intercept({ path: STATUS_PATH }).reply(404, body, JSON_HEADERS);
         const err = await rejection(client.savepointStatus(JOB, TRIGGER));
         expect(isFlinkNotFound(err)).toBe(true);

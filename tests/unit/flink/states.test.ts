@@ -1,4 +1,13 @@
-import { endsGateWait, GLOBALLY_TERMINAL_STATES, isActive, isGloballyTerminal, isJobState, isRunning, isRunningOrRecovering, JOB_STATES } from "../../../provider/flink/states";
+import {
+    endsGateWait,
+    GLOBALLY_TERMINAL_STATES,
+    isActive,
+    isGloballyTerminal,
+    isJobState,
+    isRunning,
+    isRunningOrRecovering,
+    JOB_STATES,
+} from "../../../provider/flink/states";
 
 describe("job states: one vocabulary", () => {
     // state -> [active, globally terminal, running or recovering, ends the gate's wait]
@@ -18,7 +27,12 @@ describe("job states: one vocabulary", () => {
     };
 
     test.each(Object.entries(table))("%s", (state, [active, terminal, recovering, endsWait]) => {
-        expect([isActive(state), isGloballyTerminal(state), isRunningOrRecovering(state), endsGateWait(state)]).toEqual([active, terminal, recovering, endsWait]);
+        expect([isActive(state), isGloballyTerminal(state), isRunningOrRecovering(state), endsGateWait(state)]).toEqual([
+            active,
+            terminal,
+            recovering,
+            endsWait,
+        ]);
         expect(isJobState(state)).toBe(true);
     });
 

@@ -3,13 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-    createFlinkClient,
-    FlinkApiError,
-    FlinkRequestError,
-    FlinkTimeoutError,
-    FlinkUnreachableError,
-} from "../../../provider/flink";
+import { createFlinkClient, FlinkApiError, FlinkRequestError, FlinkTimeoutError, FlinkUnreachableError } from "../../../provider/flink";
 import { fixture, JOB, JSON_HEADERS, mocked, rejection } from "./helpers";
 
 const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8081"), { code: "ECONNREFUSED" });
@@ -149,7 +143,11 @@ describe("unreachable clusters", () => {
         expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow(
             new FlinkRequestError("client", ['the URL "ftp://flink:21", which does not use http or https']),
         );
-        expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow('Flink REST client refused before sending: it was given the URL "ftp://flink:21", which does not use http or https');
-        expect(() => createFlinkClient({ baseUrl: "not a url" })).toThrow('Flink REST client refused before sending: it was given the URL "not a url", which is not a URL (e.g. "http://localhost:8081")');
+        expect(() => createFlinkClient({ baseUrl: "ftp://flink:21" })).toThrow(
+            'Flink REST client refused before sending: it was given the URL "ftp://flink:21", which does not use http or https',
+        );
+        expect(() => createFlinkClient({ baseUrl: "not a url" })).toThrow(
+            'Flink REST client refused before sending: it was given the URL "not a url", which is not a URL (e.g. "http://localhost:8081")',
+        );
     });
 });

@@ -115,7 +115,10 @@ describe("buildRunJarBody", () => {
             throw new Error("expected FlinkRequestError");
         } catch (err) {
             expect(err).toBeInstanceOf(FlinkRequestError);
-            expect((err as FlinkRequestError).given).toEqual(['the parallelism 0, which is not a whole number from 1 to 32768', 'the job id "job-1", which is not 32 lowercase hex characters']);
+            expect((err as FlinkRequestError).given).toEqual([
+                "the parallelism 0, which is not a whole number from 1 to 32768",
+                'the job id "job-1", which is not 32 lowercase hex characters',
+            ]);
             expect((err as Error).message).toBe(
                 'Flink REST POST /jars/:jarid/run refused before sending: it was given the parallelism 0, which is not a whole number from 1 to 32768; the job id "job-1", which is not 32 lowercase hex characters',
             );
@@ -140,7 +143,9 @@ describe("parseFlinkVersion", () => {
     ])("%s", (text, parsed) => expect(parseFlinkVersion(text)).toEqual(parsed));
 
     test.each(["latest", "1", "", "1.x.0", "1.20.3.4"])("%j is refused, quoting what the client was given", (text) => {
-        expect(() => parseFlinkVersion(text)).toThrow(`Flink REST client refused before sending: it was given the Flink version ${JSON.stringify(text)}, which is not MAJOR.MINOR[.PATCH] (e.g. "1.20.3")`);
+        expect(() => parseFlinkVersion(text)).toThrow(
+            `Flink REST client refused before sending: it was given the Flink version ${JSON.stringify(text)}, which is not MAJOR.MINOR[.PATCH] (e.g. "1.20.3")`,
+        );
     });
 
     test("comparison is numeric, not lexical", () => {

@@ -52,7 +52,12 @@ describe("FlinkHome check rejects bad input with property, value and fix", () =>
         ["unknown property", { versoin: "1.20.3", version: "1.20.3" }, "(args)", "unknown property"],
         ["defaultConfig not a map", { version: "1.20.3", defaultConfig: ["a"] }, "defaultConfig", "Expected object"],
         ["defaultConfig value is an object", { version: "1.20.3", defaultConfig: { "a.b": { c: 1 } } }, "defaultConfig", "must be a string, number or boolean"],
-        ["defaultConfig key with spaces", { version: "1.20.3", defaultConfig: { "rest port": 1 } }, 'defaultConfig["rest port"]', "not a Flink configuration key"],
+        [
+            "defaultConfig key with spaces",
+            { version: "1.20.3", defaultConfig: { "rest port": 1 } },
+            'defaultConfig["rest port"]',
+            "not a Flink configuration key",
+        ],
         ["defaultConfig '#' on flink-conf.yaml", { path: home118, defaultConfig: { "a.b": "x#y" } }, 'defaultConfig["a.b"]', "comment"],
         ["defaultConfig line break", { version: "2.3.0", defaultConfig: { "a.b": "x\ny" } }, 'defaultConfig["a.b"]', "line break"],
         ["cacheDir empty", { version: "2.3.0", cacheDir: "" }, "cacheDir", "at least 1"],

@@ -30,12 +30,7 @@ describe("renderConfig", () => {
     test("flink-conf.yaml is key: value lines, sorted", () => {
         const text = renderConfig("flink-conf.yaml", config);
         const lines = text.split("\n").filter((l) => l && !l.startsWith("#"));
-        expect(lines).toEqual([
-            "env.java.opts.all: -Dfoo=a: b",
-            "parallelism.default: 4",
-            "state.backend.incremental: true",
-            "state.backend.type: rocksdb",
-        ]);
+        expect(lines).toEqual(["env.java.opts.all: -Dfoo=a: b", "parallelism.default: 4", "state.backend.incremental: true", "state.backend.type: rocksdb"]);
     });
 
     test("rendering is stable regardless of key order", () => {

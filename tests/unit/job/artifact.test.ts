@@ -38,7 +38,13 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     if (redirect) {
         const n = Number(redirect[1]);
         res.writeHead(302, { location: n === 0 ? "/files/my-job-1.2.jar" : `${base}/redirect/${n - 1}?token=t` }).end();
-    } else if (path === "/files/my-job-1.2.jar" || path === "/files/my%20job%201.jar" || path === `${MAVEN}/my-job-1.2.jar` || path === `${MAVEN}/my-job-1.2-tests.jar` || path === "/bad-repo/x/bad/1.0/bad-1.0.jar") {
+    } else if (
+        path === "/files/my-job-1.2.jar" ||
+        path === "/files/my%20job%201.jar" ||
+        path === `${MAVEN}/my-job-1.2.jar` ||
+        path === `${MAVEN}/my-job-1.2-tests.jar` ||
+        path === "/bad-repo/x/bad/1.0/bad-1.0.jar"
+    ) {
         res.writeHead(200, { "content-type": "application/java-archive" }).end(JAR);
     } else if (path === `${MAVEN}/my-job-1.2.jar.sha1`) {
         res.writeHead(200).end(`${SHA1}  my-job-1.2.jar\n`);
@@ -78,7 +84,10 @@ afterAll(async () => {
 let cacheDir: string;
 let lines: string[];
 const opts = () => ({ cacheDir, progress: (l: string) => lines.push(l) });
-const cachedFiles = () => readdirSync(join(cacheDir, "artifacts")).filter((f) => f !== "sha1").sort();
+const cachedFiles = () =>
+    readdirSync(join(cacheDir, "artifacts"))
+        .filter((f) => f !== "sha1")
+        .sort();
 beforeEach(() => {
     cacheDir = mkdtempSync(join(tmpdir(), "pf-artifact-"));
     lines = [];
@@ -204,8 +213,11 @@ describe("redaction: userinfo and query never appear", () => {
 
 describe("maven", () => {
     test.each([
-        ["org.apache.flink:flink-connector-datagen:1.20.3", undefined,
-            `${DEFAULT_MAVEN_REPOSITORY}/org/apache/flink/flink-connector-datagen/1.20.3/flink-connector-datagen-1.20.3.jar`],
+        [
+            "org.apache.flink:flink-connector-datagen:1.20.3",
+            undefined,
+            `${DEFAULT_MAVEN_REPOSITORY}/org/apache/flink/flink-connector-datagen/1.20.3/flink-connector-datagen-1.20.3.jar`,
+        ],
         ["junit:junit:4.13.2", "https://repo.example/maven2", "https://repo.example/maven2/junit/junit/4.13.2/junit-4.13.2.jar"],
         ["com.example:my-job:1.2:tests", "http://nexus/repo/", "http://nexus/repo/com/example/my-job/1.2/my-job-1.2-tests.jar"],
         ["com.example:my-job:1.0-SNAPSHOT:shaded", "http://nexus/repo//", "http://nexus/repo/com/example/my-job/1.0-SNAPSHOT/my-job-1.0-SNAPSHOT-shaded.jar"],
@@ -258,7 +270,12 @@ describe("path", () => {
     });
 
     test("relative to the working directory, digest computed", async () => {
-        expect(await resolveArtifact({ path: relative(process.cwd(), file) }, opts())).toEqual({ file, sha256: SHA256, fileName: "my-job-1.2.jar", source: "path" });
+        expect(await resolveArtifact({ path: relative(process.cwd(), file) }, opts())).toEqual({
+            file,
+            sha256: SHA256,
+            fileName: "my-job-1.2.jar",
+            source: "path",
+        });
         expect(await resolveArtifact({ path: file, sha256: SHA256 }, opts())).toMatchObject({ file, sha256: SHA256 });
     });
 

@@ -22,7 +22,7 @@ describe("compile at preview", () => {
 
     it("a SQL error the gateway reports fails the preview with its position", async () => {
         const v = version(async () => {
-            throw new SqlStatementError('the SQL of job "tally" fails at sql line 3, column 8: Column \'amont\' not found', "nothing stopped");
+            throw new SqlStatementError("the SQL of job \"tally\" fails at sql line 3, column 8: Column 'amont' not found", "nothing stopped");
         });
         await expect(previewSql("http://gw-a:8083", v)).rejects.toThrow('the SQL of job "tally" fails at sql line 3, column 8');
     });
@@ -54,7 +54,9 @@ describe("a job that runs from a plan, whose next version cannot be deployed fro
     it("is incompatible and refused by default, saying how to go on", () => {
         const check = leavingPlan("fail", why);
         const clause = verdictClause({ compiled: true, check }).text;
-        expect(clause).toContain("state verdict: incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (its SQL Gateway runs on another machine");
+        expect(clause).toContain(
+            "state verdict: incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (its SQL Gateway runs on another machine",
+        );
         expect(clause).toContain("up refuses this change before touching the running job (deploy it where its gateway runs on this machine again");
         expect(check.decision?.action).toBe("refuse");
     });
@@ -62,6 +64,8 @@ describe("a job that runs from a plan, whose next version cannot be deployed fro
         const drop = leavingPlan("drop-state", why);
         expect(drop.decision).toMatchObject({ action: "deploy", allowNonRestoredState: true });
         expect(verdictClause({ compiled: true, check: drop })).toMatchObject({ dropsState: true });
-        expect(verdictClause({ compiled: true, check: leavingPlan("try", why) }).text).toContain("the new version tries to restore from it and is rolled back if Flink cannot");
+        expect(verdictClause({ compiled: true, check: leavingPlan("try", why) }).text).toContain(
+            "the new version tries to restore from it and is rolled back if Flink cannot",
+        );
     });
 });

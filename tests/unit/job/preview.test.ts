@@ -12,13 +12,18 @@ describe("previewSql", () => {
         expect(verdictClause(p).text).toBe(
             "state verdict: unknown: pulumi-flink could not judge the compiled plan (x.trim is not a function); up fails before touching the running job (a pulumi-flink bug: report it with the job's SQL)",
         );
-        const next = await previewSql(url, { check: () => Promise.resolve({ verdict: undefined, decision: undefined, text: "new plan: every operator starts from its own state" }) } as unknown as SqlVersion);
+        const next = await previewSql(url, {
+            check: () => Promise.resolve({ verdict: undefined, decision: undefined, text: "new plan: every operator starts from its own state" }),
+        } as unknown as SqlVersion);
         expect(next.compiled).toBe(true);
     });
 
     it("a gateway that cannot be reached makes this and every later job of it 'not compiled'", async () => {
         const url = "http://gateway-b:8083";
-        const p = await previewSql(url, failing(new FlinkUnreachableError({ kind: "unreachable", method: "POST", path: "/sessions", baseUrl: url, retryable: true }, "ECONNREFUSED")));
+        const p = await previewSql(
+            url,
+            failing(new FlinkUnreachableError({ kind: "unreachable", method: "POST", path: "/sessions", baseUrl: url, retryable: true }, "ECONNREFUSED")),
+        );
         expect(verdictClause(p).text).toMatch(/^state verdict: unknown: not compiled: the SQL Gateway at http:\/\/gateway-b:8083 did not answer/);
         expect((await previewSql(url, failing(new Error("never called")))).compiled).toBe(false);
     });

@@ -11,12 +11,25 @@ let url: string;
 const requests: string[] = [];
 const JOBS = 40;
 const ENDED: Record<number, string> = { 7: "CANCELED", 8: "FINISHED", 9: "FINISHED" };
-const overview = { jobs: Array.from({ length: JOBS }, (_, i) => ({ jid: `${String(i).padStart(2, "0")}`.padEnd(32, "a"), name: `job-${i}`, state: ENDED[i] ?? "RUNNING", "start-time": 1, "end-time": ENDED[i] ? 2 : -1, duration: 1, "last-modification": 1, tasks: { total: 1, running: 1 } })) };
+const overview = {
+    jobs: Array.from({ length: JOBS }, (_, i) => ({
+        jid: `${String(i).padStart(2, "0")}`.padEnd(32, "a"),
+        name: `job-${i}`,
+        state: ENDED[i] ?? "RUNNING",
+        "start-time": 1,
+        "end-time": ENDED[i] ? 2 : -1,
+        duration: 1,
+        "last-modification": 1,
+        tasks: { total: 1, running: 1 },
+    })),
+};
 const ACK = Date.parse("2026-12-05T10:00:00Z");
 /** Every job has a completed checkpoint; job 9 was stopped with a savepoint (synchronous), job 8 finished by itself. */
 function checkpointsOf(jid: string) {
     const completed = { id: 42, external_path: `file:/ck/${jid}/chk-42`, latest_ack_timestamp: ACK, checkpoint_type: "CHECKPOINT" };
-    const savepoint = jid.startsWith("09") ? { id: 43, external_path: "file:/sp/savepoint-09-abc", latest_ack_timestamp: ACK + 1, checkpoint_type: "SYNC_SAVEPOINT", is_savepoint: true } : null;
+    const savepoint = jid.startsWith("09")
+        ? { id: 43, external_path: "file:/sp/savepoint-09-abc", latest_ack_timestamp: ACK + 1, checkpoint_type: "SYNC_SAVEPOINT", is_savepoint: true }
+        : null;
     return { counts: { restored: 0, total: 1, in_progress: 0, completed: 1, failed: 0 }, latest: { completed, savepoint, failed: null, restored: null } };
 }
 
@@ -32,7 +45,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const props = (i: number) => ({ name: `job-${i}`, jobId: overview.jobs[i].jid, generation: 1, cluster: { restUrl: url, flinkVersion: "2.3.0", webUiUrl: url } }) as unknown as JobState;
+const props = (i: number) =>
+    ({ name: `job-${i}`, jobId: overview.jobs[i].jid, generation: 1, cluster: { restUrl: url, flinkVersion: "2.3.0", webUiUrl: url } }) as unknown as JobState;
 
 test(`${JOBS} job reads, in parallel and one after another, make one overview request plus one checkpoints request per job`, async () => {
     requests.splice(0);
@@ -46,7 +60,11 @@ test(`${JOBS} job reads, in parallel and one after another, make one overview re
     expect(outs.filter((o) => o.state === "RUNNING")).toHaveLength(JOBS - 3);
     expect(outs.map((o) => o.state).slice(7, 10)).toEqual(["CANCELED", "FINISHED", "FINISHED"]);
     // The latest checkpoint is recorded (the restore point if the JobManager is lost), with its time.
-    expect(outs[3]).toMatchObject({ lastCheckpoint: `file:/ck/${overview.jobs[3].jid}/chk-42`, lastCheckpointAt: "2026-12-05T10:00:00.000Z", finishedBySelf: false });
+    expect(outs[3]).toMatchObject({
+        lastCheckpoint: `file:/ck/${overview.jobs[3].jid}/chk-42`,
+        lastCheckpointAt: "2026-12-05T10:00:00.000Z",
+        finishedBySelf: false,
+    });
     // FINISHED without a stop savepoint: finished by itself (left alone by the next up); with one: stopped.
     expect(outs.map((o) => o.finishedBySelf).slice(7, 10)).toEqual([false, true, false]);
 });

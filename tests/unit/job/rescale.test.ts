@@ -22,11 +22,31 @@ function testbed() {
     flink.planned = { [SOURCE]: 1, [COUNTER]: 2 };
     const lines: string[] = [];
     const ctx: DeployContext = { client: flink, restUrl: flink.baseUrl, name: "orders", progress: (l) => lines.push(l), clock: flink.clock };
-    const base = { name: "orders", cluster: { restUrl: flink.baseUrl }, jar: { path: "/jobs/a.jar" }, args: ["--x", "1"], configuration: {}, upgrade: { mode: "savepoint" } };
-    const olds = { ...base, parallelism: 1, state: "RUNNING", jobId: JOB, generation: 3, lastSavepoint: "s3://sp/1", restoredFrom: "s3://sp/1", webUiUrl: "", deployedAt: "", jarId: "pf-a.jar", variablesHash: "h" } as unknown as KeptFacts & JobArgs;
+    const base = {
+        name: "orders",
+        cluster: { restUrl: flink.baseUrl },
+        jar: { path: "/jobs/a.jar" },
+        args: ["--x", "1"],
+        configuration: {},
+        upgrade: { mode: "savepoint" },
+    };
+    const olds = {
+        ...base,
+        parallelism: 1,
+        state: "RUNNING",
+        jobId: JOB,
+        generation: 3,
+        lastSavepoint: "s3://sp/1",
+        restoredFrom: "s3://sp/1",
+        webUiUrl: "",
+        deployedAt: "",
+        jarId: "pf-a.jar",
+        variablesHash: "h",
+    } as unknown as KeptFacts & JobArgs;
     const news = { ...base, parallelism: 2, variablesHash: "h" } as unknown as JobArgs;
     const c = classifyJobChange(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
-    const run = (n: JobArgs = news) => tryRescaleInPlace(ctx, classifyJobChange(olds as unknown as Record<string, unknown>, n as unknown as Record<string, unknown>), olds, n, 1);
+    const run = (n: JobArgs = news) =>
+        tryRescaleInPlace(ctx, classifyJobChange(olds as unknown as Record<string, unknown>, n as unknown as Record<string, unknown>), olds, n, 1);
     return { flink, lines, olds, news, c, run };
 }
 
@@ -39,7 +59,9 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
             { [SOURCE]: { parallelism: { lowerBound: 1, upperBound: 1 } }, [COUNTER]: { parallelism: { lowerBound: 1, upperBound: 2 } } },
         ]);
         expect(flink.clock.elapsed()).toBeGreaterThanOrEqual(flink.rescaleAfterMs);
-        expect(lines.join("\n")).toMatch(/orders: in-place rescale \(changed: parallelism 1 -> 2\)[\s\S]*rescaled in place to parallelism 2 in 25\.\d s: same job 0123/);
+        expect(lines.join("\n")).toMatch(
+            /orders: in-place rescale \(changed: parallelism 1 -> 2\)[\s\S]*rescaled in place to parallelism 2 in 25\.\d s: same job 0123/,
+        );
         expect(flink.activeIds("orders")).toEqual([JOB]);
         expect(flink.submissions).toEqual([]);
     });
@@ -49,7 +71,9 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         flink.jobManagerSettings = {};
         expect(await run()).toBeUndefined();
         expect(flink.puts).toEqual([]);
-        expect(lines[0]).toContain("savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the cluster runs the default scheduler");
+        expect(lines[0]).toContain(
+            "savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: the cluster runs the default scheduler",
+        );
     });
 
     test("the cluster does not answer: unknown, returns nothing (the caller redeploys), no PUT", async () => {
@@ -91,7 +115,9 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         flink.rescaleAfterMs = Number.POSITIVE_INFINITY;
         const err = await run().catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DeployError);
-        expect((err as DeployError).message).toContain(`job ${JOB} did not run at its new parallelism within 300 s (last seen: RUNNING; Source: sequence 1/1 RUNNING, counter 1/2 RUNNING)`);
+        expect((err as DeployError).message).toContain(
+            `job ${JOB} did not run at its new parallelism within 300 s (last seen: RUNNING; Source: sequence 1/1 RUNNING, counter 1/2 RUNNING)`,
+        );
         expect((err as DeployError).leftBehind).toContain("the job RUNNING under the same id with its previous resource requirements put back");
         expect(flink.puts.at(-1)?.requirements[COUNTER].parallelism.upperBound).toBe(1);
         expect(flink.stateOf(JOB)).toBe("RUNNING");
@@ -116,7 +142,9 @@ describe("previewRescale: what the preview says without asking a cluster", () =>
         const { olds, news, c } = testbed();
         process.env.PULUMI_FLINK_PREVIEW_COMPILE = "0";
         try {
-            expect(await previewRescale(c, olds, news)).toContain("not an in-place rescale: unknown: asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0); up decides");
+            expect(await previewRescale(c, olds, news)).toContain(
+                "not an in-place rescale: unknown: asking the cluster at preview is off (PULUMI_FLINK_PREVIEW_COMPILE=0); up decides",
+            );
         } finally {
             delete process.env.PULUMI_FLINK_PREVIEW_COMPILE;
         }
@@ -125,12 +153,16 @@ describe("previewRescale: what the preview says without asking a cluster", () =>
     test("a SQL job: says so before asking anything (its cluster address is not even read)", async () => {
         const { olds, news, c } = testbed();
         const sql = { sql: "INSERT INTO a SELECT * FROM b", cluster: UNKNOWN };
-        expect(await previewRescale(c, { ...olds, ...sql } as unknown as KeptFacts & JobArgs, { ...news, ...sql } as unknown as JobArgs)).toContain("not an in-place rescale: not done for SQL jobs yet");
+        expect(await previewRescale(c, { ...olds, ...sql } as unknown as KeptFacts & JobArgs, { ...news, ...sql } as unknown as JobArgs)).toContain(
+            "not an in-place rescale: not done for SQL jobs yet",
+        );
     });
 
     test("any other change: no line of its own", async () => {
         const { olds, news } = testbed();
         const other = { ...news, args: ["--x", "2"] } as JobArgs;
-        expect(await previewRescale(classifyJobChange(olds as unknown as Record<string, unknown>, other as unknown as Record<string, unknown>), olds, other)).toBeUndefined();
+        expect(
+            await previewRescale(classifyJobChange(olds as unknown as Record<string, unknown>, other as unknown as Record<string, unknown>), olds, other),
+        ).toBeUndefined();
     });
 });

@@ -17,7 +17,8 @@ jest.setTimeout(60_000);
 const NS = "streaming";
 const NAME = "orders-enricher";
 const PATH = `/apis/flink.apache.org/v1beta1/namespaces/${NS}/flinkdeployments/${NAME}`;
-const objects = (name: string): Json[] => (JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/operator-status", `${name}.json`), "utf8")) as { objects: Json[] }).objects;
+const objects = (name: string): Json[] =>
+    (JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/operator-status", `${name}.json`), "utf8")) as { objects: Json[] }).objects;
 
 describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
     let api: ApiServerStandIn;
@@ -41,7 +42,14 @@ describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
         api.setSequence(PATH, objects("deploy-stable"));
         const { id, outs } = await k8sApplicationProvider.create(inputs);
         expect(id).toBe(`${NS}/${NAME}`);
-        expect(outs).toMatchObject({ jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90", state: "RUNNING", lifecycleState: "STABLE", flinkVersion: "1.20.3", deployedAt: "2026-01-01T00:00:00.000Z", specHash: "h1" });
+        expect(outs).toMatchObject({
+            jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90",
+            state: "RUNNING",
+            lifecycleState: "STABLE",
+            flinkVersion: "1.20.3",
+            deployedAt: "2026-01-01T00:00:00.000Z",
+            specHash: "h1",
+        });
         expect(outs.webUiUrl).toMatch(/\/#\/job\/running\/a9b3c0d2e4f60718293a4b5c6d7e8f90\/overview$/);
         expect(lines().some((l) => l.startsWith(`[FlinkJob ${NS}/${NAME}] lifecycle DEPLOYED, reconciliation DEPLOYED, JobManager DEPLOYING`))).toBe(true);
         expect(lines().every((l) => !l.includes("app-token-123"))).toBe(true);
@@ -52,7 +60,11 @@ describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
     it("update waits for the new generation: UPGRADING -> STABLE, new job id and the upgrade savepoint", async () => {
         api.setSequence(PATH, objects("upgrade-stable"));
         const { outs } = await k8sApplicationProvider.update!(`${NS}/${NAME}`, {}, { ...inputs, specHash: "h2" });
-        expect(outs).toMatchObject({ jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", lifecycleState: "STABLE", lastSavepoint: "s3://flink-sp/orders-enricher/savepoint-a9b3c0-5f0e1d2c3b4a" });
+        expect(outs).toMatchObject({
+            jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            lifecycleState: "STABLE",
+            lastSavepoint: "s3://flink-sp/orders-enricher/savepoint-a9b3c0-5f0e1d2c3b4a",
+        });
         expect(lines().some((l) => /waiting for the Operator to reconcile generation 2 \(observed 1\)/.test(l))).toBe(true);
     });
 
@@ -60,14 +72,18 @@ describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
         api.setSequence(PATH, objects("upgrade-rolled-back"));
         const err = await k8sApplicationProvider.update!(`${NS}/${NAME}`, {}, { ...inputs, specHash: "h2", rollbackEnabled: true }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DeployError);
-        expect(String((err as Error).message)).toMatch(/FlinkDeployment streaming\/orders-enricher: the Operator rolled back to the last stable spec: .*Table orders_v2 not found/);
+        expect(String((err as Error).message)).toMatch(
+            /FlinkDeployment streaming\/orders-enricher: the Operator rolled back to the last stable spec: .*Table orders_v2 not found/,
+        );
         expect(String((err as Error).message)).toMatch(/left behind: the previous \(last stable\) spec running again/);
         expect(String((err as Error).message)).not.toMatch(/AKIAEXAMPLESECRET123|hunter2/);
     });
 
     it("FAILED fails with the trimmed, redacted message", async () => {
         api.setSequence(PATH, objects("deploy-failed"));
-        await expect(k8sApplicationProvider.create(inputs)).rejects.toThrow(/the deployment failed \(lifecycle FAILED, job FAILED\): org\.apache\.flink\.runtime\.JobException: Recovery is suppressed/);
+        await expect(k8sApplicationProvider.create(inputs)).rejects.toThrow(
+            /the deployment failed \(lifecycle FAILED, job FAILED\): org\.apache\.flink\.runtime\.JobException: Recovery is suppressed/,
+        );
         api.setSequence(PATH, objects("deploy-failed"));
         await expect(k8sApplicationProvider.create(inputs)).rejects.not.toThrow(/kafka-Pa55word!/);
     });
@@ -89,13 +105,28 @@ describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
 
     it("a wrong token fails at once with the API's answer", async () => {
         api.setSequence(PATH, objects("deploy-stable"));
-        await expect(k8sApplicationProvider.create({ ...inputs, kubeconfig: api.kubeconfig("nope") })).rejects.toThrow(/FlinkDeployment streaming\/orders-enricher: .*(401|Unauthorized)/);
+        await expect(k8sApplicationProvider.create({ ...inputs, kubeconfig: api.kubeconfig("nope") })).rejects.toThrow(
+            /FlinkDeployment streaming\/orders-enricher: .*(401|Unauthorized)/,
+        );
     });
 
     it("read refreshes state from the object; a deleted object reads as DELETED", async () => {
         const seq = objects("upgrade-stable");
         api.setSequence(PATH, [seq[seq.length - 1]!]);
-        const props = { ...inputs, readyTimeoutSeconds: 30, rollbackEnabled: false, restPort: 8081, jobId: "old", state: "RUNNING", lifecycleState: "STABLE", lastSavepoint: "", deployedAt: "", webUiUrl: "", flinkVersion: "", stateVersion: 1 };
+        const props = {
+            ...inputs,
+            readyTimeoutSeconds: 30,
+            rollbackEnabled: false,
+            restPort: 8081,
+            jobId: "old",
+            state: "RUNNING",
+            lifecycleState: "STABLE",
+            lastSavepoint: "",
+            deployedAt: "",
+            webUiUrl: "",
+            flinkVersion: "",
+            stateVersion: 1,
+        };
         const read = await k8sApplicationProvider.read!(`${NS}/${NAME}`, props);
         expect(read.props).toMatchObject({ jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", lifecycleState: "STABLE" });
         api.deleteObject(PATH);
@@ -107,7 +138,11 @@ describe("k8sApplication check and diff (pure)", () => {
     const good = { namespace: "streaming", name: "orders-enricher", specHash: "abc", upgradeMode: "savepoint" };
     it.each([
         ["namespace", { namespace: "Streaming" }, /namespace = "Streaming": must be a Kubernetes namespace name.*; fix: use e.g. "streaming"/],
-        ["name too long", { name: "a".repeat(46) }, /name = "a{46}": must be at most 45 characters \(a FlinkDeployment name\); fix: shorten it to 45 characters or fewer/],
+        [
+            "name too long",
+            { name: "a".repeat(46) },
+            /name = "a{46}": must be at most 45 characters \(a FlinkDeployment name\); fix: shorten it to 45 characters or fewer/,
+        ],
         ["name with underscore", { name: "orders_enricher" }, /name = "orders_enricher": must be a FlinkDeployment name/],
         ["specHash missing", { specHash: undefined }, /specHash = undefined: is required; fix: set specHash/],
         ["upgradeMode unknown", { upgradeMode: "savepoints" }, /upgradeMode = "savepoints".*fix: use one of "savepoint", "last-state", "stateless"/],
@@ -122,7 +157,14 @@ describe("k8sApplication check and diff (pure)", () => {
     });
 
     it("accepts the contract's inputs", async () => {
-        expect((await k8sApplicationProvider.check!({}, { ...good, kubeconfig: "apiVersion: v1", context: "prod", readyTimeoutSeconds: 900, access: { mode: "auto" } })).failures).toEqual([]);
+        expect(
+            (
+                await k8sApplicationProvider.check!(
+                    {},
+                    { ...good, kubeconfig: "apiVersion: v1", context: "prod", readyTimeoutSeconds: 900, access: { mode: "auto" } },
+                )
+            ).failures,
+        ).toEqual([]);
     });
 
     const olds = { ...good, upgradeMode: "savepoint", readyTimeoutSeconds: 900, rollbackEnabled: false, restPort: 8081, jobId: "j", state: "RUNNING" };

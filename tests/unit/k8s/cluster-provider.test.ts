@@ -23,7 +23,17 @@ const labels = { app: "sessions", component: "jobmanager", type: "flink-native-k
 const DEPLOYMENT = `/apis/flink.apache.org/v1beta1/namespaces/${NS}/flinkdeployments/sessions`;
 
 function fakeJobManager(port: number): Promise<http.Server> {
-    const overview = { taskmanagers: 2, "slots-total": 8, "slots-available": 6, "jobs-running": 1, "jobs-finished": 3, "jobs-cancelled": 1, "jobs-failed": 0, "flink-version": "1.20.3", "flink-commit": "abc" };
+    const overview = {
+        taskmanagers: 2,
+        "slots-total": 8,
+        "slots-available": 6,
+        "jobs-running": 1,
+        "jobs-finished": 3,
+        "jobs-cancelled": 1,
+        "jobs-failed": 0,
+        "flink-version": "1.20.3",
+        "flink-commit": "abc",
+    };
     const server = http.createServer((req, res) => {
         res.setHeader("content-type", "application/json");
         if (req.url === "/overview") res.end(JSON.stringify(overview));
@@ -51,7 +61,18 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
         api.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
         api.setPods(NS, [pod(NS, "sessions-6f7d9c-abcde", labels)]);
         api.mapPodPort(NS, "sessions-6f7d9c-abcde", 8081, { host: "127.0.0.1", port: base + 1 });
-        inputs = { target: "kubernetes", namespace: NS, name: "sessions", flinkVersion: "1.20.3", restService: "sessions-rest", restPort: 8081, access: { mode: "auto" }, kubeconfig: api.kubeconfig(), readyTimeoutSeconds: 20, specHash: "s1" };
+        inputs = {
+            target: "kubernetes",
+            namespace: NS,
+            name: "sessions",
+            flinkVersion: "1.20.3",
+            restService: "sessions-rest",
+            restPort: 8081,
+            access: { mode: "auto" },
+            kubeconfig: api.kubeconfig(),
+            readyTimeoutSeconds: 20,
+            specHash: "s1",
+        };
         stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     });
     afterEach(async () => {
@@ -70,8 +91,17 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
         expect(outs).toMatchObject({
             restUrl: "http://sessions-rest.analytics.svc:8081",
             webUiUrl: "http://sessions-rest.analytics.svc:8081/#/overview",
-            flinkVersion: "1.20.3", taskManagers: 2, slots: 8, jobsTotal: 5, jobsRunning: 1, status: "running", sqlGatewayUrl: "",
-            connection: { restUrl: "http://sessions-rest.analytics.svc:8081", kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, mode: "auto" } },
+            flinkVersion: "1.20.3",
+            taskManagers: 2,
+            slots: 8,
+            jobsTotal: 5,
+            jobsRunning: 1,
+            status: "running",
+            sqlGatewayUrl: "",
+            connection: {
+                restUrl: "http://sessions-rest.analytics.svc:8081",
+                kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, mode: "auto" },
+            },
         });
         expect(outs.connection.kubernetes.kubeconfig).toBe(api.kubeconfig());
         expect(api.requests).toContain(`WS /api/v1/namespaces/${NS}/pods/sessions-6f7d9c-abcde/portforward?ports=8081`);
@@ -100,12 +130,15 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
 
     it("the Operator reports a failed deployment: fails fast with its message, not at the timeout", async () => {
         api.setPods(NS, []);
-        const failed = (JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/operator-status/deploy-failed.json"), "utf8")) as { objects: Json[] }).objects;
+        const failed = (JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/operator-status/deploy-failed.json"), "utf8")) as { objects: Json[] })
+            .objects;
         api.setObject(DEPLOYMENT, failed[failed.length - 1]!);
         const started = Date.now();
         const err = await k8sClusterProvider.create({ ...inputs, readyTimeoutSeconds: 60 }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DeployError);
-        expect((err as Error).message).toMatch(/session cluster analytics\/sessions: the deployment failed \(lifecycle FAILED, job FAILED\): .*Recovery is suppressed/);
+        expect((err as Error).message).toMatch(
+            /session cluster analytics\/sessions: the deployment failed \(lifecycle FAILED, job FAILED\): .*Recovery is suppressed/,
+        );
         expect(Date.now() - started).toBeLessThan(30_000);
         api.deleteObject(DEPLOYMENT);
     });
@@ -128,11 +161,25 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
 });
 
 describe("k8sCluster connection, check and diff (pure)", () => {
-    const args = { target: "kubernetes" as const, namespace: "ns", name: "s", flinkVersion: "2.3.0", restService: "s-rest", restPort: 8081, access: { mode: "auto" as const }, readyTimeoutSeconds: 600, specHash: "h" };
+    const args = {
+        target: "kubernetes" as const,
+        namespace: "ns",
+        name: "s",
+        flinkVersion: "2.3.0",
+        restService: "s-rest",
+        restPort: 8081,
+        access: { mode: "auto" as const },
+        readyTimeoutSeconds: 600,
+        specHash: "h",
+    };
 
     it("inside Kubernetes: the service URL, with kubernetes kept for a later run outside", () => {
         const conn = connectionFor(args, { KUBERNETES_SERVICE_HOST: "10.0.0.1" });
-        expect(conn).toEqual({ restUrl: "http://s-rest.ns.svc:8081", timeoutMs: 30_000, kubernetes: { namespace: "ns", service: "s-rest", port: 8081, mode: "auto" } });
+        expect(conn).toEqual({
+            restUrl: "http://s-rest.ns.svc:8081",
+            timeoutMs: 30_000,
+            kubernetes: { namespace: "ns", service: "s-rest", port: 8081, mode: "auto" },
+        });
     });
 
     it("explicit service mode: no port-forward ever; explicit port-forward: always", () => {
@@ -144,7 +191,14 @@ describe("k8sCluster connection, check and diff (pure)", () => {
         const conn = connectionFor({ ...args, sqlGateway: { service: "s-sql-gateway", port: 8083 } }, {});
         expect(conn.sqlGatewayUrl).toBe("http://s-sql-gateway.ns.svc:8083");
         expect(conn.kubernetes?.sqlGateway).toEqual({ service: "s-sql-gateway", port: 8083 });
-        const viaIngress = connectionFor({ ...args, access: { mode: "url", url: "https://flink.example.com/ns/s/" }, sqlGateway: { service: "g", port: 8083, url: "https://flink.example.com/ns/s-sql/" } }, {});
+        const viaIngress = connectionFor(
+            {
+                ...args,
+                access: { mode: "url", url: "https://flink.example.com/ns/s/" },
+                sqlGateway: { service: "g", port: 8083, url: "https://flink.example.com/ns/s-sql/" },
+            },
+            {},
+        );
         expect(viaIngress).toEqual({ restUrl: "https://flink.example.com/ns/s/", timeoutMs: 30_000, sqlGatewayUrl: "https://flink.example.com/ns/s-sql/" });
     });
 
@@ -156,8 +210,16 @@ describe("k8sCluster connection, check and diff (pure)", () => {
         ["restPort", { restPort: 70000 }, /restPort = 70000: Number must be less than or equal to 65535/],
         ["access.mode", { access: { mode: "ingress" } }, /access\.mode = "ingress".*fix: use one of "auto", "url", "service", "port-forward"/],
         ["access.url not http", { access: { mode: "url", url: "ftp://x" } }, /access\.url = "ftp:\/\/x": must be an http\(s\) URL/],
-        ["access.url with port-forward", { access: { mode: "port-forward", url: "http://x" } }, /access\.url = "http:\/\/x": is ignored when access\.mode is "port-forward"; fix: remove access\.url/],
-        ["gateway on the REST port", { sqlGateway: { service: "s-rest", port: 8081 } }, /sqlGateway\.service = "s-rest": is the REST service and port of the cluster/],
+        [
+            "access.url with port-forward",
+            { access: { mode: "port-forward", url: "http://x" } },
+            /access\.url = "http:\/\/x": is ignored when access\.mode is "port-forward"; fix: remove access\.url/,
+        ],
+        [
+            "gateway on the REST port",
+            { sqlGateway: { service: "s-rest", port: 8081 } },
+            /sqlGateway\.service = "s-rest": is the REST service and port of the cluster/,
+        ],
         ["specHash missing", { specHash: undefined }, /specHash = undefined: is required/],
     ])("check rejects %s", async (_name, patch, reason) => {
         const { failures } = await k8sClusterProvider.check!({}, { ...args, ...patch });

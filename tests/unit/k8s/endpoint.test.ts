@@ -12,8 +12,18 @@ const inside = { KUBERNETES_SERVICE_HOST: "10.0.0.1" };
 
 describe("chooseAccess", () => {
     it.each([
-        ["auto, url given, outside", { mode: "auto", url: "https://flink.example.com/flink/sessions/" }, outside, { kind: "url", url: "https://flink.example.com/flink/sessions/" }],
-        ["auto, url given, inside (url still wins)", { mode: "auto", url: "https://flink.example.com/x/" }, inside, { kind: "url", url: "https://flink.example.com/x/" }],
+        [
+            "auto, url given, outside",
+            { mode: "auto", url: "https://flink.example.com/flink/sessions/" },
+            outside,
+            { kind: "url", url: "https://flink.example.com/flink/sessions/" },
+        ],
+        [
+            "auto, url given, inside (url still wins)",
+            { mode: "auto", url: "https://flink.example.com/x/" },
+            inside,
+            { kind: "url", url: "https://flink.example.com/x/" },
+        ],
         ["auto, no url, inside Kubernetes", { mode: "auto" }, inside, { kind: "service", url: dns }],
         ["auto, no url, outside Kubernetes", { mode: "auto" }, outside, { kind: "port-forward", url: dns }],
         ["no access at all, outside", undefined, outside, { kind: "port-forward", url: dns }],
@@ -26,7 +36,9 @@ describe("chooseAccess", () => {
 
     it("url mode without a url is an input error naming access.url and the fix", () => {
         expect(() => chooseAccess({ ...base, access: { mode: "url" } }, outside)).toThrow(InputError);
-        expect(() => chooseAccess({ ...base, access: { mode: "url" } }, outside)).toThrow(/access\.url = undefined: is required when access\.mode is "url"; fix: set access\.url/);
+        expect(() => chooseAccess({ ...base, access: { mode: "url" } }, outside)).toThrow(
+            /access\.url = undefined: is required when access\.mode is "url"; fix: set access\.url/,
+        );
     });
 
     it("service URLs are cluster DNS names; ingress URLs are not", () => {
@@ -44,7 +56,11 @@ describe("pickPodPort", () => {
     const P = (name: string, o: Parameters<typeof pod>[3] = {}) => pod("flink", name, labels, o) as unknown as V1Pod;
 
     it("takes the newest running and ready pod", () => {
-        const pods = [P("jm-old", { startTime: "2026-01-01T00:00:00Z" }), P("jm-new", { startTime: "2026-01-02T00:00:00Z" }), P("jm-starting", { ready: false, startTime: "2026-01-03T00:00:00Z" })];
+        const pods = [
+            P("jm-old", { startTime: "2026-01-01T00:00:00Z" }),
+            P("jm-new", { startTime: "2026-01-02T00:00:00Z" }),
+            P("jm-starting", { ready: false, startTime: "2026-01-03T00:00:00Z" }),
+        ];
         expect(pickPodPort(svc, pods, 8081, "flink/sessions-rest")).toEqual({ pod: "jm-new", port: 8081 });
     });
 
@@ -60,7 +76,9 @@ describe("pickPodPort", () => {
     });
 
     it("no ready pod: a retryable error listing the pods", () => {
-        expect(() => pickPodPort(svc, [P("jm", { ready: false })], 8081, "flink/sessions-rest")).toThrow(/service flink\/sessions-rest has no running and ready pod \(pods: jm Running \(not ready\)\)/);
+        expect(() => pickPodPort(svc, [P("jm", { ready: false })], 8081, "flink/sessions-rest")).toThrow(
+            /service flink\/sessions-rest has no running and ready pod \(pods: jm Running \(not ready\)\)/,
+        );
         try {
             pickPodPort(svc, [], 8081, "flink/sessions-rest");
         } catch (err) {

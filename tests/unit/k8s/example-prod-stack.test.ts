@@ -21,12 +21,20 @@ describe("examples/kubernetes stack prod (schema-validated; not applied; no pods
         const ing = find<{ spec: { tls: unknown } }>(registered, "Ingress", "shared-ui");
         expect(ing.spec.tls).toEqual([{ hosts: ["flink.example.com"], secretName: "flink-example-com-tls" }]);
         expect(ing.metadata.annotations?.["nginx.ingress.kubernetes.io/auth-type"]).toBe("basic");
-        const fd = find<{ spec: { image: string; podTemplate: { spec: { nodeSelector: unknown } }; taskManager: { replicas: number } } }>(registered, "FlinkDeployment", "shared");
+        const fd = find<{ spec: { image: string; podTemplate: { spec: { nodeSelector: unknown } }; taskManager: { replicas: number } } }>(
+            registered,
+            "FlinkDeployment",
+            "shared",
+        );
         expect(fd.metadata.namespace).toBe("flink-prod");
         expect(fd.spec.image).toBe("registry.example.com/flink:1.20.3-java17");
         expect(fd.spec.podTemplate.spec.nodeSelector).toEqual({ "node-pool": "flink" });
         expect(fd.spec.taskManager.replicas).toBe(4);
-        const app = find<{ spec: { podTemplate: { spec: { nodeSelector: unknown } }; job: { upgradeMode: string } } }>(registered, "FlinkDeployment", "top-speed");
+        const app = find<{ spec: { podTemplate: { spec: { nodeSelector: unknown } }; job: { upgradeMode: string } } }>(
+            registered,
+            "FlinkDeployment",
+            "top-speed",
+        );
         expect(app.spec.job.upgradeMode).toBe("savepoint");
         expect(app.spec.podTemplate.spec.nodeSelector).toEqual({ "node-pool": "flink" });
     });

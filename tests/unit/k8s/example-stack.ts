@@ -23,7 +23,7 @@ export function stackConfig(stack: string): Record<string, string> {
 
 export async function renderExample(stack: string, extra: Record<string, string> = {}): Promise<Registered[]> {
     const registered = installMocks(stack, { ...stackConfig(stack), ...extra }, "flink-kubernetes");
-     
+
     const program = require(path.join(EXAMPLE, "index.ts")) as Record<string, pulumi.Output<unknown>>;
     await settle(registered, [program.webUiUrl]);
     return registered;
@@ -34,7 +34,9 @@ export function validateAll(registered: Registered[]): string[] {
 }
 
 export function kinds(registered: Registered[]): string[] {
-    return manifests(registered).map((m) => `${m.kind}/${m.metadata.name}`).sort();
+    return manifests(registered)
+        .map((m) => `${m.kind}/${m.metadata.name}`)
+        .sort();
 }
 
 /** The dynamic provider kind a resource was registered with (from its serialized provider stub). */

@@ -13,8 +13,19 @@ describe("examples/kubernetes stack test (schema-validated; not applied; no pods
 
     test("emits the session cluster's objects, both FlinkDeployments and the ingress", () => {
         expect(kinds(registered)).toEqual([
-            "Deployment/shared-sql-gateway", "FlinkDeployment/shared", "FlinkDeployment/top-speed", "Ingress/shared-ui", "Ingress/shared-ui-slash", "Namespace/flink-test",
-            "Role/shared-flink", "Role/top-speed-flink", "RoleBinding/shared-flink", "RoleBinding/top-speed-flink", "Service/shared-sql-gateway", "ServiceAccount/shared-flink", "ServiceAccount/top-speed-flink",
+            "Deployment/shared-sql-gateway",
+            "FlinkDeployment/shared",
+            "FlinkDeployment/top-speed",
+            "Ingress/shared-ui",
+            "Ingress/shared-ui-slash",
+            "Namespace/flink-test",
+            "Role/shared-flink",
+            "Role/top-speed-flink",
+            "RoleBinding/shared-flink",
+            "RoleBinding/top-speed-flink",
+            "Service/shared-sql-gateway",
+            "ServiceAccount/shared-flink",
+            "ServiceAccount/top-speed-flink",
         ]);
     });
 
@@ -24,7 +35,13 @@ describe("examples/kubernetes stack test (schema-validated; not applied; no pods
 
     test("a session cluster, two session jobs (JAR, SQL) and one application job reach their providers", () => {
         const dynamic = registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-        expect(dynamic.map((r) => `${r.name}:${providerKind(r)}`).sort()).toEqual(["flink:home", "orders-per-key:job", "shared:k8sCluster", "state-machine:job", "top-speed:k8sApplication"]);
+        expect(dynamic.map((r) => `${r.name}:${providerKind(r)}`).sort()).toEqual([
+            "flink:home",
+            "orders-per-key:job",
+            "shared:k8sCluster",
+            "state-machine:job",
+            "top-speed:k8sApplication",
+        ]);
         expect(dynamic.find((r) => r.name === "orders-per-key")?.inputs.sql).toMatch(/INSERT INTO totals/);
     });
 
@@ -32,7 +49,11 @@ describe("examples/kubernetes stack test (schema-validated; not applied; no pods
         const ing = find<{ spec: { tls?: unknown } }>(registered, "Ingress", "shared-ui");
         expect(ing.spec.tls).toBeUndefined();
         expect(ing.metadata.annotations?.["nginx.ingress.kubernetes.io/auth-type"]).toBeUndefined();
-        const fd = find<{ spec: { podTemplate: { spec: { nodeSelector?: unknown } }; taskManager: { replicas: number } } }>(registered, "FlinkDeployment", "shared");
+        const fd = find<{ spec: { podTemplate: { spec: { nodeSelector?: unknown } }; taskManager: { replicas: number } } }>(
+            registered,
+            "FlinkDeployment",
+            "shared",
+        );
         expect(fd.spec.podTemplate.spec.nodeSelector).toBeUndefined();
         expect(fd.spec.taskManager.replicas).toBe(1);
     });

@@ -5,10 +5,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { describe as describeStatus, factsOf, type FlinkDeploymentObject, interpret, operatorMessage, reconciledGeneration } from "../../../provider/k8s/lifecycle";
+import {
+    describe as describeStatus,
+    factsOf,
+    type FlinkDeploymentObject,
+    interpret,
+    operatorMessage,
+    reconciledGeneration,
+} from "../../../provider/k8s/lifecycle";
 
 const dir = path.join(__dirname, "../../fixtures/operator-status");
-const sequence = (name: string): FlinkDeploymentObject[] => (JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")) as { objects: FlinkDeploymentObject[] }).objects;
+const sequence = (name: string): FlinkDeploymentObject[] =>
+    (JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")) as { objects: FlinkDeploymentObject[] }).objects;
 
 /** Feed the objects in order; return the verdict that ended the wait and how many were seen. */
 function run(objects: FlinkDeploymentObject[], opts: Parameters<typeof interpret>[1] = {}) {
@@ -29,12 +37,21 @@ describe("FlinkDeployment lifecycle (recorded-shape Operator status, not from a 
         expect(verdict).toMatchObject({ done: true, ok: true, message: "STABLE, job RUNNING" });
         expect(progress[0]).toMatch(/no status yet/);
         expect(progress).toContain("lifecycle DEPLOYED, reconciliation DEPLOYED, JobManager DEPLOYED_NOT_READY, job RECONCILING");
-        expect(factsOf(objects[at]!)).toEqual({ jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90", state: "RUNNING", lifecycleState: "STABLE", lastSavepoint: "", deployedAt: "2026-01-01T00:00:00.000Z" });
+        expect(factsOf(objects[at]!)).toEqual({
+            jobId: "a9b3c0d2e4f60718293a4b5c6d7e8f90",
+            state: "RUNNING",
+            lifecycleState: "STABLE",
+            lastSavepoint: "",
+            deployedAt: "2026-01-01T00:00:00.000Z",
+        });
     });
 
     it("upgrade -> UPGRADING -> STABLE succeeds; the old generation's STABLE does not count", () => {
         const objects = sequence("upgrade-stable");
-        expect(interpret(objects[0]!)).toMatchObject({ done: false, progress: expect.stringMatching(/waiting for the Operator to reconcile generation 2 \(observed 1\)/) });
+        expect(interpret(objects[0]!)).toMatchObject({
+            done: false,
+            progress: expect.stringMatching(/waiting for the Operator to reconcile generation 2 \(observed 1\)/),
+        });
         const { verdict, at, progress } = run(objects);
         expect(at).toBe(objects.length - 1);
         expect(verdict?.ok).toBe(true);
@@ -49,7 +66,9 @@ describe("FlinkDeployment lifecycle (recorded-shape Operator status, not from a 
         const { verdict, at, progress } = run(objects, { rollbackEnabled: true });
         expect(at).toBe(objects.length - 1);
         expect(verdict?.ok).toBe(false);
-        expect(verdict?.message).toMatch(/^the Operator rolled back to the last stable spec: .*Could not connect to s3:\/\/flink-ha.*Table orders_v2 not found in catalog 'kafka'/);
+        expect(verdict?.message).toMatch(
+            /^the Operator rolled back to the last stable spec: .*Could not connect to s3:\/\/flink-ha.*Table orders_v2 not found in catalog 'kafka'/,
+        );
         expect(verdict?.message).not.toMatch(/AKIAEXAMPLESECRET123|hunter2/);
         expect(verdict?.message).toContain("s3.secret-key=***");
         expect(progress.some((p) => p.startsWith("lifecycle ROLLING_BACK"))).toBe(true);
@@ -68,7 +87,9 @@ describe("FlinkDeployment lifecycle (recorded-shape Operator status, not from a 
         const { verdict, at } = run(objects, { secretValues: ["orders-svc"] });
         expect(at).toBe(objects.length - 1);
         expect(verdict).toMatchObject({ done: true, ok: false });
-        expect(verdict?.message).toMatch(/^the deployment failed \(lifecycle FAILED, job FAILED\): org\.apache\.flink\.runtime\.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy: Authentication failed for user \*\*\* /);
+        expect(verdict?.message).toMatch(
+            /^the deployment failed \(lifecycle FAILED, job FAILED\): org\.apache\.flink\.runtime\.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy: Authentication failed for user \*\*\* /,
+        );
         expect(verdict?.message).not.toMatch(/kafka-Pa55word!|orders-svc/);
         expect(verdict?.message).not.toContain("\n");
         expect(verdict!.message.length).toBeLessThanOrEqual(400);
@@ -76,7 +97,10 @@ describe("FlinkDeployment lifecycle (recorded-shape Operator status, not from a 
 
     it("RESTARTING is not failure yet", () => {
         const objects = sequence("deploy-failed");
-        expect(interpret(objects[3]!)).toMatchObject({ done: false, progress: "lifecycle DEPLOYED, reconciliation DEPLOYED, JobManager READY, job RESTARTING" });
+        expect(interpret(objects[3]!)).toMatchObject({
+            done: false,
+            progress: "lifecycle DEPLOYED, reconciliation DEPLOYED, JobManager READY, job RESTARTING",
+        });
     });
 });
 
@@ -91,7 +115,11 @@ describe("lifecycle details", () => {
     });
 
     it("a spec the Operator rejects (validation error, generation never observed) fails at once", () => {
-        const error = JSON.stringify({ type: "org.apache.flink.kubernetes.operator.exception.ValidationException", message: "Job parallelism must be larger than 0", throwableList: [] });
+        const error = JSON.stringify({
+            type: "org.apache.flink.kubernetes.operator.exception.ValidationException",
+            message: "Job parallelism must be larger than 0",
+            throwableList: [],
+        });
         const v = interpret({ ...last, metadata: { ...last.metadata, generation: 2 }, status: { ...last.status!, error } });
         expect(v).toMatchObject({ done: true, ok: false, message: "the Operator rejected the spec: Job parallelism must be larger than 0" });
     });

@@ -7,7 +7,7 @@ import { find, installMocks, manifests, Registered, settle } from "../../support
 import { FLINK_RBAC_RULES } from "../../../provider/core/k8s/render/rbac";
 
 const registered: Registered[] = installMocks("test");
- 
+
 const flink = require("../../../sdk") as typeof import("../../../sdk");
 
 type FD = { metadata: { name: string; namespace: string; annotations?: Record<string, string> }; spec: Record<string, any> };
@@ -18,7 +18,12 @@ describe("Kubernetes target under the mocked engine (mocked engine; no pods run)
     let url: string;
 
     beforeAll(async () => {
-        const home = new flink.FlinkHome("img", { image: "registry.example.com/flink:1.20.3-java17", version: "1.20.3", imagePullSecrets: ["registry-cred"], defaultConfig: { "parallelism.default": 2 } });
+        const home = new flink.FlinkHome("img", {
+            image: "registry.example.com/flink:1.20.3-java17",
+            version: "1.20.3",
+            imagePullSecrets: ["registry-cred"],
+            defaultConfig: { "parallelism.default": 2 },
+        });
         const cluster = new flink.SessionCluster("analytics", {
             target: "kubernetes",
             home,
@@ -41,9 +46,20 @@ describe("Kubernetes target under the mocked engine (mocked engine; no pods run)
             configuration: { "state.checkpoints.dir": "s3://bucket/cp" },
             rollbackOnFailure: true,
             health: { runningTimeoutSeconds: 240 },
-            application: { home, kubernetes: { namespace: "streaming", highAvailability: { storageDir: "s3://bucket/ha" } }, savepointRedeployNonce: 2, autoscaler: { enabled: true } },
+            application: {
+                home,
+                kubernetes: { namespace: "streaming", highAvailability: { storageDir: "s3://bucket/ha" } },
+                savepointRedeployNonce: 2,
+                autoscaler: { enabled: true },
+            },
         });
-        const ingress = new flink.FlinkIngress("ui", { cluster, host: "flink.example.com", tls: { secretName: "flink-tls" }, ingressClassName: "nginx", basicAuth: { username: "ops", password: pulumi.secret("s3cret-password") } });
+        const ingress = new flink.FlinkIngress("ui", {
+            cluster,
+            host: "flink.example.com",
+            tls: { secretName: "flink-tls" },
+            ingressClassName: "nginx",
+            basicAuth: { username: "ops", password: pulumi.secret("s3cret-password") },
+        });
         await settle(registered, [ingress.url, cluster.urn, job.urn]);
         url = await new Promise((r) => ingress.url.apply(r));
         const dynamic = registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
@@ -99,14 +115,32 @@ describe("Kubernetes target under the mocked engine (mocked engine; no pods run)
     });
 
     test("the k8sCluster resource gets the contract's inputs", () => {
-        expect(clusterProps).toMatchObject({ target: "kubernetes", namespace: "streaming", name: "analytics", flinkVersion: "1.20.3", restService: "analytics-rest", restPort: 8081, access: { mode: "auto" }, readyTimeoutSeconds: 600 });
+        expect(clusterProps).toMatchObject({
+            target: "kubernetes",
+            namespace: "streaming",
+            name: "analytics",
+            flinkVersion: "1.20.3",
+            restService: "analytics-rest",
+            restPort: 8081,
+            access: { mode: "auto" },
+            readyTimeoutSeconds: 600,
+        });
         expect(clusterProps.specHash).toMatch(/^[0-9a-f]{16}$/);
     });
 
     test("ingress: sub-path /{namespace}/{name}/ rewritten to /, TLS, basic auth, trailing-slash redirect, url output", () => {
         const ing = find<{ spec: any }>(registered, "Ingress", "analytics-ui");
-        expect(ing.spec.rules[0].http.paths[0]).toMatchObject({ path: "/streaming/analytics(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "analytics-rest", port: { number: 8081 } } } });
-        expect(ing.metadata.annotations).toMatchObject({ "nginx.ingress.kubernetes.io/rewrite-target": "/$2", "nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/auth-type": "basic", "nginx.ingress.kubernetes.io/auth-secret": "analytics-ui-basic-auth" });
+        expect(ing.spec.rules[0].http.paths[0]).toMatchObject({
+            path: "/streaming/analytics(/|$)(.*)",
+            pathType: "ImplementationSpecific",
+            backend: { service: { name: "analytics-rest", port: { number: 8081 } } },
+        });
+        expect(ing.metadata.annotations).toMatchObject({
+            "nginx.ingress.kubernetes.io/rewrite-target": "/$2",
+            "nginx.ingress.kubernetes.io/use-regex": "true",
+            "nginx.ingress.kubernetes.io/auth-type": "basic",
+            "nginx.ingress.kubernetes.io/auth-secret": "analytics-ui-basic-auth",
+        });
         expect(ing.spec.tls).toEqual([{ hosts: ["flink.example.com"], secretName: "flink-tls" }]);
         expect(ing.spec.ingressClassName).toBe("nginx");
         const slash = find<{ spec: any }>(registered, "Ingress", "analytics-ui-slash");
@@ -123,7 +157,13 @@ describe("Kubernetes target under the mocked engine (mocked engine; no pods run)
 
     test("application job: upgrade mode mapping (restore latest-state -> last-state), savepoint settings, nonce", () => {
         const job = find<FD>(registered, "FlinkDeployment", "orders").spec.job;
-        expect(job).toMatchObject({ jarURI: "local:///opt/flink/usrlib/orders.jar", upgradeMode: "last-state", allowNonRestoredState: true, savepointRedeployNonce: 2, state: "running" });
+        expect(job).toMatchObject({
+            jarURI: "local:///opt/flink/usrlib/orders.jar",
+            upgradeMode: "last-state",
+            allowNonRestoredState: true,
+            savepointRedeployNonce: 2,
+            state: "running",
+        });
         expect(jobProps).toMatchObject({ namespace: "streaming", name: "orders", upgradeMode: "last-state", readyTimeoutSeconds: 900 });
         expect(find<FD>(registered, "FlinkDeployment", "orders").metadata.annotations?.["pulumi.com/waitFor"]).toBeUndefined();
     });

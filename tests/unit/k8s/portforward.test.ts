@@ -72,11 +72,13 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
         const url = await forwardUrl(target());
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         expect(await getJson(`${url}/overview`)).toEqual({ pod: "jm-a", path: "/overview" });
-        expect(api.requests).toEqual(expect.arrayContaining([
-            `GET /api/v1/namespaces/${NS}/services/sessions-rest`,
-            `GET /api/v1/namespaces/${NS}/pods?labelSelector=app%3Dsessions%2Ccomponent%3Djobmanager`,
-            `WS /api/v1/namespaces/${NS}/pods/jm-a/portforward?ports=8081`,
-        ]));
+        expect(api.requests).toEqual(
+            expect.arrayContaining([
+                `GET /api/v1/namespaces/${NS}/services/sessions-rest`,
+                `GET /api/v1/namespaces/${NS}/pods?labelSelector=app%3Dsessions%2Ccomponent%3Djobmanager`,
+                `WS /api/v1/namespaces/${NS}/pods/jm-a/portforward?ports=8081`,
+            ]),
+        );
     });
 
     it("reuses one listener per service port; every TCP connection gets its own forward", async () => {
@@ -86,11 +88,15 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
         expect(await forwardUrl(target())).toBe(u1);
         const agent = new http.Agent({ keepAlive: false });
         for (let i = 0; i < 3; i++) {
-            const body = await new Promise<string>((resolve, reject) => http.get(`${u1}/n${i}`, { agent }, (res) => {
-                let text = "";
-                res.on("data", (c) => (text += c));
-                res.on("end", () => resolve(text));
-            }).on("error", reject));
+            const body = await new Promise<string>((resolve, reject) =>
+                http
+                    .get(`${u1}/n${i}`, { agent }, (res) => {
+                        let text = "";
+                        res.on("data", (c) => (text += c));
+                        res.on("end", () => resolve(text));
+                    })
+                    .on("error", reject),
+            );
             expect(JSON.parse(body)).toEqual({ pod: "jm-a", path: `/n${i}` });
         }
         expect(api.forwardsOpened - before).toBe(3);
@@ -105,7 +111,10 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
     });
 
     it("the pod was replaced: the next request re-resolves and reaches the new pod", async () => {
-        const route = { restUrl: "http://sessions-rest.flink.svc:8081", kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() } };
+        const route = {
+            restUrl: "http://sessions-rest.flink.svc:8081",
+            kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() },
+        };
         routeKubernetes(route);
         const transport = createTransport({ baseUrl: route.restUrl, retries: 3, retryBaseMs: 10 });
         const who = z.object({ pod: z.string() });
@@ -128,11 +137,24 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
         });
         await new Promise<void>((resolve) => gateway.listen(port + 3, "127.0.0.1", () => resolve()));
         try {
-            api.setObject(`/api/v1/namespaces/${NS}/services/sessions-sql-gateway`, restService(NS, "sessions-sql-gateway", 8083, { app: "sessions-sql-gateway" }));
+            api.setObject(
+                `/api/v1/namespaces/${NS}/services/sessions-sql-gateway`,
+                restService(NS, "sessions-sql-gateway", 8083, { app: "sessions-sql-gateway" }),
+            );
             api.setPods(NS, [pod(NS, "jm-a", labels), pod(NS, "gw-0", { app: "sessions-sql-gateway" }, { containerPort: 8083 })]);
             api.mapPodPort(NS, "gw-0", 8083, { host: "127.0.0.1", port: port + 3 });
             const sqlGatewayUrl = "http://sessions-sql-gateway.flink.svc:8083";
-            routeKubernetes({ restUrl: "http://sessions-rest.flink.svc:8081", sqlGatewayUrl, kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig(), sqlGateway: { service: "sessions-sql-gateway", port: 8083 } } });
+            routeKubernetes({
+                restUrl: "http://sessions-rest.flink.svc:8081",
+                sqlGatewayUrl,
+                kubernetes: {
+                    namespace: NS,
+                    service: "sessions-rest",
+                    port: 8081,
+                    kubeconfig: api.kubeconfig(),
+                    sqlGateway: { service: "sessions-sql-gateway", port: 8083 },
+                },
+            });
             // Built exactly as the SQL job path builds it: from the URL alone.
             const client = createGatewayClient({ baseUrl: sqlGatewayUrl });
             expect(await client.info()).toMatchObject({ version: "2.3.0" });
@@ -144,10 +166,11 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
     });
 
     it("two Kubernetes clusters with the same service DNS name: each client reaches its own", async () => {
-        const overview = (version: string) => http.createServer((_req, res) => {
-            res.setHeader("content-type", "application/json");
-            res.end(JSON.stringify({ taskmanagers: 1, "slots-total": 1, "slots-available": 1, "jobs-running": 0, "flink-version": version }));
-        });
+        const overview = (version: string) =>
+            http.createServer((_req, res) => {
+                res.setHeader("content-type", "application/json");
+                res.end(JSON.stringify({ taskmanagers: 1, "slots-total": 1, "slots-available": 1, "jobs-running": 0, "flink-version": version }));
+            });
         const jmProd = overview("2.3.0");
         const jmTest = overview("1.20.3");
         await new Promise<void>((r) => jmProd.listen(port + 4, "127.0.0.1", () => r()));
@@ -173,13 +196,18 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
     });
 
     it("a wrong token: the open fails with the apiserver's answer, nothing cached", async () => {
-        await expect(forwardUrl({ ...target(), kubeconfig: api.kubeconfig("wrong") })).rejects.toThrow(/reading service flink\/sessions-rest via the Kubernetes API at https:\/\/127\.0\.0\.1:\d+: access denied \(HTTP 401\)/);
+        await expect(forwardUrl({ ...target(), kubeconfig: api.kubeconfig("wrong") })).rejects.toThrow(
+            /reading service flink\/sessions-rest via the Kubernetes API at https:\/\/127\.0\.0\.1:\d+: access denied \(HTTP 401\)/,
+        );
         expect(await forwardInfo({ ...target(), kubeconfig: api.kubeconfig("wrong") })).toBeUndefined();
     });
 
     it("no ready pod: the REST client reports it as unreachable with the reason", async () => {
         api.setPods(NS, [pod(NS, "jm-a", labels, { ready: false })]);
-        const route = { restUrl: "http://sessions-rest.flink.svc:8081", kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() } };
+        const route = {
+            restUrl: "http://sessions-rest.flink.svc:8081",
+            kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, kubeconfig: api.kubeconfig() },
+        };
         routeKubernetes(route);
         const transport = createTransport({ baseUrl: route.restUrl, retries: 0 });
         await expect(transport.call({ method: "GET", path: "/overview", idempotent: true }, z.unknown())).rejects.toThrow(
@@ -188,22 +216,30 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
     });
 
     it("a missing service is named", async () => {
-        await expect(forwardUrl({ ...target(), service: "nope-rest" })).rejects.toThrow(/reading service flink\/nope-rest via the Kubernetes API at .*: not found/);
+        await expect(forwardUrl({ ...target(), service: "nope-rest" })).rejects.toThrow(
+            /reading service flink\/nope-rest via the Kubernetes API at .*: not found/,
+        );
     });
 
     it("an unknown context is an input error listing the contexts", async () => {
-        await expect(forwardUrl({ ...target(), context: "prod" })).rejects.toThrow(/context = "prod": is not a context of the kubeconfig; fix: use one of "standin"/);
+        await expect(forwardUrl({ ...target(), context: "prod" })).rejects.toThrow(
+            /context = "prod": is not a context of the kubeconfig; fix: use one of "standin"/,
+        );
     });
 });
 
 describe("kubeconfig loading", () => {
     it("a kubeconfig that is not YAML is an input error that never quotes it", () => {
-        expect(() => loadKubeConfig({ kubeconfig: "token: [unclosed s3cr3t-value" })).toThrow(/^kubeconfig = "\(secret\)": is not a kubeconfig .*; fix: pass the YAML text of a kubeconfig file/);
+        expect(() => loadKubeConfig({ kubeconfig: "token: [unclosed s3cr3t-value" })).toThrow(
+            /^kubeconfig = "\(secret\)": is not a kubeconfig .*; fix: pass the YAML text of a kubeconfig file/,
+        );
         expect(() => loadKubeConfig({ kubeconfig: "token: [unclosed s3cr3t-value" })).not.toThrow(/s3cr3t/);
     });
 
     it("a kubeconfig without a current context selects no cluster: names context and the fix", () => {
-        expect(() => loadKubeConfig({ kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n" })).toThrow(/selects no cluster in the given kubeconfig; fix: set kubeconfig and context/);
+        expect(() => loadKubeConfig({ kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n" })).toThrow(
+            /selects no cluster in the given kubeconfig; fix: set kubeconfig and context/,
+        );
     });
 
     it("hasKubeAccess: given, KUBECONFIG, in-cluster, or ~/.kube/config; else no probing of localhost:8080", () => {

@@ -29,8 +29,12 @@ describe("Kubernetes renderer units (pure; nothing applied)", () => {
     });
 
     test("Maven coordinates become the repository URL of the JAR (with classifier)", () => {
-        expect(jarUri({ maven: "com.example.jobs:orders:1.4.2:all" })).toBe("https://repo.maven.apache.org/maven2/com/example/jobs/orders/1.4.2/orders-1.4.2-all.jar");
-        expect(jarUri({ maven: "com.example:orders:1.0", mavenRepository: "https://nexus.example.com/repo/" })).toBe("https://nexus.example.com/repo/com/example/orders/1.0/orders-1.0.jar");
+        expect(jarUri({ maven: "com.example.jobs:orders:1.4.2:all" })).toBe(
+            "https://repo.maven.apache.org/maven2/com/example/jobs/orders/1.4.2/orders-1.4.2-all.jar",
+        );
+        expect(jarUri({ maven: "com.example:orders:1.0", mavenRepository: "https://nexus.example.com/repo/" })).toBe(
+            "https://nexus.example.com/repo/com/example/orders/1.0/orders-1.0.jar",
+        );
     });
 
     test("the htpasswd line is nginx's salted SHA-1: base64(sha1(password + salt) + salt)", () => {
@@ -44,7 +48,12 @@ describe("Kubernetes renderer units (pure; nothing applied)", () => {
         expect(htpasswdLine("ops", "correct horse")).not.toBe(htpasswdLine("ops", "correct horse")); // fresh salt each time
     });
 
-    test.each([["1024m", "1024Mi"], ["2g", "2Gi"], ["2Gi", "2Gi"], ["512", "512"]])("Flink memory %s is the Kubernetes quantity %s", (flink, k8s) => {
+    test.each([
+        ["1024m", "1024Mi"],
+        ["2g", "2Gi"],
+        ["2Gi", "2Gi"],
+        ["512", "512"],
+    ])("Flink memory %s is the Kubernetes quantity %s", (flink, k8s) => {
         expect(k8sMemory(flink)).toBe(k8s);
     });
 

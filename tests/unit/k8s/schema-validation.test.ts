@@ -17,7 +17,8 @@ const manifestsOf = (o: object): Manifest[] => Object.values(o).filter((v): v is
 
 describe(`Flink Operator ${OPERATOR_VERSION} CRDs from Maven Central (schema-validated; not applied)`, () => {
     test("the accepted Flink versions recorded in the package equal the CRD's flinkVersion enum", () => {
-        const spec = (crdSchema("flinkdeployments.flink.apache.org-v1.yml").properties as Record<string, { properties: Record<string, { enum: string[] }> }>).spec;
+        const spec = (crdSchema("flinkdeployments.flink.apache.org-v1.yml").properties as Record<string, { properties: Record<string, { enum: string[] }> }>)
+            .spec;
         expect(spec.properties.flinkVersion.enum).toEqual([...CRD_FLINK_VERSIONS]);
     });
 
@@ -34,7 +35,9 @@ describe(`Flink Operator ${OPERATOR_VERSION} CRDs from Maven Central (schema-val
     });
 
     test("the validator rejects core objects kubernetes-models rejects (RBAC rule without verbs, Deployment without selector)", () => {
-        expect(validateManifest({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "r" }, rules: [{ resources: ["pods"] }] })).not.toEqual([]);
+        expect(
+            validateManifest({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "r" }, rules: [{ resources: ["pods"] }] }),
+        ).not.toEqual([]);
         expect(validateManifest({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { template: {} } })).not.toEqual([]);
     });
 
@@ -55,7 +58,13 @@ describe(`Flink Operator ${OPERATOR_VERSION} CRDs from Maven Central (schema-val
     });
 
     test("ingress, slash redirect and basic-auth Secret are valid", () => {
-        const { spec, failures } = checkIngressSpec({ target: { namespace: "streaming", name: "analytics", restPort: 8081 }, host: "flink.example.com", tls: { secretName: "flink-tls" }, ingressClassName: "nginx", basicAuth: { username: "ops", password: "correct horse" } });
+        const { spec, failures } = checkIngressSpec({
+            target: { namespace: "streaming", name: "analytics", restPort: 8081 },
+            host: "flink.example.com",
+            tls: { secretName: "flink-tls" },
+            ingressClassName: "nginx",
+            basicAuth: { username: "ops", password: "correct horse" },
+        });
         expect(failures).toEqual([]);
         const out = manifestsOf(renderIngress("ui", spec!));
         expect(out.map((m) => m.kind).sort()).toEqual(["Ingress", "Ingress", "Secret"]);

@@ -15,7 +15,11 @@ import { checkLibraries } from "../../../provider/core/libraries/schema";
 import type { Manifest } from "../../../provider/core/k8s/render/types";
 import { home, sessionSpec } from "../k8s/fixtures";
 
-const JAR = { fileName: "flink-connector-jdbc-core-4.0.0-2.0.jar", url: "https://repo.example.com/maven2/org/apache/flink/flink-connector-jdbc-core/4.0.0-2.0/flink-connector-jdbc-core-4.0.0-2.0.jar", sha1: "0123456789abcdef0123456789abcdef01234567" };
+const JAR = {
+    fileName: "flink-connector-jdbc-core-4.0.0-2.0.jar",
+    url: "https://repo.example.com/maven2/org/apache/flink/flink-connector-jdbc-core/4.0.0-2.0/flink-connector-jdbc-core-4.0.0-2.0.jar",
+    sha1: "0123456789abcdef0123456789abcdef01234567",
+};
 const UDF = { fileName: "my-udfs-1.0.jar", url: "https://downloads.example.com/my-udfs-1.0.jar", sha256: "b".repeat(64) };
 const PASSWORD = "n0t-in-the-spec";
 
@@ -27,7 +31,11 @@ const libs: SessionLibraries = {
     secret: credentialsSecret("analytics-maven-repository", "streaming", "ci", PASSWORD),
 };
 const manifestsOf = (o: object): Manifest[] => Object.values(o).filter((v): v is Manifest => !!v && typeof v === "object" && "apiVersion" in v && "kind" in v);
-type Pod = { initContainers: { name: string; image: string; command: string[]; env: unknown[]; volumeMounts: unknown[] }[]; containers: { name: string; volumeMounts: { mountPath: string; subPath: string }[] }[]; volumes: unknown[] };
+type Pod = {
+    initContainers: { name: string; image: string; command: string[]; env: unknown[]; volumeMounts: unknown[] }[];
+    containers: { name: string; volumeMounts: { mountPath: string; subPath: string }[] }[];
+    volumes: unknown[];
+};
 
 describe("cluster libraries rendered for Kubernetes (schema-validated; no pods run)", () => {
     const { spec, failures } = checkSessionSpec({ ...sessionSpec, sqlGateway: { enabled: true } });
@@ -41,13 +49,19 @@ describe("cluster libraries rendered for Kubernetes (schema-validated; no pods r
     });
 
     test("the JobManager/TaskManager pod template and the SQL Gateway pod fetch the jars and mount each into /opt/flink/lib", () => {
-        const fdPod = ((out.flinkDeployment.spec as { podTemplate: { spec: Pod } }).podTemplate.spec);
-        const gwPod = ((out.sqlGatewayDeployment!.spec as { template: { spec: Pod } }).template.spec);
-        for (const [pod, container] of [[fdPod, "flink-main-container"], [gwPod, "sql-gateway"]] as const) {
+        const fdPod = (out.flinkDeployment.spec as { podTemplate: { spec: Pod } }).podTemplate.spec;
+        const gwPod = (out.sqlGatewayDeployment!.spec as { template: { spec: Pod } }).template.spec;
+        for (const [pod, container] of [
+            [fdPod, "flink-main-container"],
+            [gwPod, "sql-gateway"],
+        ] as const) {
             expect(pod.initContainers.map((c) => c.name)).toEqual(["fetch-libraries"]);
             expect(pod.volumes).toEqual([{ name: "pulumi-flink-libraries", emptyDir: {} }]);
             const mounts = pod.containers.find((c) => c.name === container)!.volumeMounts;
-            expect(mounts.map((m) => [m.mountPath, m.subPath])).toEqual([[`/opt/flink/lib/${JAR.fileName}`, JAR.fileName], [`/opt/flink/lib/${UDF.fileName}`, UDF.fileName]]);
+            expect(mounts.map((m) => [m.mountPath, m.subPath])).toEqual([
+                [`/opt/flink/lib/${JAR.fileName}`, JAR.fileName],
+                [`/opt/flink/lib/${UDF.fileName}`, UDF.fileName],
+            ]);
             expect(pod.initContainers[0].env).toEqual([
                 { name: "REPO_USERNAME", valueFrom: { secretKeyRef: { name: "analytics-maven-repository", key: "username" } } },
                 { name: "REPO_PASSWORD", valueFrom: { secretKeyRef: { name: "analytics-maven-repository", key: "password" } } },
@@ -60,7 +74,11 @@ describe("cluster libraries rendered for Kubernetes (schema-validated; no pods r
     });
 
     test("a user's pod template keeps its own init containers, volumes and mounts", () => {
-        const user = { initContainers: [{ name: "mine", image: "busybox" }], volumes: [{ name: "v", emptyDir: {} }], containers: [{ name: "flink-main-container", volumeMounts: [{ name: "v", mountPath: "/v" }] }] };
+        const user = {
+            initContainers: [{ name: "mine", image: "busybox" }],
+            volumes: [{ name: "v", emptyDir: {} }],
+            containers: [{ name: "flink-main-container", volumeMounts: [{ name: "v", mountPath: "/v" }] }],
+        };
         const pod = withLibraries(user, "flink-main-container", libs) as unknown as Pod;
         expect(pod.initContainers.map((c) => c.name)).toEqual(["mine", "fetch-libraries"]);
         expect(pod.volumes).toHaveLength(2);
@@ -78,7 +96,8 @@ describe("cluster libraries rendered for Kubernetes (schema-validated; no pods r
         const served = path.join(dir, "served.jar");
         fs.writeFileSync(served, "jar bytes");
         const sha1 = execFileSync("sha1sum", [served], { encoding: "utf8" }).split(" ")[0];
-        const script = (digest: string) => fetchScript([{ fileName: "x.jar", url: `file://${served}`, sha1: digest }]).replace("cd /pulumi-flink-libraries", `cd ${dir}`);
+        const script = (digest: string) =>
+            fetchScript([{ fileName: "x.jar", url: `file://${served}`, sha1: digest }]).replace("cd /pulumi-flink-libraries", `cd ${dir}`);
         expect(() => execFileSync("sh", ["-c", script(sha1)], { stdio: "pipe" })).not.toThrow();
         expect(fs.readFileSync(path.join(dir, "x.jar"), "utf8")).toBe("jar bytes");
         expect(() => execFileSync("sh", ["-c", script("f".repeat(40))], { stdio: "pipe" })).toThrow();

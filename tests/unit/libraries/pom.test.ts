@@ -18,7 +18,11 @@ describe("XML reader", () => {
     test("reads elements and text; skips comments, declarations and attributes; decodes entities and CDATA", () => {
         const doc = parseXml(`<?xml version="1.0"?><!-- c --><a x="1>2"><b>one &amp; two</b><c><![CDATA[<raw>]]></c><d/></a>`);
         expect(doc.name).toBe("a");
-        expect(doc.children.map((c) => [c.name, c.text])).toEqual([["b", "one & two"], ["c", "<raw>"], ["d", ""]]);
+        expect(doc.children.map((c) => [c.name, c.text])).toEqual([
+            ["b", "one & two"],
+            ["c", "<raw>"],
+            ["d", ""],
+        ]);
     });
 
     test("malformed nesting is an error", () => {
@@ -47,7 +51,9 @@ describe("POM model", () => {
     test("the effective POM inherits groupId, version and dependencies, and takes versions from the parent's management and an imported BOM", async () => {
         const pom = await effective(gav("app", "1"));
         expect(pom).toMatchObject({ groupId: "com.ex", artifactId: "app", version: "1" });
-        const versions = Object.fromEntries(pom.dependencies.map((d) => [`${d.artifactId}${d.classifier ? `:${d.classifier}` : ""}${d.scope ? `@${d.scope}` : ""}`, d.version]));
+        const versions = Object.fromEntries(
+            pom.dependencies.map((d) => [`${d.artifactId}${d.classifier ? `:${d.classifier}` : ""}${d.scope ? `@${d.scope}` : ""}`, d.version]),
+        );
         // managed: the parent's own management (2.0, through a property) beats the BOM's 9.9.
         expect(versions).toMatchObject({ managed: "2.0", "from-bom": "3.1", inherited: "1.0", "lib-a": "1.0", "lib-b@runtime": "1.0" });
     });
@@ -72,12 +78,22 @@ describe("transitive resolution", () => {
     });
 
     test("a dependency without any version is an error naming both artifacts", async () => {
-        const noVersion = async (g: Gav) => ({ ...g, managed: [], dependencies: g.artifactId === "root" ? [{ groupId: "x", artifactId: "y", optional: false, exclusions: [] }] : [] });
-        await expect(resolveGraph([{ groupId: "x", artifactId: "root", version: "1" }], noVersion)).rejects.toThrow("x:root:1 depends on x:y without a version");
+        const noVersion = async (g: Gav) => ({
+            ...g,
+            managed: [],
+            dependencies: g.artifactId === "root" ? [{ groupId: "x", artifactId: "y", optional: false, exclusions: [] }] : [],
+        });
+        await expect(resolveGraph([{ groupId: "x", artifactId: "root", version: "1" }], noVersion)).rejects.toThrow(
+            "x:root:1 depends on x:y without a version",
+        );
     });
 
     test("version ranges are refused, a [1.2.3] hard requirement is that version", async () => {
-        const ranged = (v: string) => async (g: Gav) => ({ ...g, managed: [], dependencies: g.artifactId === "root" ? [{ groupId: "x", artifactId: "y", version: v, optional: false, exclusions: [] }] : [] });
+        const ranged = (v: string) => async (g: Gav) => ({
+            ...g,
+            managed: [],
+            dependencies: g.artifactId === "root" ? [{ groupId: "x", artifactId: "y", version: v, optional: false, exclusions: [] }] : [],
+        });
         await expect(resolveGraph([{ groupId: "x", artifactId: "root", version: "1" }], ranged("[1.0,2.0)"))).rejects.toThrow(/version range \[1.0,2.0\)/);
         const list = await resolveGraph([{ groupId: "x", artifactId: "root", version: "1" }], ranged("[1.2.3]"));
         expect(list[1]).toMatchObject({ artifactId: "y", version: "1.2.3" });

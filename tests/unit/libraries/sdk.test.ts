@@ -51,7 +51,12 @@ describe("SessionCluster libraries in the SDK (Pulumi mocks)", () => {
     });
 
     test("a remote cluster whose SQL Gateway runs on this machine: gatewayLocal true (local files, compiled plans)", async () => {
-        const here = new SessionCluster("edge", { target: "remote", restUrl: "http://flink:8081", sqlGatewayUrl: "http://localhost:8083", sqlGatewayOnThisMachine: true });
+        const here = new SessionCluster("edge", {
+            target: "remote",
+            restUrl: "http://flink:8081",
+            sqlGatewayUrl: "http://localhost:8083",
+            sqlGatewayOnThisMachine: true,
+        });
         expect(await settled(here.gatewayLocal)).toBe(true);
         const noUrl = new SessionCluster("edge2", { target: "remote", restUrl: "http://flink:8081", sqlGatewayOnThisMachine: true });
         expect(await settled(noUrl.gatewayLocal)).toBe(false);

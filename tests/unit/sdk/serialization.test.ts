@@ -21,7 +21,6 @@ describe("provider stubs survive closure serialization", () => {
     });
 
     test("package exports let the provider host resolve pulumi-flink/provider", () => {
-         
         const manifest = require("../../../package.json") as { exports: Record<string, unknown> };
         expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining([".", "./provider"]));
     });

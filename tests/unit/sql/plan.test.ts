@@ -16,7 +16,12 @@ const aggregate = (p: CompiledPlan) => p.nodes.find((n) => n.type.startsWith("st
 
 describe("reading compiled plans", () => {
     it("normalizes types to what decides a serializer", () => {
-        expect(rowFields("ROW<`k` INT, `EXPR$1` BIGINT NOT NULL, `s` VARCHAR(3), `m` MAP<STRING, DECIMAL(10, 2)>>")).toEqual(["INT", "BIGINT", "STRING", "MAP<STRING, DECIMAL(10, 2)>"]);
+        expect(rowFields("ROW<`k` INT, `EXPR$1` BIGINT NOT NULL, `s` VARCHAR(3), `m` MAP<STRING, DECIMAL(10, 2)>>")).toEqual([
+            "INT",
+            "BIGINT",
+            "STRING",
+            "MAP<STRING, DECIMAL(10, 2)>",
+        ]);
         expect(serializerType("TIMESTAMP(3) NOT NULL")).toBe("TIMESTAMP(3)");
     });
 
@@ -41,13 +46,19 @@ describe("the state verdict", () => {
     it("an unchanged plan is compatible and keeps every id", () => {
         const v = compareSummaries(summarizePlan(count), summarizePlan(count));
         expect(v.verdict).toBe("compatible");
-        expect([...v.keep.entries()]).toEqual([[1, 1], [4, 4], [5, 5]]);
+        expect([...v.keep.entries()]).toEqual([
+            [1, 1],
+            [4, 4],
+            [5, 5],
+        ]);
     });
 
     it("COUNT(*) → COUNT(*), SUM(amount) is incompatible, naming the aggregate and its accumulators", () => {
         const v = compareSummaries(summarizePlan(count), summarizePlan(countSum));
         expect(v.verdict).toBe("incompatible");
-        expect(describeVerdict(v)).toContain("GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS EXPR$1]) (node 4): its accumulators change from [BIGINT] to [BIGINT, INT]");
+        expect(describeVerdict(v)).toContain(
+            "GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS EXPR$1]) (node 4): its accumulators change from [BIGINT] to [BIGINT, INT]",
+        );
         expect(v.incompatibleNodes).toEqual([8]);
     });
 
@@ -88,13 +99,21 @@ describe("the state verdict", () => {
         expect(compareSummaries(summarizePlan(count), summarizePlan(next), { ttlMigrates: true }).verdict).toBe("unknown");
     });
 
-    it("reads a TTL in the unit Flink wrote it with (\"1 h\" for table.exec.state.ttl = 1 h): turning it on is incompatible, not unreadable", () => {
+    it('reads a TTL in the unit Flink wrote it with ("1 h" for table.exec.state.ttl = 1 h): turning it on is incompatible, not unreadable', () => {
         const ttl = (text: string) => {
             const next = clone(count);
             (aggregate(next).state as { ttl: string }[])[0].ttl = text;
             return summarizePlan(next).nodes[1].state[0].ttlMs;
         };
-        expect([ttl("1 h"), ttl("3600000 ms"), ttl("90 s"), ttl("5 min"), ttl("2 d"), ttl("2 hours"), ttl("soon")]).toEqual([3_600_000, 3_600_000, 90_000, 300_000, 172_800_000, 7_200_000, Number.NaN]);
+        expect([ttl("1 h"), ttl("3600000 ms"), ttl("90 s"), ttl("5 min"), ttl("2 d"), ttl("2 hours"), ttl("soon")]).toEqual([
+            3_600_000,
+            3_600_000,
+            90_000,
+            300_000,
+            172_800_000,
+            7_200_000,
+            Number.NaN,
+        ]);
         const next = clone(count);
         (aggregate(next).state as { ttl: string }[])[0].ttl = "1 h";
         expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain('state TTL is turned on for "groupAggregateState"');
@@ -103,7 +122,9 @@ describe("the state verdict", () => {
     it("another Flink version is unknown", () => {
         const next = clone(count);
         next.flinkVersion = "1.20";
-        expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain("unknown: the running version was compiled by Flink 2.3, the new one by 1.20");
+        expect(describeVerdict(compareSummaries(summarizePlan(count), summarizePlan(next)))).toContain(
+            "unknown: the running version was compiled by Flink 2.3, the new one by 1.20",
+        );
     });
 });
 
@@ -118,7 +139,12 @@ describe("pinning ids", () => {
             ["stream-exec-calc_1", 12],
             ["stream-exec-sink_2", 5],
         ]);
-        expect(pinned.edges.map((e) => [e.source, e.target])).toEqual([[1, 11], [11, 4], [4, 12], [12, 5]]);
+        expect(pinned.edges.map((e) => [e.source, e.target])).toEqual([
+            [1, 11],
+            [11, 4],
+            [4, 12],
+            [12, 5],
+        ]);
     });
 });
 
@@ -151,7 +177,11 @@ describe("what up does with a verdict", () => {
 
     it("try deploys with every id kept, so Flink decides", () => {
         const d = decide(incompatible, { onIncompatible: "try", allowNonRestoredState: false });
-        expect(d.action === "deploy" && [...d.keep.entries()]).toEqual([[6, 1], [8, 4], [10, 5]]);
+        expect(d.action === "deploy" && [...d.keep.entries()]).toEqual([
+            [6, 1],
+            [8, 4],
+            [10, 5],
+        ]);
     });
 });
 
@@ -173,13 +203,26 @@ describe("a table read twice", () => {
 
 describe("plans with time attributes and window operators (found by the sql-state-edits e2e)", () => {
     const proctime = { type: "TIMESTAMP_WITH_LOCAL_TIME_ZONE", nullable: false, precision: 3, kind: "PROCTIME" };
-    const rowWithProctime = { type: "ROW", fields: [{ name: "k", fieldType: "INT" }, { name: "pt", fieldType: proctime }] };
+    const rowWithProctime = {
+        type: "ROW",
+        fields: [
+            { name: "k", fieldType: "INT" },
+            { name: "pt", fieldType: proctime },
+        ],
+    };
     /** source → window aggregate (no declared state, like Flink's) → sink; the window spec's size is `size`. */
     const windowPlan = (size: string, ids = [1, 2, 3]): CompiledPlan => ({
         flinkVersion: "1.20",
         nodes: [
             { id: ids[0], type: "stream-exec-table-source-scan_1", scanTableSource: { table: { identifier: "`src`" } }, outputType: rowWithProctime },
-            { id: ids[1], type: "stream-exec-window-aggregate_1", grouping: [0], aggCalls: [{ internalName: "$COUNT$1", argList: [], type: "BIGINT NOT NULL" }], windowing: { size }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
+            {
+                id: ids[1],
+                type: "stream-exec-window-aggregate_1",
+                grouping: [0],
+                aggCalls: [{ internalName: "$COUNT$1", argList: [], type: "BIGINT NOT NULL" }],
+                windowing: { size },
+                outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>",
+            },
             { id: ids[2], type: "stream-exec-sink_1", dynamicTableSink: { table: { identifier: "`snk`" } }, outputType: "ROW<`k` INT, `c` BIGINT NOT NULL>" },
         ],
         edges: [

@@ -7,7 +7,12 @@ CREATE TABLE snk (k INT, c BIGINT) WITH ('connector' = 'blackhole')`;
 describe("splitSql", () => {
     test("statements, kinds and start positions", () => {
         const stmts = splitSql(`${DDL};\n\n  SET 'pipeline.name' = 'x;y';\nINSERT INTO snk SELECT k, COUNT(*) FROM src GROUP BY k;`);
-        expect(stmts.map((s) => [s.kind, s.line, s.column])).toEqual([["ddl", 1, 1], ["ddl", 2, 1], ["set", 4, 3], ["insert", 5, 1]]);
+        expect(stmts.map((s) => [s.kind, s.line, s.column])).toEqual([
+            ["ddl", 1, 1],
+            ["ddl", 2, 1],
+            ["set", 4, 3],
+            ["insert", 5, 1],
+        ]);
         expect(stmts[2].text).toBe("SET 'pipeline.name' = 'x;y'");
     });
 
@@ -36,7 +41,10 @@ describe("splitSql", () => {
 
     test("a list of statements keeps the element index", () => {
         const stmts = statementsOf([DDL.split(";")[0], "INSERT INTO snk SELECT 1, 2;"]);
-        expect(stmts.map((s) => [s.element, s.kind])).toEqual([[0, "ddl"], [1, "insert"]]);
+        expect(stmts.map((s) => [s.element, s.kind])).toEqual([
+            [0, "ddl"],
+            [1, "insert"],
+        ]);
     });
 });
 

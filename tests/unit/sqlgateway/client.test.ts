@@ -67,9 +67,11 @@ describe("info and session lifecycle", () => {
         pool.intercept({ path: `/v1/sessions/${SESSION}`, method: "DELETE" }).reply(200, { status: "CLOSED" }, JSON_HEADERS);
         pool.intercept({ path: `/v1/sessions/${SESSION}`, method: "DELETE" }).reply(500, { errors: ["gone"] }, JSON_HEADERS);
         expect(await client.withSession({ a: "b" }, async (s) => `used ${s}`)).toBe(`used ${SESSION}`);
-        const err = await rejection(client.withSession(undefined, async () => {
-            throw new Error("from fn");
-        }));
+        const err = await rejection(
+            client.withSession(undefined, async () => {
+                throw new Error("from fn");
+            }),
+        );
         expect((err as Error).message).toBe("from fn"); // the failing close does not mask it
         expect(calls.filter((c) => c.startsWith("DELETE"))).toHaveLength(2);
     });
@@ -84,7 +86,11 @@ describe("info and session lifecycle", () => {
         await client.configureSession(SESSION, "CREATE TABLE t (a INT) WITH ('connector'='datagen')", { executionTimeoutMs: 5000 });
         expect(sent).toEqual({ statement: "CREATE TABLE t (a INT) WITH ('connector'='datagen')", executionTimeout: 5000 });
 
-        pool.intercept({ path: `/v2/sessions/${SESSION}/configure-session`, method: "POST" }).reply(404, { errors: [`Not found: /v2/sessions/${SESSION}/configure-session`] }, JSON_HEADERS);
+        pool.intercept({ path: `/v2/sessions/${SESSION}/configure-session`, method: "POST" }).reply(
+            404,
+            { errors: [`Not found: /v2/sessions/${SESSION}/configure-session`] },
+            JSON_HEADERS,
+        );
         const err = await rejection(client.configureSession(SESSION, "USE x"));
         expect((err as Error).message).toContain("needs Flink 1.17 or later");
     });
@@ -94,7 +100,9 @@ describe("info and session lifecycle", () => {
         pool.intercept({ path: `/v2/sessions/${SESSION}/configure-session`, method: "POST" }).reply(500, fixture("error-configure-1.20.json"), JSON_HEADERS);
         const err = await rejection(client.configureSession(SESSION, "SELECT 1"));
         expect(err).toMatchObject({ statementFailed: true });
-        expect((err as Error).message).toMatch(/^SQL statement failed on the Flink SQL Gateway at http:\/\/gateway\.test:8083: Unsupported statement for configuring session:SELECT 1/);
+        expect((err as Error).message).toMatch(
+            /^SQL statement failed on the Flink SQL Gateway at http:\/\/gateway\.test:8083: Unsupported statement for configuring session:SELECT 1/,
+        );
     });
 });
 
@@ -102,13 +110,18 @@ describe("statements and results", () => {
     test("executeStatement sends only the fields given", async () => {
         const { pool, client } = mocked();
         const sent: Record<string, unknown>[] = [];
-        pool.intercept({ path: STATEMENTS, method: "POST" }).reply((opts) => {
-            sent.push(bodyOf(opts));
-            return { statusCode: 200, data: { operationHandle: OP }, responseOptions: JSON_HEADERS };
-        }).times(2);
+        pool.intercept({ path: STATEMENTS, method: "POST" })
+            .reply((opts) => {
+                sent.push(bodyOf(opts));
+                return { statusCode: 200, data: { operationHandle: OP }, responseOptions: JSON_HEADERS };
+            })
+            .times(2);
         expect(await client.executeStatement(SESSION, { statement: "SELECT 1" })).toBe(OP);
         await client.executeStatement(SESSION, { statement: "INSERT INTO t SELECT 1", executionConfig: { "pipeline.name": "x" }, executionTimeoutMs: 1000 });
-        expect(sent).toEqual([{ statement: "SELECT 1" }, { statement: "INSERT INTO t SELECT 1", executionConfig: { "pipeline.name": "x" }, executionTimeout: 1000 }]);
+        expect(sent).toEqual([
+            { statement: "SELECT 1" },
+            { statement: "INSERT INTO t SELECT 1", executionConfig: { "pipeline.name": "x" }, executionTimeout: 1000 },
+        ]);
     });
 
     test("fetchResults normalizes a real page: columns with types, rows, kinds, job id, next token", async () => {
@@ -128,8 +141,17 @@ describe("statements and results", () => {
 
     test("a page in the 1.16 shape (no jobID, resultKind, isQueryResult) parses", async () => {
         const { pool, client } = mocked();
-        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, { resultType: "EOS", results: { columns: [{ name: "result", logicalType: { type: "VARCHAR" } }], data: [] } }, JSON_HEADERS);
-        expect(await client.fetchResults(SESSION, OP, 0)).toEqual({ resultType: "EOS", columns: [{ name: "result", type: "VARCHAR" }], rows: [], rowKinds: [] });
+        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(
+            200,
+            { resultType: "EOS", results: { columns: [{ name: "result", logicalType: { type: "VARCHAR" } }], data: [] } },
+            JSON_HEADERS,
+        );
+        expect(await client.fetchResults(SESSION, OP, 0)).toEqual({
+            resultType: "EOS",
+            columns: [{ name: "result", type: "VARCHAR" }],
+            rows: [],
+            rowKinds: [],
+        });
     });
 
     test("a page that is not a fetch result is an invalid-response error", async () => {
@@ -170,11 +192,19 @@ describe("runStatement", () => {
     test("a query polls NOT_READY → PAYLOAD → EOS, collects rows and closes the operation", async () => {
         const { pool, client, calls } = mocked();
         expectStatement(pool, "SELECT 1");
-        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, page("select-not-ready-2.3.json"), JSON_HEADERS).times(2);
+        pool.intercept({ path: `${OP_PATH}/result/0` })
+            .reply(200, page("select-not-ready-2.3.json"), JSON_HEADERS)
+            .times(2);
         pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, page("select-payload-2.3.json"), JSON_HEADERS);
         pool.intercept({ path: `${OP_PATH}/result/1` }).reply(200, page("select-eos-2.3.json"), JSON_HEADERS);
         const result = await client.runStatement(SESSION, "SELECT 1", { timeoutMs: 10_000, pollMs: 1 });
-        expect(result).toEqual({ jobId: "9836e58e79b8b8745e0b1878d8ef04d1", columns: ["EXPR$0"], rows: [[1]], resultKind: "SUCCESS_WITH_CONTENT", isQueryResult: true });
+        expect(result).toEqual({
+            jobId: "9836e58e79b8b8745e0b1878d8ef04d1",
+            columns: ["EXPR$0"],
+            rows: [[1]],
+            resultKind: "SUCCESS_WITH_CONTENT",
+            isQueryResult: true,
+        });
         expect(calls).toEqual([
             `POST ${STATEMENTS}`,
             `GET ${OP_PATH}/result/0`,
@@ -190,7 +220,12 @@ describe("runStatement", () => {
         expectStatement(pool, "CREATE TABLE t (a INT)");
         pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, page("ddl-payload-2.3.json"), JSON_HEADERS);
         pool.intercept({ path: `${OP_PATH}/result/1` }).reply(200, page("ddl-eos-2.3.json"), JSON_HEADERS);
-        expect(await client.runStatement(SESSION, "CREATE TABLE t (a INT)", { timeoutMs: 10_000 })).toEqual({ columns: ["result"], rows: [["OK"]], resultKind: "SUCCESS", isQueryResult: false });
+        expect(await client.runStatement(SESSION, "CREATE TABLE t (a INT)", { timeoutMs: 10_000 })).toEqual({
+            columns: ["result"],
+            rows: [["OK"]],
+            resultKind: "SUCCESS",
+            isQueryResult: false,
+        });
     });
 
     test("INSERT returns as soon as the job id is known, without waiting for the job", async () => {
@@ -230,12 +265,16 @@ describe("runStatement", () => {
         const row = { columns: [{ name: "job id", logicalType: { type: "VARCHAR" } }], data: [{ kind: "INSERT", fields: [JOB] }] };
         pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, { resultType: "PAYLOAD", results: row, nextResultUri: `${OP_PATH}/result/1` }, JSON_HEADERS);
         pool.intercept({ path: `${OP_PATH}/result/1` }).reply(200, { resultType: "EOS", results: { ...row, data: [] } }, JSON_HEADERS);
-        expect(await client.runStatement(SESSION, "INSERT INTO snk SELECT * FROM src", { timeoutMs: 10_000 })).toMatchObject({ jobId: JOB, isQueryResult: false });
+        expect(await client.runStatement(SESSION, "INSERT INTO snk SELECT * FROM src", { timeoutMs: 10_000 })).toMatchObject({
+            jobId: JOB,
+            isQueryResult: false,
+        });
     });
 
     test("an unknown operation is a typed not-found error (message of real Flink 1.20 and 2.3)", async () => {
         const { pool, client } = mocked();
-        const gone = "<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat a.B.c(B.java:1)\n" +
+        const gone =
+            "<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat a.B.c(B.java:1)\n" +
             "Caused by: org.apache.flink.table.gateway.api.utils.SqlGatewayException: Can not find the submitted operation in the OperationManager with the 00000000-0000-0000-0000-000000000000.\n\tat a.B.c(B.java:2)\n\nEnd of exception on server side>";
         pool.intercept({ path: `${OP_PATH}/result/0` }).reply(500, { errors: ["Internal server error.", gone] }, JSON_HEADERS);
         const err = await rejection(client.fetchResults(SESSION, OP, 0));
@@ -247,7 +286,9 @@ describe("runStatement", () => {
     test("a statement that never completes times out and is closed", async () => {
         const { pool, client, calls } = mocked();
         expectStatement(pool, "SELECT * FROM endless");
-        pool.intercept({ path: `${OP_PATH}/result/0` }).reply(200, page("select-not-ready-2.3.json"), JSON_HEADERS).persist();
+        pool.intercept({ path: `${OP_PATH}/result/0` })
+            .reply(200, page("select-not-ready-2.3.json"), JSON_HEADERS)
+            .persist();
         const err = await rejection(client.runStatement(SESSION, "SELECT * FROM endless", { timeoutMs: 60, pollMs: 5, maxPollMs: 10 }));
         expect(err).toBeInstanceOf(SqlGatewayError);
         expect(err).toMatchObject({ kind: "timeout", statementFailed: false });
@@ -269,7 +310,16 @@ describe("runStatement", () => {
 describe("credentials never reach messages", () => {
     test("header values and URL passwords are redacted even when the gateway echoes them", async () => {
         const { pool, client } = mocked({ headers: { Authorization: "Bearer s3cr3t-gateway-token" }, baseUrl: "http://user:pa55word@gateway.test:8083" });
-        pool.intercept({ path: STATEMENTS, method: "POST" }).reply(500, { errors: ["Internal server error.", "<Exception on server side:\norg.apache.flink.table.api.ValidationException: token Bearer s3cr3t-gateway-token and pa55word rejected\n\tat a.B.c(B.java:1)\n\nEnd of exception on server side>"] }, JSON_HEADERS);
+        pool.intercept({ path: STATEMENTS, method: "POST" }).reply(
+            500,
+            {
+                errors: [
+                    "Internal server error.",
+                    "<Exception on server side:\norg.apache.flink.table.api.ValidationException: token Bearer s3cr3t-gateway-token and pa55word rejected\n\tat a.B.c(B.java:1)\n\nEnd of exception on server side>",
+                ],
+            },
+            JSON_HEADERS,
+        );
         const err = await rejection(client.executeStatement(SESSION, { statement: "SELECT 1" }));
         const text = `${(err as Error).message} ${JSON.stringify(err)}`;
         expect(text).not.toContain("s3cr3t-gateway-token");

@@ -91,7 +91,11 @@ describe("the cycle check itself", () => {
         ]);
         expect(strongComponents(graph).filter((c) => c.length > 1)).toEqual([]);
         graph.set("flink", ["core", "k8s"]); // flink -> k8s -> flink, as before the core existed
-        expect(strongComponents(graph).filter((c) => c.length > 1).map((c) => c.sort())).toEqual([["flink", "k8s"]]);
+        expect(
+            strongComponents(graph)
+                .filter((c) => c.length > 1)
+                .map((c) => c.sort()),
+        ).toEqual([["flink", "k8s"]]);
     });
 
     test("parses every import form", () => {

@@ -5,7 +5,7 @@ import { seededRandom } from "../../support/random-text";
 const prng = seededRandom;
 
 const NAMES = ["A", "B", "C", "DB_URL", "DB_PASSWORD", "TOPIC", "_X1", "K9"];
-const ALPHABET = ["a", "b", "=", "\n", "\"", "'", "$", "{", "}", ",", "é", "0"];
+const ALPHABET = ["a", "b", "=", "\n", '"', "'", "$", "{", "}", ",", "é", "0"];
 
 function randomValue(rand: () => number): string {
     return Array.from({ length: Math.floor(rand() * 6) }, () => ALPHABET[Math.floor(rand() * ALPHABET.length)]).join("");

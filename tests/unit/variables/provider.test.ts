@@ -78,7 +78,10 @@ describe("VariableSet diff", () => {
 
 describe("mergeVariables (what a job does with its sets)", () => {
     test("merges sets in order and collects secret names and values for redaction", () => {
-        const merged = mergeVariables([{ values: { A: "1" }, secrets: { P: "pw" } }, { values: { B: "2" }, secrets: { Q: "" } }]);
+        const merged = mergeVariables([
+            { values: { A: "1" }, secrets: { P: "pw" } },
+            { values: { B: "2" }, secrets: { Q: "" } },
+        ]);
         expect(merged).toEqual({ vars: { A: "1", P: "pw", B: "2", Q: "" }, secretNames: ["P", "Q"], secretValues: ["pw"], failures: [] });
     });
 

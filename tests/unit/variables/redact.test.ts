@@ -50,7 +50,16 @@ describe("withRedaction", () => {
 
     test("redacts Flink error fields and the cause chain", async () => {
         const cause = new Error(`root: ${secret}`);
-        const err = new FlinkApiError({ kind: "http", status: 400, method: "POST", path: "/v1/sessions", baseUrl: "http://gw", flinkMessage: `SQL parse error near '${secret}'`, retryable: false, cause });
+        const err = new FlinkApiError({
+            kind: "http",
+            status: 400,
+            method: "POST",
+            path: "/v1/sessions",
+            baseUrl: "http://gw",
+            flinkMessage: `SQL parse error near '${secret}'`,
+            retryable: false,
+            cause,
+        });
         await expect(withRedaction([secret], () => Promise.reject(err))).rejects.toBeInstanceOf(FlinkApiError);
         expect(err.flinkMessage).toBe("SQL parse error near '***'");
         expect(cause.message).toBe("root: ***");
@@ -101,8 +110,8 @@ describe("fragments: no 4 consecutive characters of a secret survive, in any for
         ["URL-encoded", encodeURIComponent(PASSWORD)],
         ["form-encoded", "Zq%279%24x%5CKv%22%23%24%7Bw%7D%C3%A9"],
         ["backslash-escaped", "Zq\\'9$x\\\\Kv\\\"#${w}é"],
-        ["Calcite's Encountered quoting of the literal", 'Encountered "\\\'Zq\\\'\\\'9$x\\\\Kv\\"#${w}\\u00e9\\\'" at line 1, column 40.'],
-        ["Calcite's quoting inside a JSON error body", JSON.stringify('Encountered "\\\'Zq\\\'\\\'9$x\\\\Kv\\"#${w}\\u00e9\\\'"')],
+        ["Calcite's Encountered quoting of the literal", "Encountered \"\\'Zq\\'\\'9$x\\\\Kv\\\"#${w}\\u00e9\\'\" at line 1, column 40."],
+        ["Calcite's quoting inside a JSON error body", JSON.stringify("Encountered \"\\'Zq\\'\\'9$x\\\\Kv\\\"#${w}\\u00e9\\'\"")],
     ])("%s", (_name, form) => {
         const message = `before ${form} after`;
         const out = redactSecrets(message, [PASSWORD]);

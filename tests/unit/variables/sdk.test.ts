@@ -24,7 +24,11 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: Reque
 beforeAll(async () => {
     await pulumi.runtime.setMocks({
         newResource: (args) => {
-            registered.set(args.name, { ...(registered.get(args.name) ?? { additionalSecretOutputs: [] }), type: args.type, inputs: args.inputs as Record<string, unknown> });
+            registered.set(args.name, {
+                ...(registered.get(args.name) ?? { additionalSecretOutputs: [] }),
+                type: args.type,
+                inputs: args.inputs as Record<string, unknown>,
+            });
             // Echo the inputs as outputs, like the provider's create does.
             const { __provider: _p, ...state } = args.inputs as Record<string, unknown>;
             return { id: `${args.name}-id`, state: { ...state, names: ["A", "P"] } };
@@ -65,7 +69,10 @@ describe("VariableSet sdk class (Pulumi mocks)", () => {
         const a = new VariableSet("a", { values: { A: "1" }, secrets: { P: "pw" } });
         const b = new VariableSet("b", { values: { B: "2" } });
         const input = jobVariablesInput([a, b]);
-        expect(await settled(input)).toEqual([{ values: { A: "1" }, secrets: { P: "pw" } }, { values: { B: "2" }, secrets: {} }]);
+        expect(await settled(input)).toEqual([
+            { values: { A: "1" }, secrets: { P: "pw" } },
+            { values: { B: "2" }, secrets: {} },
+        ]);
         expect(await pulumi.isSecret(input)).toBe(true);
         expect(await settled(jobVariablesInput(b))).toEqual([{ values: { B: "2" }, secrets: {} }]);
         expect(await pulumi.isSecret(jobVariablesInput(undefined))).toBe(true);

@@ -89,7 +89,10 @@ describe("substituteSql: each value escaped for the token it lands in", () => {
     test("plain text (JAR args, job and session configuration) is unchanged: values go in as is", () => {
         const v = "pa'ss`\"$word\\";
         expect(substitute("'${P}'", { P: v })).toBe(`'${v}'`);
-        expect(resolveAll({ args: ["--pw='${P}'"], configuration: { k: "`${P}`" } }, { P: v })).toEqual({ args: [`--pw='${v}'`], configuration: { k: `\`${v}\`` } });
+        expect(resolveAll({ args: ["--pw='${P}'"], configuration: { k: "`${P}`" } }, { P: v })).toEqual({
+            args: [`--pw='${v}'`],
+            configuration: { k: `\`${v}\`` },
+        });
     });
 
     test("escapeSqlValue leaves code and unknown contexts as is", () => {

@@ -110,7 +110,14 @@ describe("checkReferences", () => {
 describe("resolveAll", () => {
     test("substitutes in nested strings; keys, numbers and booleans untouched", () => {
         const input = { "${A}": "${B}", n: 3, flag: true, nil: null, args: ["--url", "${DB_URL}", "$${A}"], deep: { x: ["${A}"] } };
-        expect(resolveAll(input, vars)).toEqual({ "${A}": "two", n: 3, flag: true, nil: null, args: ["--url", "jdbc:mysql://db:3306/x", "${A}"], deep: { x: ["1"] } });
+        expect(resolveAll(input, vars)).toEqual({
+            "${A}": "two",
+            n: 3,
+            flag: true,
+            nil: null,
+            args: ["--url", "jdbc:mysql://db:3306/x", "${A}"],
+            deep: { x: ["1"] },
+        });
         expect(input.args[1]).toBe("${DB_URL}"); // not mutated
     });
 

@@ -60,7 +60,10 @@ export function podTemplate(home: ImageHome, spec: DeploymentSpec): Record<strin
 export function flinkDeployment(resourceName: string, home: ImageHome, spec: DeploymentSpec, config: Record<string, string>): Manifest {
     const name = deploymentName(resourceName, spec);
     const flinkVersion = crdFlinkVersion(home.version);
-    if (!flinkVersion) throw new InputError([invalid("home.version", home.version, "is not a Flink version the Operator's CRD accepts", "use an image of a Flink release the Operator supports")]); // check rejects it first
+    if (!flinkVersion)
+        throw new InputError([
+            invalid("home.version", home.version, "is not a Flink version the Operator's CRD accepts", "use an image of a Flink release the Operator supports"),
+        ]); // check rejects it first
     return {
         apiVersion: FLINK_API,
         kind: "FlinkDeployment",
@@ -74,7 +77,10 @@ export function flinkDeployment(resourceName: string, home: ImageHome, spec: Dep
             flinkConfiguration: config,
             podTemplate: podTemplate(home, spec),
             jobManager: { replicas: spec.jobManager?.replicas ?? 1, resource: resource(spec.jobManager, 1, "1600m") },
-            taskManager: { ...(spec.taskManager?.replicas !== undefined ? { replicas: spec.taskManager.replicas } : {}), resource: resource(spec.taskManager, 1, "2048m") },
+            taskManager: {
+                ...(spec.taskManager?.replicas !== undefined ? { replicas: spec.taskManager.replicas } : {}),
+                resource: resource(spec.taskManager, 1, "2048m"),
+            },
         },
     };
 }

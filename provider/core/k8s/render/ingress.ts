@@ -58,12 +58,21 @@ export function renderIngress(resourceName: string, spec: IngressSpec, salt?: Bu
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
         metadata: { name, namespace: ns, labels, annotations },
-        spec: { ...className, ...tls, rules: [{ host: spec.host, http: { paths: [{ path: `${prefix}(/|$)(.*)`, pathType: "ImplementationSpecific", backend }] } }] },
+        spec: {
+            ...className,
+            ...tls,
+            rules: [{ host: spec.host, http: { paths: [{ path: `${prefix}(/|$)(.*)`, pathType: "ImplementationSpecific", backend }] } }],
+        },
     };
     const redirect: Manifest = {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: { name: `${name}-slash`, namespace: ns, labels, annotations: { ...(spec.annotations ?? {}), "nginx.ingress.kubernetes.io/permanent-redirect": `${scheme}://${spec.host}${path}` } },
+        metadata: {
+            name: `${name}-slash`,
+            namespace: ns,
+            labels,
+            annotations: { ...(spec.annotations ?? {}), "nginx.ingress.kubernetes.io/permanent-redirect": `${scheme}://${spec.host}${path}` },
+        },
         spec: { ...className, ...tls, rules: [{ host: spec.host, http: { paths: [{ path: prefix || "/", pathType: "Exact", backend }] } }] },
     };
     void resourceName;
@@ -72,5 +81,11 @@ export function renderIngress(resourceName: string, spec: IngressSpec, salt?: Bu
 
 /** The htpasswd Secret ingress-nginx reads (key "auth"); rendered apart so only it carries the password. */
 export function renderAuthSecret(name: string, namespace: string, labels: Record<string, string>, username: string, password: string, salt?: Buffer): Manifest {
-    return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace, labels }, type: "Opaque", stringData: { auth: htpasswdLine(username, password, salt) } };
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace, labels },
+        type: "Opaque",
+        stringData: { auth: htpasswdLine(username, password, salt) },
+    };
 }
