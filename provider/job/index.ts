@@ -22,6 +22,7 @@ import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./v
 import { nothingTouched } from "./sql";
 import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
 import type { PlanSummary } from "../sql/plan";
+import type { JobFacts } from "./facts";
 import { isRunningOrRecovering } from "../flink/states";
 import { type TypedProvider, unreadable } from "../core/providers";
 import { keptOutputs, previewRescale, tryRescaleInPlace } from "./rescale";
@@ -34,31 +35,7 @@ export const JOB_STATE_VERSION = 1;
 const REFRESH_OVERVIEW_MAX_AGE_MS = 5_000;
 
 /** Stored outputs: validated inputs echoed (for diff), plus what Flink runs. */
-export type JobState = JobArgs & {
-    artifactDigest?: string;
-    jobId: string;
-    state: string;
-    generation: number;
-    lastSavepoint: string;
-    /** When lastSavepoint was taken (ISO 8601, "" when not known: state written before it existed). */
-    lastSavepointAt?: string;
-    /** The latest completed checkpoint refresh saw (path, "" when none), for a job whose JobManager is lost. */
-    lastCheckpoint?: string;
-    lastCheckpointAt?: string;
-    /** The job FINISHED by itself (no stop savepoint): the next `up` leaves it alone until its definition changes. */
-    finishedBySelf?: boolean;
-    restoredFrom: string;
-    /** Savepoints pulumi-flink took or recorded for the job and keeps (oldest first); absent in state written before retention. */
-    savepoints?: SavepointRecord[];
-    webUiUrl: string;
-    deployedAt: string;
-    jarId: string;
-    /** Hash of the variable values the job uses (secret output). */
-    variablesHash: string;
-    /** SQL jobs deployed from a compiled plan: its state-bearing nodes and their ids (the next version keeps them). */
-    sqlPlan?: PlanSummary;
-    stateVersion: number;
-};
+export type JobState = JobArgs & JobFacts & { artifactDigest?: string; stateVersion: number };
 
 /** Which used variables changed value (names only; for the preview line). */
 function changedVariables(olds: JobArgs, news: JobArgs): string[] {
@@ -226,11 +203,10 @@ export const jobProvider: TypedProvider<JobState> = {
         const args = { ...parse(news), artifactDigest: news.artifactDigest as string | undefined };
         const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
-        // The kept outputs are the old state's facts over the new inputs: a JobState by construction.
-        if (c.action === "none") return { outs: keptOutputs(args, olds, JOB_STATE_VERSION) as JobState };
+        if (c.action === "none") return { outs: keptOutputs(args, olds, JOB_STATE_VERSION) };
         // A parallelism-only change: in place when the cluster can, else the redeploy below.
         const rescaled = await tryRescaleInPlace(context(args), c, olds, args, JOB_STATE_VERSION);
-        if (rescaled) return { outs: rescaled as JobState };
+        if (rescaled) return { outs: rescaled };
         return { outs: await deploy(args, olds) };
     },
 

@@ -13,31 +13,18 @@ import { plain } from "../core/diff";
 import { withRedaction } from "../core/redact";
 import { containsUnknown } from "../core/unknown";
 import { resolveAll } from "../core/substitute";
+import type { JobFacts } from "./facts";
 import type { JobArgs } from "./schema";
 import { context, variablesOf } from "./version";
 
 /** The outputs kept when Flink's job is not replaced (no action, or an in-place rescale): same job id, generation, restore points. */
-export interface KeptFacts {
-    jobId: string;
-    state: string;
-    generation: number;
-    lastSavepoint: string;
-    lastSavepointAt?: string;
-    lastCheckpoint?: string;
-    lastCheckpointAt?: string;
-    finishedBySelf?: boolean;
-    restoredFrom: string;
-    /** The savepoints retention keeps (issue 14); unchanged when no new generation is submitted. */
-    savepoints?: readonly unknown[];
-    webUiUrl: string;
-    deployedAt: string;
-    jarId: string;
-    variablesHash: string;
-    sqlPlan?: unknown;
-}
+export type KeptFacts = JobFacts;
+
+/** Inputs with a job's facts: what a deploy would have written, for the same Flink job. */
+export type Kept<A> = A & JobFacts & { stateVersion: number };
 
 /** New inputs with the job facts of `olds` (Flink's job is the same one). */
-export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVersion: number): Record<string, unknown> {
+export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVersion: number): Kept<A> {
     const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, sqlPlan } = olds;
     return plain({
         ...args,
@@ -116,7 +103,7 @@ export async function tryRescaleInPlace(
     olds: KeptFacts & JobArgs,
     args: JobArgs,
     stateVersion: number,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<Kept<JobArgs> | undefined> {
     if (!isParallelismOnly(c)) return undefined;
     return withRedaction(variablesOf(args).secretValues, () =>
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
