@@ -15,7 +15,7 @@ if ! command -v etcd >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends etcd-server >&2
 fi
 if [ -x "${OUT}/kube-apiserver" ]; then echo "${OUT}/kube-apiserver"; exit 0; fi
-echo "[kube-apiserver] building v${VERSION} from the Go module proxy (first time only: 15-30 min on 2 CPUs)" >&2
+echo "[kube-apiserver] building v${VERSION} from the Go module proxy (first time only: about 3 min on 2 idle CPUs, longer under load)" >&2
 mkdir -p "${OUT}/src"
 cd "${OUT}/src"
 PROXY="$(go env GOPROXY | cut -d, -f1)"
