@@ -12,7 +12,7 @@ export interface VariableSetArgs {
     readonly values?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
      * Secret variables, same rules as `values`. Always stored encrypted in state, even when given
-     * as plain strings; never quoted in error messages, not even in part: any 4 or more
+     * as plain strings; never quoted in error messages, not even in part: every run of 4 or more
      * characters of one are shown as `***`. Use them inside SQL string literals only.
      * @default {}
      */

@@ -63,7 +63,7 @@ function snapshotOf(entry: Entry | undefined, kind: Snapshot["kind"], jobId: str
 
 /**
  * Whether a FINISHED job was stopped with a savepoint rather than ending by itself: Flink reports a
- * stop-with-savepoint as a synchronous savepoint (older answers without a type: any savepoint).
+ * stop-with-savepoint as a synchronous savepoint (older answers carry no type: then every savepoint counts).
  */
 export function stoppedWithSavepoint(stats: CheckpointStats | undefined, job: Pick<JobOverview, "state">): boolean {
     const entry = stats?.latest.savepoint;

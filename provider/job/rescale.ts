@@ -17,14 +17,11 @@ import type { JobFacts } from "./facts";
 import type { JobArgs } from "./schema";
 import { context, variablesOf } from "./version";
 
-/** The outputs kept when Flink's job is not replaced (no action, or an in-place rescale): same job id, generation, restore points. */
-export type KeptFacts = JobFacts;
-
 /** Inputs with a job's facts: what a deploy would have written, for the same Flink job. */
 export type Kept<A> = A & JobFacts & { stateVersion: number };
 
 /** New inputs with the job facts of `olds` (Flink's job is the same one). */
-export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVersion: number): Kept<A> {
+export function keptOutputs<A extends object>(args: A, olds: JobFacts, stateVersion: number): Kept<A> {
     const { jobId, state, generation, lastSavepoint, restoredFrom, webUiUrl, deployedAt, jarId, variablesHash, sqlPlan } = olds;
     return plain({
         ...args,
@@ -50,13 +47,13 @@ export function keptOutputs<A extends object>(args: A, olds: KeptFacts, stateVer
 const NOT_ASKED = "not asked";
 
 /** The decision from inputs alone when they rule an in-place rescale out (then the cluster is not asked). */
-function fromInputs(c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): RescaleDecision | undefined {
+function fromInputs(c: Classification, olds: JobFacts & JobArgs, args: JobArgs): RescaleDecision | undefined {
     const d = decideRescale(c, olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>, { unknown: NOT_ASKED });
     return !d.inPlace && d.why !== `unknown: ${NOT_ASKED}` ? d : undefined;
 }
 
 /** Decide for a parallelism-only change (reads the cluster; never throws). */
-async function decide(ctx: DeployContext, c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): Promise<RescaleDecision> {
+async function decide(ctx: DeployContext, c: Classification, olds: JobFacts & JobArgs, args: JobArgs): Promise<RescaleDecision> {
     const o = olds as unknown as Record<string, unknown>;
     const n = args as unknown as Record<string, unknown>;
     const early = fromInputs(c, olds, args);
@@ -75,7 +72,7 @@ async function decide(ctx: DeployContext, c: Classification, olds: KeptFacts & J
 }
 
 /** The preview line of a parallelism-only change, or undefined for any other change. */
-export async function previewRescale(c: Classification, olds: KeptFacts & JobArgs, args: JobArgs): Promise<string | undefined> {
+export async function previewRescale(c: Classification, olds: JobFacts & JobArgs, args: JobArgs): Promise<string | undefined> {
     if (!isParallelismOnly(c)) return undefined;
     const early = fromInputs(c, olds, args);
     if (early) return describeRescale(args.name, c, early);
@@ -100,7 +97,7 @@ export async function previewRescale(c: Classification, olds: KeptFacts & JobArg
 export async function tryRescaleInPlace(
     ctx: DeployContext,
     c: Classification,
-    olds: KeptFacts & JobArgs,
+    olds: JobFacts & JobArgs,
     args: JobArgs,
     stateVersion: number,
 ): Promise<Kept<JobArgs> | undefined> {

@@ -1,7 +1,8 @@
 /** In-place rescale against the scripted fake Flink: the run, the fallback to savepoint-and-redeploy, and a rescale that does not finish. */
 import { classifyJobChange } from "../../../provider/deploy/classify";
 import type { DeployContext } from "../../../provider/deploy/redeploy";
-import { previewRescale, tryRescaleInPlace, type KeptFacts } from "../../../provider/job/rescale";
+import type { JobFacts } from "../../../provider/job/facts";
+import { previewRescale, tryRescaleInPlace } from "../../../provider/job/rescale";
 import { UNKNOWN } from "../../../provider/core/unknown";
 import type { JobArgs } from "../../../provider/job/schema";
 import { DeployError } from "../../../provider/core/errors";
@@ -42,7 +43,7 @@ function testbed() {
         deployedAt: "",
         jarId: "pf-a.jar",
         variablesHash: "h",
-    } as unknown as KeptFacts & JobArgs;
+    } as unknown as JobFacts & JobArgs;
     const news = { ...base, parallelism: 2, variablesHash: "h" } as unknown as JobArgs;
     const c = classifyJobChange(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
     const run = (n: JobArgs = news) =>
@@ -153,7 +154,7 @@ describe("previewRescale: what the preview says without asking a cluster", () =>
     test("a SQL job: says so before asking anything (its cluster address is not even read)", async () => {
         const { olds, news, c } = testbed();
         const sql = { sql: "INSERT INTO a SELECT * FROM b", cluster: UNKNOWN };
-        expect(await previewRescale(c, { ...olds, ...sql } as unknown as KeptFacts & JobArgs, { ...news, ...sql } as unknown as JobArgs)).toContain(
+        expect(await previewRescale(c, { ...olds, ...sql } as unknown as JobFacts & JobArgs, { ...news, ...sql } as unknown as JobArgs)).toContain(
             "not an in-place rescale: not done for SQL jobs yet",
         );
     });
