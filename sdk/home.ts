@@ -4,7 +4,7 @@ import { NAME_INPUT, providerFor } from "./provider";
 /** A Flink configuration value: Flink keys are flat, e.g. `{"parallelism.default": 2}`. */
 export type FlinkConfigValue = string | number | boolean;
 
-/** Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both; or `image` and `version` (Kubernetes). */
+/** Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both; or `distributionUrl` and `distributionSha512`; or `image` and `version` (Kubernetes). */
 export interface FlinkHomeArgs {
     /**
      * An existing Flink distribution (the folder holding `bin/` and `lib/`) on the deploying
@@ -47,6 +47,21 @@ export interface FlinkHomeArgs {
      * @default []
      */
     readonly imagePullSecrets?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * An official Flink binary release (e.g.
+     * "https://archive.apache.org/dist/flink/flink-1.20.3/flink-1.20.3-bin-scala_2.12.tgz") or a
+     * mirror of it: http, https or file URL, without credentials. It is downloaded once, checked
+     * against `distributionSha512`, unpacked and cached under `cacheDir` by its digest. Not with
+     * `path` or `image`; `version`, if set, must match the distribution.
+     * @default undefined: the distribution comes from `path`, or is assembled from the package registries for `version`
+     */
+    readonly distributionUrl?: pulumi.Input<string>;
+    /**
+     * The sha512 of the archive at `distributionUrl` (128 hex digits, as in the `.sha512` file
+     * published next to it). Required with `distributionUrl`.
+     * @default undefined
+     */
+    readonly distributionSha512?: pulumi.Input<string>;
 }
 
 /** A Flink distribution: its version and the default configuration of clusters built from it. */
@@ -61,6 +76,13 @@ export class FlinkHome extends pulumi.dynamic.Resource {
     public readonly defaultConfig!: pulumi.Output<Record<string, FlinkConfigValue> | undefined>;
     /** The default configuration rendered in the version's dialect. */
     public readonly renderedConfig!: pulumi.Output<string>;
+    /**
+     * Whether clusters of this home can run the SQL Gateway (the distribution has
+     * `opt/flink-sql-gateway-*.jar`). Unset on image homes: the image is not inspected here.
+     */
+    public readonly sqlGateway!: pulumi.Output<boolean | undefined>;
+    /** Why the home has no SQL Gateway, in one line (e.g. "Maven Central has no org.apache.flink:flink-sql-gateway:1.19.3"); "" when it has one. */
+    public readonly sqlGatewayReason!: pulumi.Output<string | undefined>;
     /** The image (image homes only). */
     public readonly image!: pulumi.Output<string | undefined>;
     /**
@@ -71,7 +93,15 @@ export class FlinkHome extends pulumi.dynamic.Resource {
     public readonly declared: FlinkHomeArgs;
 
     constructor(name: string, args: FlinkHomeArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = { homePath: undefined, flinkVersion: undefined, configDialect: undefined, renderedConfig: undefined, image: undefined };
+        const outputs = {
+            homePath: undefined,
+            flinkVersion: undefined,
+            configDialect: undefined,
+            renderedConfig: undefined,
+            image: undefined,
+            sqlGateway: undefined,
+            sqlGatewayReason: undefined,
+        };
         super(providerFor("home"), name, { ...outputs, ...args, [NAME_INPUT]: name }, opts, "flink", "Home");
         this.declared = args;
     }

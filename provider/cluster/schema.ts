@@ -6,6 +6,7 @@ import { configDialect, tryParseFlinkVersion } from "../core/version";
 import { FlinkConfig, validateConfig } from "../core/flink-config";
 import { checkLibraries, homeLibJars, librarySchema, mavenRepositorySchema } from "../core/libraries/schema";
 import { redactUrl } from "../core/validate-artifact";
+import { detectSqlGateway } from "../home/detect";
 
 const port = z.number().int().min(1).max(65535);
 const memory = z.string().regex(/^\d+\s*(k|kb|m|mb|g|gb)$/i, 'must be a size such as "1024m" or "2g"');
@@ -143,6 +144,7 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
             if (gateway.port === value)
                 failures.push(invalid("sqlGateway.port", gateway.port, `is the same as ${name}`, `give the SQL Gateway its own port (it defaults to 8083)`));
         }
+        if (homeKnown) failures.push(...gatewayInHome(args.home));
     }
     for (const key of Object.keys(args.configuration ?? {})) {
         const arg = MANAGED_KEYS[key];
@@ -156,6 +158,21 @@ function checkLocal(args: LocalClusterArgs, homeKnown: boolean): InputFailure[] 
     failures.push(...validateConfig("configuration", args.configuration, v ? configDialect(v) : undefined));
     failures.push(...checkLibraries(args.libraries ?? [], args.mavenRepository, homeKnown ? homeLibJars(args.home.homePath) : []));
     return failures;
+}
+
+/** A gateway cannot start from a home without its jar (e.g. a 1.19.3 home: Maven Central has none). */
+function gatewayInHome(home: HomeRef): InputFailure[] {
+    if (homeLibJars(home.homePath).length === 0) return []; // not a distribution on this machine: the home's own check says so
+    const found = detectSqlGateway(home.homePath);
+    if (found.ok) return [];
+    return [
+        invalid(
+            "sqlGateway.enabled",
+            true,
+            `cannot be on: the FlinkHome (Flink ${home.flinkVersion} at ${home.homePath}) has no SQL Gateway: ${found.reason}`,
+            "turn sqlGateway off (JAR jobs still run), or use a home that has it: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or the official binary release through distributionUrl",
+        ),
+    ];
 }
 
 /** Inputs as failures may quote them: the repository's password and URL credentials hidden. */

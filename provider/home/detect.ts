@@ -22,3 +22,18 @@ export function detectFlinkHome(dir: string): Detection {
     }
     return { ok: true, version: m[1] };
 }
+
+/** Whether a home can run the SQL Gateway, and if not, why (one line). */
+export type SqlGatewayDetection = { ok: true } | { ok: false; reason: string };
+
+/**
+ * bin/sql-gateway.sh needs opt/flink-sql-gateway-*.jar. scripts/install-flink.sh writes the
+ * reason it is missing (e.g. Maven Central has no flink-sql-gateway of 1.19.3) to .no-sql-gateway.
+ */
+export function detectSqlGateway(dir: string): SqlGatewayDetection {
+    const opt = path.join(dir, "opt");
+    if (fs.existsSync(opt) && fs.readdirSync(opt).some((f) => /^flink-sql-gateway.*\.jar$/.test(f))) return { ok: true };
+    const marker = path.join(dir, ".no-sql-gateway");
+    const why = fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim().split("\n")[0] : "";
+    return { ok: false, reason: why || `${dir} has no opt/flink-sql-gateway-*.jar` };
+}

@@ -8,14 +8,15 @@ import { nameOutput, progressFor, Progress, resourceLabel } from "../core/log";
 import { defaultCacheDir, expandHome, packageRoot } from "../core/paths";
 import { configDialect, tryParseFlinkVersion } from "../core/version";
 import { FlinkConfig, renderConfig } from "../core/flink-config";
-import { detectFlinkHome } from "./detect";
+import { detectFlinkHome, detectSqlGateway } from "./detect";
+import { distributionHome } from "./distribution-url";
 import { withoutPulumiKeys } from "../core/zod";
 import { checkHomeArgs, HomeArgs } from "./schema";
 import { type TypedProvider, unreadable } from "../core/providers";
 
 export { renderConfig, mergeConfig, validateConfig } from "../core/flink-config";
 export type { FlinkConfig } from "../core/flink-config";
-export { detectFlinkHome } from "./detect";
+export { detectFlinkHome, detectSqlGateway } from "./detect";
 export { checkHomeArgs } from "./schema";
 
 /** Bumped when the shape of stored outputs changes, so newer code can read older state. */
@@ -32,6 +33,9 @@ export interface HomeState {
     image?: string;
     imagePullPolicy?: string;
     imagePullSecrets?: string[];
+    /** An official binary release (or a mirror of it) and its sha512. */
+    distributionUrl?: string;
+    distributionSha512?: string;
     /** Where the distribution is on the deploying machine. */
     homePath: string;
     /** Detected from the distribution, never taken from input. */
@@ -39,12 +43,26 @@ export interface HomeState {
     configDialect: string;
     /** `defaultConfig` rendered in the dialect of this version (what clusters start from). */
     renderedConfig: string;
-    source: "path" | "registry" | "image";
+    source: "path" | "registry" | "image" | "url";
+    /** Whether the distribution can run the SQL Gateway (opt/flink-sql-gateway-*.jar); unset on image homes (the image is not inspected here). */
+    sqlGateway?: boolean;
+    /** Why not, in one line ("" when it can). */
+    sqlGatewayReason?: string;
     present: boolean;
     stateVersion: number;
 }
 
-const INPUT_KEYS = ["path", "version", "defaultConfig", "cacheDir", "image", "imagePullPolicy", "imagePullSecrets"] as const;
+const INPUT_KEYS = [
+    "path",
+    "version",
+    "defaultConfig",
+    "cacheDir",
+    "image",
+    "imagePullPolicy",
+    "imagePullSecrets",
+    "distributionUrl",
+    "distributionSha512",
+] as const;
 
 /** An image home has nothing to download here: the image is pulled by the cluster's nodes. */
 function imageHome(args: HomeArgs): HomeState {
@@ -79,26 +97,36 @@ export function materializeLine(cacheDir: string, version: string): string {
     return `materializing Flink ${version} into ${cacheDir} (not in the cache yet: downloads ~300 MB once)`;
 }
 
+/** What materializing a `distributionUrl` is about to do: find it in the cache, or download it. */
+export function distributionLine(cacheDir: string, sha512: string): string {
+    const home = distributionHome(cacheDir, sha512);
+    if (fs.existsSync(path.join(home, ".complete"))) return `the distribution is in the cache at ${home} (nothing to download)`;
+    return `downloading the distribution into ${home} (checked against distributionSha512 before unpacking)`;
+}
+
+/** Run scripts/install-flink.sh, the one way a home is downloaded, and return the home it prints. */
+async function install(args: HomeArgs, progress: Progress): Promise<string> {
+    const script = path.join(packageRoot(), "scripts", "install-flink.sh");
+    const cacheDir = args.cacheDir ? path.resolve(expandHome(args.cacheDir)) : defaultCacheDir();
+    const fromUrl = args.distributionUrl !== undefined && args.distributionSha512 !== undefined;
+    progress(fromUrl ? distributionLine(cacheDir, String(args.distributionSha512)) : materializeLine(cacheDir, String(args.version)));
+    const scriptArgs = fromUrl ? ["--url", String(args.distributionUrl), "--sha512", String(args.distributionSha512)] : [];
+    if (args.version !== undefined) scriptArgs.push(String(args.version));
+    const env = { ...process.env, PULUMI_FLINK_CACHE: cacheDir, FLINK_HOME: "" };
+    const result = await run("bash", [script, ...scriptArgs], { env, progress });
+    if (result.code !== 0) {
+        const tail = result.stderr.trim().split("\n").slice(-5).join("\n");
+        throw new DeployError(
+            `could not materialize Flink ${args.version ?? "from distributionUrl"} (exit ${result.code}):\n${tail}`,
+            "nothing; the cache holds at most a partial download, which the next run resumes",
+        );
+    }
+    return result.stdout.trim().split("\n").pop() ?? "";
+}
+
 async function materialize(args: HomeArgs, progress: Progress): Promise<HomeState> {
     if (args.image !== undefined) return imageHome(args);
-    let homePath: string;
-    if (args.path !== undefined) {
-        homePath = path.resolve(expandHome(args.path));
-    } else {
-        const script = path.join(packageRoot(), "scripts", "install-flink.sh");
-        const cacheDir = args.cacheDir ? path.resolve(expandHome(args.cacheDir)) : defaultCacheDir();
-        progress(materializeLine(cacheDir, String(args.version)));
-        const env = { ...process.env, PULUMI_FLINK_CACHE: cacheDir, FLINK_HOME: "" };
-        const result = await run("bash", [script, String(args.version)], { env, progress });
-        if (result.code !== 0) {
-            const tail = result.stderr.trim().split("\n").slice(-5).join("\n");
-            throw new DeployError(
-                `could not materialize Flink ${args.version} (exit ${result.code}):\n${tail}`,
-                "nothing; the cache holds at most a partial download, which the next run resumes",
-            );
-        }
-        homePath = result.stdout.trim().split("\n").pop() ?? "";
-    }
+    const homePath = args.path !== undefined ? path.resolve(expandHome(args.path)) : await install(args, progress);
     const found = detectFlinkHome(homePath);
     if (!found.ok) throw new DeployError(`the Flink home at ${homePath} ${found.problem}`, "nothing");
     if (args.version !== undefined && args.version !== found.version) {
@@ -106,16 +134,22 @@ async function materialize(args: HomeArgs, progress: Progress): Promise<HomeStat
     }
     const v = tryParseFlinkVersion(found.version);
     const dialect = v ? configDialect(v) : "config.yaml";
+    const gateway = detectSqlGateway(homePath);
+    if (!gateway.ok) progress(`no SQL Gateway in this home: ${gateway.reason}; clusters of it run JAR jobs only`);
     return plain<HomeState>({
         path: args.path,
         version: args.version,
         defaultConfig: args.defaultConfig,
         cacheDir: args.cacheDir,
+        distributionUrl: args.distributionUrl,
+        distributionSha512: args.distributionSha512,
         homePath,
         flinkVersion: found.version,
         configDialect: dialect,
         renderedConfig: renderConfig(dialect, args.defaultConfig ?? {}),
-        source: (args.path !== undefined ? "path" : "registry") as HomeState["source"],
+        source: (args.path !== undefined ? "path" : args.distributionUrl !== undefined ? "url" : "registry") as HomeState["source"],
+        sqlGateway: gateway.ok,
+        sqlGatewayReason: gateway.ok ? "" : gateway.reason,
         present: true,
         stateVersion: HOME_STATE_VERSION,
     });
@@ -129,7 +163,7 @@ function parseArgs(inputs: Record<string, unknown>): HomeArgs {
 /** Materialize what the inputs declare; progress lines name the resource. */
 async function materializeFrom(inputs: Record<string, unknown>): Promise<HomeState> {
     const args = parseArgs(inputs);
-    const label = resourceLabel("FlinkHome", inputs, String(args.version ?? args.path ?? args.image));
+    const label = resourceLabel("FlinkHome", inputs, String(args.version ?? args.path ?? args.image ?? "distribution"));
     return { ...(await materialize(args, progressFor(label))), ...nameOutput(inputs) };
 }
 

@@ -6,6 +6,7 @@ import { configDialect, isSupported, tryParseFlinkVersion } from "../core/versio
 import { FlinkConfig, validateConfig } from "../core/flink-config";
 import { detectFlinkHome } from "./detect";
 import { checkImageHome } from "./image";
+import { checkDistribution } from "./distribution-url";
 
 export const homeArgsSchema = z
     .object({
@@ -16,6 +17,8 @@ export const homeArgsSchema = z
         image: z.string().min(1).optional(),
         imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
         imagePullSecrets: z.array(z.string()).optional(),
+        distributionUrl: z.string().min(1).optional(),
+        distributionSha512: z.string().min(1).optional(),
     })
     .strict();
 
@@ -27,7 +30,12 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
     const parsed = homeArgsSchema.safeParse(inputs);
     if (!parsed.success) return { failures: zodFailures(parsed.error, inputs) };
     const args = parsed.data as HomeArgs; // config values are checked below
-    const failures: InputFailure[] = [];
+    const failures: InputFailure[] = checkDistribution(args);
+    if (args.distributionUrl !== undefined || args.distributionSha512 !== undefined) {
+        failures.push(...checkVersion(args.version));
+        failures.push(...validateConfig("defaultConfig", args.defaultConfig, dialectOf(args.version)));
+        return { args, failures };
+    }
     if (args.image !== undefined || args.imagePullPolicy !== undefined || args.imagePullSecrets !== undefined) {
         failures.push(...checkImageHome(args));
         return { args, failures };
@@ -38,18 +46,13 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
                 "path",
                 undefined,
                 "a FlinkHome needs a distribution",
-                'set path to an existing FLINK_HOME, or version (e.g. "1.20.3") to have it downloaded',
+                'set path to an existing FLINK_HOME, version (e.g. "1.20.3") to have it downloaded, or distributionUrl (an official binary release)',
             ),
         );
         return { failures };
     }
     let version = args.version;
-    if (version !== undefined && !containsUnknown(version)) {
-        const v = tryParseFlinkVersion(version);
-        if (!v) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3" or "2.3.0"'));
-        else if (!isSupported(v))
-            failures.push(invalid("version", version, "is not supported (supported: 1.16 to 2.x)", "use Flink 1.16 or newer, 2.x at most"));
-    }
+    failures.push(...checkVersion(version));
     if (args.path !== undefined && !containsUnknown(args.path)) {
         const found = detectFlinkHome(args.path);
         if (!found.ok) {
@@ -71,7 +74,20 @@ export function checkHomeArgs(news: Record<string, unknown>): { args?: HomeArgs;
             version = found.version;
         }
     }
-    const v = version && !containsUnknown(version) ? tryParseFlinkVersion(version) : undefined;
-    failures.push(...validateConfig("defaultConfig", args.defaultConfig, v ? configDialect(v) : undefined));
+    failures.push(...validateConfig("defaultConfig", args.defaultConfig, dialectOf(version)));
     return { args, failures };
+}
+
+function checkVersion(version: string | undefined): InputFailure[] {
+    if (version === undefined || containsUnknown(version)) return [];
+    const v = tryParseFlinkVersion(version);
+    if (!v) return [invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3" or "2.3.0"')];
+    if (!isSupported(v)) return [invalid("version", version, "is not supported (supported: 1.16 to 2.x)", "use Flink 1.16 or newer, 2.x at most")];
+    return [];
+}
+
+/** The config dialect of a known version, or undefined (checked once the distribution is there). */
+function dialectOf(version: string | undefined) {
+    const v = version && !containsUnknown(version) ? tryParseFlinkVersion(version) : undefined;
+    return v ? configDialect(v) : undefined;
 }
