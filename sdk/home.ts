@@ -4,7 +4,10 @@ import { NAME_INPUT, providerFor } from "./provider";
 /** A Flink configuration value: Flink keys are flat, e.g. `{"parallelism.default": 2}`. */
 export type FlinkConfigValue = string | number | boolean;
 
-/** Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both; or `distributionUrl` and `distributionSha512`; or `image` and `version` (Kubernetes). */
+/**
+ * Arguments of a {@link FlinkHome}. Set `path`, or `version`, or both; or `distributionUrl` and
+ * `distributionSha512`; or `image` and `version` (Kubernetes).
+ */
 export interface FlinkHomeArgs {
     /**
      * An existing Flink distribution (the folder holding `bin/` and `lib/`) on the deploying
