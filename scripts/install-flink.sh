@@ -78,7 +78,7 @@ if [[ -n "$url" ]]; then
   fi
   actual=$(sha512sum "$archive" | cut -d' ' -f1)
   if [[ "$actual" != "$sha512" ]]; then
-    rm -f "$archive"
+    rm -rf "$archive" "$staging" "$unpack"
     log "the archive from $shown has sha512 $actual, expected $sha512 (distributionSha512); it was discarded"
     exit 3
   fi
