@@ -26,7 +26,7 @@ npx tsc -p tsconfig.test.json --noEmit || static_failed=1
 npm run --silent lint || static_failed=1
 npm run --silent format:check || static_failed=1
 
-step "test bed: Flink ${FLINK_VERSIONS}, test job"
+step "test bed: Flink ${FLINK_VERSIONS} and the older line ${OLDER_LINE:-1.19.3}, test job"
 lines=""
 for v in $FLINK_VERSIONS; do
   home=$(bash scripts/install-flink.sh "$v")
@@ -34,6 +34,10 @@ for v in $FLINK_VERSIONS; do
   lines+="$v=$home=$jar;"
 done
 export PULUMI_FLINK_TEST_LINES="$lines"
+# One older line runs only the job-upgrade e2e on it (not every suite: time budget).
+OLDER_LINE="${OLDER_LINE:-1.19.3}"
+older_home=$(bash scripts/install-flink.sh "$OLDER_LINE")
+export PULUMI_FLINK_OLDER_LINE="$OLDER_LINE=$older_home=$(bash scripts/build-test-job.sh "$older_home")"
 
 step "test bed: Kafka broker $(node -p 'require("./tests/support/connectors.json").kafka') (Maven Central jars)"
 export PULUMI_FLINK_KAFKA_LIBS

@@ -28,7 +28,21 @@ function required(name: string): string {
 
 /** PULUMI_FLINK_TEST_LINES="1.20.3=/home/1.20.3=/jar;2.3.0=...". */
 export function flinkLines(): FlinkLine[] {
-    return required("PULUMI_FLINK_TEST_LINES")
+    return parseLines(required("PULUMI_FLINK_TEST_LINES"));
+}
+
+/**
+ * PULUMI_FLINK_OLDER_LINE="1.19.3=/home/1.19.3=/jar": a line older than the test bed's, for the
+ * few suites that prove it (a job upgrade, job-upgrade.test.ts) without running every suite on it.
+ */
+export function olderLine(): FlinkLine {
+    const [line] = parseLines(required("PULUMI_FLINK_OLDER_LINE"));
+    if (!line) throw new Error("PULUMI_FLINK_OLDER_LINE names no line: run the tests through scripts/test.sh");
+    return line;
+}
+
+function parseLines(value: string): FlinkLine[] {
+    return value
         .split(";")
         .filter(Boolean)
         .map((entry) => {
