@@ -1,6 +1,6 @@
 /**
  * Every way a FlinkHome materializes, for real through the provider and scripts/install-flink.sh:
- * Flink 1.18.1 (PyPI serves only source archives for this Python), 1.19.3 (Maven Central has no
+ * Flink 1.18.1 (PyPI serves only source archives for this Python; a real cluster of it starts), 1.19.3 (Maven Central has no
  * flink-sql-gateway 1.19.3: a home without SQL, with the reason), and a distributionUrl served by
  * a local HTTP server (a binary-release tarball built from the test bed's newest home), checked
  * against its sha512 (a wrong digest is refused at create, naming both digests).
@@ -12,11 +12,13 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { request } from "undici";
 import { homeProvider, type HomeState } from "../../provider/home";
 import { distributionHome } from "../../provider/home/distribution-url";
 import { messageOf } from "../../provider/core/errors";
 import { NAME_KEY } from "../../provider/core/log";
 import { flinkLines, portBlock } from "../support/testbed";
+import { javaProcessesOf, startCluster } from "../support/cluster";
 
 jest.setTimeout(15 * 60_000);
 
@@ -51,6 +53,17 @@ describe("FlinkHome from the package registries on the older lines", () => {
         // The assembled scripts run: Flink's own version banner names the line.
         const banner = execFileSync(path.join(outs!.homePath, "bin", "flink"), ["--version"], { encoding: "utf8", env: { ...process.env, FLINK_HOME: "" } });
         expect(banner).toMatch(/Version: 1\.18\.1/);
+
+        // A real cluster of it starts on the flink-conf.yaml dialect and reports the line; then it is gone.
+        const cluster = await startCluster({ version: "1.18.1", home: outs!.homePath, testJobJar: "" }, portBlock(1305), { taskManagers: 1 });
+        try {
+            const overview = (await (await request(`${cluster.restUrl}/overview`)).body.json()) as Record<string, unknown>;
+            expect(overview).toMatchObject({ "flink-version": "1.18.1", taskmanagers: 1 });
+            expect(fs.existsSync(path.join(cluster.workDir, "conf", "flink-conf.yaml"))).toBe(true);
+        } finally {
+            await cluster.stop();
+        }
+        expect(javaProcessesOf(cluster.workDir)).toEqual([]);
     });
 
     test("1.19.3: a home without SQL support and a one-line reason, not a failure", async () => {
