@@ -170,7 +170,7 @@ function gatewayInHome(home: HomeRef): InputFailure[] {
             "sqlGateway.enabled",
             true,
             `cannot be on: the FlinkHome (Flink ${home.flinkVersion} at ${home.homePath}) has no SQL Gateway: ${found.reason}`,
-            "turn sqlGateway off (JAR jobs still run), or use a home that has it: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or the official binary release through distributionUrl",
+            "turn sqlGateway off (JAR jobs still run), or use a home whose opt/ has flink-sql-gateway-*.jar: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or a distributionUrl archive that ships it",
         ),
     ];
 }

@@ -125,7 +125,7 @@ describe("SQL Gateway of a home", () => {
     test("a local cluster with sqlGateway on a home without it is refused at preview, with the home's reason", () => {
         const dir = fakeHome(false, "Maven Central has no org.apache.flink:flink-sql-gateway:1.19.3");
         expect(checkClusterArgs(cluster(dir)).failures.map((f) => f.reason)).toEqual([
-            `sqlGateway.enabled = true: cannot be on: the FlinkHome (Flink 1.19.3 at ${dir}) has no SQL Gateway: Maven Central has no org.apache.flink:flink-sql-gateway:1.19.3; fix: turn sqlGateway off (JAR jobs still run), or use a home that has it: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or the official binary release through distributionUrl`,
+            `sqlGateway.enabled = true: cannot be on: the FlinkHome (Flink 1.19.3 at ${dir}) has no SQL Gateway: Maven Central has no org.apache.flink:flink-sql-gateway:1.19.3; fix: turn sqlGateway off (JAR jobs still run), or use a home whose opt/ has flink-sql-gateway-*.jar: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or a distributionUrl archive that ships it`,
         ]);
     });
     test("the same cluster on a home with the gateway, or with the gateway off, passes", () => {
