@@ -15,7 +15,8 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { execSync } = require("child_process");
-const { Observer, downtime, transitions, sleep } = require("./lib/observer");
+const { Observer, downtime, spacing, transitions, sleep } = require("./lib/observer");
+const { benchRescale } = require("./lib/rescale");
 const { flinkLine, startCluster, Rest, rawRedeploy, FlinkCli } = require("./lib/flink");
 const { Project } = require("./lib/pulumi");
 
@@ -23,10 +24,12 @@ const env = process.env;
 const CONFIG = {
     flinkVersion: env.BENCH_FLINK_VERSION || "2.3.0",
     restPort: Number(env.BENCH_REST_PORT || 36081), // rpc = +1; both in 36000-36999
-    parts: (env.BENCH_PARTS || "downtime,fleet").split(","),
+    parts: (env.BENCH_PARTS || "downtime,rescale,fleet").split(","),
     warmups: Number(env.BENCH_WARMUPS || 1), // per method, not counted
     redeploys: Number(env.BENCH_REDEPLOYS || 7), // per method, counted
-    downtimePollMs: Number(env.BENCH_DOWNTIME_POLL_MS || 50),
+    downtimePollMs: Number(env.BENCH_DOWNTIME_POLL_MS || 10),
+    rawPollMs: Number(env.BENCH_RAW_POLL_MS || 10), // the raw-REST script's savepoint and RUNNING polls
+    rescales: Number(env.BENCH_RESCALES || 5), // part rescale: changes per method, counted (plus 1 warm-up each)
     fleetSize: Number(env.BENCH_FLEET_SIZE || 20),
     fleetReps: Number(env.BENCH_FLEET_REPS || 3), // 20-job ups and single-job ups, interleaved
     wideReps: Number(env.BENCH_WIDE_REPS || 2), // 20-job ups with both concurrency limits raised
@@ -166,6 +169,8 @@ async function benchDowntime(ctx) {
             ...d,
             provider: tl,
             samples: rec.samples.length,
+            spacing: spacing(rec.samples),
+            observerCpu: rec.cpuShare,
             transitions: transitions(rec.samples),
             restCalls: rec.tails[0].map((l) => ({ ms: l.t - d.down, call: l.line })),
         };
@@ -178,7 +183,7 @@ async function benchDowntime(ctx) {
         const oldJid = rawJid;
         const rec = await observer.record(
             (j) => j.name === rawName,
-            () => rawRedeploy(rest, { jid: oldJid, jarId, args: jobArgs(rawName, tag), savepointDir: rawSavepoints }),
+            () => rawRedeploy(rest, { jid: oldJid, jarId, args: jobArgs(rawName, tag), savepointDir: rawSavepoints, pollMs: CONFIG.rawPollMs }),
         );
         const d = downtime(rec.samples, rawName, oldJid);
         if (!d.ok) throw new Error(`raw redeploy ${i}: the new job was not seen RUNNING (${JSON.stringify(d)})`);
@@ -194,6 +199,8 @@ async function benchDowntime(ctx) {
             samples: rec.samples.length,
             transitions: transitions(rec.samples),
             script: t,
+            spacing: spacing(rec.samples),
+            observerCpu: rec.cpuShare,
         };
         results.raw.push(r);
         log(
@@ -398,7 +405,7 @@ async function benchCli(ctx, observer, names, res) {
 }
 
 // ---------------------------------------------------------------------------------------------
-function report(ctx, down, fleet) {
+function report(ctx, down, fleet, rescale) {
     const lines = [];
     const p = (x = "") => lines.push(x);
     const ok = (b) => (b ? "yes" : "**no**");
@@ -413,7 +420,16 @@ function report(ctx, down, fleet) {
         dp = stats(down.results.pulumi.filter((r) => !r.warmup).map((r) => r.downtimeMs));
         dr = stats(down.results.raw.filter((r) => !r.warmup).map((r) => r.downtimeMs));
         const ratio = dp.median / dr.median;
-        p(`| Downtime per redeploy (median, min–max) | ${fmt(dp)} | raw REST: ${fmt(dr)} | ${ratio.toFixed(2)}× | ≤ 1.15× | ${ok(ratio <= 1.15)} |`);
+        p(`| Downtime per redeploy (median, min–max) | ${fmt(dp)} | raw REST: ${fmt(dr)} | ${ratio.toFixed(2)}× | ≤ 1.10× | ${ok(ratio <= 1.1)} |`);
+    }
+    if (rescale) {
+        const counted = (rs) => rs.filter((r) => !r.warmup).map((r) => r.gapMs);
+        const rs = stats(counted(rescale.rescale));
+        const rd = stats(counted(rescale.redeploy));
+        const x = rd.median / rs.median;
+        p(
+            `| Service gap of a parallelism change (1↔2), in-place rescale vs savepoint-and-redeploy, adaptive scheduler | ${fmt(rs)} | redeploy: ${fmt(rd)} | ${x.toFixed(2)}× shorter | ≥ 5× shorter | ${ok(x >= 5)} |`,
+        );
     }
     if (fleet) {
         const all = stats(fleet.all.map((r) => r.upMs));
@@ -450,8 +466,9 @@ function report(ctx, down, fleet) {
     if (down) {
         const P = down.results.pulumi.filter((r) => !r.warmup);
         const R = down.results.raw.filter((r) => !r.warmup);
+        const all = [...P, ...R];
         p(
-            `### Downtime breakdown (observer polls /jobs/overview every ${CONFIG.downtimePollMs} ms; medians over ${P.length} interleaved redeploys each, warm-ups excluded)`,
+            `### Downtime breakdown (observer polls /jobs/overview every ${CONFIG.downtimePollMs} ms, measured spacing median ${stats(all.map((r) => r.spacing.median)).median} ms, p90 ${stats(all.map((r) => r.spacing.p90)).median} ms, observer CPU ${(100 * stats(all.map((r) => r.observerCpu)).median).toFixed(0)}% of one core; the raw script polls every ${CONFIG.rawPollMs} ms; medians over ${P.length} interleaved redeploys each, warm-ups excluded)`,
         );
         p();
         p("| | pulumi up | raw REST |");
@@ -484,6 +501,16 @@ function report(ctx, down, fleet) {
         const ex = P[Math.floor(P.length / 2)];
         if (ex) p(`Provider REST calls in one redeploy (#${ex.i}): ${JSON.stringify(ex.provider)}.`);
         p(`State continuity check (count == seq + 1, last tag, restoredFrom): ${down.sanity.ok ? "ok" : `**FAILED** ${JSON.stringify(down.sanity)}`}.`);
+        p();
+    }
+    if (rescale) {
+        const list = (rs) => rs.map((r) => `${s(r.gapMs)}${r.warmup ? " (warm-up)" : ""}`).join(", ");
+        const up = (rs) => fmt(stats(rs.filter((r) => !r.warmup).map((r) => r.upMs)));
+        p(`### Parallelism change 1↔2 on an adaptive-scheduler cluster (same observer, every ${CONFIG.downtimePollMs} ms)`);
+        p();
+        p("Service gap = first sample where the job does not run all its tasks → first sample where it runs all tasks at the new parallelism.");
+        p(`In-place rescale gaps (s): [${list(rescale.rescale)}]; \`pulumi up\` ${up(rescale.rescale)}.`);
+        p(`Savepoint-and-redeploy gaps (s, parallelism and \`--tag\` changed): [${list(rescale.redeploy)}]; \`pulumi up\` ${up(rescale.redeploy)}.`);
         p();
     }
     if (fleet) {
@@ -555,15 +582,20 @@ async function main() {
         machine: machineAtStart,
         rawJar: async () => (jarId = jarId || (await rest.uploadJar(line.testJobJar))),
     };
-    let down, fleet;
+    let down, fleet, rescale;
     try {
         if (CONFIG.parts.includes("downtime")) down = await benchDowntime(ctx);
+        if (CONFIG.parts.includes("rescale"))
+            rescale = await benchRescale(
+                { line, workspace, pulumiBin, log, jobArgs },
+                { restPort: CONFIG.restPort + 10, pollMs: CONFIG.downtimePollMs, reps: CONFIG.rescales, warmups: 1 },
+            );
         if (CONFIG.parts.includes("fleet")) fleet = await benchFleet(ctx);
     } finally {
-        fs.writeFileSync(path.join(CONFIG.out, "results.json"), JSON.stringify({ config: CONFIG, machine: machineAtStart, down, fleet }, null, 2));
+        fs.writeFileSync(path.join(CONFIG.out, "results.json"), JSON.stringify({ config: CONFIG, machine: machineAtStart, down, rescale, fleet }, null, 2));
         await stop();
     }
-    const md = report(ctx, down, fleet);
+    const md = report(ctx, down, fleet, rescale);
     fs.writeFileSync(path.join(CONFIG.out, "report.md"), md + "\n");
     console.log(md);
     log(`raw results: ${path.join(CONFIG.out, "results.json")}; report: ${path.join(CONFIG.out, "report.md")}`);

@@ -14,7 +14,8 @@ const path = require("path");
 const { spawn } = require("child_process");
 const YAML = require("yaml");
 const { NS, GROUP, scaleProgram, scaleConfig, floorProgram, writeProject } = require("./lib/scale");
-const { flinkLine } = require("./lib/flink");
+const { flinkLine, Rest } = require("./lib/flink");
+const { Observer, downtime } = require("./lib/observer");
 
 const env = process.env;
 const CONFIG = {
@@ -24,6 +25,8 @@ const CONFIG = {
     tmMemory: env.BENCH_SCALE_TM_MEMORY || "1536m",
     jmMemory: env.BENCH_SCALE_JM_MEMORY || "1280m",
     previewReps: Number(env.BENCH_SCALE_PREVIEW_REPS || 3),
+    singleReps: Number(env.BENCH_SCALE_SINGLE_REPS || 3), // single-job redeploys (SOLO) before the 50-job change
+    pulumiParallel: 8, // the CLI's default --parallel here (pulumi up --help); the provider allows 16 per cluster
     portBase: Number(env.BENCH_SCALE_PORT_BASE || 44000), // portBlock(1300) of worker 1: 44000-44990 are ours
     flinkVersion: env.BENCH_FLINK_VERSION || "2.3.0",
     out: env.BENCH_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "pf-scale-out-")),
@@ -60,9 +63,10 @@ function tree(root) {
     });
 }
 
+/** The process's peak resident set so far (VmHWM: a high-water mark, so a peak between samples is not missed). */
 function rssKb(pid) {
     try {
-        const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
         return m ? Number(m[1]) : 0;
     } catch {
         return 0;
@@ -136,6 +140,35 @@ class Project {
         if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.output.slice(-4000)}`);
         return r;
     }
+}
+
+/** Redeploy job 0 alone CONFIG.singleReps times; each: { upMs, redeployMs } (probe savepoint sent → new job running all tasks). */
+async function singleRedeploys(scale) {
+    const restUrl = `http://localhost:${CONFIG.portBase}`;
+    const rest = new Rest(restUrl);
+    const observer = new Observer(restUrl, 20);
+    const out = [];
+    for (let r = 0; r < CONFIG.singleReps; r++) {
+        const jobs = JSON.parse((await scale.ok(["stack", "output", "--json", "summary"])).stdout).jobs;
+        const oldJid = Object.values(jobs)[0].jobId;
+        const name = (await rest.jobs()).find((j) => j.jid === oldJid).name;
+        scale.setVariable("SOLO", String(r + 2));
+        const restLog = path.join(CONFIG.out, `single-${r}-rest.log`);
+        fs.writeFileSync(restLog, "");
+        const rec = await observer.record(
+            (j) => j.name === name,
+            () => scale.ok(["up", "--yes", "--skip-preview"], { PULUMI_FLINK_REST_LOG: restLog }),
+            [restLog],
+        );
+        const d = downtime(rec.samples, name, oldJid);
+        const probe = rec.tails[0].find((l) => l.line.startsWith(`POST /jobs/${oldJid}/savepoints`));
+        if (!d.ok || !probe) throw new Error(`single redeploy ${r}: ${d.ok ? "no probe savepoint in the REST log" : "the new job was not seen running"}`);
+        out.push({ upMs: rec.result.ms, redeployMs: d.up - probe.t, downtimeMs: d.downtimeMs });
+        log(
+            `single redeploy ${r}: up ${sec(rec.result.ms)} s, redeploy (probe savepoint → new job running) ${sec(d.up - probe.t)} s, downtime ${sec(d.downtimeMs)} s`,
+        );
+    }
+    return out;
 }
 
 /** REST log lines grouped by endpoint (ids replaced by :id). */
@@ -223,6 +256,12 @@ async function main() {
         log(`refresh ${sec(rf.ms)} s: ${calls.length} REST calls (${(calls.length / CONFIG.jobs).toFixed(3)} per job)`);
         save();
 
+        // (c) the baseline: one job redeployed alone (SOLO is used by job 0 only), timed from the
+        // provider's first call for it (its probe savepoint, from the REST log) to the new job
+        // running all tasks (observer on job 0's cluster, every 20 ms).
+        results.single = await singleRedeploys(scale);
+        save();
+
         // (c) up changing one variable used by GROUP jobs.
         const before = JSON.parse((await scale.ok(["stack", "output", "--json", "summary"])).stdout).jobs;
         scale.setVariable("REV_0", "2");
@@ -256,6 +295,8 @@ function report(r) {
     const p = r.preview || { scale: [], floor: [] };
     const ratio = p.scale.length ? median(p.scale) / median(p.floor) : NaN;
     const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
+    const slowest = r.single && r.single.length ? Math.max(...r.single.map((x) => x.redeployMs)) : undefined;
+    const ideal = slowest && (slowest * GROUP) / CONFIG.pulumiParallel;
     const lines = [
         `## Scale: ${CONFIG.jobs} SQL jobs over ${CONFIG.clusters} local clusters`,
         "",
@@ -270,7 +311,9 @@ function report(r) {
         `| (b) refresh REST calls / job (goal ≤ 0.05) | ${r.refresh ? `${r.refresh.calls} / ${CONFIG.jobs} = ${r.refresh.perJob.toFixed(3)}` : "–"} |`,
         `| (c) preview listing the change | ${r.changePreview ? `${sec(r.changePreview.ms)} s, ${r.changePreview.redeploysListed} jobs listed as savepoint-and-redeploy` : "–"} |`,
         `| (c) up changing ${GROUP} jobs: wall time | ${r.change ? `${sec(r.change.ms)} s (${r.change.changedJobs} job ids changed, ${r.change.running}/${CONFIG.jobs} RUNNING after)` : "–"} |`,
-        `| (c) peak RSS, provider host | ${r.change ? mib(r.change.peak.providerKb) : "–"} |`,
+        `| (c) baseline: slowest single redeploy × ${GROUP} / ${CONFIG.pulumiParallel} (pulumi --parallel default; provider: 16 per cluster) | ${slowest ? `${sec(slowest)} s × ${GROUP} / ${CONFIG.pulumiParallel} = ${sec(ideal)} s (single redeploys: ${r.single.map((x) => sec(x.redeployMs)).join(", ")} s; their \`pulumi up\`: ${r.single.map((x) => sec(x.upMs)).join(", ")} s)` : "–"} |`,
+        `| (c) up changing ${GROUP} jobs / baseline | ${slowest && r.change ? (r.change.ms / ideal).toFixed(2) : "–"} |`,
+        `| (c) peak RSS, provider host (goal ≤ 256 MiB) | ${r.change ? mib(r.change.peak.providerKb) : "–"} |`,
         `| (c) peak RSS, program (language host + node) / CLI | ${r.change ? `${mib(r.change.peak.programKb)} / ${mib(r.change.peak.cliKb)}` : "–"} |`,
         "",
         `Refresh REST calls by endpoint: ${r.refresh ? JSON.stringify(r.refresh.endpoints) : "–"}`,

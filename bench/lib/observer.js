@@ -1,7 +1,9 @@
 "use strict";
 /**
  * The external observer: polls GET /jobs/overview every `intervalMs` from the benchmark process
- * and keeps what it saw of the jobs of interest. Both methods under comparison (pulumi up and
+ * (one keep-alive connection: Node's fetch pools it) and keeps what it saw of the jobs of interest.
+ * A request that takes longer than the interval delays the next one (no overlap), so the real
+ * spacing is max(interval, latency); `record` reports the samples' spacing and its own CPU share. Both methods under comparison (pulumi up and
  * the raw REST script / Flink CLI) are measured by the same observer, at the same rate.
  *
  * Optionally it also tails files (the provider's PULUMI_FLINK_REST_LOG) on every tick, so the
@@ -54,6 +56,9 @@ class Observer {
      */
     async record(keep, fn, tailFiles = []) {
         const samples = [];
+        // The observer's own cost (it shares the 2 CPUs with Flink and the method measured).
+        const cpuBefore = process.cpuUsage();
+        const wallBefore = Date.now();
         const tails = tailFiles.map((f) => new FileTail(f));
         let stop = false;
         let errors = 0;
@@ -91,7 +96,9 @@ class Observer {
         }
         const now = Date.now();
         for (const tail of tails) tail.poll(now);
-        return { result, samples, tails: tails.map((t) => t.lines), errors };
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuShare = (cpu.user + cpu.system) / 1000 / Math.max(1, now - wallBefore);
+        return { result, samples, tails: tails.map((t) => t.lines), errors, cpuShare };
     }
 }
 
@@ -141,6 +148,35 @@ function downtime(samples, name, oldJid) {
     };
 }
 
+/**
+ * The service gap of a parallelism change, for an in-place rescale (same job id) and a redeploy
+ * (new job id) alike: from the first sample in which no job with the name runs all its tasks, to
+ * the first later one in which a job with the name runs all tasks at a task count other than
+ * `oldTotal` (the new parallelism).
+ */
+function serviceGap(samples, name, oldTotal) {
+    let down;
+    for (const s of samples) {
+        const mine = s.jobs.filter((j) => j.name === name);
+        if (down === undefined) {
+            if (!mine.some(allTasks)) down = s.t;
+            continue;
+        }
+        const ready = mine.find((j) => allTasks(j) && j.total !== oldTotal);
+        if (ready) return { ok: true, down, up: s.t, gapMs: s.t - down, jid: ready.jid, total: ready.total };
+    }
+    return { ok: false, down };
+}
+
+/** Spacing of the samples (ms between answers): median and 90th percentile. */
+function spacing(samples) {
+    const d = samples
+        .slice(1)
+        .map((s, i) => s.t - samples[i].t)
+        .sort((a, b) => a - b);
+    return d.length ? { median: d[Math.floor(d.length / 2)], p90: d[Math.floor(d.length * 0.9)] } : {};
+}
+
 /** The samples reduced to state changes: [{ t, jid, state, running, total }] (compact, for results.json). */
 function transitions(samples) {
     const last = new Map();
@@ -157,4 +193,4 @@ function transitions(samples) {
     return out;
 }
 
-module.exports = { Observer, downtime, transitions, allTasks, sleep };
+module.exports = { Observer, downtime, serviceGap, spacing, transitions, allTasks, sleep };

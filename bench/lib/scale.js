@@ -32,12 +32,16 @@ const env = flink.StreamingEnvironment.fromConfig("scale", { jobs });
 exports.summary = env.summary;
 `;
 
-/** The SQL of job i: its WHERE uses the variable of its group, so a group can be changed at once. */
+/**
+ * The SQL of job i: its WHERE uses the variable of its group, so a group can be changed at once;
+ * job 0 also uses SOLO, so changing SOLO redeploys that one job alone (the single-redeploy baseline).
+ */
 function jobSql(i) {
+    const solo = i === 0 ? " AND v <> ${SOLO}" : "";
     return [
         "CREATE TABLE src (v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '1')",
         "CREATE TABLE snk (v BIGINT) WITH ('connector' = 'blackhole')",
-        `INSERT INTO snk SELECT v FROM src WHERE v <> \${REV_${Math.floor(i / GROUP)}}`,
+        `INSERT INTO snk SELECT v FROM src WHERE v <> \${REV_${Math.floor(i / GROUP)}}${solo}`,
     ];
 }
 
@@ -68,6 +72,7 @@ function scaleConfig(o) {
     }
     const variables = {};
     for (let g = 0; g * GROUP < o.jobs; g++) variables[`REV_${g}`] = "1";
+    variables.SOLO = "1";
     return {
         [`${NS}:home`]: { version: o.version, path: o.home },
         [`${NS}:clusters`]: clusters,

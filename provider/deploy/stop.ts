@@ -9,7 +9,7 @@ import { jobFolder } from "./identity";
 import { isGloballyTerminal } from "../flink/states";
 import { DeployError, messageOf } from "../core/errors";
 import type { DeployContext, DeployPolicy } from "./redeploy";
-import { clockOf } from "../core/clock";
+import { clockOf, pollDelay } from "../core/clock";
 
 /**
  * The job's default savepoint folder: the cluster's default savepoint directory plus a folder per
@@ -22,15 +22,19 @@ export async function defaultSavepointDir(client: FlinkClient, name: string): Pr
     return base ? `${normalizeSavepointDir(base)}/${jobFolder(name)}` : undefined;
 }
 
-/** Wait until the job has ended (FINISHED, CANCELED or FAILED). */
+/**
+ * Wait until the job has ended (FINISHED, CANCELED or FAILED). After a stop-with-savepoint this
+ * wait is downtime (the new job is submitted only once the old one ended: never two copies), so
+ * it polls after 10 ms first and then at a twentieth of the time waited, at most every 300 ms.
+ */
 async function waitForEnd(ctx: DeployContext, jobId: string, timeoutMs: number): Promise<string> {
     const clock = clockOf(ctx);
-    const deadline = clock.now() + timeoutMs;
+    const started = clock.now();
     let state = "";
-    while (clock.now() < deadline) {
+    while (clock.now() < started + timeoutMs) {
         state = (await ctx.client.job(jobId)).state;
         if (isGloballyTerminal(state)) return state;
-        await clock.sleep(300);
+        await clock.sleep(pollDelay(clock.now() - started, 10, 300));
     }
     throw new DeployError(`job ${jobId} did not end within ${Math.round(timeoutMs / 1000)} s (it is ${state})`, `job ${jobId} in state ${state}`);
 }

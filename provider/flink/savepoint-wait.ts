@@ -2,7 +2,7 @@
  * Polling a savepoint operation until it completes: the loop behind FlinkClient.waitForSavepoint,
  * on a Clock so the deploy path's savepoints run on the deploy context's clock (fake in tests).
  */
-import { type Clock, realClock } from "../core/clock";
+import { type Clock, pollDelay, realClock } from "../core/clock";
 import { FlinkSavepointError } from "./errors";
 import type { SavepointStatus } from "./schemas";
 
@@ -11,9 +11,10 @@ export interface WaitForSavepointOptions {
     /** Give up after this many milliseconds (the job's savepoint timeout). */
     readonly timeoutMs: number;
     /**
-     * First delay between status polls; it grows by half each poll up to `maxPollMs`, so a quick
-     * savepoint is seen within tens of milliseconds (it is downtime) and a long one costs few calls.
-     * @default 50
+     * First delay between status polls; later ones are a twentieth of the time waited so far (see
+     * pollDelay), up to `maxPollMs`. The completion of a stop-with-savepoint is downtime (the job is
+     * already stopped), so a quick one is seen within about this delay; a long one costs few calls.
+     * @default 10
      */
     readonly pollMs?: number;
     /** @default 1000 */
@@ -38,8 +39,8 @@ export async function pollSavepoint(
 ): Promise<string> {
     const clock = wait.clock ?? realClock;
     const { baseUrl, jobId, triggerId } = where;
-    let pollMs = wait.pollMs ?? 50;
-    const maxPollMs = Math.max(pollMs, wait.maxPollMs ?? 1_000);
+    const firstMs = wait.pollMs ?? 10;
+    const maxPollMs = wait.maxPollMs ?? 1_000;
     const started = clock.now();
     for (;;) {
         const current = await status();
@@ -54,11 +55,11 @@ export async function pollSavepoint(
                 triggerId,
             );
         }
+        const pollMs = pollDelay(elapsed, firstMs, maxPollMs);
         if (elapsed + pollMs > wait.timeoutMs) {
             const flinkMessage = `still IN_PROGRESS after ${elapsed} ms (timeout ${wait.timeoutMs} ms)`;
             throw new FlinkSavepointError({ kind: "savepoint-timeout", status: 200, method: "GET", path, baseUrl, flinkMessage }, jobId, triggerId);
         }
         await clock.sleep(pollMs);
-        pollMs = Math.min(maxPollMs, Math.ceil(pollMs * 1.5));
     }
 }
