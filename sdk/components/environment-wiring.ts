@@ -5,11 +5,11 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AlertConditions, AlertReceiver, AlertRoute, AlertRouteRule } from "../alerts";
+import { AlertCluster, AlertConditions, AlertReceiver, AlertRoute, AlertRouteRule } from "../alerts";
 import { KubernetesAlertRoute } from "../alerts-kubernetes";
 import type { SessionCluster } from "../cluster";
 import { FlinkIngress } from "../ingress";
-import { InputFailure as Failure, invalid } from "../../provider/core/errors";
+import { InputError, InputFailure as Failure, invalid } from "../../provider/core/errors";
 import type { EnvironmentAlertReceiver } from "./environment-alerts-settings";
 import type { ParsedEnvironmentSettings } from "./environment-settings";
 
@@ -143,12 +143,7 @@ export function wireAlerts(
         `${env}-alerts`,
         {
             ...spec,
-            clusters: Object.keys(clusters).map((key) => ({
-                name: key,
-                jobManagerTarget: a.targets![key].jobManager,
-                ...(a.targets![key].taskManagers ? { taskManagerTargets: a.targets![key].taskManagers } : {}),
-                ...(a.targets![key].team ? { team: a.targets![key].team } : {}),
-            })),
+            clusters: Object.keys(clusters).map((key) => clusterTargets(key, a.targets?.[key], clusters[key])),
             rulesFile,
             targetsFile: path.join(rulesDir, `${environment}.targets.json`),
             alertmanagerConfigFile: path.join(path.resolve(a.alertmanagerDir!), "alertmanager.yml"),
@@ -158,6 +153,32 @@ export function wireAlerts(
         opts,
     );
     return { failures: [], summary: { environment, kind: "AlertRoute", rulesFile, ruleCount: route.ruleCount } };
+}
+
+type HandTargets = NonNullable<NonNullable<ParsedEnvironmentSettings["alerts"]>["targets"]>[string];
+
+/** A cluster's scrape targets: written by hand (they win), else derived from the reporter the environment turned on. */
+function clusterTargets(key: string, hand: HandTargets | undefined, cluster: SessionCluster): pulumi.Input<AlertCluster> {
+    if (hand)
+        return {
+            name: key,
+            jobManagerTarget: hand.jobManager,
+            ...(hand.taskManagers ? { taskManagerTargets: hand.taskManagers } : {}),
+            ...(hand.team ? { team: hand.team } : {}),
+        };
+    return cluster.prometheusTargets.apply((t) => {
+        // A local cluster whose own configuration sets a reporter range too small for a port per process.
+        if (!t)
+            throw new InputError([
+                invalid(
+                    `alerts.targets.${key}`,
+                    undefined,
+                    "cannot be derived: the cluster's own reporter setting has fewer ports than processes",
+                    `give metrics.reporter.prom.port a range of 1 + taskManagers ports, remove it (the environment chooses), or set alerts.targets.${key}.jobManager`,
+                ),
+            ]);
+        return { name: key, jobManagerTarget: t.jobManager, taskManagerTargets: t.taskManagers };
+    });
 }
 
 /** A FlinkIngress per Kubernetes cluster; returns their URLs by cluster key, or failures. */
