@@ -18,6 +18,8 @@ export interface WiredJob {
     key: string;
     name: string;
     cluster: string;
+    /** The job's resource: the alert route waits for it, so a first deployment does not page. */
+    resource?: pulumi.Resource;
 }
 
 /** Reads secret config keys, collecting a failure per missing key. */
@@ -121,7 +123,8 @@ export function wireAlerts(
         ...(a.conditions ? { conditions: a.conditions as AlertConditions } : {}),
         ...(a.timing ? { timing: a.timing } : {}),
     };
-    const opts = { parent };
+    // Rules go live once the jobs run: a job still being deployed is not "not running".
+    const opts = { parent, dependsOn: jobs.flatMap((j) => j.resource ?? []) };
     if (onK8s) {
         const k = a.kubernetes!;
         const first = Object.values(clusters)[0].kubernetesTarget!;

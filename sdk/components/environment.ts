@@ -158,7 +158,7 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             name,
             s,
             clusters,
-            facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster })),
+            facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster, resource: f.job })),
             args.configNamespace,
             this,
         );
