@@ -6,9 +6,10 @@ import { installMocks, Registered, settle } from "../../support/k8s-mocks";
 import { reporterPorts, reporterTargets, prometheusReporterConfig } from "../../../provider/core/alerts/metrics";
 import { reporterPortPlan } from "../../../sdk/components/environment-metrics";
 import { environmentSettings } from "../../../sdk/components/environment-settings";
-import { routeClusters } from "../../../sdk/alerts-resources";
+import { routeClusters, routeJobs } from "../../../sdk/alerts-resources";
 
 const registered: Registered[] = installMocks("prod");
+jest.setTimeout(30_000); // the mocked engine is slow on a busy 2-CPU machine
 const flink = require("../../../sdk") as typeof import("../../../sdk");
 
 describe("a reporter port per process of a local cluster", () => {
@@ -116,6 +117,19 @@ describe("AlertRoute given FlinkJob and SessionCluster resources (mocked engine;
         const remote = new flink.SessionCluster("yarn", { target: "remote", restUrl: "http://yarn-proxy:8081" });
         expect(() => routeClusters([{ name: "legacy", jobManagerTarget: "yarn-jm:9249" }, remote])).toThrow(
             'clusters[1] = "(remote SessionCluster)": has reporters this program does not start, so their scrape targets are not known; fix: declare it by hand: { name, jobManagerTarget, taskManagerTargets }',
+        );
+    });
+
+    test("an application-mode FlinkJob has no session cluster: refused with the hand-written form as the fix", async () => {
+        const k8sHome = new flink.FlinkHome("k8s-home", { version: "1.20.3", image: "flink:1.20.3-java17" });
+        const app = new flink.FlinkJob("app", {
+            jar: { url: "local:///opt/flink/usrlib/orders.jar" },
+            upgrade: { mode: "stateless" },
+            application: { home: k8sHome, kubernetes: { namespace: "streaming" } },
+        });
+        await settle(registered, [app.urn]);
+        expect(() => routeJobs([job, app], [cluster])).toThrow(
+            'jobs[1] = "(FlinkJob)": runs in application mode (no SessionCluster to take its cluster label and targets from); fix: declare it by hand: { name, cluster } with a cluster of this route',
         );
     });
 });
