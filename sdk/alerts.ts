@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { prometheusReporterConfig, PrometheusReporterOptions } from "../provider/core/alerts/metrics";
 import { providerFor } from "./provider";
+import { type AlertRouteCluster, type AlertRouteJob, jobResources, routeClusters, routeJobs } from "./alerts-resources";
 
-export type { PrometheusReporterOptions } from "../provider/core/alerts/metrics";
+export type { PrometheusReporterOptions, ReporterTargets } from "../provider/core/alerts/metrics";
+export type { AlertClusterResource, AlertJobResource, AlertRouteCluster, AlertRouteJob } from "./alerts-resources";
 
 /**
  * Flink configuration that turns on Flink's Prometheus reporter. Spread it into a FlinkHome's
@@ -139,9 +141,19 @@ export interface AlertPolicyArgs {
 }
 
 /** Arguments of an {@link AlertRoute}. */
-export interface AlertRouteArgs extends AlertPolicyArgs {
-    /** Clusters whose reporters are scraped. */
-    readonly clusters: pulumi.Input<pulumi.Input<AlertCluster>[]>;
+export interface AlertRouteArgs extends Omit<AlertPolicyArgs, "jobs"> {
+    /**
+     * The declared jobs: FlinkJob resources (their Flink name and cluster are taken; the route waits
+     * for them, so a first deployment does not page), `{ job, team, conditions }`, or by hand `{ name, cluster }`.
+     * @default []
+     */
+    readonly jobs?: pulumi.Input<pulumi.Input<AlertJob>[]> | readonly AlertRouteJob[];
+    /**
+     * Clusters whose reporters are scraped: SessionCluster resources (label = resource name, targets from
+     * the SessionCluster's `prometheusTargets`), `{ cluster, name, team }`, or by hand `{ name, jobManagerTarget, ... }`
+     * for clusters the program does not start (remote).
+     */
+    readonly clusters: pulumi.Input<pulumi.Input<AlertCluster>[]> | readonly AlertRouteCluster[];
     /** Absolute path of the rule file (list it under Prometheus `rule_files`). */
     readonly rulesFile: pulumi.Input<string>;
     /** Absolute path of the Alertmanager configuration file (written with mode 0600: it holds receiver secrets). */
@@ -179,6 +191,8 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
         const inputs: pulumi.Inputs = {
             ...args,
+            clusters: routeClusters(args.clusters),
+            jobs: routeJobs(args.jobs, args.clusters),
             receivers: pulumi.secret(args.receivers),
             rulesSha256: undefined,
             alertmanagerConfigSha256: undefined,
@@ -189,7 +203,7 @@ export class AlertRoute extends pulumi.dynamic.Resource {
             providerFor("alerts"),
             name,
             inputs,
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: [...ALERT_ROUTE_SECRET_OUTPUTS] }),
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: [...ALERT_ROUTE_SECRET_OUTPUTS], dependsOn: jobResources(args.jobs) }),
             "flink",
             "AlertRoute",
         );

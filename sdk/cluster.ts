@@ -6,6 +6,7 @@ import { NAME_INPUT, providerFor } from "./provider";
 import type { ClusterConnection } from "../provider/core/connection";
 import type { KubernetesSessionArgs, KubernetesTarget } from "./kubernetes";
 import { kubernetesSession } from "./kubernetes-render";
+import { type ReporterTargets, reporterTargets } from "../provider/core/alerts/metrics";
 import { type ClusterLibrary, declaredLibrariesHash, type MavenRepositoryArgs, secretRepository } from "./libraries";
 
 /** A standalone cluster started on the deploying machine (dev, test, quickstart). */
@@ -220,6 +221,15 @@ export class SessionCluster extends pulumi.dynamic.Resource {
      * cluster restore from them; `{}` when none.
      */
     public readonly handoff!: pulumi.Output<Record<string, { path: string; at: string; jobId: string; reason: string }>>;
+    /**
+     * Local target with the Prometheus reporter on and a port per process (`prometheusMetrics({ port: "9250-9251" })`
+     * for a JobManager and one TaskManager): where each process serves its metrics, known at preview. The cluster
+     * starts each process on its own port of the range (the JobManager the first). Undefined otherwise (remote and
+     * Kubernetes clusters, reporter off, or a range with fewer ports than processes).
+     */
+    public readonly prometheusTargets!: pulumi.Output<ReporterTargets | undefined>;
+    /** Where the cluster runs, as declared (`target`), known when the program runs. */
+    public readonly targetKind!: SessionClusterArgs["target"];
 
     constructor(name: string, args: SessionClusterArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = {
@@ -248,6 +258,8 @@ export class SessionCluster extends pulumi.dynamic.Resource {
             this.kubernetesTarget = k.target;
             this.gatewayLocal = pulumi.output(false);
             this.librariesHash = declaredLibrariesHash(args);
+            this.prometheusTargets = pulumi.output(undefined);
+            this.targetKind = args.target;
             return;
         }
         if (args.target === "local") {
@@ -272,5 +284,15 @@ export class SessionCluster extends pulumi.dynamic.Resource {
                 ? pulumi.output(true)
                 : pulumi.all([args.sqlGatewayOnThisMachine, args.sqlGatewayUrl]).apply(([here, url]) => here === true && url !== undefined);
         this.librariesHash = declaredLibrariesHash(args);
+        this.prometheusTargets = args.target === "local" ? localReporterTargets(args) : pulumi.output(undefined);
+        this.targetKind = args.target;
     }
+}
+
+/** The reporter targets a local cluster will have, from its declared arguments (as the provider merges them). */
+function localReporterTargets(args: LocalSessionClusterArgs): pulumi.Output<ReporterTargets | undefined> {
+    const declared = pulumi.output(args.home.declared.defaultConfig ?? {});
+    return pulumi
+        .all([args.host ?? "localhost", declared, pulumi.output(args.configuration ?? {}), args.taskManagers ?? 1])
+        .apply(([host, defaults, configuration, taskManagers]) => reporterTargets(host, { ...defaults, ...configuration }, taskManagers));
 }

@@ -37,6 +37,11 @@ export type {
     AlertRouteRule,
     AlertSeverity,
     PrometheusReporterOptions,
+    ReporterTargets,
+    AlertClusterResource,
+    AlertJobResource,
+    AlertRouteCluster,
+    AlertRouteJob,
 } from "./alerts";
 export { KubernetesAlertRoute } from "./alerts-kubernetes";
 export type { KubernetesAlertRouteArgs } from "./alerts-kubernetes";

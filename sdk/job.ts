@@ -307,6 +307,10 @@ export class FlinkJob extends pulumi.dynamic.Resource {
     public readonly lifecycleState!: pulumi.Output<string | undefined>;
     /** Application mode only: the FlinkDeployment's namespace, name and REST port (for FlinkIngress). */
     public readonly kubernetesTarget?: pulumi.Output<KubernetesTarget>;
+    /** The job's name in Flink (`name`, or the resource name), known at preview: what alert rules select on. */
+    public readonly jobName!: pulumi.Output<string>;
+    /** The session cluster the job runs on; undefined in application mode. */
+    public readonly sessionCluster?: SessionCluster;
 
     constructor(name: string, args: FlinkJobArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = {
@@ -366,6 +370,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
                 restoreStacks();
             }
             this.kubernetesTarget = k.target;
+            this.jobName = pulumi.output(args.name ?? name);
             return;
         }
         const { cluster: maybeCluster, variables, ...rest } = args;
@@ -411,5 +416,7 @@ export class FlinkJob extends pulumi.dynamic.Resource {
         } finally {
             restoreStacks();
         }
+        this.jobName = pulumi.output(args.name ?? name);
+        this.sessionCluster = cluster;
     }
 }

@@ -17,6 +17,7 @@ import { clusterJobList, type Handoff, prepareRestart, previewRestart, refuseRes
 import type { ClusterConnection } from "../core/connection";
 import { clusterApi, ClusterSnapshot } from "./api";
 import { localClusterConfig, localRestUrl, localSqlGatewayUrl } from "./config";
+import { reporterPorts } from "../core/alerts/metrics";
 import { checkClusterArgs, ClusterArgs, LocalClusterArgs, RemoteClusterArgs, sqlGatewayOf } from "./schema";
 import { type TypedProvider, unreadable } from "../core/providers";
 
@@ -246,6 +247,7 @@ async function startLocalProcesses(args: LocalClusterArgs, progress: Progress, r
             configFileName,
             host: args.host,
             ports,
+            reporterPorts: reporterPorts(config, args.taskManagers),
             taskManagers: args.taskManagers,
             slotsPerTaskManager: args.slotsPerTaskManager,
             timeoutMs: args.startTimeoutSeconds * 1000,

@@ -23,6 +23,8 @@ export interface StartRequest {
     configFileName: string;
     host: string;
     ports: number[];
+    /** Prometheus reporter port of the JobManager and of each TaskManager, when pinned per process (see reporterPorts). */
+    reporterPorts?: { jobManager: number; taskManagers: number[] };
     taskManagers: number;
     slotsPerTaskManager: number;
     timeoutMs: number;
@@ -94,11 +96,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * cluster reports all its slots. On failure, stops whatever it started and reports the log.
  */
 export async function startLocalCluster(req: StartRequest, progress: Progress): Promise<ClusterProbe> {
-    for (const port of req.ports) {
+    const reporter = req.reporterPorts;
+    for (const port of [...req.ports, ...(reporter ? [reporter.jobManager, ...reporter.taskManagers] : [])]) {
         if (!(await portFree(req.host, port))) {
             throw new DeployError(
                 `port ${port} on ${req.host} is already in use by another process`,
-                "nothing was started; choose free ports (restPort / rpcPort / sqlGateway.port) or stop the other process",
+                "nothing was started; choose free ports (restPort / rpcPort / sqlGateway.port / metrics.reporter.prom.port) or stop the other process",
             );
         }
     }
@@ -106,9 +109,14 @@ export async function startLocalCluster(req: StartRequest, progress: Progress): 
     const env = scriptEnv(req.layout);
     const bin = path.join(req.homePath, "bin");
     progress(`starting JobManager (work dir ${req.layout.workDir})`);
-    const scripts: string[] = ["jobmanager.sh", ...Array.from({ length: req.taskManagers }, () => "taskmanager.sh")];
-    for (const script of scripts) {
-        const result = await run("bash", [path.join(bin, script), "start"], { env, cwd: req.layout.workDir });
+    // Each process gets its own reporter port (a dynamic property): the scrape targets are then known in advance.
+    const pin = (port: number | undefined) => (port === undefined ? [] : ["-D", `metrics.reporter.prom.port=${port}`]);
+    const scripts: [string, string[]][] = [
+        ["jobmanager.sh", pin(reporter?.jobManager)],
+        ...Array.from({ length: req.taskManagers }, (_, i): [string, string[]] => ["taskmanager.sh", pin(reporter?.taskManagers[i])]),
+    ];
+    for (const [script, extra] of scripts) {
+        const result = await run("bash", [path.join(bin, script), "start", ...extra], { env, cwd: req.layout.workDir });
         if (result.code !== 0) {
             await stopProcesses(req.layout);
             throw new DeployError(

@@ -74,10 +74,18 @@ export interface EnvironmentAlerts {
      */
     readonly timing?: { readonly groupWait?: string; readonly groupInterval?: string; readonly repeatInterval?: string };
     /**
-     * Reporter targets per cluster key (local and remote clusters; required for each).
-     * @default undefined
+     * Reporter targets per cluster key: required for each remote cluster (its reporters are not ours to set);
+     * for a local cluster they win over the derived ones (see `metricsPort`).
+     * @default local clusters: derived from the ports the environment gives their reporters
      */
     readonly targets?: Record<string, { readonly jobManager: string; readonly taskManagers?: string[]; readonly team?: string }>;
+    /**
+     * First Prometheus reporter port of the local clusters. The environment turns the reporter on for
+     * each local cluster that does not configure it: clusters in key order take consecutive blocks of
+     * `1 + taskManagers` ports (the JobManager the first); a block that includes a declared port is refused.
+     * @default 9250
+     */
+    readonly metricsPort?: number;
     /**
      * Directory of the rule file `<environment>.rules.yml` and targets `<environment>.targets.json` (not on Kubernetes).
      * @default undefined
@@ -246,6 +254,12 @@ export const alertSettings = z
         timing: z.object({ groupWait: z.string().optional(), groupInterval: z.string().optional(), repeatInterval: z.string().optional() }).strict().optional(),
         targets: z
             .record(z.object({ jobManager: hostPort, taskManagers: z.array(hostPort).optional(), team: z.string().min(1).optional() }).strict())
+            .optional(),
+        metricsPort: z
+            .number()
+            .int()
+            .min(1024, { ...hint("is below 1024", "use an unprivileged port, e.g. 9250") })
+            .max(65535)
             .optional(),
         rulesDir: dir.optional(),
         alertmanagerDir: dir.optional(),

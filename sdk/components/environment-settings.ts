@@ -217,13 +217,14 @@ export const environmentSettings = z
                 ...hint("covers clusters of kubernetes and other targets", "use one kind of target per stack with alerts (kubernetes, or local/remote)"),
             });
         if (s.alerts && !k8s.length) {
-            for (const k of keys)
+            // Local clusters get their reporter and targets from the environment (environment-metrics.ts).
+            for (const k of keys.filter((key) => s.clusters[key].target === "remote"))
                 if (!s.alerts.targets?.[k])
                     ctx.addIssue({
                         code: "custom",
                         path: ["alerts", "targets", k],
                         ...hint(
-                            "is required: Prometheus scrapes each cluster's reporter",
+                            "is required for a remote cluster: Prometheus scrapes its reporter, which this stack does not start",
                             `set alerts.targets.${k}.jobManager to the JobManager reporter's host:port, e.g. "localhost:9250"`,
                         ),
                     });

@@ -5,11 +5,11 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AlertConditions, AlertReceiver, AlertRoute, AlertRouteRule } from "../alerts";
+import { AlertCluster, AlertConditions, AlertReceiver, AlertRoute, AlertRouteRule } from "../alerts";
 import { KubernetesAlertRoute } from "../alerts-kubernetes";
 import type { SessionCluster } from "../cluster";
 import { FlinkIngress } from "../ingress";
-import { InputFailure as Failure, invalid } from "../../provider/core/errors";
+import { InputError, InputFailure as Failure, invalid } from "../../provider/core/errors";
 import type { EnvironmentAlertReceiver } from "./environment-alerts-settings";
 import type { ParsedEnvironmentSettings } from "./environment-settings";
 
@@ -18,6 +18,8 @@ export interface WiredJob {
     key: string;
     name: string;
     cluster: string;
+    /** The job's resource: the alert route waits for it, so a first deployment does not page. */
+    resource?: pulumi.Resource;
 }
 
 /** Reads secret config keys, collecting a failure per missing key. */
@@ -121,7 +123,8 @@ export function wireAlerts(
         ...(a.conditions ? { conditions: a.conditions as AlertConditions } : {}),
         ...(a.timing ? { timing: a.timing } : {}),
     };
-    const opts = { parent };
+    // Rules go live once the jobs run: a job still being deployed is not "not running".
+    const opts = { parent, dependsOn: jobs.flatMap((j) => j.resource ?? []) };
     if (onK8s) {
         const k = a.kubernetes!;
         const first = Object.values(clusters)[0].kubernetesTarget!;
@@ -143,12 +146,7 @@ export function wireAlerts(
         `${env}-alerts`,
         {
             ...spec,
-            clusters: Object.keys(clusters).map((key) => ({
-                name: key,
-                jobManagerTarget: a.targets![key].jobManager,
-                ...(a.targets![key].taskManagers ? { taskManagerTargets: a.targets![key].taskManagers } : {}),
-                ...(a.targets![key].team ? { team: a.targets![key].team } : {}),
-            })),
+            clusters: Object.keys(clusters).map((key) => clusterTargets(key, a.targets?.[key], clusters[key])),
             rulesFile,
             targetsFile: path.join(rulesDir, `${environment}.targets.json`),
             alertmanagerConfigFile: path.join(path.resolve(a.alertmanagerDir!), "alertmanager.yml"),
@@ -158,6 +156,32 @@ export function wireAlerts(
         opts,
     );
     return { failures: [], summary: { environment, kind: "AlertRoute", rulesFile, ruleCount: route.ruleCount } };
+}
+
+type HandTargets = NonNullable<NonNullable<ParsedEnvironmentSettings["alerts"]>["targets"]>[string];
+
+/** A cluster's scrape targets: written by hand (they win), else derived from the reporter the environment turned on. */
+function clusterTargets(key: string, hand: HandTargets | undefined, cluster: SessionCluster): pulumi.Input<AlertCluster> {
+    if (hand)
+        return {
+            name: key,
+            jobManagerTarget: hand.jobManager,
+            ...(hand.taskManagers ? { taskManagerTargets: hand.taskManagers } : {}),
+            ...(hand.team ? { team: hand.team } : {}),
+        };
+    return cluster.prometheusTargets.apply((t) => {
+        // A local cluster whose own configuration sets a reporter range too small for a port per process.
+        if (!t)
+            throw new InputError([
+                invalid(
+                    `alerts.targets.${key}`,
+                    undefined,
+                    "cannot be derived: the cluster's own reporter setting has fewer ports than processes",
+                    `give metrics.reporter.prom.port a range of 1 + taskManagers ports, remove it (the environment chooses), or set alerts.targets.${key}.jobManager`,
+                ),
+            ]);
+        return { name: key, jobManagerTarget: t.jobManager, taskManagerTargets: t.taskManagers };
+    });
 }
 
 /** A FlinkIngress per Kubernetes cluster; returns their URLs by cluster key, or failures. */

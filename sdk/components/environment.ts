@@ -11,6 +11,8 @@ import { VariableSet } from "../variables";
 import { InputError, invalid } from "../../provider/core/errors";
 import { EnvironmentSettings, environmentSettings, ParsedEnvironmentSettings } from "./environment-settings";
 import { wireAlerts, wireIngress } from "./environment-wiring";
+import { reporterPortPlan } from "./environment-metrics";
+import { prometheusReporterConfig } from "../../provider/core/alerts/metrics";
 import { ComponentJobOptions, GeneratedSqlJob } from "./table-sync";
 import { parseComponentArgs } from "./validate";
 
@@ -120,10 +122,17 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
         checkCatalogue(name, s, catalogue);
         const parent = { parent: this };
 
+        // Declared alerts turn the reporter on for the local clusters, each on its own block of ports.
+        const metrics = reporterPortPlan(s);
+        if (metrics.failures.length)
+            throw new InputError(metrics.failures.map((f) => ({ property: f.property, reason: `StreamingEnvironment "${name}": ${f.reason}` })));
+
         const home = new FlinkHome(`${name}-home`, s.home, parent);
         const clusters: Record<string, SessionCluster> = {};
         for (const [key, c] of Object.entries(s.clusters)) {
-            const clusterArgs = (c.target === "remote" ? c : { ...c, home }) as unknown as ConstructorParameters<typeof SessionCluster>[1];
+            const range = metrics.ranges[key];
+            const withReporter = range ? { ...c, configuration: { ...((c.configuration as object) ?? {}), ...prometheusReporterConfig({ port: range }) } } : c;
+            const clusterArgs = (c.target === "remote" ? c : { ...withReporter, home }) as unknown as ConstructorParameters<typeof SessionCluster>[1];
             clusters[key] = new SessionCluster(`${name}-${key}`, clusterArgs, parent);
         }
         const variables = new VariableSet(`${name}-variables`, { values: s.variables, secrets: args.secrets ?? {} }, parent);
@@ -149,7 +158,7 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
             name,
             s,
             clusters,
-            facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster })),
+            facts.map((f) => ({ key: f.key, name: f.name, cluster: f.cluster, resource: f.job })),
             args.configNamespace,
             this,
         );

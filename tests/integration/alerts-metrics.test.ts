@@ -46,6 +46,22 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("Prometheu
         expect(findReporterJar(line.home).plugin).toMatch(/plugins\/metrics-prometheus\/flink-metrics-prometheus-.*\.jar$/);
     });
 
+    test("a port per process: the JobManager serves on the range's first port, the TaskManager on the next (known before start)", async () => {
+        const at = (port: number) =>
+            fetch(`http://127.0.0.1:${port}/metrics`)
+                .then((r) => r.text())
+                .catch(() => "");
+        const tm = await waitFor(
+            "TaskManager metrics on the second port",
+            async () => ((await at(metricsPort + 1)).includes("flink_taskmanager_") ? at(metricsPort + 1) : undefined),
+            30_000,
+            500,
+        );
+        expect([/^flink_jobmanager_/m.test(await at(metricsPort)), /^flink_taskmanager_/m.test(await at(metricsPort))]).toEqual([true, false]);
+        expect([/^flink_jobmanager_/m.test(tm), /^flink_taskmanager_/m.test(tm)]).toEqual([false, true]);
+        expect(await at(metricsPort + 2)).toBe(""); // nothing else of the range is taken
+    });
+
     test("job, restart, checkpoint and task metrics carry the names and labels the rules use", async () => {
         const client = createFlinkClient({ baseUrl: cluster.restUrl });
         const jar = await client.uploadJar(line.testJobJar);

@@ -74,7 +74,8 @@ export async function startAlerting(dir: string, ports: { prometheus: number; al
             "global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s }",
             `rule_files: ["${path.join(dir, "rules")}/*.yml"]`,
             `alerting: { alertmanagers: [ { static_configs: [ { targets: ["127.0.0.1:${ports.alertmanager}"] } ] } ] }`,
-            `scrape_configs: [ { job_name: flink, file_sd_configs: [ { files: ["${path.join(dir, "targets")}/*.json"], refresh_interval: 1s } ] } ]`,
+            // targets/ for an AlertRoute's targetsFile; rules/ too, where a StreamingEnvironment writes <environment>.targets.json beside its rules.
+            `scrape_configs: [ { job_name: flink, file_sd_configs: [ { files: ["${path.join(dir, "targets")}/*.json", "${path.join(dir, "rules")}/*.json"], refresh_interval: 1s } ] } ]`,
             "",
         ].join("\n"),
     );

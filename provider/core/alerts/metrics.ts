@@ -8,6 +8,8 @@ import { InputError, invalid } from "../errors";
 
 /** The reporter's factory class (Flink 1.16+ and 2.x). */
 export const PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+/** The configuration key of the reporter's port (range). */
+export const REPORTER_PORT_KEY = "metrics.reporter.prom.port";
 
 /** Options of {@link prometheusReporterConfig}. */
 export interface PrometheusReporterOptions {
@@ -47,10 +49,39 @@ export function prometheusReporterConfig(options: PrometheusReporterOptions): Re
         ]);
     const config: Record<string, string> = {
         "metrics.reporter.prom.factory.class": PROMETHEUS_REPORTER_FACTORY,
-        "metrics.reporter.prom.port": String(options.port),
+        [REPORTER_PORT_KEY]: String(options.port),
     };
     if (options.excludes) config["metrics.reporter.prom.filter.excludes"] = options.excludes;
     return config;
+}
+
+/** Where each process of a local cluster serves its metrics: `host:port` of the JobManager and of each TaskManager. */
+export interface ReporterTargets {
+    jobManager: string;
+    taskManagers: string[];
+}
+
+/**
+ * One reporter port per process of a local cluster, from the configured range: the JobManager
+ * takes its first port and TaskManager i the port after it (first + 1 + i). Flink alone would let
+ * each process take the next free port of the range, so which process serves which port would
+ * depend on start order; a local cluster starts each process with its own port instead, so the
+ * scrape targets are known before it starts. Undefined when the reporter is off or the range has
+ * fewer ports than processes (Flink's own choice then stands, and the targets are not known).
+ */
+export function reporterPorts(config: Record<string, unknown>, taskManagers: number): { jobManager: number; taskManagers: number[] } | undefined {
+    const factory = config["metrics.reporter.prom.factory.class"];
+    const port = config[REPORTER_PORT_KEY];
+    if (factory !== PROMETHEUS_REPORTER_FACTORY || (typeof port !== "string" && typeof port !== "number")) return undefined;
+    const range = parsePortRange(port);
+    if (!range || range[1] - range[0] < taskManagers) return undefined;
+    return { jobManager: range[0], taskManagers: Array.from({ length: taskManagers }, (_, i) => range[0] + 1 + i) };
+}
+
+/** The scrape targets of {@link reporterPorts} on `host`. */
+export function reporterTargets(host: string, config: Record<string, unknown>, taskManagers: number): ReporterTargets | undefined {
+    const ports = reporterPorts(config, taskManagers);
+    return ports && { jobManager: `${host}:${ports.jobManager}`, taskManagers: ports.taskManagers.map((p) => `${host}:${p}`) };
 }
 
 /**

@@ -90,6 +90,45 @@ describe("StreamingEnvironment alerts block (mocked engine; no Flink, Prometheus
     }, 20_000);
 });
 
+describe("StreamingEnvironment alerts wire themselves: reporter on, ports chosen, targets derived (mocked engine; no Flink run)", () => {
+    test("each local cluster gets its own block of reporter ports in key order; the route scrapes exactly them", async () => {
+        registered.splice(0);
+        const clusters = { main: { target: "local", restPort: 31601, taskManagers: 2 }, side: { target: "local", restPort: 31611 } };
+        const env = new StreamingEnvironment("auto", {
+            settings: settings({ clusters, alerts: { ...alerts, targets: undefined, metricsPort: 31620 } }),
+            jobs: catalogue,
+        });
+        await settle(registered, [env.summary]);
+        const config = (name: string) => registered.find((r) => r.name === name)!.inputs.configuration as Record<string, string>;
+        expect(config("auto-main")).toMatchObject({ "metrics.reporter.prom.port": "31620-31622" });
+        expect(config("auto-side")).toMatchObject({ "metrics.reporter.prom.port": "31623-31624" });
+        const route = registered.find((r) => r.name === "auto-alerts")!;
+        expect(route.inputs.clusters).toEqual([
+            { name: "main", jobManagerTarget: "localhost:31620", taskManagerTargets: ["localhost:31621", "localhost:31622"] },
+            { name: "side", jobManagerTarget: "localhost:31623", taskManagerTargets: ["localhost:31624"] },
+        ]);
+    }, 20_000);
+
+    test("hand-written targets win; a cluster configuring its own reporter keeps it and takes no block", async () => {
+        registered.splice(0);
+        const own = {
+            "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+            "metrics.reporter.prom.port": "31630-31631",
+        };
+        const clusters = { main: { target: "local", restPort: 31601, configuration: own }, side: { target: "local", restPort: 31611 } };
+        const targets = { side: { jobManager: "flink-side:9999", team: "b" } };
+        const env = new StreamingEnvironment("own", { settings: settings({ clusters, alerts: { ...alerts, targets, metricsPort: 31620 } }), jobs: catalogue });
+        await settle(registered, [env.summary]);
+        const config = (name: string) => registered.find((r) => r.name === name)!.inputs.configuration as Record<string, string>;
+        expect(config("own-main")["metrics.reporter.prom.port"]).toBe("31630-31631");
+        expect(config("own-side")["metrics.reporter.prom.port"]).toBe("31620-31621");
+        expect(registered.find((r) => r.name === "own-alerts")!.inputs.clusters).toEqual([
+            { name: "main", jobManagerTarget: "localhost:31630", taskManagerTargets: ["localhost:31631"] },
+            { name: "side", jobManagerTarget: "flink-side:9999", team: "b" },
+        ]);
+    }, 20_000);
+});
+
 describe("StreamingEnvironment on Kubernetes: Operator objects, FlinkIngress and KubernetesAlertRoute (mocked engine; no pods run)", () => {
     test("every emitted manifest is valid against the real schemas; one Ingress per cluster; rules name the jobs", async () => {
         registered.splice(0);
@@ -194,8 +233,11 @@ describe("StreamingEnvironment alerts/ingress/kubernetes blocks are validated (p
         ],
         ["job overrides for an unknown job", { alerts: { ...alerts, jobs: { ordrs: { team: "a" } } } }, "alerts.jobs.ordrs", "", "audit, clicks, orders"],
         [
-            "a cluster without reporter target",
-            { alerts: { ...alerts, targets: { main: alerts.targets.main } } },
+            "a remote cluster without reporter target",
+            {
+                clusters: { ...local, side: { target: "remote", restUrl: "http://flink-side:8081" } },
+                alerts: { ...alerts, targets: { main: alerts.targets.main } },
+            },
             "alerts.targets.side",
             "undefined",
             "jobManager",
@@ -207,6 +249,15 @@ describe("StreamingEnvironment alerts/ingress/kubernetes blocks are validated (p
             '"localhost"',
             "localhost:9250",
         ],
+        [
+            "reporter ports that include a declared port",
+            { alerts: { ...alerts, targets: undefined, metricsPort: 31610 } },
+            "alerts.metricsPort",
+            "31610",
+            "miss every declared port",
+        ],
+        ["a reporter port below 1024", { alerts: { ...alerts, metricsPort: 80 } }, "alerts.metricsPort", "80", "9250"],
+        ["reporter ports past 65535", { alerts: { ...alerts, metricsPort: 65534 } }, "alerts.metricsPort", "65534", "lower metricsPort"],
         ["no rules directory", { alerts: { ...alerts, rulesDir: undefined } }, "alerts.rulesDir", "undefined", "rulesDir"],
         [
             "reload URL that is no URL",
