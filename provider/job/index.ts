@@ -115,13 +115,17 @@ function priorOf(olds: JobState, cluster: JobArgs["cluster"]): PriorDeployment {
 async function move(args: Desired, olds: JobState): Promise<JobState> {
     const old = { ...olds, variablesHash: olds.variablesHash ?? "" };
     const from = context(old);
-    return moveJob({
-        from: { ctx: from, policy: await policyOf(from, old, olds.jobId), prior: priorOf(olds, olds.cluster) },
-        deployNew: (point) => deploy(args, olds, { startFrom: point, noRollback: true }),
-        restartOld: (point) => deploy(old, olds, { startFrom: point, noRollback: true }),
-        rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
-        to: args.cluster.restUrl,
-    });
+    // The old cluster's errors may quote the old version's secrets, the new one's the new version's.
+    const secrets = [...variablesOf(old).secretValues, ...variablesOf(args).secretValues];
+    return withRedaction(secrets, async () =>
+        moveJob({
+            from: { ctx: from, policy: await policyOf(from, old, olds.jobId), prior: priorOf(olds, olds.cluster) },
+            deployNew: (point) => deploy(args, olds, { startFrom: point, noRollback: true }),
+            restartOld: (point) => deploy(old, olds, { startFrom: point, noRollback: true }),
+            rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
+            to: args.cluster.restUrl,
+        }),
+    );
 }
 
 async function deploy(args: Desired, olds?: JobState, opts: DeployOptions = {}): Promise<JobState> {
@@ -186,9 +190,9 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
 export const jobProvider: TypedProvider<JobState> = {
     async check(olds, news) {
         const { args: created, failures, jarDigest } = checkJobArgs(news);
-        failures.push(...checkMove(olds, news));
+        failures.push(...checkMove(olds ?? {}, news));
         // A create's preview line (diff runs only for updates): where a named savepoint restores from.
-        if (Object.keys(olds).length === 0 && failures.length === 0 && created?.restoreFrom)
+        if (Object.keys(olds ?? {}).length === 0 && failures.length === 0 && created?.restoreFrom)
             progressFor("FlinkJob")(`preview: ${created.name}: create - ${describeRestoreFrom(created.restoreFrom.savepointPath)}`);
         const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
         return { inputs, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };

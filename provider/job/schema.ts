@@ -131,7 +131,7 @@ export const jobArgsSchema = z
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
         restoreFrom: z
-            .object({ savepointPath: ruled(z.string(), savepointDirRule), fromOtherJob: z.boolean().default(false) })
+            .object({ savepointPath: ruled(z.string(), savepointPathRule), fromOtherJob: z.boolean().default(false) })
             .strict()
             .optional(),
         // Set by the team components: their arguments written as `${NAME}`, checked once resolved.
@@ -320,6 +320,11 @@ function savepointDirRule(s: string): readonly [string, string] | undefined {
     }
     if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return ["is neither a URI (scheme://...) nor an absolute path", fix];
     return path.posix.isAbsolute(s) ? undefined : ["is a relative path", fix];
+}
+
+/** A savepoint's path: as for a directory, and also the `file:/absolute/path` form Flink itself reports savepoints in. */
+function savepointPathRule(s: string): readonly [string, string] | undefined {
+    return /^file:\/[^/]/i.test(s) ? undefined : savepointDirRule(s);
 }
 
 /** Whether a checkpoint interval value turns checkpointing off (0, "0", "0s", "off", negative). */

@@ -33,9 +33,9 @@ const ours = identityPrefix("orders");
 const reasons = (inputs: Record<string, unknown>) => checkJobArgs(inputs).failures.map((f) => f.reason);
 
 describe("restoreFrom at check", () => {
-    test("a savepoint of this job (file URI or path), a remote one, another job's with fromOtherJob, and an unknown path are accepted", () => {
+    test("a savepoint of this job (file URI, Flink's file:/path, or path), a remote one, another job's with fromOtherJob, and an unknown path are accepted", () => {
         const own = savepoint(ours);
-        for (const savepointPath of [own, `file://${own}`, `s3://bucket/savepoints/savepoint-${ours.slice(0, 6)}-0123456789ab`, UNKNOWN])
+        for (const savepointPath of [own, `file://${own}`, `file:${own}`, `s3://bucket/savepoints/savepoint-${ours.slice(0, 6)}-0123456789ab`, UNKNOWN])
             expect(reasons({ ...base, restoreFrom: { savepointPath } })).toEqual([]);
         expect(reasons({ ...base, restoreFrom: { savepointPath: savepoint("abcdef"), fromOtherJob: true } })).toEqual([]);
         // A folder not named by Flink (copied by hand): whose it is cannot be told, so it is not refused.
