@@ -17,6 +17,11 @@ jest.setTimeout(15 * 60_000);
 const line = flinkLines().at(-1)!;
 const NAME = "move-counter";
 const RATE = 20;
+/** Stops of the watchers a test started: run after each test, so a failed one leaves no poll loop behind. */
+const watchers: (() => unknown)[] = [];
+afterEach(async () => {
+    for (const stop of watchers.splice(0)) await stop();
+});
 
 /** Two remote SessionClusters (the local clusters started below); config `on` picks the job's. */
 const PROGRAM = `
@@ -48,6 +53,7 @@ function watchFirstCount(outDir: string, stale: CounterLine | undefined, tag?: s
         if (isNew) first = c;
         else lastBefore = c;
     }, 20);
+    watchers.push(() => clearInterval(timer));
     return { stop: () => (clearInterval(timer), { first, lastBefore }) };
 }
 
@@ -72,6 +78,7 @@ function watchCopies(to: FlinkClient, from: FlinkClient): { stop(): Promise<{ po
             await new Promise((r) => setTimeout(r, 50));
         }
     })();
+    watchers.push(() => ((running = false), loop));
     return {
         stop: async () => {
             running = false;
@@ -177,5 +184,39 @@ describe(`FlinkJob restoreFrom and moves between clusters on Flink ${line.versio
         expect(first!.count).toBeGreaterThan(lastBefore!.count);
         expect(first!.count).toBeLessThanOrEqual(lastBefore!.count + RATE / 2);
         await waitFor("the counter to move on", () => (readCounter(out)!.count > first!.count ? true : undefined));
+    });
+
+    test("(3) the CLI killed (kill -9) right after the stop on the old cluster: the next up finishes the move from that savepoint", async () => {
+        const before = await stack.job("counter");
+        await stack.setJobs({ counter: { on: "b", ...counterJob(line, NAME, out, ["--tag", "back"]), onDelete: "cancel" } });
+        const onB = async () => (await createFlinkClient({ baseUrl: b.restUrl }).jobsOverview()).filter((j) => j.name === NAME && isActive(j.state));
+        const copies = watchCopies(createFlinkClient({ baseUrl: b.restUrl }), createFlinkClient({ baseUrl: a.restUrl }));
+        const watch = watchFirstCount(out, readCounter(out), "back");
+        stack.project.env.PULUMI_FLINK_FAULT = "after-stop";
+        const killed = await stack.up();
+        delete stack.project.env.PULUMI_FLINK_FAULT;
+        expect(killed.code).not.toBe(0);
+        expect(killed.output).toContain("fault injection: killing the pulumi CLI and the provider host at after-stop");
+        // Killed between the stop on A and the submit on B: nothing of the job runs anywhere.
+        expect(await stack.active(NAME)).toEqual([]);
+        expect(await onB()).toEqual([]);
+        const stop = (await createFlinkClient({ baseUrl: a.restUrl }).checkpoints(before.jobId)).latest.savepoint?.external_path;
+        expect(stop).toMatch(/savepoint-/);
+
+        await stack.project.run(["cancel", "--yes"]); // a killed CLI may leave the stack locked
+        const next = await stack.upOk();
+        const moved = await stack.job("counter");
+        await countAbove(out, 0, "back");
+        const seen = await copies.stop();
+        const { first, lastBefore } = watch.stop();
+        console.log(
+            `[job-move 3] killed after the stop on A; the next up restored ${moved.restoredFrom} on B; ${seen.polls} polls, at most ${seen.maxAtOnce} copies at once; last on A ${lastBefore?.count}, first on B ${first?.count}`,
+        );
+        expect(next.output).toContain(`was stopped with a savepoint; restoring from savepoint`);
+        expect(moved.restoredFrom).toBe(stop);
+        expect(seen.maxAtOnce).toBe(1);
+        expect((await onB()).map((j) => j.jid)).toEqual([moved.jobId]);
+        expect(first!.count).toBeGreaterThan(lastBefore!.count);
+        expect(first!.count).toBeLessThanOrEqual(lastBefore!.count + RATE / 2);
     });
 });
