@@ -7,7 +7,7 @@ export type { FlinkHomeArgs, FlinkConfigValue } from "./home";
 export { SessionCluster } from "./cluster";
 export type { SessionClusterArgs, LocalSessionClusterArgs, RemoteSessionClusterArgs } from "./cluster";
 export { FlinkJob } from "./job";
-export type { FlinkJobArgs, JarArtifact, JobDependency, UpgradePolicy, HealthGate } from "./job";
+export type { FlinkJobArgs, JarArtifact, JobDependency, UpgradePolicy, HealthGate, RestoreFrom } from "./job";
 export type { ClusterConnection, LocalSqlGatewayArgs } from "./cluster";
 export type { ClusterLibrary, MavenRepositoryArgs } from "./libraries";
 export { VariableSet } from "./variables";

@@ -142,6 +142,17 @@ export interface HealthGate {
     readonly finishTimeoutSeconds?: pulumi.Input<number>;
 }
 
+/** A savepoint a job starts from (see `FlinkJobArgs.restoreFrom`). */
+export interface RestoreFrom {
+    /** The savepoint's folder: an absolute path or a URI (`file:///…`, `s3://…`, `hdfs://…`). */
+    readonly savepointPath: pulumi.Input<string>;
+    /**
+     * The savepoint belongs to another job (another name, or a job started by hand): restore it anyway.
+     * @default false
+     */
+    readonly fromOtherJob?: pulumi.Input<boolean>;
+}
+
 /** Arguments of a {@link FlinkJob}: a JAR job (`jar`) or a SQL job (`sql`) on a session cluster, or an application-mode job on Kubernetes. */
 export interface FlinkJobArgs {
     /**
@@ -241,6 +252,15 @@ export interface FlinkJobArgs {
      * @default false
      */
     readonly adopt?: pulumi.Input<boolean>;
+    /**
+     * A savepoint to start the job from when no instance of it runs: on create, or when the job is
+     * not running and this input is changed (a deliberate restore). While the job runs, its own newest
+     * state wins: changing this input does nothing to it and the preview says so. The path must be a
+     * savepoint of this job (Flink names its folder `savepoint-<first 6 hex of the job id>-…`; a
+     * local one must hold `_metadata`); set `fromOtherJob` to restore another job's state on purpose.
+     * @default undefined (the job's own newest savepoint or checkpoint, or empty state)
+     */
+    readonly restoreFrom?: pulumi.Input<RestoreFrom>;
     /**
      * The job ends by itself (bounded source: a backfill, a batch-like INSERT). `up` waits for it
      * to FINISH (`health.finishTimeoutSeconds`) instead of a stable window; a FAILED run fails the

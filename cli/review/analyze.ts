@@ -10,9 +10,19 @@ import { tryParseFlinkVersion } from "../../provider/core/version";
 import { Preview, PreviewStep, flinkKind, nameOfUrn, stackOfUrn, typeOfUrn } from "./preview";
 import { changedVariablesOf, setChange, SetChange, setUrnsOf, usedNames, rescaleFromProviderLine, verdictFromProviderLine } from "./variables";
 
-export type ReviewAction = "none" | "in-place" | "savepoint-and-redeploy" | "stateless restart" | "restart" | "replace" | "delete" | "create";
+export type ReviewAction = "none" | "in-place" | "savepoint-and-redeploy" | "stateless restart" | "restart" | "move" | "replace" | "delete" | "create";
 
-export const ACTIONS: readonly ReviewAction[] = ["savepoint-and-redeploy", "stateless restart", "restart", "replace", "delete", "create", "in-place", "none"];
+export const ACTIONS: readonly ReviewAction[] = [
+    "savepoint-and-redeploy",
+    "stateless restart",
+    "restart",
+    "move",
+    "replace",
+    "delete",
+    "create",
+    "in-place",
+    "none",
+];
 
 export interface JobReview {
     /** The Pulumi resource name. */
@@ -182,6 +192,9 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
                 dropsState: tail.text.includes("DROPS STATE"),
             };
         }
+        case "move":
+            // To another cluster under the same name: carries its state unless stateless (the line says which).
+            return { ...base, warnings, action: "move", causes, stateImpact: c.stateImpact, dropsState: drops };
         case "stateless-restart":
             return { ...base, warnings, action: "stateless restart", causes, stateImpact: c.stateImpact, dropsState: true };
         default:

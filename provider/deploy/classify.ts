@@ -9,7 +9,7 @@ import { previewRestore, RecordedPoints, RestoreMode } from "./restore-point";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "./health";
 import { DEFAULT_KEEP_SAVEPOINTS } from "../core/retention-policy";
 
-export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace";
+export type JobAction = "none" | "redeploy" | "stateless-restart" | "restore" | "replace" | "move";
 
 export interface Classification {
     action: JobAction;
@@ -26,7 +26,7 @@ export const DEFINITION_KEYS = ["jar", "artifactDigest", "entryClass", "args", "
 /** Inputs that are the job's identity: a change means a different job. */
 export const IDENTITY_KEYS = ["name", "cluster.restUrl"] as const;
 /** Inputs that change how we act, never what runs. */
-export const POLICY_KEYS = ["upgrade", "health", "rollbackOnFailure", "onDelete", "adopt", "labels", "bounded"] as const;
+export const POLICY_KEYS = ["upgrade", "health", "rollbackOnFailure", "onDelete", "adopt", "labels", "bounded", "restoreFrom"] as const;
 
 function get(obj: Record<string, unknown>, path: string): unknown {
     return path.split(".").reduce<unknown>((cur, key) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined), obj);
@@ -98,6 +98,7 @@ export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews
     if (librariesChanged(olds, news)) definition.push(CLUSTER_LIBRARIES);
     const policyChanged = POLICY_KEYS.filter((k) => differs(olds, news, k));
     const stateless = modeOf(news) === "stateless";
+    if (identity.length === 1 && identity[0] === "cluster.restUrl") return moveOf(olds, news, definition, policyChanged);
     if (identity.length) {
         return {
             action: "replace",
@@ -135,9 +136,41 @@ export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews
     return { action: "none", changed: [], policyChanged, stateImpact: "untouched" };
 }
 
+/**
+ * Another cluster under the same name: a move that carries the job's state (provider/job/move.ts):
+ * stopped with a savepoint on the old cluster first, then started on the new one from it.
+ */
+function moveOf(olds: Record<string, unknown>, news: Record<string, unknown>, definition: string[], policyChanged: string[]): Classification {
+    const from = String(get(olds, "cluster.restUrl"));
+    const to = String(get(news, "cluster.restUrl"));
+    const changed = ["cluster.restUrl", ...definition];
+    if (modeOf(news) === "stateless")
+        return {
+            action: "move",
+            changed,
+            policyChanged,
+            stateImpact: `DROPS STATE: cancelled on ${from}, started on ${to} from empty state (upgrade.mode is stateless)`,
+        };
+    const oldState = String(olds.state ?? "RUNNING");
+    const how = isRunningOrRecovering(oldState)
+        ? `stopped with a savepoint on ${from}, then started on ${to} from it`
+        : `the job is ${oldState} on ${from}; it starts on ${to} from its newest savepoint or retained checkpoint there`;
+    return {
+        action: "move",
+        changed,
+        policyChanged,
+        stateImpact: `moves from ${from} to ${to} with its state: ${how} (never two running copies; both clusters must read the savepoint directory)`,
+    };
+}
+
 /** The line the provider prints during preview and update. */
 export function describeClassification(name: string, c: Classification): string {
-    if (c.action === "none") return c.policyChanged.length ? `${name}: no Flink action (policy changed: ${c.policyChanged.join(", ")})` : `${name}: no change`;
-    const verb = { redeploy: "savepoint-and-redeploy", "stateless-restart": "stateless restart", restore: "restart", replace: "replace" }[c.action];
+    if (c.action === "none") {
+        const note = c.policyChanged.includes("restoreFrom") ? ` - ${c.stateImpact}` : "";
+        return c.policyChanged.length ? `${name}: no Flink action (policy changed: ${c.policyChanged.join(", ")})${note}` : `${name}: no change`;
+    }
+    const verb = { redeploy: "savepoint-and-redeploy", "stateless-restart": "stateless restart", restore: "restart", replace: "replace", move: "move" }[
+        c.action
+    ];
     return `${name}: ${verb} (changed: ${c.changed.join(", ")}) - ${c.stateImpact}`;
 }

@@ -48,6 +48,11 @@ export interface DeployPolicy extends RestorePolicy {
     adopt: boolean;
     /** The job ends by itself: `up` waits for FINISHED instead of a stable window, and never rolls back. */
     bounded: boolean;
+    /**
+     * Start from this snapshot when no instance of the job runs (a `restoreFrom` the user named, or
+     * the savepoint a move took on the old cluster), instead of searching for one.
+     */
+    startFrom?: Snapshot;
 }
 
 /** What state says about the job before this run. */
@@ -223,6 +228,12 @@ export async function converge(
     } else if (current) {
         ctx.progress(`cancelling job ${current.jid} (stateless upgrade: its state is dropped)`);
         await cancel(ctx, current.jid);
+    } else if (policy.startFrom) {
+        const point = policy.startFrom;
+        ctx.progress(`restoring from ${describeSnapshot(point, clock.now())} (${point.path})`);
+        restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState, snapshot: point };
+        lastSavepoint = point.path;
+        lastSavepointAt = point.at ? new Date(point.at).toISOString() : "";
     } else if (policy.mode === "savepoint") {
         const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress, clock.now());
         if (decision.kind === "snapshot") {

@@ -26,6 +26,9 @@ import type { JobFacts } from "./facts";
 import { isRunningOrRecovering } from "../flink/states";
 import { type TypedProvider, unreadable } from "../core/providers";
 import { keptOutputs, previewRescale, tryRescaleInPlace } from "./rescale";
+import { checkMove, describeRestoreFrom, restoreFromSnapshot, usesRestoreFrom, withRestoreFrom } from "./restore-from";
+import { moveJob } from "./move";
+import type { Snapshot } from "../deploy/restore-point";
 
 export { checkJobArgs } from "./schema";
 
@@ -95,27 +98,48 @@ function stateOf(args: Desired, outcome: DeployOutcome, jarId: string, sqlPlan: 
     });
 }
 
-async function deploy(args: Desired, olds?: JobState): Promise<JobState> {
+/** How a deploy starts the job when none runs, and whether it may roll back on its own cluster. */
+interface DeployOptions {
+    startFrom?: Snapshot;
+    /** A move rolls back to the old cluster itself (provider/job/move.ts), not on the new one. */
+    noRollback?: boolean;
+}
+
+/** What state records of the job's last deployment, with the handoff of `cluster` (the one it deploys to). */
+function priorOf(olds: JobState, cluster: JobArgs["cluster"]): PriorDeployment {
+    const { jobId, generation, lastSavepoint, lastSavepointAt, lastCheckpoint, lastCheckpointAt } = olds;
+    return { jobId, generation, lastSavepoint, lastSavepointAt, lastCheckpoint, lastCheckpointAt, handoff: cluster.handoff?.[olds.name] };
+}
+
+/** A change of cluster: stopped with a savepoint on the old one, started from it on the new one, rolled back to the old one on failure. */
+async function move(args: Desired, olds: JobState): Promise<JobState> {
+    const old = { ...olds, variablesHash: olds.variablesHash ?? "" };
+    const from = context(old);
+    // The old cluster's errors may quote the old version's secrets, the new one's the new version's.
+    const secrets = [...variablesOf(old).secretValues, ...variablesOf(args).secretValues];
+    return withRedaction(secrets, async () =>
+        moveJob({
+            from: { ctx: from, policy: await policyOf(from, old, olds.jobId), prior: priorOf(olds, olds.cluster) },
+            deployNew: (point) => deploy(args, olds, { startFrom: point, noRollback: true }),
+            restartOld: (point) => deploy(old, olds, { startFrom: point, noRollback: true }),
+            rollbackOnFailure: args.rollbackOnFailure && !args.bounded,
+            to: args.cluster.restUrl,
+        }),
+    );
+}
+
+async function deploy(args: Desired, olds?: JobState, opts: DeployOptions = {}): Promise<JobState> {
     const ctx = context(args);
     const secrets = variablesOf(args).secretValues;
     return withRedaction(secrets, () =>
         withClusterSlot(args.cluster.restUrl, DEFAULT_CLUSTER_CONCURRENCY, async () => {
             const desired = versionOf(args, ctx, olds);
             // The rollback target recompiles its own SQL pinned to its own recorded ids.
-            const previous = olds ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds, olds.jarId) : undefined;
-            const prior: PriorDeployment | undefined = olds
-                ? {
-                      jobId: olds.jobId,
-                      generation: olds.generation,
-                      lastSavepoint: olds.lastSavepoint,
-                      lastSavepointAt: olds.lastSavepointAt,
-                      lastCheckpoint: olds.lastCheckpoint,
-                      lastCheckpointAt: olds.lastCheckpointAt,
-                      handoff: args.cluster.handoff?.[args.name],
-                  }
-                : undefined;
+            const previous = olds && !opts.noRollback ? versionOf({ ...olds, variablesHash: olds.variablesHash ?? "" }, ctx, olds, olds.jarId) : undefined;
+            const prior = olds ? priorOf(olds, args.cluster) : undefined;
             const taken: TakenSavepoint[] = [];
-            const outcome = await converge({ ...ctx, onSavepoint: (t) => taken.push(t) }, desired, previous, prior, await policyOf(ctx, args, olds?.jobId));
+            const policy = { ...(await policyOf(ctx, args, olds?.jobId)), startFrom: opts.startFrom };
+            const outcome = await converge({ ...ctx, onSavepoint: (t) => taken.push(t) }, desired, previous, prior, policy);
             const savepoints = await retained(
                 ctx,
                 { name: args.name, keep: args.upgrade.keepSavepoints, handoff: args.cluster.handoff?.[args.name]?.path },
@@ -164,8 +188,12 @@ async function checkpointFacts(ctx: DeployContext, job: JobOverview, props: JobS
 }
 
 export const jobProvider: TypedProvider<JobState> = {
-    async check(_olds, news) {
-        const { failures, jarDigest } = checkJobArgs(news);
+    async check(olds, news) {
+        const { args: created, failures, jarDigest } = checkJobArgs(news);
+        failures.push(...checkMove(olds ?? {}, news));
+        // A create's preview line (diff runs only for updates): where a named savepoint restores from.
+        if (Object.keys(olds ?? {}).length === 0 && failures.length === 0 && created?.restoreFrom)
+            progressFor("FlinkJob")(`preview: ${created.name}: create - ${describeRestoreFrom(created.restoreFrom.savepointPath)}`);
         const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
         return { inputs, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
     },
@@ -178,7 +206,7 @@ export const jobProvider: TypedProvider<JobState> = {
         >;
         // State written before variables existed has no hash: that is the hash of "uses none".
         const old = { ...olds, variablesHash: olds.variablesHash ?? usedVariablesHash([], {}) } as unknown as Record<string, unknown>;
-        const c = classifyJobChange(old, desired);
+        const c = withRestoreFrom(classifyJobChange(old, desired), olds as unknown as Record<string, unknown>, args ?? {});
         if (args && c.changed.includes("variablesHash"))
             c.changed = c.changed.map((k) => (k === "variablesHash" ? `variables (${changedVariables(olds, args).join(", ")})` : k));
         // A refresh's own diff says nothing: the update's diff that follows prints the line once.
@@ -195,19 +223,25 @@ export const jobProvider: TypedProvider<JobState> = {
 
     async create(inputs) {
         const args = parse(inputs);
-        const outs = await deploy(args);
+        const outs = await deploy(args, undefined, { startFrom: args.restoreFrom && restoreFromSnapshot(args.restoreFrom) });
         return { id: `job-${outs.jobId.slice(0, 12)}-${args.name}`.slice(0, 100), outs };
     },
 
     async update(_id, olds: JobState, news) {
         const args = { ...parse(news), artifactDigest: news.artifactDigest as string | undefined };
-        const c = classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>);
+        const c = withRestoreFrom(
+            classifyJobChange(olds as unknown as Record<string, unknown>, args as unknown as Record<string, unknown>),
+            olds as unknown as Record<string, unknown>,
+            args,
+        );
         progressFor(`FlinkJob ${args.name}`)(describeClassification(args.name, c));
+        if (c.action === "move") return { outs: await move(args, olds) };
         if (c.action === "none") return { outs: keptOutputs(args, olds, JOB_STATE_VERSION) };
         // A parallelism-only change: in place when the cluster can, else the redeploy below.
         const rescaled = await tryRescaleInPlace(context(args), c, olds, args, JOB_STATE_VERSION);
         if (rescaled) return { outs: rescaled };
-        return { outs: await deploy(args, olds) };
+        const restoreFrom = usesRestoreFrom(c, olds as unknown as Record<string, unknown>, args) ? args.restoreFrom : undefined;
+        return { outs: await deploy(args, olds, { startFrom: restoreFrom && restoreFromSnapshot(restoreFrom) }) };
     },
 
     async read(id, props?: JobState) {

@@ -17,6 +17,7 @@ import { mergeVariables } from "../variables/merge";
 import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../core/component-rules";
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 import { boundedChecks } from "./bounded";
+import { checkRestoreFrom } from "./restore-from";
 import { DEFAULT_KEEP_SAVEPOINTS, KEEP_SAVEPOINTS_FIX, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../core/retention-policy";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
@@ -129,6 +130,10 @@ export const jobArgsSchema = z
         bounded: z.boolean().default(false),
         onDelete: z.enum(["savepoint", "cancel", "leave-running"]).default("savepoint"),
         adopt: z.boolean().default(false),
+        restoreFrom: z
+            .object({ savepointPath: ruled(z.string(), savepointPathRule), fromOtherJob: z.boolean().default(false) })
+            .strict()
+            .optional(),
         // Set by the team components: their arguments written as `${NAME}`, checked once resolved.
         componentChecks: z
             .array(z.object({ component: z.string(), argument: z.string(), text: z.string(), rule: z.enum(ARGUMENT_RULE_NAMES) }).strict())
@@ -200,6 +205,7 @@ export function checkJobArgs(news: Record<string, unknown>): { args?: JobArgs; f
     failures.push(...artifact.failures);
 
     failures.push(...crossChecks(probe));
+    failures.push(...checkRestoreFrom(probe, (p) => !isUnknown(p)));
     if (!parsed.success) return { failures, jarDigest: artifact.digest };
     const data = parsed.data;
     // References can only be checked once the variables (and the texts) are known.
@@ -316,6 +322,11 @@ function savepointDirRule(s: string): readonly [string, string] | undefined {
     return path.posix.isAbsolute(s) ? undefined : ["is a relative path", fix];
 }
 
+/** A savepoint's path: as for a directory, and also the `file:/absolute/path` form Flink itself reports savepoints in. */
+function savepointPathRule(s: string): readonly [string, string] | undefined {
+    return /^file:\/[^/]/i.test(s) ? undefined : savepointDirRule(s);
+}
+
 /** Whether a checkpoint interval value turns checkpointing off (0, "0", "0s", "off", negative). */
 function disablesCheckpointing(value: unknown): boolean {
     if (typeof value === "number") return value <= 0;
@@ -381,4 +392,5 @@ const STAND_INS: Readonly<Record<string, unknown>> = {
     "jar.url": "https://not-yet-known.invalid/job.jar",
     "jar.maven": "not.yet:known:0",
     "jar.sha256": "0".repeat(64),
+    "restoreFrom.savepointPath": "/not-yet-known", // not read while unknown
 };

@@ -172,9 +172,11 @@ describe("analyzePreview: every action", () => {
         expect(j.stateImpact).toMatch(/its cluster is updated first/);
     });
 
-    it("a job moved to a Flink 2 cluster gets a major version warning (and is a replace: new REST URL)", () => {
+    it("a job moved to a Flink 2 cluster gets a major version warning (and is a move: new REST URL, same name)", () => {
         const j = only([jobStep("update", "a", stored("a"), newsOf("a", { cluster: { ...cluster, restUrl: "http://flink2:8081", flinkVersion: "2.3.0" } }))]);
-        expect(j.action).toBe("replace");
+        expect(j.action).toBe("move");
+        expect(j.stateImpact).toMatch(/^moves from http:\/\/.* to http:\/\/flink2:8081 with its state/);
+        expect(j.dropsState).toBe(false);
         expect(j.warnings).toEqual(["Flink major version change 1.20.3 → 2.3.0: savepoints of 1.x are not guaranteed to restore on 2.x"]);
     });
 

@@ -29,7 +29,7 @@ describe("classifyJobChange: definition, identity and policy inputs (provider/de
         ["job configuration", { configuration: { "pipeline.max-parallelism": 256 } }, "redeploy", ["configuration"]],
         ["entry class", { entryClass: "com.example.Other" }, "redeploy", ["entryClass"]],
         ["name", { name: "orders-v2" }, "replace", ["name"]],
-        ["cluster", { cluster: { ...cluster, restUrl: "http://other:8081" } }, "replace", ["cluster.restUrl"]],
+        ["cluster (a move with its state)", { cluster: { ...cluster, restUrl: "http://other:8081" } }, "move", ["cluster.restUrl"]],
         ["stateless + args", { args: ["--x", "3"], upgrade: { mode: "stateless" } }, "stateless-restart", ["args"]],
         ["unknown args in preview", { args: UNKNOWN }, "redeploy", ["args"]],
         ["unknown cluster in preview (cluster being updated) is not a replace", { cluster: UNKNOWN }, "none", []],
