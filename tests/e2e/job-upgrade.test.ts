@@ -109,7 +109,7 @@ describe(`FlinkJob upgrade on the older line Flink ${olderLine().version} (real 
     const line = olderLine();
     let cluster: RunningCluster;
     beforeAll(async () => {
-        cluster = await startCluster(line, portBlock(1310), { taskManagers: 1, slotsPerTaskManager: 8 });
+        cluster = await startCluster(line, portBlock(1390), { taskManagers: 1, slotsPerTaskManager: 8 });
     });
     afterAll(async () => {
         await cluster?.stop();

@@ -55,7 +55,7 @@ describe("FlinkHome from the package registries on the older lines", () => {
         expect(banner).toMatch(/Version: 1\.18\.1/);
 
         // A real cluster of it starts on the flink-conf.yaml dialect and reports the line; then it is gone.
-        const cluster = await startCluster({ version: "1.18.1", home: outs!.homePath, testJobJar: "" }, portBlock(1305), { taskManagers: 1 });
+        const cluster = await startCluster({ version: "1.18.1", home: outs!.homePath, testJobJar: "" }, portBlock(1385), { taskManagers: 1 });
         try {
             const overview = (await (await request(`${cluster.restUrl}/overview`)).body.json()) as Record<string, unknown>;
             expect(overview).toMatchObject({ "flink-version": "1.18.1", taskmanagers: 1 });
@@ -100,7 +100,7 @@ describe("FlinkHome from a distributionUrl (an official binary release's layout,
             res.writeHead(200, { "content-length": fs.statSync(tarball).size });
             fs.createReadStream(tarball).pipe(res);
         });
-        await new Promise<void>((resolve) => server.listen(portBlock(1300), "127.0.0.1", resolve));
+        await new Promise<void>((resolve) => server.listen(portBlock(1380), "127.0.0.1", resolve));
         url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dist/flink-1.20.3-bin-scala_2.12.tgz`;
     });
     afterAll(async () => {
