@@ -12,6 +12,9 @@ import { credentialsSecret } from "../provider/core/k8s/libraries";
 import { librariesHash, resolveLibraries } from "../provider/core/libraries/resolve";
 import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/core/libraries/schema";
 import { progressFor } from "../provider/core/log";
+import { checkCompat } from "../provider/core/k8s/compat";
+import { operatorCompatibility } from "../provider/k8s/crd";
+import type { Manifest } from "../provider/core/k8s/render/types";
 
 /**
  * Bad input found while the program runs (at preview): an {@link InputError}, which Pulumi prints
@@ -57,6 +60,37 @@ export function imageHomeOf(home: FlinkHome): pulumi.Output<ImageHome> {
 function renderable<T extends KubernetesDeploymentArgs>(k: T) {
     const { kubeconfig, provider, ...rest } = k;
     return { kubeconfig, provider, rest };
+}
+
+/**
+ * A rendered FlinkDeployment checked against the installed Operator at preview and at up (its live
+ * CRD, or the declared operatorVersion): a Flink line or field its CRD does not accept fails the
+ * program with the fix; when neither is known the preview warns that compatibility is unknown and why.
+ */
+function operatorChecked<T extends { flinkDeployment: Manifest }>(
+    what: string,
+    rendered: pulumi.Output<T>,
+    home: pulumi.Output<ImageHome>,
+    k: KubernetesDeploymentArgs,
+): pulumi.Output<T> {
+    const access = pulumi.all([pulumi.output(k.kubeconfig), pulumi.output(k.context), pulumi.output(k.operatorVersion)]);
+    // The kubeconfig is a secret; the verdict carries none of it, so the manifests do not turn secret.
+    const verdict = pulumi.unsecret(
+        pulumi.all([rendered, home, access]).apply(async ([r, h, [kubeconfig, context, operatorVersion]]) => {
+            const compat = await operatorCompatibility({ kubeconfig, context }, operatorVersion, pulumi.runtime.isDryRun());
+            if ("unknown" in compat) {
+                pulumi.log.warn(
+                    `${what}: whether the installed Flink Kubernetes Operator accepts Flink ${h.version} (and every field rendered) is unknown: ${compat.unknown}; ` +
+                        'set kubernetes.operatorVersion (e.g. "1.10") to check it offline',
+                );
+                return "unknown";
+            }
+            const failures = checkCompat(r.flinkDeployment, h.version, compat.facts);
+            if (failures.length) throw inputError(failures);
+            return compat.facts.source;
+        }),
+    );
+    return rendered.apply((r) => verdict.apply(() => r));
 }
 
 /** Which objects a session cluster creates; decided by plain arguments so they are known at preview. */
@@ -106,7 +140,8 @@ export function kubernetesSession(
 ) {
     const { kubeconfig, provider, rest } = renderable(k);
     const declared = pulumi.all([pulumi.output(libs.libraries), pulumi.output(libs.mavenRepository)]);
-    const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
+    const imageHome = imageHomeOf(home);
+    const unchecked = pulumi.all([imageHome, pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
         const checked = checkSessionSpec(spec, "kubernetes.", name);
         if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
         const fdName = checked.spec.name ?? name;
@@ -117,6 +152,7 @@ export function kubernetesSession(
             await sessionLibraries(fdName, checked.spec.namespace, h.image, libraries as Library[] | undefined, repo as MavenRepositoryArgs | undefined),
         );
     });
+    const rendered = operatorChecked(`SessionCluster ${name}`, unchecked, imageHome, k);
     const keys = sessionKeys(k);
     if (libs.mavenRepository !== undefined && libs.libraries !== undefined) keys.push({ key: "librariesSecret", kind: "Secret" });
     const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
@@ -145,11 +181,13 @@ export type ApplicationInput = Record<string, unknown> & { name: string; kuberne
 /** Render, validate and create an application job's objects; returns the k8sApplication provider inputs. */
 export function kubernetesApplication(name: string, home: FlinkHome, job: ApplicationInput, opts: pulumi.CustomResourceOptions | undefined) {
     const { kubeconfig, provider, rest } = renderable(job.kubernetes);
-    const rendered = pulumi.all([imageHomeOf(home), pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
+    const imageHome = imageHomeOf(home);
+    const unchecked = pulumi.all([imageHome, pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
         const checked = checkApplication(a, h.defaultConfig);
         if (checked.failures.length || !checked.args) throw inputError(checked.failures);
         return renderApplication(h, checked.args);
     });
+    const rendered = operatorChecked(`FlinkJob ${name}`, unchecked, imageHome, job.kubernetes);
     const k = job.kubernetes;
     const keys: { key: keyof ApplicationManifests & string; kind: string }[] = [];
     if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });

@@ -148,6 +148,15 @@ export interface KubernetesDeploymentArgs {
      */
     readonly readyTimeoutSeconds?: pulumi.Input<number>;
     /**
+     * The Flink Kubernetes Operator release line installed ("1.10", "1.15"): what the FlinkDeployment
+     * is checked against at preview without asking the cluster (offline previews). At `pulumi up`,
+     * and at preview without it, the package reads the installed CRD (`flinkdeployments.flink.apache.org`)
+     * from the cluster instead; when neither is available the preview warns that compatibility is unknown.
+     * Known lines: 1.3, 1.7, 1.10 to 1.15.
+     * @default the CRD read from the cluster
+     */
+    readonly operatorVersion?: pulumi.Input<string>;
+    /**
      * The @pulumi/kubernetes provider for the Kubernetes objects.
      * @default the default Kubernetes provider
      */

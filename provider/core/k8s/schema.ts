@@ -7,6 +7,7 @@ import { InputFailure, invalid } from "../errors";
 import { containsUnknown } from "../unknown";
 import { zodFailures } from "../zod";
 import { validateConfig } from "../flink-config";
+import { checkOperatorVersion } from "./compat";
 import { DNS1035_LABEL, isLabel, isLabelValue, isQualifiedKey, isSubdomain, MEMORY, QUANTITY } from "./names";
 
 /** zod schema plus one rule; a broken rule carries its own fix. */
@@ -138,6 +139,7 @@ export const deploymentSpecSchema = z
         kubeconfig: str.min(1).optional(),
         context: str.min(1).optional(),
         readyTimeoutSeconds: intIn(10, 86400, "use e.g. 600").optional(),
+        operatorVersion: str.optional(),
     })
     .strict();
 
@@ -179,6 +181,7 @@ export function crossCheck(spec: DeploymentSpec & { sqlGateway?: SessionSpec["sq
     const f: InputFailure[] = [];
     const config = spec.configuration ?? {};
     f.push(...validateConfig(`${prefix}configuration`, spec.configuration, undefined));
+    f.push(...checkOperatorVersion(spec.operatorVersion, `${prefix}operatorVersion`));
     for (const key of Object.keys(config)) {
         if (OWNED[key])
             f.push(

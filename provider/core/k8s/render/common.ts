@@ -62,7 +62,7 @@ export function flinkDeployment(resourceName: string, home: ImageHome, spec: Dep
     const flinkVersion = crdFlinkVersion(home.version);
     if (!flinkVersion)
         throw new InputError([
-            invalid("home.version", home.version, "is not a Flink version the Operator's CRD accepts", "use an image of a Flink release the Operator supports"),
+            invalid("home.version", home.version, "is not a Flink version", 'use a release such as "1.20.3"'),
         ]); // check rejects it first
     return {
         apiVersion: FLINK_API,
