@@ -46,14 +46,15 @@ export function checkOperatorVersion(value: string | undefined, property: string
     ];
 }
 
-type Schema = { properties?: Record<string, Schema>; enum?: unknown[] };
+/** client-node's typed read renames `enum` to `_enum`; a raw JSON read keeps `enum`. */
+type Schema = { properties?: Record<string, Schema>; enum?: unknown[]; _enum?: unknown[] };
 type CrdObject = { spec?: { versions?: { name?: string; schema?: { openAPIV3Schema?: Schema } }[] } };
 
 /** Facts of a FlinkDeployment CRD object as the apiserver returns it; undefined when it has no v1beta1 spec schema. */
 export function factsOfCrd(crd: unknown, source: string): OperatorFacts | undefined {
     const version = (crd as CrdObject).spec?.versions?.find((v) => v.name === "v1beta1");
     const spec = version?.schema?.openAPIV3Schema?.properties?.spec;
-    const flinkVersions = spec?.properties?.flinkVersion?.enum;
+    const flinkVersions = spec?.properties?.flinkVersion?.enum ?? spec?.properties?.flinkVersion?._enum;
     if (!spec || !Array.isArray(flinkVersions)) return undefined;
     return {
         source,
