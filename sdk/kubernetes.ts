@@ -148,6 +148,14 @@ export interface KubernetesDeploymentArgs {
      */
     readonly readyTimeoutSeconds?: pulumi.Input<number>;
     /**
+     * Turn on Flink's Prometheus reporter in every JobManager and TaskManager pod and open its port
+     * as the container port named `metrics` (what a KubernetesAlertRoute's PodMonitor scrapes, with
+     * the pods' `app: <name>` and `component` labels). A StreamingEnvironment with `alerts` sets it
+     * on its Kubernetes clusters. Setting it makes `metrics.reporter.prom.*` keys in `configuration` conflict.
+     * @default none (no reporter, no port)
+     */
+    readonly prometheus?: pulumi.Input<{ readonly port?: pulumi.Input<number> }>;
+    /**
      * The Flink Kubernetes Operator release line installed ("1.10", "1.15"): what the FlinkDeployment
      * is checked against at preview without asking the cluster (offline previews). At `pulumi up`,
      * and at preview without it, the package reads the installed CRD (`flinkdeployments.flink.apache.org`)
