@@ -12,6 +12,7 @@ import { credentialsSecret } from "../provider/core/k8s/libraries";
 import { librariesHash, resolveLibraries } from "../provider/core/libraries/resolve";
 import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/core/libraries/schema";
 import { progressFor } from "../provider/core/log";
+import { providerFor } from "./provider";
 import { checkCompat } from "../provider/core/k8s/compat";
 import { operatorCompatibility } from "../provider/k8s/crd";
 import type { Manifest } from "../provider/core/k8s/render/types";
@@ -130,6 +131,9 @@ async function sessionLibraries(
     return { libraries: resolved, image, hash: librariesHash(libs, repo), ...(secret ? { secret, credentialsSecret: secretName } : {}) };
 }
 
+/** The k8sSessionGuard resource (a dynamic resource class must be a subclass). */
+class SessionRestartGuard extends pulumi.dynamic.Resource {}
+
 /** Render, validate and create a session cluster's objects; returns the k8sCluster provider inputs. */
 export function kubernetesSession(
     name: string,
@@ -155,7 +159,6 @@ export function kubernetesSession(
     const rendered = operatorChecked(`SessionCluster ${name}`, unchecked, imageHome, k);
     const keys = sessionKeys(k);
     if (libs.mavenRepository !== undefined && libs.libraries !== undefined) keys.push({ key: "librariesSecret", kind: "Secret" });
-    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
     const inputs = rendered.apply((r) => r.inputs);
     const target: pulumi.Output<KubernetesTarget> = inputs.apply((i) => ({ namespace: i.namespace, name: i.name, restPort: i.restPort }));
     const props = fieldsOf(inputs, [
@@ -172,6 +175,16 @@ export function kubernetesSession(
         "specHash",
         "librariesHash",
     ]);
+    // Updated before the FlinkDeployment: refuses a spec change (a restart) while jobs run on the cluster.
+    const guard = new SessionRestartGuard(
+        providerFor("k8sSessionGuard"),
+        `${name}-restart-guard`,
+        { ...props, kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig) },
+        { parent: opts?.parent, dependsOn: [home] },
+        "flink",
+        "SessionRestartGuard",
+    );
+    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] }, { FlinkDeployment: [guard] });
     return { objects, props, kubeconfig, target };
 }
 

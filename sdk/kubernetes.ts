@@ -256,6 +256,8 @@ export function createObjects<T extends object>(
     rendered: pulumi.Output<T>,
     keys: { key: keyof T & string; kind: string }[],
     opts: pulumi.CustomResourceOptions,
+    /** Resources objects of a kind must wait for (the session's restart guard before its FlinkDeployment). */
+    before: Partial<Record<string, pulumi.Resource[]>> = {},
 ): pulumi.CustomResource[] {
     const created: pulumi.CustomResource[] = [];
     let namespace: pulumi.CustomResource | undefined;
@@ -268,7 +270,7 @@ export function createObjects<T extends object>(
                   ? namespace
                       ? [namespace]
                       : []
-                  : [...(namespace ? [namespace] : []), ...rbac];
+                  : [...(namespace ? [namespace] : []), ...rbac, ...(before[kind] ?? [])];
         const suffix = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         const obj = createObject(
             `${name}-${suffix}`,
