@@ -14,7 +14,7 @@ import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provi
 import { progressFor } from "../provider/core/log";
 import { providerFor } from "./provider";
 import { checkCompat } from "../provider/core/k8s/compat";
-import { operatorCompatibility } from "../provider/k8s/crd";
+import { operatorCompatibility } from "../provider/core/k8s/crd-read";
 import type { Manifest } from "../provider/core/k8s/render/types";
 
 /**

@@ -7,7 +7,7 @@
  * preview only. (apiserver only: no Operator, no kubelet, no pods run)
  */
 import { parse } from "yaml";
-import { operatorCompatibility, readLiveCompatibility } from "../../provider/k8s/crd";
+import { operatorCompatibility, readLiveCompatibility } from "../../provider/core/k8s/crd-read";
 import { checkCompat } from "../../provider/core/k8s/compat";
 import { OPERATOR_FLINK_VERSIONS } from "../../provider/core/k8s/operator";
 import { checkSessionSpec } from "../../provider/core/k8s/schema";

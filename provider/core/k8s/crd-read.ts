@@ -4,9 +4,9 @@
  * with the reason. A declared `operatorVersion` is used at preview without asking the cluster
  * (offline previews); at up the live CRD wins when it can be read.
  */
-import type { KubeAccess } from "../core/connection";
-import { type Compatibility, factsOfCrd, factsOfOperatorVersion } from "../core/k8s/compat";
-import { messageOf } from "../core/errors";
+import type { KubeAccess } from "../connection";
+import { type Compatibility, factsOfCrd, factsOfOperatorVersion } from "./compat";
+import { messageOf } from "../errors";
 import { k8s } from "./client-node";
 import { hasKubeAccess, loadKubeConfig, serverOf } from "./kubeconfig";
 
