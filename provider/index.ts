@@ -9,6 +9,7 @@ import { homeProvider } from "./home";
 import { jobProvider } from "./job";
 import { k8sApplicationProvider } from "./k8s/application-provider";
 import { k8sClusterProvider } from "./k8s/cluster-provider";
+import { k8sSessionGuardProvider } from "./k8s/session-guard";
 import { variablesProvider } from "./variables";
 import { inProviderHost, installLifeline } from "./core/lifeline";
 import type { ProviderKind } from "./core/providers";
@@ -26,6 +27,7 @@ export const providers: Record<ProviderKind, pulumi.dynamic.ResourceProvider> = 
     variables: variablesProvider,
     alerts: alertsProvider,
     k8sCluster: k8sClusterProvider,
+    k8sSessionGuard: k8sSessionGuardProvider,
     k8sApplication: k8sApplicationProvider,
 };
 

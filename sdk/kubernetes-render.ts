@@ -12,6 +12,10 @@ import { credentialsSecret } from "../provider/core/k8s/libraries";
 import { librariesHash, resolveLibraries } from "../provider/core/libraries/resolve";
 import { checkLibraries, type Library, type MavenRepositoryArgs } from "../provider/core/libraries/schema";
 import { progressFor } from "../provider/core/log";
+import { providerFor } from "./provider";
+import { checkCompat } from "../provider/core/k8s/compat";
+import { operatorCompatibility } from "../provider/core/k8s/crd-read";
+import type { Manifest } from "../provider/core/k8s/render/types";
 
 /**
  * Bad input found while the program runs (at preview): an {@link InputError}, which Pulumi prints
@@ -59,6 +63,37 @@ function renderable<T extends KubernetesDeploymentArgs>(k: T) {
     return { kubeconfig, provider, rest };
 }
 
+/**
+ * A rendered FlinkDeployment checked against the installed Operator at preview and at up (its live
+ * CRD, or the declared operatorVersion): a Flink line or field its CRD does not accept fails the
+ * program with the fix; when neither is known the preview warns that compatibility is unknown and why.
+ */
+function operatorChecked<T extends { flinkDeployment: Manifest }>(
+    what: string,
+    rendered: pulumi.Output<T>,
+    home: pulumi.Output<ImageHome>,
+    k: KubernetesDeploymentArgs,
+): pulumi.Output<T> {
+    const access = pulumi.all([pulumi.output(k.kubeconfig), pulumi.output(k.context), pulumi.output(k.operatorVersion)]);
+    // The kubeconfig is a secret; the verdict carries none of it, so the manifests do not turn secret.
+    const verdict = pulumi.unsecret(
+        pulumi.all([rendered, home, access]).apply(async ([r, h, [kubeconfig, context, operatorVersion]]) => {
+            const compat = await operatorCompatibility({ kubeconfig, context }, operatorVersion, pulumi.runtime.isDryRun());
+            if ("unknown" in compat) {
+                pulumi.log.warn(
+                    `${what}: whether the installed Flink Kubernetes Operator accepts Flink ${h.version} (and every field rendered) is unknown: ${compat.unknown}; ` +
+                        'set kubernetes.operatorVersion (e.g. "1.10") to check it offline',
+                );
+                return "unknown";
+            }
+            const failures = checkCompat(r.flinkDeployment, h.version, compat.facts);
+            if (failures.length) throw inputError(failures);
+            return compat.facts.source;
+        }),
+    );
+    return rendered.apply((r) => verdict.apply(() => r));
+}
+
 /** Which objects a session cluster creates; decided by plain arguments so they are known at preview. */
 function sessionKeys(k: KubernetesSessionArgs) {
     const keys: { key: keyof SessionManifests & string; kind: string }[] = [];
@@ -96,6 +131,9 @@ async function sessionLibraries(
     return { libraries: resolved, image, hash: librariesHash(libs, repo), ...(secret ? { secret, credentialsSecret: secretName } : {}) };
 }
 
+/** The k8sSessionGuard resource (a dynamic resource class must be a subclass). */
+class SessionRestartGuard extends pulumi.dynamic.Resource {}
+
 /** Render, validate and create a session cluster's objects; returns the k8sCluster provider inputs. */
 export function kubernetesSession(
     name: string,
@@ -106,7 +144,8 @@ export function kubernetesSession(
 ) {
     const { kubeconfig, provider, rest } = renderable(k);
     const declared = pulumi.all([pulumi.output(libs.libraries), pulumi.output(libs.mavenRepository)]);
-    const rendered = pulumi.all([imageHomeOf(home), pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
+    const imageHome = imageHomeOf(home);
+    const unchecked = pulumi.all([imageHome, pulumi.output(rest), declared]).apply(async ([h, spec, [libraries, repo]]) => {
         const checked = checkSessionSpec(spec, "kubernetes.", name);
         if (checked.failures.length || !checked.spec) throw inputError(checked.failures);
         const fdName = checked.spec.name ?? name;
@@ -117,9 +156,9 @@ export function kubernetesSession(
             await sessionLibraries(fdName, checked.spec.namespace, h.image, libraries as Library[] | undefined, repo as MavenRepositoryArgs | undefined),
         );
     });
+    const rendered = operatorChecked(`SessionCluster ${name}`, unchecked, imageHome, k);
     const keys = sessionKeys(k);
     if (libs.mavenRepository !== undefined && libs.libraries !== undefined) keys.push({ key: "librariesSecret", kind: "Secret" });
-    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] });
     const inputs = rendered.apply((r) => r.inputs);
     const target: pulumi.Output<KubernetesTarget> = inputs.apply((i) => ({ namespace: i.namespace, name: i.name, restPort: i.restPort }));
     const props = fieldsOf(inputs, [
@@ -136,6 +175,16 @@ export function kubernetesSession(
         "specHash",
         "librariesHash",
     ]);
+    // Updated before the FlinkDeployment: refuses a spec change (a restart) while jobs run on the cluster.
+    const guard = new SessionRestartGuard(
+        providerFor("k8sSessionGuard"),
+        `${name}-restart-guard`,
+        { ...props, kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig) },
+        { parent: opts?.parent, dependsOn: [home] },
+        "flink",
+        "SessionRestartGuard",
+    );
+    const objects = createObjects(name, rendered, keys, { parent: opts?.parent, provider, dependsOn: [home] }, { FlinkDeployment: [guard] });
     return { objects, props, kubeconfig, target };
 }
 
@@ -145,11 +194,13 @@ export type ApplicationInput = Record<string, unknown> & { name: string; kuberne
 /** Render, validate and create an application job's objects; returns the k8sApplication provider inputs. */
 export function kubernetesApplication(name: string, home: FlinkHome, job: ApplicationInput, opts: pulumi.CustomResourceOptions | undefined) {
     const { kubeconfig, provider, rest } = renderable(job.kubernetes);
-    const rendered = pulumi.all([imageHomeOf(home), pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
+    const imageHome = imageHomeOf(home);
+    const unchecked = pulumi.all([imageHome, pulumi.output({ ...job, kubernetes: rest })]).apply(([h, a]) => {
         const checked = checkApplication(a, h.defaultConfig);
         if (checked.failures.length || !checked.args) throw inputError(checked.failures);
         return renderApplication(h, checked.args);
     });
+    const rendered = operatorChecked(`FlinkJob ${name}`, unchecked, imageHome, job.kubernetes);
     const k = job.kubernetes;
     const keys: { key: keyof ApplicationManifests & string; kind: string }[] = [];
     if (k.createNamespace) keys.push({ key: "namespace", kind: "Namespace" });

@@ -148,6 +148,23 @@ export interface KubernetesDeploymentArgs {
      */
     readonly readyTimeoutSeconds?: pulumi.Input<number>;
     /**
+     * Turn on Flink's Prometheus reporter in every JobManager and TaskManager pod and open its port
+     * as the container port named `metrics` (what a KubernetesAlertRoute's PodMonitor scrapes, with
+     * the pods' `app: <name>` and `component` labels). A StreamingEnvironment with `alerts` sets it
+     * on its Kubernetes clusters. Setting it makes `metrics.reporter.prom.*` keys in `configuration` conflict.
+     * @default none (no reporter, no port)
+     */
+    readonly prometheus?: pulumi.Input<{ readonly port?: pulumi.Input<number> }>;
+    /**
+     * The Flink Kubernetes Operator release line installed ("1.10", "1.15"): what the FlinkDeployment
+     * is checked against at preview without asking the cluster (offline previews). At `pulumi up`,
+     * and at preview without it, the package reads the installed CRD (`flinkdeployments.flink.apache.org`)
+     * from the cluster instead; when neither is available the preview warns that compatibility is unknown.
+     * Known lines: 1.3, 1.7, 1.10 to 1.15.
+     * @default the CRD read from the cluster
+     */
+    readonly operatorVersion?: pulumi.Input<string>;
+    /**
      * The @pulumi/kubernetes provider for the Kubernetes objects.
      * @default the default Kubernetes provider
      */
@@ -239,6 +256,8 @@ export function createObjects<T extends object>(
     rendered: pulumi.Output<T>,
     keys: { key: keyof T & string; kind: string }[],
     opts: pulumi.CustomResourceOptions,
+    /** Resources objects of a kind must wait for (the session's restart guard before its FlinkDeployment). */
+    before: Partial<Record<string, pulumi.Resource[]>> = {},
 ): pulumi.CustomResource[] {
     const created: pulumi.CustomResource[] = [];
     let namespace: pulumi.CustomResource | undefined;
@@ -251,7 +270,7 @@ export function createObjects<T extends object>(
                   ? namespace
                       ? [namespace]
                       : []
-                  : [...(namespace ? [namespace] : []), ...rbac];
+                  : [...(namespace ? [namespace] : []), ...rbac, ...(before[kind] ?? [])];
         const suffix = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         const obj = createObject(
             `${name}-${suffix}`,

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /** Provider kinds implemented in `pulumi-flink/provider` (`providers[kind]`; the SDK's stubs name them). */
-export type ProviderKind = "home" | "cluster" | "job" | "variables" | "k8sCluster" | "k8sApplication" | "alerts";
+export type ProviderKind = "home" | "cluster" | "job" | "variables" | "k8sCluster" | "k8sSessionGuard" | "k8sApplication" | "alerts";
 
 /**
  * Inputs as the engine hands them to `check`, `diff`, `create` and `update`: plain JSON that may

@@ -2,12 +2,11 @@
 import { InputFailure, invalid } from "../core/errors";
 import { containsUnknown } from "../core/unknown";
 import { configDialect, isSupported, tryParseFlinkVersion } from "../core/version";
-import { acceptedLines, crdFlinkVersion, OPERATOR_VERSION } from "../core/k8s/operator";
 import { isSubdomain, parseImage } from "../core/k8s/names";
 import { validateConfig } from "../core/flink-config";
 import type { HomeArgs } from "./schema";
 
-/** An image home needs a pinned image and a declared version the Operator's CRD accepts. */
+/** An image home needs a pinned image and a declared, supported Flink version. */
 export function checkImageHome(args: HomeArgs): InputFailure[] {
     const failures: InputFailure[] = [];
     if (args.image === undefined) {
@@ -39,16 +38,7 @@ export function checkImageHome(args: HomeArgs): InputFailure[] {
         if (!parsed) failures.push(invalid("version", version, "is not a Flink version", 'use a release such as "1.20.3"'));
         else if (!isSupported(parsed))
             failures.push(invalid("version", version, "is not supported by pulumi-flink (supported: 1.16 to 2.x)", "use an image of Flink 1.16 or newer"));
-        else if (!crdFlinkVersion(version)) {
-            failures.push(
-                invalid(
-                    "version",
-                    version,
-                    `is not a Flink version the Flink Kubernetes Operator ${OPERATOR_VERSION} CRD accepts (${acceptedLines()})`,
-                    "use an image of an accepted Flink release line",
-                ),
-            );
-        }
+        // Whether the installed Operator accepts this line is checked by the cluster or job that uses the home (its CRD).
     }
     if (!containsUnknown(args.image)) {
         const image = parseImage(args.image);

@@ -99,6 +99,18 @@ export function settingsFromConfig(namespace?: string): { settings: EnvironmentS
     return { settings: raw as unknown as EnvironmentSettings, secrets: c.getSecretObject<Record<string, string>>("secrets") };
 }
 
+/**
+ * With alerts declared, a Kubernetes cluster's pods open the Prometheus reporter on the container
+ * port KubernetesAlertRoute's PodMonitor scrapes (`metrics`), unless the settings configure the reporter
+ * themselves (`prometheus`, or `metrics.reporter.prom.*` keys in `configuration`).
+ */
+export function withMetrics<C extends { target: string; kubernetes?: unknown }>(c: C, alerts: boolean): C {
+    if (!alerts || c.target !== "kubernetes" || typeof c.kubernetes !== "object" || c.kubernetes === null) return c;
+    const k = c.kubernetes as Record<string, unknown>;
+    const configured = Object.keys((k.configuration as object | undefined) ?? {}).some((key) => key.startsWith("metrics.reporter.prom."));
+    return k.prometheus === undefined && !configured ? { ...c, kubernetes: { ...k, prometheus: {} } } : c;
+}
+
 export class StreamingEnvironment extends pulumi.ComponentResource {
     public readonly home!: FlinkHome;
     public readonly clusters!: Record<string, SessionCluster>;
@@ -130,8 +142,11 @@ export class StreamingEnvironment extends pulumi.ComponentResource {
         const home = new FlinkHome(`${name}-home`, s.home, parent);
         const clusters: Record<string, SessionCluster> = {};
         for (const [key, c] of Object.entries(s.clusters)) {
+            // Local clusters get a reporter port range of their own; Kubernetes clusters open the pods' metrics port.
             const range = metrics.ranges[key];
-            const withReporter = range ? { ...c, configuration: { ...((c.configuration as object) ?? {}), ...prometheusReporterConfig({ port: range }) } } : c;
+            const withReporter = range
+                ? { ...c, configuration: { ...((c.configuration as object) ?? {}), ...prometheusReporterConfig({ port: range }) } }
+                : withMetrics(c, s.alerts !== undefined);
             const clusterArgs = (c.target === "remote" ? c : { ...withReporter, home }) as unknown as ConstructorParameters<typeof SessionCluster>[1];
             clusters[key] = new SessionCluster(`${name}-${key}`, clusterArgs, parent);
         }

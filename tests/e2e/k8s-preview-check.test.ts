@@ -23,11 +23,25 @@ describe("Kubernetes bad input at pulumi preview (real pulumi CLI preview; no Ku
         expect(result.output).toMatch(/kubernetes\.highAvailability\.storageDir = undefined: is required; fix: /);
     });
 
-    test("an image home with a Flink version the Operator CRD does not accept fails the home's check at preview", async () => {
-        const project = new PulumiProject("k8s-bad-home", program(`{ namespace: "flink" }`, "flink:2.0.0-java17", "2.0.0"));
+    test("a Flink 2.0 image home against operatorVersion 1.10 fails the preview with the Operator release to upgrade to", async () => {
+        const project = new PulumiProject("k8s-bad-home", program(`{ namespace: "flink", operatorVersion: "1.10" }`, "flink:2.0.1-java17", "2.0.1"));
         await project.init();
         const result = await project.run(["preview"]);
         expect(result.code).not.toBe(0);
-        expect(result.output).toMatch(/version = "2\.0\.0": is not a Flink version the Flink Kubernetes Operator 1\.10\.0 CRD accepts/);
+        expect(result.output).toContain(
+            'home.version = "2.0.1": is Flink 2.0, which the FlinkDeployment CRD of Operator 1.10 (operatorVersion) does not accept (it accepts 1.13 to 1.20); fix: upgrade the Flink Kubernetes Operator to >= 1.11',
+        );
+    });
+
+    test("without a kubeconfig or operatorVersion the preview warns that the Operator compatibility is unknown, and why", async () => {
+        const project = new PulumiProject("k8s-unknown-operator", program(`{ namespace: "flink" }`, "flink:2.3.0-java17", "2.3.0"));
+        await project.init();
+        delete project.env.KUBECONFIG; // and this machine has no ~/.kube/config
+        delete project.env.KUBERNETES_SERVICE_HOST;
+        const result = await project.run(["preview"]);
+        expect(result.output).toMatch(
+            /whether the installed Flink Kubernetes Operator accepts Flink 2\.3\.0 \(and every field rendered\) is unknown: no kubeconfig is at hand/,
+        );
+        expect(result.output).not.toContain("home.version");
     });
 });

@@ -16,33 +16,38 @@ import { OPERATOR_VERSION } from "../../provider/core/k8s/operator";
 type Schema = Record<string, unknown>;
 type Manifest = { apiVersion: string; kind: string; [k: string]: unknown };
 
-/** Folder of the CRDs: $PULUMI_FLINK_OPERATOR_CRDS (set by scripts/test.sh), else fetched now. */
-let crdDir: string | undefined;
-export function operatorCrdDir(): string {
-    crdDir ??= fetchCrds();
-    return crdDir;
+/** Folder of one release's CRDs: $PULUMI_FLINK_OPERATOR_CRDS for the default release (set by scripts/test.sh), else fetched now. */
+const crdDirs = new Map<string, string>();
+export function operatorCrdDir(version: string = OPERATOR_VERSION): string {
+    if (!crdDirs.has(version)) crdDirs.set(version, fetchCrds(version));
+    return crdDirs.get(version) as string;
 }
-function fetchCrds(): string {
+function fetchCrds(version: string): string {
     const given = process.env.PULUMI_FLINK_OPERATOR_CRDS;
-    if (given && fs.existsSync(given)) return given;
+    if (version === OPERATOR_VERSION && given && fs.existsSync(given)) return given;
     const script = path.join(__dirname, "..", "..", "scripts", "fetch-operator-crds.sh");
-    const out = execFileSync("bash", [script, OPERATOR_VERSION], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = execFileSync("bash", [script, version], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     return out.trim().split("\n").pop() as string;
 }
 
 /** The openAPIV3Schema of one CRD file, e.g. "flinkdeployments.flink.apache.org-v1.yml". */
-const parsed = new Map<string, Schema>();
-export function crdSchema(file: string): Schema {
-    if (!parsed.has(file)) parsed.set(file, readCrd(file));
-    return parsed.get(file) as Schema;
+const parsed = new Map<string, unknown>();
+export function crdSchema(file: string, version: string = OPERATOR_VERSION): Schema {
+    const crd = crdObject(file, version) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+    return crd.spec.versions.find((v) => v.name === "v1beta1")?.schema.openAPIV3Schema as Schema;
 }
-function readCrd(file: string): Schema {
+/** The whole CRD object, as the apiserver would return it. */
+export function crdObject(file: string, version: string = OPERATOR_VERSION): unknown {
+    const key = `${version}/${file}`;
+    if (!parsed.has(key)) parsed.set(key, readCrd(file, version));
+    return parsed.get(key);
+}
+function readCrd(file: string, version: string): unknown {
     // Parsing the 500 KB YAML takes seconds; a JSON copy next to it (same cache, same version) does not.
-    const source = path.join(operatorCrdDir(), file);
+    const source = path.join(operatorCrdDir(version), file);
     const cached = `${source}.json`;
     if (!fs.existsSync(cached)) fs.writeFileSync(cached, JSON.stringify(parse(fs.readFileSync(source, "utf8"))));
-    const crd = JSON.parse(fs.readFileSync(cached, "utf8")) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
-    return crd.spec.versions.find((v) => v.name === "v1beta1")?.schema.openAPIV3Schema as Schema;
+    return JSON.parse(fs.readFileSync(cached, "utf8"));
 }
 
 /**
@@ -68,11 +73,15 @@ const validators = new Map<string, ValidateFunction>();
  * Compiling the FlinkDeployment schema takes seconds, so the compiled validator is kept as
  * standalone code in the CRD cache, keyed by a hash of the schema it was compiled from.
  */
-function crdValidator(key: string, schema: () => Schema): ValidateFunction {
-    let v = validators.get(key);
+function crdValidator(key: string, schema: () => Schema, version: string): ValidateFunction {
+    let v = validators.get(`${version}/${key}`);
     if (v) return v;
     const source = structural(schema()) as Schema;
-    const file = path.join(operatorCrdDir(), ".validators", `${key}-${createHash("sha256").update(JSON.stringify(source)).digest("hex").slice(0, 16)}.js`);
+    const file = path.join(
+        operatorCrdDir(version),
+        ".validators",
+        `${key}-${createHash("sha256").update(JSON.stringify(source)).digest("hex").slice(0, 16)}.js`,
+    );
     if (!fs.existsSync(file)) {
         const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
         fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -81,7 +90,7 @@ function crdValidator(key: string, schema: () => Schema): ValidateFunction {
     }
 
     v = require(file) as ValidateFunction;
-    validators.set(key, v);
+    validators.set(`${version}/${key}`, v);
     return v;
 }
 
@@ -91,28 +100,36 @@ const CRD_FILES: Record<string, string> = {
 };
 
 /** The CRD's pod template schema: the full Pod schema, used to check Deployments' pod templates strictly too. */
-function podValidator(): ValidateFunction {
-    return crdValidator("Pod", () => {
-        const spec = (crdSchema(CRD_FILES.FlinkDeployment).properties as Record<string, Schema>).spec;
-        return (spec.properties as Record<string, Schema>).podTemplate;
-    });
+function podValidator(version: string): ValidateFunction {
+    return crdValidator(
+        "Pod",
+        () => {
+            const spec = (crdSchema(CRD_FILES.FlinkDeployment, version).properties as Record<string, Schema>).spec;
+            return (spec.properties as Record<string, Schema>).podTemplate;
+        },
+        version,
+    );
 }
 
-/** Problems of one manifest; [] when it is valid. */
-export function validateManifest(m: Manifest): string[] {
+/** Problems of one manifest against one Operator release's CRDs (and kubernetes-models); [] when it is valid. */
+export function validateManifest(m: Manifest, version: string = OPERATOR_VERSION): string[] {
     const where = `${m.kind} ${(m.metadata as { name?: string } | undefined)?.name ?? "?"}`;
     if (m.apiVersion.startsWith("flink.apache.org/")) {
         const file = CRD_FILES[m.kind];
         if (!file) return [`${where}: no CRD known for kind ${m.kind}`];
         // apiVersion, kind and metadata are implicit in a CRD schema; the apiserver validates metadata itself.
-        const v = crdValidator(m.kind, () => {
-            const root = crdSchema(file);
-            return {
-                ...root,
-                required: ["apiVersion", "kind", "metadata", "spec"],
-                properties: { ...(root.properties as Schema), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } },
-            };
-        });
+        const v = crdValidator(
+            m.kind,
+            () => {
+                const root = crdSchema(file, version);
+                return {
+                    ...root,
+                    required: ["apiVersion", "kind", "metadata", "spec"],
+                    properties: { ...(root.properties as Schema), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } },
+                };
+            },
+            version,
+        );
         return v(m) ? [] : (v.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
     }
     const group = m.apiVersion.includes("/") ? m.apiVersion : `v1`;
@@ -127,7 +144,7 @@ export function validateManifest(m: Manifest): string[] {
     }
     const template = m.kind === "Deployment" ? (m.spec as { template?: Schema } | undefined)?.template : undefined;
     if (template) {
-        const pod = podValidator();
+        const pod = podValidator(version);
         if (!pod({ apiVersion: "v1", kind: "Pod", ...template }))
             problems.push(...(pod.errors ?? []).map((e) => `${where} pod template${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`));
     }

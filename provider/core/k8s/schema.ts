@@ -7,6 +7,7 @@ import { InputFailure, invalid } from "../errors";
 import { containsUnknown } from "../unknown";
 import { zodFailures } from "../zod";
 import { validateConfig } from "../flink-config";
+import { checkOperatorVersion } from "./compat";
 import { DNS1035_LABEL, isLabel, isLabelValue, isQualifiedKey, isSubdomain, MEMORY, QUANTITY } from "./names";
 
 /** zod schema plus one rule; a broken rule carries its own fix. */
@@ -138,6 +139,11 @@ export const deploymentSpecSchema = z
         kubeconfig: str.min(1).optional(),
         context: str.min(1).optional(),
         readyTimeoutSeconds: intIn(10, 86400, "use e.g. 600").optional(),
+        operatorVersion: str.optional(),
+        prometheus: z
+            .object({ port: intIn(1, 65535, "use e.g. 9249").optional() })
+            .strict()
+            .optional(),
     })
     .strict();
 
@@ -173,20 +179,27 @@ const OWNED: Record<string, string> = {
     "taskmanager.numberOfTaskSlots": "taskManager.slots",
     "kubernetes.jobmanager.replicas": "jobManager.replicas",
 };
+/** Keys `prometheus` owns, only when it is set (without it, configuring the reporter by hand stays allowed). */
+const OWNED_BY_PROMETHEUS: Record<string, string> = {
+    "metrics.reporter.prom.factory.class": "prometheus",
+    "metrics.reporter.prom.port": "prometheus.port",
+};
 
 /** Rules spanning properties, after the shape is right. */
 export function crossCheck(spec: DeploymentSpec & { sqlGateway?: SessionSpec["sqlGateway"] }, prefix: string): InputFailure[] {
     const f: InputFailure[] = [];
     const config = spec.configuration ?? {};
     f.push(...validateConfig(`${prefix}configuration`, spec.configuration, undefined));
+    f.push(...checkOperatorVersion(spec.operatorVersion, `${prefix}operatorVersion`));
+    const owned = spec.prometheus ? { ...OWNED, ...OWNED_BY_PROMETHEUS } : OWNED;
     for (const key of Object.keys(config)) {
-        if (OWNED[key])
+        if (owned[key])
             f.push(
                 invalid(
                     `${prefix}configuration[${JSON.stringify(key)}]`,
                     config[key],
-                    `conflicts with ${OWNED[key]}, which sets it`,
-                    `remove it from configuration and set ${OWNED[key]}`,
+                    `conflicts with ${owned[key]}, which sets it`,
+                    `remove it from configuration and set ${owned[key]}`,
                 ),
             );
     }
@@ -240,6 +253,9 @@ export function crossCheck(spec: DeploymentSpec & { sqlGateway?: SessionSpec["sq
             ),
         );
     }
+    const metricsPort = spec.prometheus ? (spec.prometheus.port ?? 9249) : undefined;
+    if (metricsPort !== undefined && metricsPort === (spec.restService?.port ?? 8081))
+        f.push(invalid(`${prefix}prometheus.port`, metricsPort, "is the JobManager's REST port", "use another port, e.g. 9249"));
     const gw = spec.sqlGateway;
     if (gw?.port !== undefined && gw.port === (spec.restService?.port ?? 8081)) {
         f.push(invalid(`${prefix}sqlGateway.port`, gw.port, "is the JobManager's REST port", "use another port, e.g. 8083"));

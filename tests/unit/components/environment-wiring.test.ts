@@ -167,6 +167,18 @@ describe("StreamingEnvironment on Kubernetes: Operator objects, FlinkIngress and
         expect(absent.map((r) => [r.labels.flink_job, r.labels.environment])).toEqual([["orders", "k8s"]]);
         const fd = all.find((m) => m.kind === "FlinkDeployment")!;
         expect(JSON.stringify(rule)).toContain(`"cluster":"${fd.metadata.name}"`);
+        // The port the PodMonitor scrapes is opened by the cluster's pods, with the reporter on it.
+        const monitor = all.find((m) => m.kind === "PodMonitor") as unknown as {
+            spec: { selector: { matchExpressions: { key: string; values: string[] }[] }; podMetricsEndpoints: { port: string }[] };
+        };
+        const fdSpec = fd.spec as { flinkConfiguration: Record<string, string>; podTemplate: { spec: { containers: { name: string; ports?: unknown[] }[] } } };
+        const main = fdSpec.podTemplate.spec.containers.find((c) => c.name === "flink-main-container")!;
+        expect(main.ports).toEqual([{ name: monitor.spec.podMetricsEndpoints[0]!.port, containerPort: 9249, protocol: "TCP" }]);
+        expect(monitor.spec.selector.matchExpressions.find((e) => e.key === "app")!.values).toEqual([fd.metadata.name]);
+        expect(fdSpec.flinkConfiguration).toMatchObject({
+            "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+            "metrics.reporter.prom.port": "9249",
+        });
         const summary = (await new Promise<unknown>((r) => env.summary.apply(r))) as { ingress: Record<string, string> };
         expect(summary.ingress.main).toMatch(/^http:\/\/flink\.example\.com\/streaming\//);
         expect(JSON.stringify(all.filter((m) => m.kind !== "Secret"))).not.toContain("ui-password-9");

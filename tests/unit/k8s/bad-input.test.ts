@@ -41,8 +41,7 @@ const rows: Row[] = [
     ["image without a tag", home({ image: "flink" }), "image", /no tag or digest/],
     ["image tagged latest", home({ image: "flink:latest" }), "image", /does not pin a Flink version/],
     ["image home without a declared version", home({ version: undefined }), "version", /must declare the Flink version/],
-    ["Flink version the Operator CRD does not know (2.0)", home({ image: "flink:2.0.0", version: "2.0.0" }), "version", /CRD accepts/],
-    ["Flink version the CRD does not know (1.12)", home({ image: "flink:1.12.7", version: "1.12.7" }), "version", /not supported|CRD accepts/],
+    ["Flink version pulumi-flink does not support (1.12)", home({ image: "flink:1.12.7", version: "1.12.7" }), "version", /not supported/],
     [
         "Flink version the CRD knows but pulumi-flink does not support (1.15)",
         home({ image: "flink:1.15.4", version: "1.15.4" }),
@@ -61,6 +60,12 @@ const rows: Row[] = [
     ["FlinkDeployment name over 45 characters", session({ name: "a".repeat(46) }), "kubernetes.name", /at most 45/],
     ["resource name unusable as the default FlinkDeployment name", session({}, "Analytics_Cluster"), "kubernetes.name", /not a valid FlinkDeployment name/],
     ["HA without storage dir", session({ highAvailability: {} }), "kubernetes.highAvailability.storageDir", /is required/],
+    [
+        "operatorVersion the package does not know",
+        session({ operatorVersion: "1.9" }),
+        "kubernetes.operatorVersion",
+        /not an Operator release line the package knows/,
+    ],
     ["HA storage dir that is not a URI", session({ highAvailability: { storageDir: "/tmp/ha" } }), "kubernetes.highAvailability.storageDir", /not a URI/],
     [
         "HA type set through configuration",

@@ -38,6 +38,7 @@ describe("examples/kubernetes stack test (schema-validated; not applied; no pods
         expect(dynamic.map((r) => `${r.name}:${providerKind(r)}`).sort()).toEqual([
             "flink:home",
             "orders-per-key:job",
+            "shared-restart-guard:k8sSessionGuard",
             "shared:k8sCluster",
             "state-machine:job",
             "top-speed:k8sApplication",

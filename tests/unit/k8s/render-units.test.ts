@@ -11,7 +11,8 @@ describe("Kubernetes renderer units (pure; nothing applied)", () => {
         ["1.20.3", "v1_20"],
         ["1.16.0", "v1_16"],
         ["1.18", "v1_18"],
-        ["2.0.0", undefined],
+        ["2.0.0", "v2_0"],
+        ["2.4.1", "v2_4"],
         ["banana", undefined],
     ])("Flink %s maps to CRD flinkVersion %s", (version, expected) => {
         expect(crdFlinkVersion(version)).toBe(expected);

@@ -3,6 +3,17 @@ import { InputError, invalid } from "../../errors";
 import { crdFlinkVersion } from "../operator";
 import type { DeploymentSpec } from "../schema";
 import type { ImageHome, Manifest } from "./types";
+import { prometheusReporterConfig } from "../../alerts/metrics";
+
+/** The container port name KubernetesAlertRoute's PodMonitor scrapes (its `metricsPort` default). */
+export const METRICS_PORT_NAME = "metrics";
+export const DEFAULT_METRICS_PORT = 9249;
+/** The container the Operator merges a pod template's settings into (by name). */
+export const MAIN_CONTAINER = "flink-main-container";
+
+export function metricsPort(spec: DeploymentSpec): number | undefined {
+    return spec.prometheus ? (spec.prometheus.port ?? DEFAULT_METRICS_PORT) : undefined;
+}
 
 export const FLINK_API = "flink.apache.org/v1beta1";
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi-flink" };
@@ -34,6 +45,9 @@ export function flinkConfiguration(home: ImageHome, spec: DeploymentSpec, extra:
         owned["high-availability.type"] = "kubernetes";
         owned["high-availability.storageDir"] = spec.highAvailability.storageDir;
     }
+    // Each pod has its own network namespace, so one port serves every JobManager and TaskManager.
+    const port = metricsPort(spec);
+    if (port !== undefined) Object.assign(owned, prometheusReporterConfig({ port }));
     return strings({ ...(home.defaultConfig ?? {}), ...(spec.configuration ?? {}), ...extra, ...owned });
 }
 
@@ -50,20 +64,31 @@ export function podTemplate(home: ImageHome, spec: DeploymentSpec): Record<strin
     if (spec.nodeSelector) podSpec.nodeSelector = { ...((userSpec.nodeSelector as object) ?? {}), ...spec.nodeSelector };
     if (spec.tolerations) podSpec.tolerations = [...((userSpec.tolerations as unknown[]) ?? []), ...spec.tolerations];
     if (home.imagePullSecrets?.length) podSpec.imagePullSecrets = home.imagePullSecrets.map((name) => ({ name }));
+    const port = metricsPort(spec);
+    if (port !== undefined)
+        podSpec.containers = withPort(userSpec.containers, MAIN_CONTAINER, { name: METRICS_PORT_NAME, containerPort: port, protocol: "TCP" });
     const metadata: Record<string, unknown> = { ...userMeta };
     if (spec.annotations) metadata.annotations = { ...((userMeta.annotations as object) ?? {}), ...spec.annotations };
     if (spec.labels) metadata.labels = { ...((userMeta.labels as object) ?? {}), ...spec.labels };
     return { apiVersion: "v1", kind: "Pod", ...(Object.keys(metadata).length ? { metadata } : {}), spec: podSpec };
 }
 
+/** The containers with `port` added to the one named `name` (created when absent: the Operator merges by name). */
+function withPort(containers: unknown, name: string, port: Record<string, unknown>): Record<string, unknown>[] {
+    const list = [...((containers as Record<string, unknown>[] | undefined) ?? [])];
+    const at = list.findIndex((c) => c.name === name);
+    const main = at >= 0 ? list[at]! : { name };
+    const merged = { ...main, ports: [...((main.ports as unknown[] | undefined) ?? []), port] };
+    if (at >= 0) list[at] = merged;
+    else list.push(merged);
+    return list;
+}
+
 /** The FlinkDeployment shared by both modes; the caller adds `job` and readiness annotations. */
 export function flinkDeployment(resourceName: string, home: ImageHome, spec: DeploymentSpec, config: Record<string, string>): Manifest {
     const name = deploymentName(resourceName, spec);
     const flinkVersion = crdFlinkVersion(home.version);
-    if (!flinkVersion)
-        throw new InputError([
-            invalid("home.version", home.version, "is not a Flink version the Operator's CRD accepts", "use an image of a Flink release the Operator supports"),
-        ]); // check rejects it first
+    if (!flinkVersion) throw new InputError([invalid("home.version", home.version, "is not a Flink version", 'use a release such as "1.20.3"')]); // check rejects it first
     return {
         apiVersion: FLINK_API,
         kind: "FlinkDeployment",

@@ -1,7 +1,7 @@
 /** A session cluster on Kubernetes: RBAC, the session-mode FlinkDeployment, an optional SQL Gateway. */
 import { hashOf } from "../../hash";
 import type { SessionSpec } from "../schema";
-import { deploymentName, flinkConfiguration, flinkDeployment, MANAGED_BY, restPort } from "./common";
+import { deploymentName, flinkConfiguration, flinkDeployment, MAIN_CONTAINER, MANAGED_BY, podTemplate, restPort } from "./common";
 import { renderRbac, RbacManifests } from "./rbac";
 import type { ImageHome, Manifest } from "./types";
 import { type PodLibraries, withLibraries } from "../libraries";
@@ -45,14 +45,15 @@ export interface SessionLibraries extends PodLibraries {
 export function renderSession(resourceName: string, home: ImageHome, spec: SessionSpec, libs?: SessionLibraries): SessionManifests {
     const name = deploymentName(resourceName, spec);
     const timeout = spec.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT;
-    const fd = flinkDeployment(resourceName, home, spec, flinkConfiguration(home, spec));
+    const config = flinkConfiguration(home, spec);
+    const fd = flinkDeployment(resourceName, home, spec, config);
     if (libs?.libraries.length) {
         const template = (fd.spec as { podTemplate: { spec: Record<string, unknown> } }).podTemplate;
         template.spec = withLibraries(template.spec, "flink-main-container", libs);
     }
     // @pulumi/kubernetes awaits this: the Operator reports the JobManager deployment READY.
     fd.metadata.annotations = { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY", "pulumi.com/timeoutSeconds": String(timeout) };
-    const gateway = spec.sqlGateway?.enabled ? renderSqlGateway(name, home, spec, libs) : undefined;
+    const gateway = spec.sqlGateway?.enabled ? renderSqlGateway(name, home, spec, config, libs) : undefined;
     return {
         ...renderRbac(name, spec),
         flinkDeployment: fd,
@@ -77,21 +78,45 @@ export function renderSession(resourceName: string, home: ImageHome, spec: Sessi
 }
 
 /**
+ * Configuration keys the gateway does not take from the cluster: it reaches the JobManager through
+ * the REST service (so no HA leader retrieval, which would need Kubernetes API rights it has not),
+ * and the keys it sets itself below.
+ */
+function forGateway(key: string): boolean {
+    return !key.startsWith("kubernetes.") && !key.startsWith("high-availability") && !key.startsWith("sql-gateway.endpoint.rest.") && !GATEWAY_KEYS.has(key);
+}
+const GATEWAY_KEYS = new Set(["rest.address", "rest.port", "execution.target"]);
+
+/**
  * The SQL Gateway beside the JobManager: same image, `sql-gateway.sh start-foreground`, submitting
- * to the session's REST service. It needs no Kubernetes API rights, so no token is mounted.
+ * to the session's REST service. It gets what the cluster's pods get: the pod template (metadata,
+ * volumes, sidecars; the `flink-main-container` settings such as env and volumeMounts go to its
+ * container), node selector, tolerations, pull secrets, the libraries, and the Flink configuration
+ * as dynamic properties. It needs no Kubernetes API rights, so no token is mounted.
  */
 function renderSqlGateway(
     name: string,
     home: ImageHome,
     spec: SessionSpec,
+    config: Record<string, string>,
     libs?: PodLibraries,
 ): { sqlGatewayDeployment: Manifest; sqlGatewayService: Manifest } {
     const gw = spec.sqlGateway ?? {};
     const port = gw.port ?? DEFAULT_SQL_GATEWAY_PORT;
     const app = `${name}-sql-gateway`;
     const selector = { app, component: "sql-gateway" };
-    const labels = { ...MANAGED_BY, ...selector };
+    const template = podTemplate(home, spec) as {
+        metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+        spec: Record<string, unknown>;
+    };
+    const containers = (template.spec.containers as Record<string, unknown>[] | undefined) ?? [];
+    // The main container's settings, without its ports (the metrics port is the Flink processes').
+    const { name: _n, ports: _p, ...main } = containers.find((c) => c.name === MAIN_CONTAINER) ?? {};
+    const properties = Object.keys(config)
+        .filter(forGateway)
+        .map((key) => `-D${key}=${config[key]}`);
     const container = {
+        ...main,
         name: "sql-gateway",
         image: home.image,
         ...(home.imagePullPolicy ? { imagePullPolicy: home.imagePullPolicy } : {}),
@@ -99,6 +124,7 @@ function renderSqlGateway(
         args: [
             "bin/sql-gateway.sh",
             "start-foreground",
+            ...properties,
             "-Dsql-gateway.endpoint.rest.address=0.0.0.0",
             "-Dsql-gateway.endpoint.rest.bind-address=0.0.0.0",
             `-Dsql-gateway.endpoint.rest.port=${port}`,
@@ -110,26 +136,26 @@ function renderSqlGateway(
         readinessProbe: { httpGet: { path: "/v1/info", port }, initialDelaySeconds: 5, periodSeconds: 5 },
         resources: { requests: { cpu: String(gw.cpu ?? 0.5), memory: k8sMemory(gw.memory ?? "1024m") }, limits: { memory: k8sMemory(gw.memory ?? "1024m") } },
     };
-    let podSpec: Record<string, unknown> = { automountServiceAccountToken: false, containers: [container] };
-    if (spec.nodeSelector) podSpec.nodeSelector = spec.nodeSelector;
-    if (spec.tolerations) podSpec.tolerations = spec.tolerations;
-    if (home.imagePullSecrets?.length) podSpec.imagePullSecrets = home.imagePullSecrets.map((n) => ({ name: n }));
+    const sidecars = containers.filter((c) => c.name !== MAIN_CONTAINER);
+    let podSpec: Record<string, unknown> = { ...template.spec, automountServiceAccountToken: false, containers: [container, ...sidecars] };
     if (libs) podSpec = withLibraries(podSpec, "sql-gateway", libs);
+    const labels = { ...(template.metadata?.labels ?? {}), ...MANAGED_BY, ...selector };
+    const annotations = template.metadata?.annotations;
     return {
         sqlGatewayDeployment: {
             apiVersion: "apps/v1",
             kind: "Deployment",
-            metadata: { name: app, namespace: spec.namespace, labels },
+            metadata: { name: app, namespace: spec.namespace, labels: { ...MANAGED_BY, ...selector } },
             spec: {
                 replicas: gw.replicas ?? 1,
                 selector: { matchLabels: selector },
-                template: { metadata: { labels, ...(spec.annotations ? { annotations: spec.annotations } : {}) }, spec: podSpec },
+                template: { metadata: { labels, ...(annotations ? { annotations } : {}) }, spec: podSpec },
             },
         },
         sqlGatewayService: {
             apiVersion: "v1",
             kind: "Service",
-            metadata: { name: app, namespace: spec.namespace, labels },
+            metadata: { name: app, namespace: spec.namespace, labels: { ...MANAGED_BY, ...selector } },
             spec: { type: "ClusterIP", selector, ports: [{ name: "rest", port, targetPort: port, protocol: "TCP" }] },
         },
     };
