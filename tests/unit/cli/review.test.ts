@@ -243,12 +243,26 @@ describe("parseArgs", () => {
         [["review"], { kind: "review", file: undefined, allowStateLoss: false }],
         [["review", "-"], { kind: "review", file: undefined, allowStateLoss: false }],
         [["review", "p.json", "--allow-state-loss"], { kind: "review", file: "p.json", allowStateLoss: true }],
-        [["status", "--stack", "prod", "--cwd", "/x", "--json"], { kind: "status", stack: "prod", cwd: "/x", json: true, showSecrets: false }],
+        [["status", "--stack", "prod", "--cwd", "/x", "--json"], { kind: "status", stacks: ["prod"], all: false, cwd: "/x", json: true, showSecrets: false }],
+        [["status", "--stack", "test", "-s", "prod"], { kind: "status", stacks: ["test", "prod"], all: false, json: false, showSecrets: false }],
+        [
+            ["status", "--stacks", "test, prod", "--stack", "dev"],
+            { kind: "status", stacks: ["test", "prod", "dev"], all: false, json: false, showSecrets: false },
+        ],
+        [["status", "--all"], { kind: "status", stacks: [], all: true, json: false, showSecrets: false }],
     ] as [string[], unknown][])("%j", (argv, expected) => {
         expect(parseArgs(argv)).toEqual(expected);
     });
 
-    it.each([[["deploy"]], [["review", "a", "b"]], [["review", "--force"]], [["status", "--stack"]], [["status", "extra"]]])("rejects %j", (argv) => {
+    it.each([
+        [["deploy"]],
+        [["review", "a", "b"]],
+        [["review", "--force"]],
+        [["status", "--stack"]],
+        [["status", "extra"]],
+        [["status", "--all", "--stack", "a"]],
+        [["status", "--stacks"]],
+    ])("rejects %j", (argv) => {
         expect(parseArgs(argv).kind).toBe("error");
     });
 });
