@@ -6,34 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomBytes } from "crypto";
-import * as ts from "typescript";
 import * as YAML from "yaml";
 import { PulumiProject } from "../support/pulumi";
-import { flinkLines, portBlock } from "../support/testbed";
+import { Config, environmentsProject, initStack, NS, stackConfig } from "../support/environments";
 
 jest.setTimeout(10 * 60_000);
-
-const EXAMPLE = path.join(__dirname, "..", "..", "examples", "environments");
-const NS = "flink-environments";
-type Config = Record<string, any>;
-
-/** The example's stack config, with this test's ports and work folders (the only edits). */
-function stackConfig(stack: string, offset: number, dir: string): Config {
-    const doc = YAML.parse(fs.readFileSync(path.join(EXAMPLE, `Pulumi.${stack}.yaml`), "utf8")) as { config: Config };
-    const line = flinkLines().find((l) => l.version === doc.config[`${NS}:home`].version);
-    if (!line) throw new Error(`no Flink ${doc.config[`${NS}:home`].version} in the test bed`);
-    doc.config[`${NS}:home`].path = line.home;
-    const base = portBlock(offset);
-    for (const [key, c] of Object.entries(doc.config[`${NS}:clusters`] as Record<string, Config>)) {
-        Object.assign(c, {
-            restPort: base,
-            rpcPort: base + 1,
-            sqlGateway: { ...c.sqlGateway, port: base + 2 },
-            workDir: path.join(dir, `work-${stack}-${key}`),
-        });
-    }
-    return doc.config;
-}
 
 /** What the summary must be, derived from the config alone (ids and URLs with ids left out). */
 function expected(config: Config, secretNames: string[], dir: string) {
@@ -105,22 +82,14 @@ describe("examples/environments: test and prod from one program (real pulumi CLI
     const deployed: string[] = [];
 
     beforeAll(async () => {
-        const source = fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8");
-        const js = ts.transpileModule(source, {
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        }).outputText;
-        project = new PulumiProject(NS, js);
+        project = environmentsProject();
         for (const [stack, offset] of [
             ["test", 1300],
             ["prod", 1310],
         ] as const) {
             configs[stack] = stackConfig(stack, offset, project.dir);
-            await project.ok(["stack", "init", stack]);
             // The example's stack file, as a user has it, then the secret as a user sets it.
-            const file = path.join(project.dir, `Pulumi.${stack}.yaml`);
-            const existing = YAML.parse(fs.readFileSync(file, "utf8")) as Config;
-            fs.writeFileSync(file, YAML.stringify({ ...existing, config: configs[stack] }));
-            await project.ok(["config", "set", "-s", stack, "--secret", "--path", "secrets.DB_PASSWORD", secret]);
+            await initStack(project, stack, configs[stack], secret);
             if (configs[stack][`${NS}:alerts`]) await project.ok(["config", "set", "-s", stack, "--secret", "alertWebhookUrl", hook]);
         }
     });

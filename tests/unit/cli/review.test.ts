@@ -266,3 +266,29 @@ describe("parseArgs", () => {
         expect(parseArgs(argv).kind).toBe("error");
     });
 });
+
+describe("the review groups jobs by owner (the owner label, else team)", () => {
+    const steps = [
+        jobStep("update", "a", stored("a", { labels: { owner: "payments" } }), newsOf("a", { sql: "INSERT INTO a SELECT 1", labels: { owner: "payments" } })),
+        jobStep("update", "b", stored("b", { labels: { team: "search" } }), newsOf("b", { parallelism: 4, labels: { team: "search" } })),
+        jobStep("update", "c", stored("c"), newsOf("c", { parallelism: 2 })),
+        // The deployed owner counts when the new labels drop it.
+        jobStep("update", "d", stored("d", { labels: { owner: "payments" } }), newsOf("d", { parallelism: 3 })),
+    ];
+    it("one line per owner, jobs without an owner last", () => {
+        const text = renderReview(analyzePreview(previewOf(steps)));
+        expect(text).toContain(
+            [
+                "### Jobs by owner",
+                "",
+                "- `payments`: 2 savepoint-and-redeploy: `a`, `d`",
+                "- `search`: 1 savepoint-and-redeploy: `b`",
+                "- no owner label: 1 savepoint-and-redeploy: `c`",
+                "",
+            ].join("\n"),
+        );
+    });
+    it("no section when no job has an owner", () => {
+        expect(renderReview(analyzePreview(previewOf([steps[2]])))).not.toContain("Jobs by owner");
+    });
+});
