@@ -33,10 +33,9 @@ describe("fleet status over examples/environments' test and prod stacks (real pu
             configs[stack][`${NS}:jobDefaults`].onDelete = "cancel";
             await initStack(project, stack, configs[stack], `pw-${randomBytes(6).toString("hex")}`);
         }
-        for (const stack of ["test", "prod"]) {
-            deployed.push(stack);
-            await project.ok(["up", "-s", stack, "--yes", "--skip-preview"]);
-        }
+        // Both stacks at once (their own clusters, ports and folders): the suite stays short.
+        deployed.push("test", "prod");
+        await Promise.all(["test", "prod"].map((stack) => project.ok(["up", "-s", stack, "--yes", "--skip-preview"])));
     });
 
     afterAll(async () => {
@@ -59,9 +58,10 @@ describe("fleet status over examples/environments' test and prod stacks (real pu
         expect([text.code, text.stderr]).toEqual([0, ""]);
         expect(text.stdout).toContain("Stack test: 2 declared job(s), 0 not running\nStack prod: 3 declared job(s), 0 not running\n");
         for (const [stack, jobs] of Object.entries(owners))
-            for (const [job, owner] of Object.entries(jobs)) expect(text.stdout).toMatch(new RegExp(`^${stack} +${job} +main +RUNNING +\\S+ +${owner} +`, "m"));
-        expect(text.stdout).toContain(`  test/main: JobManager ${rest("test")}/#/job-manager/logs`);
-        expect(text.stdout).toContain(`  prod/main: JobManager ${rest("prod")}/#/job-manager/logs`);
+            for (const [job, owner] of Object.entries(jobs))
+                expect(text.stdout).toMatch(new RegExp(`^${stack} +${job} +shop-main +RUNNING +\\S+ +${owner} +`, "m"));
+        expect(text.stdout).toContain(`  test/shop-main: JobManager ${rest("test")}/#/job-manager/logs`);
+        expect(text.stdout).toContain(`  prod/shop-main: JobManager ${rest("prod")}/#/job-manager/logs`);
 
         const json = await runCli(["status", "--stacks", "test,prod", "--cwd", project.dir, "--json"], { env });
         expect(json.code).toBe(0);
@@ -99,7 +99,7 @@ describe("fleet status over examples/environments' test and prod stacks (real pu
         const flagged = await runCli(["status", "--stack", "test", "--stack", "prod", "--cwd", project.dir], { env });
         expect(flagged.code).toBe(1);
         expect(flagged.stderr).toBe("pulumi-flink status: 1 declared job(s) not running (stack prod): orders-per-region\n");
-        expect(flagged.stdout).toMatch(/^prod +! orders-per-region +main +CANCELED +- +analytics +/m);
+        expect(flagged.stdout).toMatch(/^prod +! orders-per-region +shop-main +CANCELED +- +analytics +/m);
         // Its restore point now: the retained checkpoint or savepoint the deploy would take.
         expect(flagged.stdout).toMatch(/^prod +! orders-per-region .* (chk-\d+|savepoint-\S+) \(\S+ ago\) +- +http/m);
     });
