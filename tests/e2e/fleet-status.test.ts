@@ -33,9 +33,11 @@ describe("fleet status over examples/environments' test and prod stacks (real pu
             configs[stack][`${NS}:jobDefaults`].onDelete = "cancel";
             await initStack(project, stack, configs[stack], `pw-${randomBytes(6).toString("hex")}`);
         }
-        // Both stacks at once (their own clusters, ports and folders): the suite stays short.
-        deployed.push("test", "prod");
-        await Promise.all(["test", "prod"].map((stack) => project.ok(["up", "-s", stack, "--yes", "--skip-preview"])));
+        // One after the other: two clusters starting at once on a loaded 2-CPU machine can miss the slot wait.
+        for (const stack of ["test", "prod"]) {
+            deployed.push(stack);
+            await project.ok(["up", "-s", stack, "--yes", "--skip-preview"]);
+        }
     });
 
     afterAll(async () => {
