@@ -272,7 +272,10 @@ export interface FlinkJobArgs {
      */
     readonly bounded?: pulumi.Input<boolean>;
     /**
-     * Free-form labels, kept in state only (no Flink action).
+     * Labels of the job. `owner` (else `team`) names its owner in `pulumi-flink status` and
+     * `review`. They are written into the job's `pipeline.global-job-parameters` (shown in Flink's
+     * web UI, Configuration tab) when the job is next submitted; changing only labels restarts
+     * nothing. Values cannot hold `,` `:` `'` `"` or line breaks, and at most 256 characters.
      * @default {}
      */
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -3,6 +3,7 @@
  * cluster totals, and the warnings a reviewer must not miss. Job updates are classified by the
  * provider's own `classifyJobChange` on the old outputs and new inputs found in the steps.
  */
+import { ownerOf } from "../../provider/job/labels";
 import { classifyJobChange } from "../../provider/deploy/classify";
 import { jobArgsSchema } from "../../provider/job/schema";
 import { containsUnknown } from "../../provider/core/unknown";
@@ -37,6 +38,8 @@ export interface JobReview {
     /** SQL jobs: the provider's state verdict of the change ("-" when there is none). */
     verdict: Verdict;
     warnings: string[];
+    /** From the job's `owner` label, else `team` (the new labels, else the deployed ones). */
+    owner?: string;
 }
 
 export type Verdict = "compatible" | "incompatible" | "unknown" | "-";
@@ -108,7 +111,9 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
     const resource = nameOfUrn(steps[0].urn);
     const news = newState ? withJobDefaults(withoutProvider(newState.inputs)) : {};
     const name = String((typeof news.name === "string" ? news.name : undefined) ?? olds.name ?? resource);
-    const base = { resource, name, warnings: [] as string[], verdict: "-" as Verdict };
+    const labelsOf = (v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, string>) : undefined);
+    const owner = ownerOf(labelsOf(news.labels)) ?? ownerOf(labelsOf(olds.labels));
+    const base = { resource, name, warnings: [] as string[], verdict: "-" as Verdict, ...(owner ? { owner } : {}) };
 
     if (ops.has("delete") && !ops.has("create")) {
         const { impact, drops } = impactOfDelete(olds);

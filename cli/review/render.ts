@@ -103,6 +103,22 @@ function totals(review: Review): string[] {
     ];
 }
 
+/** Jobs grouped by owner (the `owner` label, else `team`), so each team sees what happens to its jobs. */
+function owners(jobs: readonly JobReview[]): string[] {
+    const groups = new Map<string, JobReview[]>();
+    for (const j of jobs) groups.set(j.owner ?? "", [...(groups.get(j.owner ?? "") ?? []), j]);
+    const names = [...groups.keys()].sort((a, b) => (a === "" ? 1 : b === "" ? -1 : a < b ? -1 : a > b ? 1 : 0));
+    return [
+        "### Jobs by owner",
+        "",
+        ...names.map((o) => {
+            const list = groups.get(o)!;
+            return `- ${o ? code(o) : "no owner label"}: ${counts(list)}: ${list.map((j) => code(j.name)).join(", ")}`;
+        }),
+        "",
+    ];
+}
+
 /** The whole report. */
 export function renderReview(review: Review): string {
     const jobs = review.clusters.flatMap((c) => c.jobs);
@@ -116,6 +132,7 @@ export function renderReview(review: Review): string {
         else out.push("No job of this cluster is in the preview.", "");
     }
     if (review.clusters.length) out.push(...totals(review));
+    if (jobs.some((j) => j.owner)) out.push(...owners(jobs));
     out.push(
         "<sub>Jobs not listed are unchanged. Made by `pulumi-flink review` from `pulumi preview --json`; `pulumi up` classifies each job again with the values known then.</sub>",
         "",

@@ -1,9 +1,12 @@
 /**
- * Ask each cluster once (`GET /jobs/overview`), then, only for declared jobs that run, their
- * checkpoints and restart count: 1 + 2 x running declared jobs requests per cluster (plus one
- * retry per job whose restart metric Flink had not fetched yet), at most
- * PER_CLUSTER_CONCURRENCY at a time so a status check never floods a JobManager.
+ * Ask each cluster once (`GET /jobs/overview`, `GET /taskmanagers` for the log links), then, only
+ * for declared jobs that run, their checkpoints and restart count: 2 + 2 x running declared jobs
+ * requests per cluster (plus one retry per job whose restart metric Flink had not fetched yet,
+ * and the checkpoints of a declared job's ended generations, at most 5 per job, for its restore
+ * point), at most PER_CLUSTER_CONCURRENCY at a time so a status check never floods a JobManager.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { connect } from "../../provider/flink/connect";
 // Status reads clusters on Kubernetes too: loading k8s/endpoint registers how their connections are reached.
 import "../../provider/k8s/endpoint";
@@ -11,6 +14,20 @@ import { messageOf } from "../../provider/core/errors";
 import { isActive } from "../../provider/flink/states";
 import { ClusterObservation, JobObservation } from "./report";
 import { Declared } from "./stack";
+import { restoreNow } from "./restore";
+
+/** A local cluster's log files, when its folder is on this machine. */
+function logFiles(dir: string | undefined): string[] {
+    if (!dir) return [];
+    try {
+        return fs
+            .readdirSync(dir)
+            .filter((f) => /\.(log|out)$/.test(f))
+            .map((f) => path.join(dir, f));
+    } catch {
+        return [];
+    }
+}
 
 const PER_CLUSTER_CONCURRENCY = 8;
 
@@ -28,10 +45,12 @@ export async function probeClusters(declared: Declared, timeoutMs = 10_000): Pro
     const seen = await Promise.all(
         declared.clusters.map(async (cluster): Promise<ClusterObservation> => {
             const client = connect({ ...(cluster.connection ?? {}), restUrl: cluster.restUrl, timeoutMs });
-            const observation: ClusterObservation = { restUrl: cluster.restUrl, perJob: {} };
+            const observation: ClusterObservation = { restUrl: cluster.restUrl, perJob: {}, restore: {}, logFiles: logFiles(cluster.logDir) };
             try {
-                requests++;
-                observation.jobs = await client.jobsOverview();
+                requests += 2;
+                const [jobs, taskManagers] = await Promise.all([client.jobsOverview(), client.taskManagers().catch(() => undefined)]);
+                observation.jobs = jobs;
+                observation.taskManagers = taskManagers?.taskmanagers.map((t) => t.id);
             } catch (err) {
                 observation.error = messageOf(err);
                 return observation;
@@ -61,6 +80,17 @@ export async function probeClusters(declared: Declared, timeoutMs = 10_000): Pro
                     if (value !== undefined) observation.perJob[job.jid].restarts = Number(value);
                 });
             }
+            // The restore point each declared job would use now: the deploy's choice, reusing the checkpoints asked above.
+            const known = Object.fromEntries(Object.entries(observation.perJob).map(([jid, per]) => [jid, per.checkpoints]));
+            await pool(
+                declared.jobs.filter((j) => j.restUrl === cluster.restUrl),
+                PER_CLUSTER_CONCURRENCY,
+                async (job) => {
+                    const r = await restoreNow(client, job, observation.jobs ?? [], known, Date.now());
+                    requests += r.requests;
+                    (observation.restore ??= {})[job.name] = r.point;
+                },
+            );
             await client.close();
             return observation;
         }),

@@ -5,6 +5,8 @@
 import type { CheckpointStats, JobOverview } from "../../provider/flink";
 import { isActive, isRunning } from "../../provider/flink/states";
 import { Declared, DeclaredJob } from "./stack";
+import { LogLinks, logLinks, webRoot } from "./logs";
+import type { RestoreNow } from "./restore";
 
 export interface JobObservation {
     checkpoints?: CheckpointStats;
@@ -19,10 +21,21 @@ export interface ClusterObservation {
     error?: string;
     /** Per running declared job (by Flink job id). */
     perJob: Record<string, JobObservation>;
+    /** The TaskManager ids the cluster has (for their log pages); undefined when not known. */
+    taskManagers?: string[];
+    /** A local cluster's log files found on this machine. */
+    logFiles?: string[];
+    /** Per declared job name: the restore point it would use now. */
+    restore?: Record<string, RestoreNow>;
 }
 
 export interface StatusRow {
+    /** The stack that declares the job (set when several stacks are asked). */
+    stack?: string;
     job: string;
+    /** From the job's `owner` label, else `team`. */
+    owner?: string;
+    labels?: Record<string, string>;
     resource: string;
     cluster: string;
     state: string;
@@ -37,6 +50,9 @@ export interface StatusRow {
     lastSavepointAgeMs?: number;
     restarts?: number;
     webUi?: string;
+    /** What a restart now would restore from (the deploy's choice); undefined when the cluster was not reached. */
+    restorePoint?: RestoreNow;
+    logs?: LogLinks;
 }
 
 export interface StatusReport {
@@ -50,7 +66,7 @@ export interface StatusReport {
 }
 
 function webUiFor(base: string | undefined, restUrl: string, jid: string, running: boolean): string {
-    const root = (base || restUrl).replace(/#.*$/, "").replace(/\/$/, "");
+    const root = webRoot(base, restUrl);
     return `${root}/#/job/${running ? "running" : "completed"}/${jid}/overview`;
 }
 
@@ -67,7 +83,16 @@ function namesOf(seen: ClusterObservation): Map<string, JobOverview[]> {
 }
 
 function rowFor(job: DeclaredJob, cluster: string, seen: ClusterObservation | undefined, now: number): StatusRow {
-    const base = { job: job.name, resource: job.resource, cluster, lastSavepoint: job.lastSavepoint || undefined };
+    const base = {
+        job: job.name,
+        resource: job.resource,
+        cluster,
+        lastSavepoint: job.lastSavepoint || undefined,
+        ...(job.owner ? { owner: job.owner } : {}),
+        ...(Object.keys(job.labels ?? {}).length ? { labels: job.labels } : {}),
+        ...(seen?.restore?.[job.name] ? { restorePoint: seen.restore[job.name] } : {}),
+        ...(seen?.jobs ? { logs: logLinks(webRoot(job.webUiBase, job.restUrl), seen.taskManagers ?? [], seen.logFiles ?? []) } : {}),
+    };
     if (!seen || !seen.jobs) return { ...base, state: "UNKNOWN", ok: false, problem: `cluster unreachable: ${seen?.error ?? "not asked"}` };
     const named = [...(namesOf(seen).get(job.name) ?? [])].sort((a, b) => b["start-time"] - a["start-time"]);
     const active = named.filter((j) => isActive(j.state));
@@ -143,38 +168,4 @@ export function fmtAge(ms: number): string {
     const h = Math.floor(m / 60);
     if (h < 48) return `${h}h${String(m % 60).padStart(2, "0")}m`;
     return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, "0")}h`;
-}
-
-/** A plain-text table for terminals and CI logs. */
-export function renderStatus(report: StatusReport): string {
-    const header = ["JOB", "CLUSTER", "STATE", "UPTIME", "LAST CHECKPOINT", "LAST SAVEPOINT", "RESTARTS", "WEB UI"];
-    const age = (ms?: number) => (ms === undefined ? "-" : `${fmtAge(ms)} ago`);
-    const rows = report.rows.map((r) => [
-        `${r.ok ? "" : "! "}${r.job}`,
-        r.cluster,
-        r.state,
-        r.uptimeMs === undefined ? "-" : fmtAge(r.uptimeMs),
-        r.noCheckpoint ? "none" : age(r.lastCheckpointAgeMs),
-        r.lastSavepoint ? `${r.lastSavepoint}${r.lastSavepointAgeMs === undefined ? "" : ` (${fmtAge(r.lastSavepointAgeMs)} ago)`}` : "-",
-        r.restarts === undefined ? "-" : String(r.restarts),
-        r.webUi ?? "-",
-    ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-    const out = [
-        `Stack ${report.stack ?? "?"}: ${report.rows.length} declared job(s), ${report.rows.filter((r) => !r.ok).length} not running`,
-        "",
-        line(header),
-        ...rows.map(line),
-        "",
-    ];
-    const problems = report.rows.filter((r) => !r.ok);
-    if (problems.length) out.push("Not running:", ...problems.map((r) => `  ! ${r.job} (${r.cluster}): ${r.problem ?? r.state}`), "");
-    for (const [cluster, n] of Object.entries(report.undeclaredRunning)) out.push(`${cluster}: ${n} running job(s) not declared in this stack`);
-    out.push(
-        ...report.notes,
-        `${report.requests} REST request(s): one /jobs/overview per cluster, then checkpoints and restarts per running declared job.`,
-        "",
-    );
-    return out.join("\n");
 }

@@ -4,6 +4,10 @@
  * ciphertext object there; status then does without it (see `Declared.secretConnections`).
  */
 import type { Connection } from "../../provider/core/connection";
+import type { RestoreMode } from "../../provider/deploy/restore-point";
+import type { PriorPoints } from "../../provider/deploy/restore";
+import { localLayout } from "../../provider/local/layout";
+import { ownerOf } from "../../provider/job/labels";
 
 export interface DeclaredCluster {
     urn: string;
@@ -14,6 +18,8 @@ export interface DeclaredCluster {
     connection?: Connection;
     /** The connection output is a secret this export does not show. */
     connectionSecret: boolean;
+    /** A local cluster's log folder (its `workDir`/log). */
+    logDir?: string;
 }
 
 export interface DeclaredJob {
@@ -25,6 +31,14 @@ export interface DeclaredJob {
     jobId?: string;
     lastSavepoint?: string;
     webUiBase?: string;
+    labels: Record<string, string>;
+    /** From the `owner` label, else `team`. */
+    owner?: string;
+    /** What state records for choosing a restore point, as the deploy reads it. */
+    prior: PriorPoints;
+    /** upgrade.restore, and whether upgrade.mode is stateless (nothing restores). */
+    restore: RestoreMode;
+    stateless: boolean;
 }
 
 export interface Declared {
@@ -72,6 +86,7 @@ export function parseStackExport(text: string): ParsedExport {
             webUiUrl: str(out.webUiUrl),
             connection: conn?.restUrl ? conn : undefined,
             connectionSecret: secret,
+            ...(out.target === "local" && str(out.workDir) ? { logDir: localLayout(String(out.workDir)).logDir } : {}),
         };
         clusters.push(c);
         clusterByUrn.set(c.urn, c);
@@ -85,6 +100,9 @@ export function parseStackExport(text: string): ParsedExport {
         const restUrl = str(cluster.restUrl) ?? viaDep?.restUrl;
         const name = str(out.name) ?? nameOf(String(r.urn));
         if (!restUrl) continue;
+        const labels = Object.fromEntries(Object.entries(obj(out.labels)).filter((e): e is [string, string] => typeof e[1] === "string"));
+        const upgrade = obj(out.upgrade);
+        const handoff = obj(obj(cluster.handoff)[name]);
         jobs.push({
             urn: String(r.urn),
             resource: nameOf(String(r.urn)),
@@ -93,6 +111,18 @@ export function parseStackExport(text: string): ParsedExport {
             jobId: str(out.jobId),
             lastSavepoint: str(out.lastSavepoint),
             webUiBase: str(cluster.webUiUrl) ?? viaDep?.webUiUrl,
+            labels,
+            owner: ownerOf(labels),
+            prior: {
+                generation: typeof out.generation === "number" ? out.generation : 0,
+                lastSavepoint: str(out.lastSavepoint),
+                lastSavepointAt: str(out.lastSavepointAt),
+                lastCheckpoint: str(out.lastCheckpoint),
+                lastCheckpointAt: str(out.lastCheckpointAt),
+                ...(str(handoff.path) ? { handoff: handoff as unknown as PriorPoints["handoff"] } : {}),
+            },
+            restore: (["latest-state", "latest-savepoint", "none"] as const).find((m) => m === upgrade.restore) ?? "latest-state",
+            stateless: upgrade.mode === "stateless",
         });
         // A job on a cluster this stack does not declare (or whose cluster output is secret) still gets asked.
         if (!clusters.some((c) => c.restUrl === restUrl))

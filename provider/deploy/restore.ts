@@ -126,7 +126,8 @@ function handoffInFlight(name: string, h: HandoffPoint, endedOurs: JobOverview[]
 }
 
 export async function findRestorePoint(
-    client: FlinkClient,
+    // Only its checkpoint statistics are read (pulumi-flink status passes the ones it already has).
+    client: Pick<FlinkClient, "checkpoints">,
     name: string,
     endedOurs: JobOverview[],
     prior: PriorPoints | undefined,

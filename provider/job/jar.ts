@@ -7,6 +7,7 @@ import { resolveAll } from "../core/substitute";
 import { JarSpec, resolveArtifact } from "../core/artifact";
 import { ensureUploaded } from "./upload";
 import { withRetainedCheckpoints } from "../deploy/restore-point";
+import { withLabelParameters } from "./labels";
 import { atLeast, tryParseFlinkVersion } from "../core/version";
 
 /** The inputs that define what a JAR job runs. */
@@ -20,6 +21,8 @@ export interface JarDefinition {
     configuration: Record<string, string | number | boolean>;
     /** Hash of the variables args and configuration use (see provider/variables). */
     variablesHash?: string;
+    /** Written into the job's pipeline.global-job-parameters at submit; not part of the definition hash. */
+    labels?: Record<string, string>;
 }
 
 /** Content hash of a definition: equal definitions run the same thing. */
@@ -71,7 +74,7 @@ export function jarVersion(def: JarDefinition, opts: JarVersionOptions): JobVers
             // Retained checkpoints are a restore point after a cancel; not part of the definition
             // (so no hash change). Job configuration needs 1.17+: older clusters keep their own setting.
             const v = tryParseFlinkVersion(opts.flinkVersion);
-            const submitConfig = v && atLeast(v, 1, 17) ? withRetainedCheckpoints(stringConfig) : stringConfig;
+            const submitConfig = v && atLeast(v, 1, 17) ? withRetainedCheckpoints(withLabelParameters(stringConfig, def.labels)) : stringConfig;
             const body = buildRunJarBody(opts.flinkVersion, {
                 entryClass: def.entryClass,
                 programArgs,

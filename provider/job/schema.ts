@@ -18,6 +18,7 @@ import { ARGUMENT_RULE_NAMES, checkDeferredArguments } from "../core/component-r
 import { DEFAULT_FINISH_TIMEOUT_SECONDS } from "../deploy/health";
 import { boundedChecks } from "./bounded";
 import { checkRestoreFrom } from "./restore-from";
+import { LABEL_KEY, labelValueProblem } from "./labels";
 import { DEFAULT_KEEP_SAVEPOINTS, KEEP_SAVEPOINTS_FIX, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_MIN } from "../core/retention-policy";
 
 type Rule<T> = (value: T) => readonly [problem: string, fix: string] | undefined;
@@ -141,14 +142,16 @@ export const jobArgsSchema = z
         labels: z
             .record(z.string())
             .superRefine((labels, ctx) => {
-                for (const key of Object.keys(labels)) {
-                    if (!/^[A-Za-z0-9_./-]{1,63}$/.test(key))
+                for (const [key, value] of Object.entries(labels)) {
+                    if (!LABEL_KEY.test(key))
                         ctx.addIssue({
                             code: z.ZodIssueCode.custom,
                             path: [key],
                             message: `key ${quote(key)} is not a label key (1 to 63 of A-Z a-z 0-9 _ . / -)`,
                             params: { fix: 'use a key such as "team" or "app.kubernetes.io/name"' },
                         });
+                    const broken = labelValueProblem(value);
+                    if (broken) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: broken[0], params: { fix: broken[1] } });
                 }
             })
             .default({}),

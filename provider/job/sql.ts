@@ -21,6 +21,7 @@ import { substitute } from "../core/substitute";
 import { substituteSql } from "../variables/sql-context";
 import { JarSpec, resolveArtifact } from "../core/artifact";
 import { withRetainedCheckpoints } from "../deploy/restore-point";
+import { withLabelParameters } from "./labels";
 import { PlanSummary, pinPlan, summarizePlan, CompiledPlan } from "../sql/plan";
 import { compareSummaries, decide, describeVerdict, PlanDecision, ttlMigratesOn, Verdict } from "../sql/compat";
 import { compilable, OnIncompatible, planFile, planUri, takePlan, writePlan } from "./sql-plan";
@@ -42,6 +43,8 @@ export interface SqlDefinition {
     configuration: Record<string, string | number | boolean>;
     /** Hash of the variables the SQL uses: a changed value is a changed definition. */
     variablesHash: string;
+    /** Written into the job's pipeline.global-job-parameters at submit; not part of the definition hash. */
+    labels?: Record<string, string>;
 }
 
 export function sqlDefinitionHash(def: SqlDefinition): string {
@@ -266,7 +269,7 @@ export function sqlVersion(def: SqlDefinition, opts: SqlVersionOptions): SqlVers
             const restore = given && decision?.action === "deploy" ? { ...given, allowNonRestoredState: decision.allowNonRestoredState } : given;
             // Retained checkpoints are a restore point after a cancel (not part of the definition).
             const properties: Record<string, string> = {
-                ...withRetainedCheckpoints(config),
+                ...withRetainedCheckpoints(withLabelParameters(config, def.labels)),
                 "pipeline.name": def.name,
                 "$internal.pipeline.job-id": jobId,
                 ...(def.parallelism !== undefined ? { "parallelism.default": String(def.parallelism) } : {}),

@@ -39,6 +39,11 @@ export interface EnvironmentJobSettings {
      */
     readonly configuration?: Record<string, FlinkConfigValue>;
     /**
+     * Labels of this job in this stack (e.g. `owner`), on top of the catalogue's and `jobDefaults.labels`.
+     * @default {}
+     */
+    readonly labels?: Record<string, string>;
+    /**
      * The job's SQL, for a job defined in stack config alone (not in the program's catalogue).
      * @default undefined
      */
@@ -72,6 +77,11 @@ export interface EnvironmentJobDefaults {
      * @default FlinkJob's default ("savepoint")
      */
     readonly onDelete?: "savepoint" | "cancel" | "leave-running";
+    /**
+     * Labels of every job (e.g. `{ owner: "data-platform" }`); a job's own labels win per key.
+     * @default {}
+     */
+    readonly labels?: Record<string, string>;
 }
 
 /** Everything a stack's config says about its environment (secrets are read separately, as secrets). */
@@ -149,6 +159,7 @@ const jobSettings = z
         cluster: key("cluster").optional(),
         parallelism: parallelism.optional(),
         configuration: z.record(configValue).optional(),
+        labels: z.record(z.string()).optional(),
         sql: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     })
     .strict();
@@ -184,6 +195,7 @@ export const environmentSettings = z
                 upgrade: z.record(z.unknown()).optional(),
                 health: z.record(z.unknown()).optional(),
                 onDelete: z.enum(["savepoint", "cancel", "leave-running"]).optional(),
+                labels: z.record(z.string()).optional(),
             })
             .strict()
             .default({}),

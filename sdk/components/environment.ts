@@ -232,12 +232,15 @@ function resolveJob(s: ParsedEnvironmentSettings, config: ParsedEnvironmentSetti
     const d = s.jobDefaults;
     const parallelism = config.parallelism ?? spec?.parallelism ?? d.parallelism;
     const configuration = { ...(d.configuration ?? {}), ...((spec?.configuration as Record<string, never>) ?? {}), ...(config.configuration ?? {}) };
+    // Label values are checked by the job itself (FlinkJob check), where the message names the job.
+    const labels = { ...(d.labels ?? {}), ...((spec?.labels as Record<string, never>) ?? {}), ...(config.labels ?? {}) };
     return {
         ...(d.upgrade ? { upgrade: d.upgrade } : {}),
         ...(d.health ? { health: d.health } : {}),
         ...(d.onDelete ? { onDelete: d.onDelete } : {}),
         ...(parallelism !== undefined ? { parallelism } : {}),
         ...(Object.keys(configuration).length ? { configuration } : {}),
+        ...(Object.keys(labels).length ? { labels } : {}),
     } as ComponentJobOptions;
 }
 
@@ -245,7 +248,7 @@ function specJob(resource: string, key: string, spec: EnvironmentJobSpec, ctx: E
     const { cluster: _cluster, ...job } = spec;
     // The spec's own upgrade/health/onDelete win over the stack's defaults; parallelism and
     // configuration were already resolved (stack job config > spec > defaults).
-    const resolved = { parallelism: ctx.job.parallelism, configuration: ctx.job.configuration };
+    const resolved = { parallelism: ctx.job.parallelism, configuration: ctx.job.configuration, labels: ctx.job.labels };
     return new FlinkJob(resource, { ...ctx.job, ...job, ...resolved, name: spec.name ?? key, cluster: ctx.cluster, variables: ctx.variables }, opts);
 }
 

@@ -49,10 +49,11 @@ export function stackConfig(stack: string, offset: number, dir: string): Config 
     return doc.config;
 }
 
-/** `pulumi stack init` and the stack's config file written as a user has it. */
-export async function initStack(project: PulumiProject, stack: string, config: Config): Promise<void> {
+/** `pulumi stack init` and the stack's config file written as a user has it; then the stack's DB_PASSWORD secret when given. */
+export async function initStack(project: PulumiProject, stack: string, config: Config, secret?: string): Promise<void> {
     await project.ok(["stack", "init", stack]);
     const file = path.join(project.dir, `Pulumi.${stack}.yaml`);
     const existing = YAML.parse(fs.readFileSync(file, "utf8")) as Config;
     fs.writeFileSync(file, YAML.stringify({ ...existing, config }));
+    if (secret !== undefined) await project.ok(["config", "set", "-s", stack, "--secret", "--path", "secrets.DB_PASSWORD", secret]);
 }

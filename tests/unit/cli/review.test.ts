@@ -245,12 +245,52 @@ describe("parseArgs", () => {
         [["review"], { kind: "review", file: undefined, allowStateLoss: false }],
         [["review", "-"], { kind: "review", file: undefined, allowStateLoss: false }],
         [["review", "p.json", "--allow-state-loss"], { kind: "review", file: "p.json", allowStateLoss: true }],
-        [["status", "--stack", "prod", "--cwd", "/x", "--json"], { kind: "status", stack: "prod", cwd: "/x", json: true, showSecrets: false }],
+        [["status", "--stack", "prod", "--cwd", "/x", "--json"], { kind: "status", stacks: ["prod"], all: false, cwd: "/x", json: true, showSecrets: false }],
+        [["status", "--stack", "test", "-s", "prod"], { kind: "status", stacks: ["test", "prod"], all: false, json: false, showSecrets: false }],
+        [
+            ["status", "--stacks", "test, prod", "--stack", "dev"],
+            { kind: "status", stacks: ["test", "prod", "dev"], all: false, json: false, showSecrets: false },
+        ],
+        [["status", "--all"], { kind: "status", stacks: [], all: true, json: false, showSecrets: false }],
     ] as [string[], unknown][])("%j", (argv, expected) => {
         expect(parseArgs(argv)).toEqual(expected);
     });
 
-    it.each([[["deploy"]], [["review", "a", "b"]], [["review", "--force"]], [["status", "--stack"]], [["status", "extra"]]])("rejects %j", (argv) => {
+    it.each([
+        [["deploy"]],
+        [["review", "a", "b"]],
+        [["review", "--force"]],
+        [["status", "--stack"]],
+        [["status", "extra"]],
+        [["status", "--all", "--stack", "a"]],
+        [["status", "--stacks"]],
+    ])("rejects %j", (argv) => {
         expect(parseArgs(argv).kind).toBe("error");
+    });
+});
+
+describe("the review groups jobs by owner (the owner label, else team)", () => {
+    const steps = [
+        jobStep("update", "a", stored("a", { labels: { owner: "payments" } }), newsOf("a", { sql: "INSERT INTO a SELECT 1", labels: { owner: "payments" } })),
+        jobStep("update", "b", stored("b", { labels: { team: "search" } }), newsOf("b", { parallelism: 4, labels: { team: "search" } })),
+        jobStep("update", "c", stored("c"), newsOf("c", { parallelism: 2 })),
+        // The deployed owner counts when the new labels drop it.
+        jobStep("update", "d", stored("d", { labels: { owner: "payments" } }), newsOf("d", { parallelism: 3 })),
+    ];
+    it("one line per owner, jobs without an owner last", () => {
+        const text = renderReview(analyzePreview(previewOf(steps)));
+        expect(text).toContain(
+            [
+                "### Jobs by owner",
+                "",
+                "- `payments`: 2 savepoint-and-redeploy: `a`, `d`",
+                "- `search`: 1 savepoint-and-redeploy: `b`",
+                "- no owner label: 1 savepoint-and-redeploy: `c`",
+                "",
+            ].join("\n"),
+        );
+    });
+    it("no section when no job has an owner", () => {
+        expect(renderReview(analyzePreview(previewOf([steps[2]])))).not.toContain("Jobs by owner");
     });
 });

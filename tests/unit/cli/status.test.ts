@@ -1,5 +1,6 @@
 /** `pulumi-flink status` logic: reading `pulumi stack export`, matching jobs, the table and exit rule. */
-import { buildStatus, ClusterObservation, fmtAge, renderStatus } from "../../../cli/status/report";
+import { buildStatus, ClusterObservation, fmtAge } from "../../../cli/status/report";
+import { renderStatus } from "../../../cli/status/render";
 import { parseStackExport } from "../../../cli/status/stack";
 import type { JobOverview } from "../../../provider/flink";
 
@@ -8,7 +9,7 @@ const CL = "urn:pulumi:prod::app::pulumi-nodejs:dynamic/flink:SessionCluster::ma
 const jobRes = (name: string, cluster: unknown = { restUrl: "http://f:8081", webUiUrl: "http://f:8081/#/overview" }) => ({
     urn: `urn:pulumi:prod::app::pulumi-nodejs:dynamic/flink:Job::${name}-res`,
     type: "pulumi-nodejs:dynamic/flink:Job",
-    outputs: { name, cluster, jobId: "a".repeat(32), lastSavepoint: `file:///sp/${name}/savepoint-1` },
+    outputs: { name, cluster, jobId: "a".repeat(32), lastSavepoint: `file:///sp/${name}/savepoint-1`, labels: { owner: `team-${name}`, tier: "1" } },
     propertyDependencies: { cluster: [CL] },
 });
 const exportOf = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
@@ -120,7 +121,7 @@ describe("buildStatus", () => {
         const text = renderStatus(report);
         expect(text).toMatch(/^! gone +main +CANCELED/m);
         expect(text).toMatch(
-            /^run +main +RUNNING +1m05s +12s ago +file:\/\/\/sp\/run\/savepoint-9 \(1h00m ago\) +2 +http:\/\/f:8081\/#\/job\/running\/1{32}\/overview$/m,
+            /^run +main +RUNNING +1m05s +team-run +12s ago +file:\/\/\/sp\/run\/savepoint-9 \(1h00m ago\) +- +2 +http:\/\/f:8081\/#\/job\/running\/1{32}\/overview$/m,
         );
         expect(text).toContain("main: 1 running job(s) not declared in this stack");
         expect(text).toContain("7 REST request(s)");

@@ -106,6 +106,41 @@ describe("StreamingEnvironment wiring (mocked engine; no Flink run)", () => {
         expect(made.find((m) => m.name === "shop-adhoc2")!.inputs).toMatchObject({ parallelism: 5, health: { stableSeconds: 9 }, onDelete: "cancel" });
         expect(summary.jobs.adhoc2).toMatchObject({ parallelism: 5 });
     }, 20_000);
+
+    test("labels: jobDefaults < the catalogue's < the stack's per-job config, per key; component jobs get them too", async () => {
+        new StreamingEnvironment("lab", {
+            settings: settings({
+                clusters: { main: { target: "local", restPort: 31321 } },
+                jobs: { orders: { labels: { owner: "analytics" } } },
+                jobDefaults: { labels: { owner: "data-platform", tier: "2" } },
+            }),
+            jobs: {
+                orders: { sql, labels: { tier: "1", runbook: "wiki/orders" } },
+                sync: (name, ctx, opts) =>
+                    new TableSync(
+                        name,
+                        {
+                            cluster: ctx.cluster,
+                            variables: ctx.variables,
+                            job: ctx.job,
+                            columns: [{ name: "v", type: "INT" }],
+                            source: { options: { connector: "datagen" } },
+                            sink: { options: { connector: "blackhole" } },
+                        },
+                        opts,
+                    ),
+            },
+        });
+        await new Promise((r) => setTimeout(r, 200));
+        const labels = (n: string) => made.find((m) => m.name === n)?.inputs.labels;
+        expect(labels("lab-orders")).toEqual({ owner: "analytics", tier: "1", runbook: "wiki/orders" });
+        expect(
+            made
+                .filter((m) => m.inputs.name === "sync" || m.name.includes("sync"))
+                .map((m) => m.inputs.labels)
+                .filter(Boolean),
+        ).toEqual([{ owner: "data-platform", tier: "2" }]);
+    }, 20_000);
 });
 
 describe("StreamingEnvironment settings are validated like resources (property, value, fix)", () => {
