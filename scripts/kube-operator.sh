@@ -46,7 +46,13 @@ fi
 log "installing the CRDs of operator-api ${VERSION}"
 CRDS="$(bash "${HERE}/fetch-operator-crds.sh" "${VERSION}" | tail -1)"
 kubectl apply -f "${CRDS}"/flinkdeployments.flink.apache.org-v1.yml -f "${CRDS}"/flinksessionjobs.flink.apache.org-v1.yml >&2
-kubectl wait --for=condition=Established --timeout=60s crd/flinkdeployments.flink.apache.org crd/flinksessionjobs.flink.apache.org >&2
+# A CRD created a moment ago has no status yet, and kubectl wait fails at once on it: retry.
+for try in $(seq 1 30); do
+  kubectl wait --for=condition=Established --timeout=30s crd/flinkdeployments.flink.apache.org \
+    crd/flinksessionjobs.flink.apache.org >&2 2>/dev/null && break
+  [ "${try}" -lt 30 ] || { log "the CRDs were not Established in time"; exit 1; }
+  sleep 1
+done
 
 # The Operator reads its own settings and the defaults it gives every Flink cluster from
 # FLINK_CONF_DIR/flink-conf.yaml. Health probe on a test-bed port (8085 may be taken).
