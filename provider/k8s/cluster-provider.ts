@@ -13,7 +13,7 @@ import { withoutPulumiKeys } from "../core/zod";
 import { progressFor, type Progress } from "../core/log";
 import { type AccessEnv, chooseAccess, routeKubernetes, serviceUrl } from "./endpoint";
 import { checkK8sClusterInputs, type K8sClusterInputs } from "./inputs";
-import { hasKubeAccess } from "./kubeconfig";
+import { hasKubeAccess } from "../core/k8s/kubeconfig";
 import { interpret } from "./lifecycle";
 import { readFlinkDeployment } from "./status";
 import { type TypedProvider, unreadable } from "../core/providers";

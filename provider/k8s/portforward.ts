@@ -13,9 +13,9 @@ import * as net from "node:net";
 import { Writable } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { hashOf } from "../core/hash";
-import { k8s } from "./client-node";
+import { k8s } from "../core/k8s/client-node";
 import type { KubeAccess } from "../core/connection";
-import { loadKubeConfig, serverOf } from "./kubeconfig";
+import { loadKubeConfig, serverOf } from "../core/k8s/kubeconfig";
 import { ForwardTargetError, type PodPort, pickPodPort, selectorOf } from "./pods";
 
 /** A Service port to reach. */

@@ -17,7 +17,7 @@ import { type TypedProvider } from "../core/providers";
 import { connectionFor } from "./cluster-provider";
 import { routeKubernetes } from "./endpoint";
 import { checkK8sClusterInputs, type K8sClusterInputs } from "./inputs";
-import { hasKubeAccess } from "./kubeconfig";
+import { hasKubeAccess } from "../core/k8s/kubeconfig";
 import { readFlinkDeployment } from "./status";
 
 /** What is kept: the spec digest the cluster runs with (no kubeconfig: it is read from the new inputs). */

@@ -1,7 +1,7 @@
 /** Reading FlinkDeployment objects through the Kubernetes API (client-node CustomObjectsApi). */
-import { k8s } from "./client-node";
+import { k8s } from "../core/k8s/client-node";
 import type { KubeAccess } from "../core/connection";
-import { loadKubeConfig } from "./kubeconfig";
+import { loadKubeConfig } from "../core/k8s/kubeconfig";
 import type { FlinkDeploymentObject } from "./lifecycle";
 
 export const FLINK_GROUP = "flink.apache.org";

@@ -9,7 +9,7 @@ import { clearRoutes } from "../../../provider/flink/route";
 import { createTransport } from "../../../provider/flink/http";
 import { connect } from "../../../provider/flink/connect";
 import { routeKubernetes } from "../../../provider/k8s/endpoint";
-import { hasKubeAccess, loadKubeConfig } from "../../../provider/k8s/kubeconfig";
+import { hasKubeAccess, loadKubeConfig } from "../../../provider/core/k8s/kubeconfig";
 import { closeAllForwards, forwardInfo, forwardUrl } from "../../../provider/k8s/portforward";
 import { createGatewayClient } from "../../../provider/sqlgateway";
 import { ApiServerStandIn, pod, restService } from "../../support/apiserver-standin";
