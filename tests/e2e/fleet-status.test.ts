@@ -106,5 +106,9 @@ describe("fleet status over examples/environments' test and prod stacks (real pu
         expect(flagged.stdout).toMatch(/^prod +! orders-per-region +shop-main +CANCELED +- +analytics +/m);
         // Its restore point now: the retained checkpoint or savepoint the deploy would take.
         expect(flagged.stdout).toMatch(/^prod +! orders-per-region .* (chk-\d+|savepoint-\S+) \(\S+ ago\) +- +http/m);
+        // --all: every stack of the project, as `pulumi stack ls` lists them; the same worst job.
+        const all = await runCli(["status", "--all", "--cwd", project.dir, "--json"], { env });
+        expect(all.code).toBe(1);
+        expect(Object.keys((JSON.parse(all.stdout) as Fleet).stacks).sort()).toEqual(["prod", "test"]);
     });
 });
