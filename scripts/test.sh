@@ -60,6 +60,8 @@ PULUMI_BIN_DIR=$(bash scripts/install-pulumi.sh | tail -1)
 step "test bed: Flink Kubernetes Operator CRDs from Maven Central (schema validation of emitted manifests)"
 export PULUMI_FLINK_OPERATOR_CRDS
 PULUMI_FLINK_OPERATOR_CRDS=$(bash scripts/fetch-operator-crds.sh "$(node -p 'require("./bin/provider/core/k8s/operator").OPERATOR_VERSION')")
+# The older releases' CRDs too: emitted objects are validated against every release that accepts them.
+for v in 1.3.0 1.7.0; do bash scripts/fetch-operator-crds.sh "$v" >/dev/null; done
 
 step "test bed: Prometheus, Alertmanager, promtool, amtool (Debian packages, only if missing)"
 bash scripts/install-prometheus.sh >&2
