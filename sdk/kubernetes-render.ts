@@ -174,6 +174,7 @@ export function kubernetesSession(
         "readyTimeoutSeconds",
         "specHash",
         "librariesHash",
+        "minSlots",
     ]);
     // Updated before the FlinkDeployment: refuses a spec change (a restart) while jobs run on the cluster.
     const guard = new SessionRestartGuard(
@@ -213,6 +214,6 @@ export function kubernetesApplication(name: string, home: FlinkHome, job: Applic
     const target: pulumi.Output<KubernetesTarget> = pulumi
         .all([inputs, restPort])
         .apply(([i, port]) => ({ namespace: i.namespace, name: i.name, restPort: port }));
-    const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access"]);
+    const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access", "rollbackEnabled"]);
     return { objects, props, kubeconfig, target };
 }

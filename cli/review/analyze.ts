@@ -51,6 +51,11 @@ export interface ClusterReview {
     jobs: JobReview[];
     /** A Flink major version change of the cluster's home, e.g. "1.20.3 → 2.3.0". */
     majorVersionChange?: string;
+    /**
+     * A Kubernetes session cluster whose spec change restarts it: the restart guard's preview line
+     * (which jobs it would kill, so up refuses; or that this is unknown).
+     */
+    sessionRestart?: { refused: boolean; unknown: boolean; line: string; running: string[] };
 }
 
 export interface Review {
@@ -231,6 +236,28 @@ function clusterVersionChange(step: PreviewStep, byUrn: Map<string, PreviewStep[
     return majorChange(from, to);
 }
 
+/**
+ * The restart guard's preview line for one guard step (provider/k8s/session-guard.ts words it). It
+ * is found by the FlinkDeployment it names: Pulumi attributes a dynamic provider's log lines to
+ * the stack, not to the resource.
+ */
+function sessionRestartOf(preview: Preview, step: PreviewStep): ClusterReview["sessionRestart"] {
+    const inputs = obj(step.newState?.inputs);
+    const prefix = `preview: the FlinkDeployment spec of session cluster ${String(inputs.namespace)}/${String(inputs.name)} changed`;
+    for (const d of preview.diagnostics) {
+        const at = d.message.indexOf(prefix);
+        if (at < 0) continue;
+        const line = d.message
+            .slice(at + "preview: ".length)
+            .split("\n")[0]!
+            .trim();
+        const killed = /without a savepoint: (.*)$/.exec(line)?.[1];
+        const running = killed ? killed.split(", ").map((j) => j.replace(/ \([A-Z_]+\)$/, "")) : [];
+        return { refused: line.includes("REFUSED at up"), unknown: line.includes("is unknown"), line, running };
+    }
+    return undefined;
+}
+
 export function analyzePreview(preview: Preview): Review {
     const byUrn = new Map<string, PreviewStep[]>();
     for (const step of preview.steps) byUrn.set(step.urn, [...(byUrn.get(step.urn) ?? []), step]);
@@ -254,6 +281,16 @@ export function analyzePreview(preview: Preview): Review {
             const change = clusterVersionChange(steps.find((s) => s.newState) ?? steps[0], byUrn);
             if (change) clusterFor(urn, nameOfUrn(urn), (steps[0].oldState?.outputs?.restUrl as string | undefined) ?? undefined).majorVersionChange = change;
         }
+    }
+    for (const [urn, steps] of byUrn) {
+        if (kindOf(steps) !== "SessionRestartGuard" || !steps.some((s) => s.op === "update")) continue;
+        const restart = sessionRestartOf(
+            preview,
+            steps.find((s) => s.op === "update")!,
+        );
+        const label = nameOfUrn(urn).replace(/-restart-guard$/, "");
+        const cluster = [...clusters.values()].find((c) => c.label === label) ?? clusterFor(label, label);
+        if (restart) cluster.sessionRestart = restart;
     }
     const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     for (const c of clusters.values()) c.jobs.sort((a, b) => ACTIONS.indexOf(a.action) - ACTIONS.indexOf(b.action) || byName(a.name, b.name));

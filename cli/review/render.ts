@@ -1,4 +1,5 @@
 /** The review as Markdown for a pull request comment (pure). */
+import { THROUGH } from "../../provider/k8s/session-guard";
 import { ACTIONS, ClusterReview, JobReview, Review, ReviewAction, stateLosses } from "./analyze";
 
 /** A value inside a table cell or inline code: no pipes, backticks or line breaks. */
@@ -51,6 +52,20 @@ function warnings(review: Review): string[] {
         const title = text.startsWith("allowNonRestoredState") ? "allowNonRestoredState" : "Flink major version change";
         out.push(
             ...callout("WARNING", `${title}: ${plural(jobs.length, "job")}`, [...jobs.map((j) => `- ${code(j.name)} on ${code(where(j).label)}`), `${text}.`]),
+        );
+    }
+    for (const c of review.clusters.filter((c) => c.sessionRestart?.refused || c.sessionRestart?.unknown)) {
+        const refused = c.sessionRestart!.refused;
+        out.push(
+            ...callout(
+                refused ? "CAUTION" : "WARNING",
+                `Session cluster ${code(c.label)} restarts: ${refused ? "REFUSED at up while jobs run" : "which jobs run is unknown"}`,
+                [
+                    ...c.sessionRestart!.running.map((name) => `- ${code(name)} runs on it: the restart would kill it without a savepoint`),
+                    `${cell(c.sessionRestart!.line)}.`,
+                    `Way through: ${THROUGH}.`,
+                ],
+            ),
         );
     }
     for (const c of review.clusters.filter((c) => c.majorVersionChange)) {

@@ -45,6 +45,7 @@ const UPDATE_KEYS = [
     "kubeconfig",
     "context",
     "readyTimeoutSeconds",
+    "minSlots",
 ] as const;
 
 function parse(inputs: Record<string, unknown>): K8sClusterInputs {
@@ -97,21 +98,17 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const timing = { pollMs: 3_000 };
 
 /**
- * Wait until the JobManager REST API answers `/overview`, failing early when the Operator
- * reports a terminal failure of the FlinkDeployment (its status is read when the kubeconfig
- * allows; REST is the readiness criterion either way).
+ * Wait until the cluster runs this spec: the Operator reconciled the FlinkDeployment's current
+ * generation (read when the kubeconfig allows; right after a spec change the old JobManager still
+ * answers), the JobManager REST API answers `/overview`, and the slots kept up from the start
+ * (`minSlots`) registered. A terminal failure the Operator reports fails at once.
  */
 async function awaitReady(args: K8sClusterInputs, conn: ClusterConnection, progress: Progress): Promise<ClusterSnapshot> {
     routeKubernetes(conn);
     const deadline = Date.now() + args.readyTimeoutSeconds * 1000;
-    let last: string;
+    let waitingFor: string;
     let said = "";
     for (;;) {
-        try {
-            return await clusterApi({ ...conn, timeoutMs: Math.min(conn.timeoutMs, 15_000) }).snapshot();
-        } catch (err) {
-            last = messageOf(err).split("\n")[0]!;
-        }
         const deployment = hasKubeAccess(args) ? await readFlinkDeployment(args, args.namespace, args.name).catch(() => undefined) : undefined;
         const verdict = deployment && interpret(deployment, { secretValues: args.kubeconfig ? [args.kubeconfig] : [] });
         if (verdict?.done && !verdict.ok) {
@@ -120,17 +117,27 @@ async function awaitReady(args: K8sClusterInputs, conn: ClusterConnection, progr
                 "the FlinkDeployment as the Operator left it; fix its spec (or the cluster) and run `pulumi up` again",
             );
         }
-        const line = `waiting for the JobManager REST API at ${conn.restUrl}${verdict ? ` (${verdict.progress})` : ""}: ${last}`;
+        if (verdict && !verdict.done) waitingFor = `the Operator (${verdict.progress})`;
+        else {
+            try {
+                const snap = await clusterApi({ ...conn, timeoutMs: Math.min(conn.timeoutMs, 15_000) }).snapshot();
+                if (snap.slots >= (args.minSlots ?? 0)) return snap;
+                waitingFor = `TaskManagers: ${snap.slots} of the ${args.minSlots} slots kept up have registered (${snap.taskManagers} TaskManager(s))`;
+            } catch (err) {
+                waitingFor = `the JobManager REST API at ${conn.restUrl}${verdict ? ` (${verdict.progress})` : ""}: ${messageOf(err).split("\n")[0]!}`;
+            }
+        }
+        const line = `waiting for ${waitingFor}`;
         if (line !== said) progress(line);
         said = line;
         if (Date.now() >= deadline) {
             throw new DeployError(
-                `session cluster ${args.namespace}/${args.name}: the JobManager REST API at ${conn.restUrl} did not answer within ${args.readyTimeoutSeconds} s (${last})`,
+                `session cluster ${args.namespace}/${args.name} not ready within ${args.readyTimeoutSeconds} s: still waiting for ${waitingFor}`,
                 "the FlinkDeployment in place (the Operator keeps reconciling it); check `kubectl -n " +
                     args.namespace +
                     " describe flinkdeployment " +
                     args.name +
-                    "`, or raise readyTimeoutSeconds",
+                    "` and its pods, or raise readyTimeoutSeconds",
             );
         }
         await sleep(Math.min(timing.pollMs, Math.max(0, deadline - Date.now())));

@@ -81,6 +81,8 @@ export const k8sClusterSchema = z
         readyTimeoutSeconds: z.number().int().min(1).max(7200).default(600),
         specHash: z.string().min(1),
         librariesHash: z.string().optional(),
+        /** Slots the cluster keeps up (`slotmanager.number-of-slots.min`): ready waits until they registered. */
+        minSlots: z.number().int().min(0).optional(),
     })
     .strict();
 

@@ -46,6 +46,16 @@ export async function runningJobs(args: K8sClusterInputs, quick: boolean): Promi
     };
 }
 
+/**
+ * The way through, said wherever the refusal is (up, review). A restarted session cluster lists no
+ * job it ran before (without HA its job history is in the JobManager's memory), so a job deployed
+ * again does not find its stop savepoint by itself: restoreFrom names it.
+ */
+export const THROUGH =
+    "remove the jobs from the program and run `pulumi up` without the cluster change (each stops with a savepoint; up prints its path), " +
+    "then apply the cluster change and deploy the jobs again with restoreFrom: { savepointPath: <that path> } in one `pulumi up` " +
+    "(the restarted cluster no longer lists the stopped jobs, so nothing finds those savepoints by itself)";
+
 const names = (jobs: JobOverview[]) => jobs.map((j) => `${j.name} (${j.state})`).join(", ");
 
 /** The preview line for a spec change (pure). */
@@ -72,7 +82,7 @@ export function refuseSpecChange(where: string, running: RunningJobs): void {
     if (!running.jobs.length) return;
     throw new DeployError(
         `changing the FlinkDeployment spec of ${where} restarts the session cluster, which would kill ${running.jobs.length} job(s) without a savepoint: ${names(running.jobs)}`,
-        `${left}; stop the jobs with a savepoint first (remove them from the program, or \`flink stop\`), apply the cluster change, then deploy them again (they restore from those savepoints)`,
+        `${left}; ${THROUGH}`,
     );
 }
 

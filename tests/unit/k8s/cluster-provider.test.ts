@@ -146,8 +146,36 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
     it("never ready within readyTimeoutSeconds: DeployError with the last reason, the FlinkDeployment left in place", async () => {
         api.setPods(NS, []);
         await expect(k8sClusterProvider.create({ ...inputs, readyTimeoutSeconds: 1 })).rejects.toThrow(
-            /did not answer within 1 s \(.*no pods match its selector.*\)[\s\S]*left behind: the FlinkDeployment in place/,
+            /not ready within 1 s: still waiting for the JobManager REST API at .*no pods match its selector[\s\S]*left behind: the FlinkDeployment in place/,
         );
+    });
+
+    it("a spec change the Operator has not reconciled yet: waits for its generation although the old JobManager answers", async () => {
+        const deployment = (generation: number, seen: number) => ({
+            apiVersion: "flink.apache.org/v1beta1",
+            kind: "FlinkDeployment",
+            metadata: { name: "sessions", namespace: NS, generation },
+            status: { observedGeneration: seen, lifecycleState: "STABLE", jobManagerDeploymentStatus: "READY", reconciliationStatus: { state: "DEPLOYED" } },
+        });
+        api.setObject(DEPLOYMENT, deployment(2, 1));
+        setTimeout(() => api.setObject(DEPLOYMENT, deployment(2, 2)), 1500);
+        const started = Date.now();
+        const { outs } = await k8sClusterProvider.create(inputs);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+        expect(outs.status).toBe("running");
+        const said = stderr.mock.calls.map((c) => String(c[0])).join("");
+        expect(said).toMatch(/waiting for the Operator \(waiting for the Operator to reconcile generation 2 \(observed 1\)/);
+        api.deleteObject(DEPLOYMENT);
+    });
+
+    it("minSlots: ready only once that many slots registered; never: fails naming the count", async () => {
+        const err = await k8sClusterProvider.create({ ...inputs, minSlots: 12, readyTimeoutSeconds: 1 }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DeployError);
+        expect((err as Error).message).toMatch(
+            /not ready within 1 s: still waiting for TaskManagers: 8 of the 12 slots kept up have registered \(2 TaskManager\(s\)\)/,
+        );
+        const { outs } = await k8sClusterProvider.create({ ...inputs, minSlots: 8 });
+        expect(outs.slots).toBe(8);
     });
 
     it("read refreshes counts through the stored connection; unreachable when the pod is gone", async () => {

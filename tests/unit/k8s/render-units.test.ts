@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import { crdFlinkVersion } from "../../../provider/core/k8s/operator";
 import { jarUri, upgradeMode } from "../../../provider/core/k8s/render/application";
 import { htpasswdLine } from "../../../provider/core/k8s/render/ingress";
-import { k8sMemory } from "../../../provider/core/k8s/render/session";
+import { k8sMemory, minimumSlots } from "../../../provider/core/k8s/render/session";
 import { parseImage } from "../../../provider/core/k8s/names";
 
 describe("Kubernetes renderer units (pure; nothing applied)", () => {
@@ -36,6 +36,16 @@ describe("Kubernetes renderer units (pure; nothing applied)", () => {
         expect(jarUri({ maven: "com.example:orders:1.0", mavenRepository: "https://nexus.example.com/repo/" })).toBe(
             "https://nexus.example.com/repo/com/example/orders/1.0/orders-1.0.jar",
         );
+    });
+
+    test("taskManager.replicas keeps replicas x slots up in a native session from Flink 1.19 (slotmanager.number-of-slots.min); older lines start TaskManagers only for jobs", () => {
+        const home = (version: string, defaultConfig?: Record<string, number>) => ({ image: "flink:x", version, ...(defaultConfig ? { defaultConfig } : {}) });
+        const spec = (taskManager: { replicas?: number; slots?: number }) => ({ namespace: "flink", taskManager });
+        expect(minimumSlots(home("1.19.3"), spec({ replicas: 2, slots: 3 }))).toEqual({ "slotmanager.number-of-slots.min": 6 });
+        expect(minimumSlots(home("2.3.0", { "taskmanager.numberOfTaskSlots": 4 }), spec({ replicas: 1 }))).toEqual({ "slotmanager.number-of-slots.min": 4 });
+        expect(minimumSlots(home("1.20.3"), spec({ replicas: 3 }))).toEqual({ "slotmanager.number-of-slots.min": 3 });
+        expect(minimumSlots(home("1.18.1"), spec({ replicas: 2, slots: 3 }))).toEqual({});
+        expect(minimumSlots(home("1.20.3"), spec({ slots: 3 }))).toEqual({});
     });
 
     test("the htpasswd line is nginx's salted SHA-1: base64(sha1(password + salt) + salt)", () => {

@@ -57,6 +57,21 @@ describe(`Flink Operator ${OPERATOR_VERSION} CRDs from Maven Central (schema-val
         for (const m of out) expect(validateManifest(m)).toEqual([]);
     });
 
+    test("the application provider is told whether the Operator rolls back (HA default, rollbackOnFailure wins), as the spec says", () => {
+        const rendered = (extra: Record<string, unknown>) => {
+            const { args } = checkApplication({ ...application, ...extra });
+            return renderApplication(home, args!);
+        };
+        const flag = (r: ReturnType<typeof renderApplication>) =>
+            (r.flinkDeployment.spec as { flinkConfiguration: Record<string, string> }).flinkConfiguration["kubernetes.operator.deployment.rollback.enabled"];
+        const withHa = rendered({});
+        expect(withHa.inputs.rollbackEnabled).toBe(true);
+        expect(flag(withHa)).toBe("true");
+        const off = rendered({ rollbackOnFailure: false });
+        expect(off.inputs.rollbackEnabled).toBe(false);
+        expect(flag(off)).toBe("false");
+    });
+
     test("ingress, slash redirect and basic-auth Secret are valid", () => {
         const { spec, failures } = checkIngressSpec({
             target: { namespace: "streaming", name: "analytics", restPort: 8081 },

@@ -26,6 +26,8 @@ export interface K8sApplicationInputs {
     context?: string;
     readyTimeoutSeconds: number;
     access?: { mode: "auto" | "url" | "service" | "port-forward"; url?: string };
+    /** The spec enables the Operator's rollback (the provider waits out a failing JobManager). */
+    rollbackEnabled: boolean;
 }
 
 export interface ApplicationManifests extends RbacManifests {
@@ -50,7 +52,7 @@ export function jarUri(jar: NonNullable<ApplicationArgs["jar"]>): string {
 export function operatorConfig(a: ApplicationArgs): Record<string, unknown> {
     const out: Record<string, unknown> = { ...(a.configuration ?? {}) };
     // The Operator rolls back only with HA, so the default follows whether HA is configured.
-    out["kubernetes.operator.deployment.rollback.enabled"] = a.rollbackOnFailure ?? a.kubernetes.highAvailability !== undefined;
+    out["kubernetes.operator.deployment.rollback.enabled"] = rollbackEnabled(a);
     // The job's health-gate default (120 s), not the Operator's 1 minute.
     out["kubernetes.operator.deployment.readiness.timeout"] = `${a.health?.runningTimeoutSeconds ?? 120}s`;
     if (a.upgrade?.savepointDir) out["state.savepoints.dir"] = a.upgrade.savepointDir;
@@ -61,6 +63,8 @@ export function operatorConfig(a: ApplicationArgs): Record<string, unknown> {
     for (const [key, value] of Object.entries(a.autoscaler ?? {})) out[key.startsWith("job.autoscaler.") ? key : `job.autoscaler.${key}`] = value;
     return out;
 }
+
+const rollbackEnabled = (a: ApplicationArgs): boolean => a.rollbackOnFailure ?? a.kubernetes.highAvailability !== undefined;
 
 export function renderApplication(home: ImageHome, a: ApplicationArgs): ApplicationManifests {
     const spec = a.kubernetes;
@@ -88,6 +92,8 @@ export function renderApplication(home: ImageHome, a: ApplicationArgs): Applicat
             name,
             specHash: hashOf(fd.spec),
             upgradeMode: mode,
+            // The provider then waits out a failing JobManager: the Operator rolls back, ROLLED_BACK is the outcome.
+            rollbackEnabled: rollbackEnabled(a),
             ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}),
             ...(spec.context ? { context: spec.context } : {}),
             readyTimeoutSeconds: spec.readyTimeoutSeconds ?? DEFAULT_APPLICATION_TIMEOUT,

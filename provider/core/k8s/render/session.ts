@@ -1,5 +1,6 @@
 /** A session cluster on Kubernetes: RBAC, the session-mode FlinkDeployment, an optional SQL Gateway. */
 import { hashOf } from "../../hash";
+import { atLeast, tryParseFlinkVersion } from "../../version";
 import type { SessionSpec } from "../schema";
 import { deploymentName, flinkConfiguration, flinkDeployment, MAIN_CONTAINER, MANAGED_BY, podTemplate, restPort } from "./common";
 import { renderRbac, RbacManifests } from "./rbac";
@@ -25,6 +26,8 @@ export interface K8sClusterInputs {
     specHash: string;
     /** Digest of the declared libraries ("" without): what jobs compare to show "cluster libraries". */
     librariesHash?: string;
+    /** Slots kept up from the start (minimumSlots): `up` waits until they registered. */
+    minSlots?: number;
 }
 
 export interface SessionManifests extends RbacManifests {
@@ -42,10 +45,25 @@ export interface SessionLibraries extends PodLibraries {
     readonly secret?: Manifest;
 }
 
+/**
+ * A native session cluster starts TaskManagers only for jobs that need slots: `taskManager.replicas`
+ * alone starts none (the Operator applies it to standalone mode only). From Flink 1.19 the
+ * resource manager keeps `slotmanager.number-of-slots.min` slots up, so replicas x slots
+ * TaskManagers start with the cluster and register before any job. Older lines: none up front.
+ */
+export function minimumSlots(home: ImageHome, spec: SessionSpec): Record<string, number> {
+    const replicas = spec.taskManager?.replicas;
+    const v = tryParseFlinkVersion(home.version);
+    if (replicas === undefined || !v || !atLeast(v, 1, 19)) return {};
+    const slots = spec.taskManager?.slots ?? Number(home.defaultConfig?.["taskmanager.numberOfTaskSlots"] ?? 1);
+    return { "slotmanager.number-of-slots.min": replicas * (Number.isFinite(slots) && slots > 0 ? slots : 1) };
+}
+
 export function renderSession(resourceName: string, home: ImageHome, spec: SessionSpec, libs?: SessionLibraries): SessionManifests {
     const name = deploymentName(resourceName, spec);
     const timeout = spec.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT;
-    const config = flinkConfiguration(home, spec);
+    const kept = minimumSlots(home, spec);
+    const config = flinkConfiguration(home, spec, kept);
     const fd = flinkDeployment(resourceName, home, spec, config);
     if (libs?.libraries.length) {
         const template = (fd.spec as { podTemplate: { spec: Record<string, unknown> } }).podTemplate;
@@ -73,6 +91,7 @@ export function renderSession(resourceName: string, home: ImageHome, spec: Sessi
             readyTimeoutSeconds: timeout,
             specHash: hashOf(fd.spec),
             ...(libs?.hash ? { librariesHash: libs.hash } : {}),
+            ...(kept["slotmanager.number-of-slots.min"] ? { minSlots: kept["slotmanager.number-of-slots.min"] } : {}),
         },
     };
 }
