@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop what scripts/kube-up.sh STATE_DIR started and undo its machine-wide changes: pod
+# Stop what scripts/kube-up.sh STATE_DIR (and scripts/kube-operator.sh) started and undo its machine-wide changes: pod
 # containers (via containerd, before it stops), every process by its recorded pid, containerd's
 # shims for this socket, kube-proxy's iptables chains, the pfkube0 bridge, kubelet's mounts, STATE_DIR.
 set -uo pipefail
@@ -13,7 +13,9 @@ stop_pid() { # stop_pid NAME : SIGTERM, then SIGKILL after 10 s
   for _ in $(seq 20); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.5; done
   kill -9 "${pid}" 2>/dev/null; rm -f "$f"
 }
-for name in kube-proxy kubelet scheduler controller-manager coredns; do stop_pid "$name"; done
+# The Operator (scripts/kube-operator.sh) first: a process group, its JVM and its hosts loop.
+[ -f "${DIR}/operator.pid" ] && { kill -- -"$(cat "${DIR}/operator.pid")" 2>/dev/null; rm -f "${DIR}/operator.pid"; }
+for name in kube-proxy kubelet scheduler controller-manager dns; do stop_pid "$name"; done
 if [ -S "${SOCK}" ]; then
   for id in $(ctr --address "${SOCK}" -n k8s.io tasks ls -q 2>/dev/null); do
     ctr --address "${SOCK}" -n k8s.io tasks kill -s SIGKILL "${id}" >/dev/null 2>&1

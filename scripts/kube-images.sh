@@ -45,7 +45,7 @@ fi
 
 BASE="${OUT}/debian-bookworm-jre17.layer.tar"
 if [ ! -f "${BASE}" ]; then
-  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >&2
+  command -v debootstrap >/dev/null || { apt-get update -qq >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >&2; }
   mirror="$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')"
   [ -n "${mirror}" ] || mirror="$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list)"
   log "debootstrap bookworm minbase + openjdk-17-jre-headless (first time only, about 2-4 min)"

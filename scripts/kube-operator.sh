@@ -15,6 +15,8 @@
 # that a small loop keeps filled with every Service's <name>.<namespace> -> ClusterIP (kube-proxy
 # routes ClusterIPs on the host too).
 set -euo pipefail
+# kube-operator.sh --prepare [operator-version]: only fetch and cache the jars (the test command's bed).
+if [ "${1:-}" = --prepare ]; then PREPARE=1; shift; set -- /tmp 0 "${1:-1.7.0}"; fi
 DIR="$(cd "${1:?usage: kube-operator.sh STATE_DIR BASE_PORT [operator-version]}" && pwd)"
 BASE="${2:?usage: kube-operator.sh STATE_DIR BASE_PORT [operator-version]}"
 VERSION="${3:-1.7.0}"
@@ -22,9 +24,11 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 CACHE="${PULUMI_FLINK_CACHE:-$HOME/.cache/pulumi-flink}"
 LIB="${CACHE}/flink-operator/${VERSION}/lib"
 export KUBECONFIG="${DIR}/kubeconfig"
+export PATH="$(bash "${HERE}/kube-node.sh" | tail -1):${PATH}"  # its kubectl
 log() { echo "[kube-operator ${VERSION}] $(date -u +%T) $*" >&2; }
 
-if [ ! -f "${LIB}/.complete" ]; then
+# .complete-2: the set below (2: + flink-kubernetes-standalone); a cache of another set is fetched again.
+if [ ! -f "${LIB}/.complete-2" ]; then
   command -v mvn >/dev/null || { log "mvn is required"; exit 1; }
   work="${CACHE}/flink-operator/${VERSION}/fetch"
   mkdir -p "${work}"
@@ -32,17 +36,21 @@ if [ ! -f "${LIB}/.complete" ]; then
     echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
     echo '<groupId>local</groupId><artifactId>operator-libs</artifactId><version>1</version><dependencies>'
     echo "<dependency><groupId>org.apache.flink</groupId><artifactId>flink-kubernetes-operator</artifactId><version>${VERSION}</version></dependency>"
+    # Shaded into the release image's jar, not a runtime dependency of the plain one: the Operator
+    # loads its config options for every FlinkDeployment that sets taskManager.replicas.
+    echo "<dependency><groupId>org.apache.flink</groupId><artifactId>flink-kubernetes-standalone</artifactId><version>${VERSION}</version></dependency>"
     echo '</dependencies></project>'
   } > "${work}/pom.xml"
   log "fetching the Operator and its runtime dependencies (first time only)"
   rm -rf "${LIB}.partial"
   mvn -B -Dstyle.color=never -f "${work}/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="${LIB}.partial" 2>&1 | grep -E 'Downloaded|BUILD|ERROR' | sed -n '1~25p;/BUILD\|ERROR/p' >&2
-  touch "${LIB}.partial/.complete"
+  touch "${LIB}.partial/.complete-2"
   rm -rf "${LIB}" && mv "${LIB}.partial" "${LIB}"
   log "$(ls "${LIB}" | wc -l) jars in ${LIB}"
 fi
 
+if [ -n "${PREPARE:-}" ]; then log "jars ready in ${LIB}"; exit 0; fi
 log "installing the CRDs of operator-api ${VERSION}"
 CRDS="$(bash "${HERE}/fetch-operator-crds.sh" "${VERSION}" | tail -1)"
 kubectl apply -f "${CRDS}"/flinkdeployments.flink.apache.org-v1.yml -f "${CRDS}"/flinksessionjobs.flink.apache.org-v1.yml >&2

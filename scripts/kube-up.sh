@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start a real single-node Kubernetes for the test bed and leave it running: etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, containerd (+ runc, CNI bridge), kubelet, kube-proxy
-# (iptables) and CoreDNS as a host process behind the kube-dns Service. Binaries come from
+# (iptables) and a small cluster DNS (scripts/kube/cluster-dns.js) as a host process behind the
+# kube-dns Service. Binaries come from
 # scripts/kube-apiserver.sh, scripts/kube-node.sh and Debian; images from scripts/kube-images.sh.
 # Usage: kube-up.sh STATE_DIR BASE_PORT   (ports BASE..BASE+19; stop with kube-down.sh STATE_DIR)
 # Writes STATE_DIR/kubeconfig (admin token) and STATE_DIR/*.pid; logs in STATE_DIR/*.log.
@@ -14,12 +15,6 @@ CACHE="${PULUMI_FLINK_CACHE:-$HOME/.cache/pulumi-flink}"
 APISERVER="$(bash "${HERE}/kube-apiserver.sh" | tail -1)"
 BIN="${KUBE_NODE_BIN:-$(bash "${HERE}/kube-node.sh" | tail -1)}"  # KUBE_NODE_BIN: skip the build check
 IMAGES="$(bash "${HERE}/kube-images.sh" ${KUBE_FLINK_VERSIONS:-2.3.0} | tail -1)"  # e.g. "2.3.0 1.20.3"
-for tool in containerd runc iptables conntrack; do command -v "$tool" >/dev/null || MISSING=1; done
-if [ -n "${MISSING:-}" ] || [ ! -x /usr/lib/cni/bridge ]; then
-  echo "[kube-up] installing containerd, runc, CNI plugins, iptables, conntrack from Debian" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends containerd runc containernetworking-plugins iptables conntrack >&2
-fi
 NODE_IP="$(ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -1)"
 [ -n "${NODE_IP}" ] || NODE_IP="$(hostname -I | awk '{print $1}')"
 RUN=/run/pulumi-flink-containerd
@@ -91,32 +86,18 @@ api() { # api METHOD PATH [JSON] : one request as the admin
   curl -fsS --cacert "${DIR}/certs/apiserver.crt" -H "Authorization: Bearer ${TOKEN}" \
     -H "Content-Type: application/json" -X "$1" "${URL}$2" ${3:+-d "$3"}
 }
-# Cluster DNS: CoreDNS runs on the host (no image to build) and the kube-dns Service at ${DNS_IP}
-# points at it through a hand-written EndpointSlice, so kube-proxy routes pods' port 53 to it.
-if [ -x "${BIN}/coredns" ]; then
-  cat > "${DIR}/Corefile" <<CF
-.:$((BASE + 9)) {
-  bind ${NODE_IP}
-  errors
-  kubernetes cluster.local in-addr.arpa ip6.arpa {
-    kubeconfig ${KC} node
-    pods insecure
-    fallthrough in-addr.arpa ip6.arpa
-  }
-}
-CF
-  start coredns "${BIN}/coredns" -conf "${DIR}/Corefile"
-  wait_for "namespace kube-system" 30 api GET /api/v1/namespaces/kube-system
-  api POST /api/v1/namespaces/kube-system/services "{\"metadata\": {\"name\": \"kube-dns\"}, \"spec\": {\"clusterIP\": \"${DNS_IP}\",
-    \"ports\": [{\"name\": \"dns\", \"port\": 53, \"protocol\": \"UDP\", \"targetPort\": $((BASE + 9))},
-    {\"name\": \"dns-tcp\", \"port\": 53, \"protocol\": \"TCP\", \"targetPort\": $((BASE + 9))}]}}" > /dev/null
-  api POST /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices "{\"metadata\": {\"name\": \"kube-dns-host\",
-    \"labels\": {\"kubernetes.io/service-name\": \"kube-dns\"}}, \"addressType\": \"IPv4\",
-    \"endpoints\": [{\"addresses\": [\"${NODE_IP}\"], \"conditions\": {\"ready\": true}}],
-    \"ports\": [{\"name\": \"dns\", \"port\": $((BASE + 9)), \"protocol\": \"UDP\"}, {\"name\": \"dns-tcp\", \"port\": $((BASE + 9)), \"protocol\": \"TCP\"}]}" > /dev/null
-else
-  log "no CoreDNS in ${BIN}: pods get no cluster DNS"
-fi
+# Cluster DNS: scripts/kube/cluster-dns.js runs on the host (no image, no build) and the kube-dns
+# Service at ${DNS_IP} points at it through a hand-written EndpointSlice, so kube-proxy routes
+# pods' port 53 to it.
+start dns node "${HERE}/kube/cluster-dns.js" "${NODE_IP}" $((BASE + 9)) "${URL}" "${TOKEN}" "${DIR}/certs/apiserver.crt"
+wait_for "namespace kube-system" 30 api GET /api/v1/namespaces/kube-system
+api POST /api/v1/namespaces/kube-system/services "{\"metadata\": {\"name\": \"kube-dns\"}, \"spec\": {\"clusterIP\": \"${DNS_IP}\",
+  \"ports\": [{\"name\": \"dns\", \"port\": 53, \"protocol\": \"UDP\", \"targetPort\": $((BASE + 9))},
+  {\"name\": \"dns-tcp\", \"port\": 53, \"protocol\": \"TCP\", \"targetPort\": $((BASE + 9))}]}}" > /dev/null
+api POST /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices "{\"metadata\": {\"name\": \"kube-dns-host\",
+  \"labels\": {\"kubernetes.io/service-name\": \"kube-dns\"}}, \"addressType\": \"IPv4\",
+  \"endpoints\": [{\"addresses\": [\"${NODE_IP}\"], \"conditions\": {\"ready\": true}}],
+  \"ports\": [{\"name\": \"dns\", \"port\": $((BASE + 9)), \"protocol\": \"UDP\"}, {\"name\": \"dns-tcp\", \"port\": $((BASE + 9)), \"protocol\": \"TCP\"}]}" > /dev/null
 
 # containerd: its own socket, state and config; the image store lives in the cache (warm imports).
 mkdir -p "${RUN}" "${DIR}/cni/net.d" "${CACHE}/kube-containerd"
