@@ -49,7 +49,7 @@ export interface SessionLibraries extends PodLibraries {
  * A native session cluster starts TaskManagers only for jobs that need slots: `taskManager.replicas`
  * alone starts none (the Operator applies it to standalone mode only). From Flink 1.19 the
  * resource manager keeps `slotmanager.number-of-slots.min` slots up, so replicas x slots
- * TaskManagers start with the cluster and register before any job. Older lines: none up front.
+ * TaskManagers start with the cluster and register before the first job. Older lines: none up front.
  */
 export function minimumSlots(home: ImageHome, spec: SessionSpec): Record<string, number> {
     const replicas = spec.taskManager?.replicas;
