@@ -3,17 +3,21 @@
  * Operator. The FlinkDeployment (with `spec.job`) is applied by @pulumi/kubernetes before this
  * resource; here `pulumi up` waits until the Operator has reconciled that generation and the
  * deployment is STABLE, fails with the Operator's own message on ROLLED_BACK / FAILED, and
- * prints progress lines meanwhile. Savepoints on upgrade are the Operator's job (upgradeMode).
+ * prints progress lines meanwhile. Savepoints on upgrade are the Operator's job (upgradeMode); on
+ * delete with onDelete "savepoint" the job is suspended with a savepoint first (suspend.ts).
  */
 import { changedKeys, plain } from "../core/diff";
-import { DeployError, messageOf, parsedOrThrow } from "../core/errors";
+import { parsedOrThrow } from "../core/errors";
 import { withoutPulumiKeys } from "../core/zod";
-import { progressFor } from "../core/log";
 import { chooseAccess } from "./endpoint";
 import { checkK8sApplicationInputs, type K8sApplicationInputs } from "./inputs";
-import { type DeploymentFacts, factsOf, type FlinkDeploymentObject, interpret, operatorMessage } from "./lifecycle";
-import { NotFoundError, readFlinkDeployment, recentEvents, watchFlinkDeployment } from "./status";
+import { type DeploymentFacts, factsOf, type FlinkDeploymentObject } from "./lifecycle";
+import { NotFoundError, readFlinkDeployment } from "./status";
 import { type TypedProvider, unreadable } from "../core/providers";
+import { resumeIfSuspended, suspendBeforeDeletion } from "./suspend";
+import { awaitOperator } from "./await-operator";
+
+export { timing } from "./await-operator";
 
 export const K8S_APPLICATION_STATE_VERSION = 1;
 
@@ -36,9 +40,6 @@ const UPDATE_KEYS = [
     "restService",
     "restPort",
 ] as const;
-
-/** Poll interval and how long a missing FlinkDeployment is tolerated (tests shorten them). */
-export const timing = { pollMs: 2_000, missingGraceMs: 30_000 };
 
 function parse(inputs: Record<string, unknown>): K8sApplicationInputs {
     const { args, failures } = checkK8sApplicationInputs(inputs);
@@ -64,96 +65,6 @@ function stateOf(args: K8sApplicationInputs, object: FlinkDeploymentObject): K8s
     return plain({ ...args, ...facts, webUiUrl, flinkVersion: flinkVersionOf(object), stateVersion: K8S_APPLICATION_STATE_VERSION });
 }
 
-/** Sleep up to `ms`, or until `wake` is called (a watch event). */
-function napper(): { nap(ms: number): Promise<void>; wake(): void; wakes: number } {
-    let resolveNap: (() => void) | undefined;
-    const state = {
-        wakes: 0,
-        nap(ms: number) {
-            return new Promise<void>((resolve) => {
-                const timer = setTimeout(() => ((resolveNap = undefined), resolve()), ms);
-                resolveNap = () => {
-                    clearTimeout(timer);
-                    resolveNap = undefined;
-                    resolve();
-                };
-            });
-        },
-        wake() {
-            state.wakes++;
-            resolveNap?.();
-        },
-    };
-    return state;
-}
-
-/**
- * Wait for the Operator's verdict on the current generation of the FlinkDeployment: re-read it
- * on every watch event (client-node Watch), and every `timing.pollMs` whatever the watch does.
- */
-export async function awaitOperator(args: K8sApplicationInputs): Promise<FlinkDeploymentObject> {
-    const waker = napper();
-    const stopWatch = watchFlinkDeployment(args, args.namespace, args.name, () => waker.wake());
-    try {
-        return await waitLoop(args, waker);
-    } finally {
-        stopWatch();
-    }
-}
-
-async function waitLoop(args: K8sApplicationInputs, waker: ReturnType<typeof napper>): Promise<FlinkDeploymentObject> {
-    const where = `${args.namespace}/${args.name}`;
-    const progress = progressFor(`FlinkJob ${where}`);
-    const started = Date.now();
-    const deadline = started + args.readyTimeoutSeconds * 1000;
-    const secretValues = args.kubeconfig ? [args.kubeconfig] : [];
-    let said = "";
-    let lastProgress = "no status read yet";
-    for (;;) {
-        let object: FlinkDeploymentObject | undefined;
-        try {
-            object = await readFlinkDeployment(args, args.namespace, args.name);
-        } catch (err) {
-            // Missing right after apply is a race with the API's cache; missing for long is an error.
-            if (!(err instanceof NotFoundError) || Date.now() - started > timing.missingGraceMs) {
-                throw new DeployError(
-                    `FlinkDeployment ${where}: ${messageOf(err).split("\n")[0]}`,
-                    "whatever the Operator runs for it, unchanged; check kubeconfig, context and that the FlinkDeployment exists",
-                );
-            }
-        }
-        if (object) {
-            const verdict = interpret(object, { secretValues, rollbackEnabled: args.rollbackEnabled });
-            lastProgress = verdict.progress;
-            if (verdict.done && verdict.ok) {
-                progress(verdict.message);
-                return object;
-            }
-            if (verdict.done) {
-                const rolledBack = object.status?.lifecycleState === "ROLLED_BACK";
-                // Without status.error the Operator's reason is in its events (e.g. the Rollback event).
-                const events = object.status?.error ? [] : await recentEvents(args, args.namespace, args.name).catch(() => []);
-                const why = events.length ? `; Operator events: ${events.map((e) => operatorMessage(e, { secretValues })).join(" | ")}` : "";
-                throw new DeployError(
-                    `FlinkDeployment ${where}: ${verdict.message}${why}`,
-                    rolledBack
-                        ? "the previous (last stable) spec running again, restored by the Operator; fix the new spec and run `pulumi up` again"
-                        : "the FlinkDeployment as the Operator left it; fix the spec (or what it depends on) and run `pulumi up` again",
-                );
-            }
-            if (verdict.progress !== said) progress(verdict.progress);
-            said = verdict.progress;
-        }
-        if (Date.now() >= deadline) {
-            throw new DeployError(
-                `FlinkDeployment ${where} did not become STABLE within ${args.readyTimeoutSeconds} s (last: ${lastProgress})`,
-                `the FlinkDeployment in place, the Operator still reconciling it; check \`kubectl -n ${args.namespace} describe flinkdeployment ${args.name}\`, or raise readyTimeoutSeconds`,
-            );
-        }
-        await waker.nap(Math.min(timing.pollMs, Math.max(0, deadline - Date.now())));
-    }
-}
-
 /** The `k8sApplication` dynamic provider. */
 export const k8sApplicationProvider: TypedProvider<K8sApplicationState> = {
     async check(_olds, news) {
@@ -171,11 +82,13 @@ export const k8sApplicationProvider: TypedProvider<K8sApplicationState> = {
 
     async create(inputs) {
         const args = parse(inputs);
+        await resumeIfSuspended(args);
         return { id: `${args.namespace}/${args.name}`, outs: stateOf(args, await awaitOperator(args)) };
     },
 
     async update(_id, _olds, news) {
         const args = parse(news);
+        await resumeIfSuspended(args);
         return { outs: stateOf(args, await awaitOperator(args)) };
     },
 
@@ -190,8 +103,9 @@ export const k8sApplicationProvider: TypedProvider<K8sApplicationState> = {
         }
     },
 
-    // The FlinkDeployment belongs to @pulumi/kubernetes; its deletion lets the Operator stop the job per its policy.
-    async delete() {
-        return;
+    // The FlinkDeployment belongs to @pulumi/kubernetes and is deleted after this resource: with
+    // onDelete "savepoint" the job is suspended with a savepoint here first (see deletionPlan).
+    async delete(_id, props: K8sApplicationState) {
+        if (props?.namespace) await suspendBeforeDeletion(props);
     },
 };

@@ -151,7 +151,8 @@ async function deploy(args: K8sClusterInputs): Promise<K8sClusterState> {
     progress(`ready: Flink ${snap.flinkVersion}, ${snap.taskManagers} TaskManager(s), ${snap.slots} slot(s), ${snap.jobsRunning} running job(s)`);
     if (snap.flinkVersion !== args.flinkVersion)
         progress(
-            `warning: the home declares Flink ${args.flinkVersion} but the cluster reports ${snap.flinkVersion}; set the home's flinkVersion to the image's version`,
+            `warning: the home declares Flink ${args.flinkVersion} but the cluster reports ${snap.flinkVersion}; ` +
+                "set the home's flinkVersion to the image's version",
         );
     return stateOf(args, conn, snap, "running");
 }

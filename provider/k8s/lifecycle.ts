@@ -18,7 +18,7 @@ import { redactSecrets } from "../core/redact";
 /** The parts of a FlinkDeployment this module reads (all optional: status fills in over time). */
 export interface FlinkDeploymentObject {
     metadata?: { name?: string; namespace?: string; generation?: number };
-    spec?: { flinkVersion?: string; job?: { state?: string } };
+    spec?: { flinkVersion?: string; job?: { state?: string; upgradeMode?: string }; flinkConfiguration?: Record<string, unknown> };
     status?: FlinkDeploymentStatus;
 }
 
@@ -135,7 +135,8 @@ export function interpret(object: FlinkDeploymentObject, opts: InterpretOptions 
         if (status.error && /ValidationException|validation/i.test(status.error)) return fail(`the Operator rejected the spec: ${error}`);
         if (status.lifecycleState === "FAILED" && !status.reconciliationStatus?.lastReconciledSpec && status.error)
             return fail(`the Operator could not deploy: ${error}`);
-        return wait(`waiting for the Operator to reconcile generation ${generation} (observed ${seen ?? "none"}); ${progress}`);
+        const said = error ? `; Operator error: ${error}` : "";
+        return wait(`waiting for the Operator to reconcile generation ${generation} (observed ${seen ?? "none"}); ${progress}${said}`);
     }
     const lifecycle = status.lifecycleState ?? "";
     const jobState = status.jobStatus?.state;
@@ -170,6 +171,36 @@ export function factsOf(object: FlinkDeploymentObject): DeploymentFacts {
         lastSavepoint: s?.jobStatus?.savepointInfo?.lastSavepoint?.location ?? s?.jobStatus?.upgradeSavepointPath ?? "",
         deployedAt: Number.isFinite(startMs) ? new Date(startMs).toISOString() : "",
     };
+}
+
+/** The Operator setting our `onDelete` renders: "savepoint" -> true, "cancel" -> false (its default). */
+export const SAVEPOINT_ON_DELETION = "kubernetes.operator.job.savepoint-on-deletion";
+
+/** What deleting an application job's FlinkDeployment needs first, read off the live object. */
+export type DeletionPlan =
+    /** onDelete "cancel": the Operator cancels the job when the object goes. */
+    | { action: "delete"; says: string }
+    /** Suspended already (an interrupted destroy): its savepoint is known. */
+    | { action: "suspended"; savepoint: string }
+    /** Running: suspend it with a savepoint, wait, then let the object go. */
+    | { action: "suspend"; upgradeMode: string }
+    /** No savepoint can be taken now: keep the object, say why. */
+    | { action: "refuse"; why: string };
+
+/**
+ * Why suspend first: with `savepoint-on-deletion`, Operator 1.7.0 stopped the job with a savepoint,
+ * the application cluster exited, and the Operator's cleanup then failed on every retry
+ * ("Unexpected non-terminal status"), leaving the object Terminating. A suspended deployment
+ * (savepoint taken, cluster removed by the Operator itself) deletes cleanly.
+ */
+export function deletionPlan(object: FlinkDeploymentObject): DeletionPlan {
+    const wanted = object.spec?.flinkConfiguration?.[SAVEPOINT_ON_DELETION];
+    if (String(wanted) !== "true") return { action: "delete", says: `onDelete "cancel": the Operator cancels the job without a savepoint` };
+    const lifecycle = object.status?.lifecycleState;
+    const job = object.status?.jobStatus?.state;
+    if (object.spec?.job?.state === "suspended" && lifecycle === "SUSPENDED") return { action: "suspended", savepoint: factsOf(object).lastSavepoint };
+    if (object.spec?.job?.state === "suspended" || job === "RUNNING") return { action: "suspend", upgradeMode: object.spec?.job?.upgradeMode ?? "savepoint" };
+    return { action: "refuse", why: `the job is ${job ?? "not reported"} (lifecycle ${lifecycle ?? "unknown"}), not RUNNING: no savepoint can be taken now` };
 }
 
 function parseJson(text: string | null | undefined): Record<string, unknown> | undefined {

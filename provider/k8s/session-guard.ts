@@ -81,7 +81,8 @@ export function refuseSpecChange(where: string, running: RunningJobs): void {
     }
     if (!running.jobs.length) return;
     throw new DeployError(
-        `changing the FlinkDeployment spec of ${where} restarts the session cluster, which would kill ${running.jobs.length} job(s) without a savepoint: ${names(running.jobs)}`,
+        `changing the FlinkDeployment spec of ${where} restarts the session cluster, ` +
+            `which would kill ${running.jobs.length} job(s) without a savepoint: ${names(running.jobs)}`,
         `${left}; ${THROUGH}`,
     );
 }

@@ -32,6 +32,16 @@ export async function readFlinkDeployment(access: KubeAccess, namespace: string,
     }
 }
 
+/** Merge-patch `spec.job` of the FlinkDeployment `namespace/name` (e.g. `{ state: "suspended" }`). */
+export async function patchFlinkDeploymentJob(access: KubeAccess, namespace: string, name: string, job: Record<string, string>): Promise<void> {
+    const client = k8s();
+    const api = loadKubeConfig(access).makeApiClient(client.CustomObjectsApi);
+    await api.patchNamespacedCustomObject(
+        { group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: "flinkdeployments", name, body: { spec: { job } }, fieldManager: "pulumi-flink" },
+        client.setHeaderOptions("Content-Type", client.PatchStrategy.MergePatch),
+    );
+}
+
 /**
  * The newest Warning events (and the Operator's Rollback events) of an object, one line each,
  * newest first: the Operator records why it rolled back as an event, not in `status.error`.

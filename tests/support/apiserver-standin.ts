@@ -56,6 +56,10 @@ export interface StandInOptions {
 export class ApiServerStandIn {
     /** Every request: `METHOD path?query`, and `WS path?query` for upgrades. */
     readonly requests: string[] = [];
+    /** Bodies of PATCH requests, with their path and Content-Type; answered with the object as served. */
+    readonly patches: { path: string; contentType: string; body: Json }[] = [];
+    /** Answer PATCH requests with this status code (e.g. 403) instead of the object. */
+    patchStatus = 200;
     /** Port-forward WebSockets opened so far. */
     forwardsOpened = 0;
     /** Bytes the clients sent to pods through port-forwards (data channels). */
@@ -161,6 +165,7 @@ export class ApiServerStandIn {
             send(code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
         if (!this.authorized(req)) return status(401, "Unauthorized", "Unauthorized");
         const url = new URL(req.url ?? "/", this.url);
+        if (req.method === "PATCH") return this.patch(req, url.pathname, send, status);
         if (req.method !== "GET") return status(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
         const list = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
         if (list) {
@@ -180,6 +185,23 @@ export class ApiServerStandIn {
         if (object) return send(200, object);
         const parts = url.pathname.split("/");
         return status(404, "NotFound", `${parts[parts.length - 2] ?? "object"} "${parts[parts.length - 1]}" not found`);
+    }
+
+    private patch(
+        req: http.IncomingMessage,
+        at: string,
+        send: (code: number, body: Json) => void,
+        status: (code: number, reason: string, message: string) => void,
+    ): void {
+        let text = "";
+        req.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        req.on("end", () => {
+            this.patches.push({ path: at, contentType: String(req.headers["content-type"] ?? ""), body: JSON.parse(text || "{}") as Json });
+            if (this.patchStatus !== 200) return status(this.patchStatus, "Forbidden", `patch refused with ${this.patchStatus}`);
+            const object = this.sequences.get(at)?.[0] ?? this.objects.get(at);
+            if (!object) return status(404, "NotFound", `"${at}" not found`);
+            send(200, object);
+        });
     }
 
     private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {

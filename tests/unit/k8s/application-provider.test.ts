@@ -58,7 +58,9 @@ describe("k8sApplication provider (mocked apiserver; no pods run)", () => {
     });
 
     it("update waits for the new generation: UPGRADING -> STABLE, new job id and the upgrade savepoint", async () => {
-        api.setSequence(PATH, objects("upgrade-stable"));
+        const sequence = objects("upgrade-stable");
+        // The first read is the check for a suspended job (resumeIfSuspended); the wait starts with the second.
+        api.setSequence(PATH, [sequence[0]!, ...sequence]);
         const { outs } = await k8sApplicationProvider.update!(`${NS}/${NAME}`, {}, { ...inputs, specHash: "h2" });
         expect(outs).toMatchObject({
             jobId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
