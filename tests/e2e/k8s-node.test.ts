@@ -2,15 +2,17 @@
  * Kubernetes for real (issue 13's acceptance), through the real pulumi CLI and Pulumi's real
  * Kubernetes provider: a single-node cluster started here (tests/support/kube-node.ts), the real
  * Flink Kubernetes Operator 1.7.0 reconciling what the package emits, Flink pods of a locally
- * built image. Flink 1.19.3: the newest line Operator 1.7.0's CRD accepts (v1_19).
+ * built image. Flink 1.19.3: the newest line Operator 1.7.0's CRD accepts (v1_19); its image
+ * carries flink-sql-gateway 1.19.1 (Maven Central publishes none for 1.19.3; scripts/kube-images.sh).
  * State and the counter job's output live on a hostPath directory mounted at the same path in
  * every Flink pod, so the host reads what the pods write (one node: that is "shared storage").
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isActive } from "../../provider/flink";
-import { countAbove, counterJob } from "../support/jobs";
+import { countAbove, counterJob, countingSql } from "../support/jobs";
 import { KubeNode, kubeProviderDir, startKubeNode } from "../support/kube-node";
 import { PulumiProject } from "../support/pulumi";
 import { runCli } from "../support/review";
@@ -53,6 +55,7 @@ const cluster = new flink.SessionCluster("sessions", {
         taskManager: { memory: "1024m", cpu: 0.25, replicas: 1, slots: cfg.getNumber("slots") || 2 },
         configuration: { ...LIMITS, "state.savepoints.dir": "file://${DATA}/savepoints", "state.checkpoints.dir": "file://${DATA}/checkpoints" },
         podTemplate: ${JSON.stringify(volumes)},
+        sqlGateway: { enabled: true, cpu: 0.25, memory: "1024m" },
         readyTimeoutSeconds: 300,
     },
 });
@@ -82,10 +85,7 @@ const app = new flink.FlinkJob("app", {
     parallelism: 1,
     upgrade: { mode: "savepoint", savepointDir: "file://${DATA}/app-savepoints" },
     health: { runningTimeoutSeconds: 90 },
-    // "savepoint" (the default) is not run: with it Operator 1.7.0 stops the job, the application
-    // cluster shuts itself down, and the Operator's cleanup then fails on every retry ("Unexpected
-    // non-terminal status"), leaving the FlinkDeployment Terminating (README: application mode).
-    onDelete: "cancel",
+    // onDelete "savepoint" (the default): destroy suspends the job with a savepoint first.
     application: {
         home,
         kubernetes: {
@@ -103,9 +103,15 @@ exports.app = { jobId: app.jobId, state: app.state, lifecycle: app.lifecycleStat
 `;
 
 const readCount = (out: string) => readCounter(out)?.count ?? 0;
+/** The counter job's tag once B is through (its last upgrade, interrupted by kill -9); the later tests keep it. */
+const SETTLED = "v4";
 
 type Job = { jobId: string; state: string; generation: number; restoredFrom: string };
 type Pod = { metadata: { name: string; labels: Record<string, string> }; status: { phase: string } };
+type GatewaySpec = {
+    volumes: { name: string; hostPath?: { path: string } }[];
+    containers: { name: string; volumeMounts?: { name: string; mountPath: string }[] }[];
+};
 
 describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Flink ${line.version} pods (real pulumi CLI, real Pulumi Kubernetes provider)`, () => {
     let node: KubeNode;
@@ -124,8 +130,38 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         fs.rmSync(DATA, { recursive: true, force: true });
     });
 
-    const pods = async (component: string) =>
-        (JSON.parse(await node.kubectl(["get", "pods", "-n", NS, "-l", `app=sessions,component=${component}`, "-o", "json"])) as { items: Pod[] }).items;
+    const pods = async (component: string, app = "sessions") =>
+        (JSON.parse(await node.kubectl(["get", "pods", "-n", NS, "-l", `app=${app},component=${component}`, "-o", "json"])) as { items: Pod[] }).items;
+
+    /** The active jobs named `name`, asked of the JobManager in its pod (kubectl exec through the real kubelet). */
+    const activeOnJobManager = async (name: string) => {
+        const [jm] = await pods("jobmanager");
+        const http = "exec 3<>/dev/tcp/localhost/8081 && printf 'GET /jobs/overview HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3";
+        const response = await node.kubectl(["exec", "-n", NS, jm.metadata.name, "--", "bash", "-c", http]);
+        const overview = JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4)) as { jobs: { jid: string; name: string; state: string }[] };
+        return overview.jobs.filter((j) => j.name === name && isActive(j.state as never)).map((j) => j.jid);
+    };
+
+    /** Counts the SQL job's print sink wrote as `<identifier>> +U[0, N]` to the TaskManagers' stdout (pod logs). */
+    const printed = async (identifier: string) => {
+        const logs = await node.kubectl(["logs", "-n", NS, "-l", "app=sessions,component=taskmanager", "--tail=-1", "--max-log-requests=10"]);
+        const pattern = new RegExp(`^${identifier}(?::\\d+)?> \\+[IU]\\[0, (\\d+)\\]`);
+        const counts = logs.split("\n").flatMap((l) => {
+            const m = pattern.exec(l);
+            return m ? [Number(m[1])] : [];
+        });
+        return counts.length ? { first: counts[0]!, last: Math.max(...counts) } : undefined;
+    };
+    const printedPast = (identifier: string, above = 0) =>
+        waitFor(
+            `${identifier} counting past ${above}`,
+            async () => {
+                const c = await printed(identifier);
+                return c && c.last > above ? c : undefined;
+            },
+            180_000,
+            2_000,
+        );
 
     test("A: pulumi up of a session cluster: the Operator deploys the JobManager, the TaskManager pod registers, outputs show the slots", async () => {
         const up = await project.ok(["up", "--yes", "--skip-preview"], 900_000);
@@ -137,6 +173,13 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect((await pods("jobmanager")).map((p) => p.status.phase)).toEqual(["Running"]);
         // The TaskManager pod was created by the JobManager (Flink's native mode) with the package's service account.
         expect((await pods("taskmanager")).map((p) => p.status.phase)).toEqual(["Running"]);
+        // The SQL Gateway pod runs with the cluster's pod template: the data volume and its mount.
+        const [gateway] = (await pods("sql-gateway", "sessions-sql-gateway")) as (Pod & { spec: GatewaySpec })[];
+        expect(gateway?.status.phase).toBe("Running");
+        expect(gateway!.spec.volumes.find((v) => v.name === "data")?.hostPath?.path).toBe(DATA);
+        expect(gateway!.spec.containers.find((c) => c.name === "sql-gateway")?.volumeMounts).toEqual(
+            expect.arrayContaining([expect.objectContaining({ name: "data", mountPath: DATA })]),
+        );
     });
 
     test("E: the package's service account may do what Flink's native mode needs and is denied anything more", async () => {
@@ -155,7 +198,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(other).toBe("no");
     });
 
-    test("B: a JAR job through the port-forward: savepoint-and-redeploy keeps the count, exactly one job", async () => {
+    test("B: a JAR job through the port-forward: savepoint-and-redeploy keeps the count, exactly one job; a bad version rolled back; kill -9 of the CLI after the stop converges", async () => {
         const out = path.join(DATA, "out", "counter");
         fs.mkdirSync(out, { recursive: true });
         await project.ok(["config", "set", "jobs", JSON.stringify({ counter: counterJob(line, "k8s-counter", out) })]);
@@ -176,14 +219,87 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         const after = await countAbove(out, before.count, "v2");
         expect(after.count).toBe(after.seq + 1); // restored: nothing lost, nothing counted twice
 
-        // Exactly one copy, asked of the JobManager in its pod (kubectl exec through the real kubelet).
-        const [jm] = await pods("jobmanager");
-        const http = "exec 3<>/dev/tcp/localhost/8081 && printf 'GET /jobs/overview HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3";
-        const response = await node.kubectl(["exec", "-n", NS, jm.metadata.name, "--", "bash", "-c", http]);
-        const overview = JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4)) as {
-            jobs: { jid: string; name: string; state: string }[];
-        };
-        expect(overview.jobs.filter((j) => j.name === "k8s-counter" && isActive(j.state as never)).map((j) => j.jid)).toEqual([v2.jobId]);
+        expect(await activeOnJobManager("k8s-counter")).toEqual([v2.jobId]); // exactly one copy
+
+        // A bad version (throws when it opens): stopped with a savepoint, tried, rolled back from that savepoint.
+        const v2Job = counterJob(line, "k8s-counter", out, ["--tag", "v2"]);
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter: counterJob(line, "k8s-counter", out, ["--tag", "v3", "--fail-in-open"]) })]);
+        const bad = await project.run(["up", "--yes", "--skip-preview"]);
+        expect(bad.code).not.toBe(0);
+        expect(bad.output).toContain("rolled back");
+        expect(bad.output).toContain("failing in open");
+        const m = /the previous version RUNNING again as job ([0-9a-f]{32}) \(generation \d+\), restored from (\S+)/.exec(bad.output);
+        expect(m?.[2]).toMatch(new RegExp(`^file:${DATA}/savepoints/`));
+        expect(await activeOnJobManager("k8s-counter")).toEqual([m![1]]);
+        const rolledBack = await countAbove(out, readCount(out) + 20, "v2");
+        expect(rolledBack.count).toBe(rolledBack.seq + 1); // the rollback restored the stop savepoint: nothing lost or doubled
+
+        // Back to the good version: up converges, one job, still counting on.
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter: v2Job })]);
+        await project.ok(["up", "--yes", "--skip-preview"]);
+        expect(await activeOnJobManager("k8s-counter")).toHaveLength(1);
+        const converged = await countAbove(out, readCount(out) + 20, "v2");
+        expect(converged.count).toBe(converged.seq + 1);
+
+        // kill -9 of the CLI (its provider host and port-forward die with it) just after the old job
+        // stopped with its savepoint: no stray job appears, and the next up converges from that savepoint.
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter: counterJob(line, "k8s-counter", out, ["--tag", SETTLED]) })]);
+        const cli = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+            cwd: project.dir,
+            env: project.env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const ended = new Promise<void>((resolve) => cli.on("close", () => resolve()));
+        let output = "";
+        cli.stdout.on("data", (d: Buffer) => (output += d));
+        cli.stderr.on("data", (d: Buffer) => (output += d));
+        await waitFor('"submitting generation" in the provider\'s progress', () => output.includes("submitting generation") || undefined, 300_000, 20);
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
+        process.kill(cli.pid!, "SIGKILL");
+        await ended;
+        await new Promise((r) => setTimeout(r, 5_000)); // whatever the killed run did is done by now
+        const afterKill = await activeOnJobManager("k8s-counter");
+        expect(afterKill.length).toBeLessThanOrEqual(1); // never two copies
+        await project.run(["cancel", "--yes"]); // a killed CLI may leave the stack locked
+        const next = await project.ok(["up", "--yes", "--skip-preview"]);
+        const active = await activeOnJobManager("k8s-counter");
+        expect(active).toEqual([((await project.outputs()).counter as Job).jobId]);
+        for (const jid of active.filter((j) => !afterKill.includes(j))) expect(next.output).toContain(jid); // a new job is the next up's own
+        const resumed = await countAbove(out, readCount(out), SETTLED, 180_000);
+        expect(resumed.count).toBe(resumed.seq + 1); // the count continued: state kept across the kill
+    });
+
+    test("B (SQL): a SQL job through the SQL Gateway pod: an edit is a savepoint-and-redeploy, the count continues, exactly one job; removed with a savepoint", async () => {
+        const out = path.join(DATA, "out", "counter");
+        const counter = counterJob(line, "k8s-counter", out, ["--tag", SETTLED]);
+        const sqlJob = (identifier: string, filter = "") => ({ name: "k8s-sql", sql: countingSql(identifier, filter), health: { stableSeconds: 2 } });
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter, agg: sqlJob("k8s-sql-v1") })]);
+        const counterBefore = ((await project.outputs()).counter as Job).jobId;
+        await project.ok(["up", "--yes", "--skip-preview"], 900_000);
+        expect(((await project.outputs()).counter as Job).jobId).toBe(counterBefore); // the JAR job is untouched
+        const v1 = (await project.outputs()).agg as Job;
+        expect(v1).toMatchObject({ state: "RUNNING", generation: 1 });
+        await printedPast("k8s-sql-v1", 20);
+
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter, agg: sqlJob("k8s-sql-v2", "WHERE v IS NOT NULL") })]);
+        const preview = await project.ok(["preview"]);
+        expect(preview.output).toContain("k8s-sql: savepoint-and-redeploy (changed: sql) - state verdict:");
+        process.stdout.write(`the SQL edit's preview line: ${/k8s-sql: savepoint-and-redeploy.*/.exec(preview.output)?.[0]}\n`);
+        await project.ok(["up", "--yes", "--skip-preview"], 900_000);
+        const final = (await printed("k8s-sql-v1"))!.last; // v1 stopped: its last count is the savepoint's
+        const v2 = await printedPast("k8s-sql-v2");
+        expect(v2.first).toBeGreaterThan(final); // continued from the savepoint, not from zero
+        const job = (await project.outputs()).agg as Job;
+        expect(job.generation).toBe(2);
+        expect(job.restoredFrom).toMatch(new RegExp(`^file:${DATA}/savepoints/.*savepoint-`));
+        expect(await activeOnJobManager("k8s-sql")).toEqual([job.jobId]);
+
+        // Removed from the program: stopped with a final savepoint; the JAR job keeps running.
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter })]);
+        const removed = await project.ok(["up", "--yes", "--skip-preview"]);
+        expect(removed.output).toMatch(new RegExp(`stopped job ${job.jobId} with a final savepoint at file:${DATA}/savepoints/`));
+        expect(await activeOnJobManager("k8s-sql")).toEqual([]);
+        expect(await activeOnJobManager("k8s-counter")).toHaveLength(1);
     });
 
     test("D: a session spec change while a job runs is refused (preview, review, up); the job keeps running; stopped with a savepoint, the change applies and the job restores", async () => {
@@ -201,7 +317,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(refused.output).toContain("which would kill 1 job(s) without a savepoint: k8s-counter (RUNNING)");
         const spec = await node.get<{ spec: { flinkConfiguration: Record<string, string> } }>("flinkdeployment", "sessions", NS);
         expect(spec?.spec.flinkConfiguration["taskmanager.numberOfTaskSlots"]).toBe("2"); // unchanged
-        const still = await countAbove(out, readCount(out) + 10, "v2");
+        const still = await countAbove(out, readCount(out) + 10, SETTLED);
         expect(still.seq + 1).toBe(still.count);
         expect(((await project.outputs()).counter as Job).jobId).toBe(running.jobId);
 
@@ -228,7 +344,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(after.count).toBe(after.seq + 1); // the count continued from the stop savepoint
     });
 
-    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, delete (with cancel: delete with a savepoint is not run, see APP_PROGRAM)", async () => {
+    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, destroy stops it with a savepoint (suspended first) and the FlinkDeployment goes", async () => {
         fs.copyFileSync(line.testJobJar, path.join(DATA, "counter-job.jar"));
         const out = path.join(DATA, "out", "app");
         fs.mkdirSync(out, { recursive: true });
@@ -288,11 +404,18 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         const resumed = await countAbove(out, stoppedAt + 20, "v2", 300_000); // v2 runs again from the upgrade savepoint
         expect(resumed.count).toBe(resumed.seq + 1);
 
-        // The fixed program applied again (STABLE), then deleted (onDelete: cancel, see APP_PROGRAM).
+        // The fixed program applied again (STABLE), then destroyed: suspended with a savepoint, then deleted.
         await app.ok(["config", "rm", "entryClass"]);
         await app.ok(["up", "--yes", "--skip-preview"], 900_000);
         expect((await app.outputs()).app).toMatchObject({ state: "RUNNING", lifecycle: "STABLE" });
-        await app.ok(["destroy", "--yes", "--skip-preview"], 300_000);
+        const known = new Set(savepoints());
+        const destroyed = await app.ok(["destroy", "--yes", "--skip-preview"], 600_000);
+        const finalSavepoint = /suspended with a savepoint at (\S+)/.exec(destroyed.output)?.[1] ?? "";
+        expect(finalSavepoint).toMatch(new RegExp(`^file:${DATA}/app-savepoints/savepoint-`));
+        process.stdout.write(`destroy of the application job: suspended with a savepoint at ${finalSavepoint}\n`);
+        const written = savepoints().filter((s) => !known.has(s));
+        expect(written).toEqual([path.basename(finalSavepoint)]);
+        expect(fs.existsSync(path.join(DATA, "app-savepoints", written[0]!, "_metadata"))).toBe(true);
         expect(await node.get("flinkdeployment", "k8s-app", APP_NS)).toBeUndefined();
     });
 });
