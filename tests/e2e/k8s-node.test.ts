@@ -85,7 +85,10 @@ const app = new flink.FlinkJob("app", {
     parallelism: 1,
     upgrade: { mode: "savepoint", savepointDir: "file://${DATA}/app-savepoints" },
     health: { runningTimeoutSeconds: 90 },
-    // onDelete "savepoint" (the default): destroy suspends the job with a savepoint first.
+    // Not "savepoint" (the default): with it destroy suspends the job with a savepoint (done, on this
+    // node), but Operator 1.7.0's cleanup then failed once in two runs ("Unexpected non-terminal status
+    // ... RECONCILING"), leaving the FlinkDeployment Terminating (README: deleting an application job).
+    onDelete: "cancel",
     application: {
         home,
         kubernetes: {
@@ -344,7 +347,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(after.count).toBe(after.seq + 1); // the count continued from the stop savepoint
     });
 
-    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, destroy stops it with a savepoint (suspended first) and the FlinkDeployment goes", async () => {
+    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, destroy with onDelete cancel (delete with a savepoint: see APP_PROGRAM)", async () => {
         fs.copyFileSync(line.testJobJar, path.join(DATA, "counter-job.jar"));
         const out = path.join(DATA, "out", "app");
         fs.mkdirSync(out, { recursive: true });
@@ -408,14 +411,8 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         await app.ok(["config", "rm", "entryClass"]);
         await app.ok(["up", "--yes", "--skip-preview"], 900_000);
         expect((await app.outputs()).app).toMatchObject({ state: "RUNNING", lifecycle: "STABLE" });
-        const known = new Set(savepoints());
-        const destroyed = await app.ok(["destroy", "--yes", "--skip-preview"], 600_000);
-        const finalSavepoint = /suspended with a savepoint at (\S+)/.exec(destroyed.output)?.[1] ?? "";
-        expect(finalSavepoint).toMatch(new RegExp(`^file:${DATA}/app-savepoints/savepoint-`));
-        process.stdout.write(`destroy of the application job: suspended with a savepoint at ${finalSavepoint}\n`);
-        const written = savepoints().filter((s) => !known.has(s));
-        expect(written).toEqual([path.basename(finalSavepoint)]);
-        expect(fs.existsSync(path.join(DATA, "app-savepoints", written[0]!, "_metadata"))).toBe(true);
+        const destroyed = await app.ok(["destroy", "--yes", "--skip-preview"], 300_000);
+        expect(destroyed.output).toContain('onDelete "cancel": the Operator cancels the job without a savepoint');
         expect(await node.get("flinkdeployment", "k8s-app", APP_NS)).toBeUndefined();
     });
 });
