@@ -94,11 +94,17 @@ nice -n 19 bash -c 'set -e
   bash scripts/install-pulumi-kubernetes.sh > "$2/kube-provider-dir"' kube-bed "$OLDER_LINE" "$results" \
   > >(sed -u 's/^/[kube bed] /' >&2) 2>&1 &
 kube_bed=$!
+# Each jest run gets a fresh folder of port-block claims (tests/support/testbed.ts portBlock):
+# a test file taking another file's ports fails at once instead of colliding now and then.
+claims() { rm -rf "$results/ports-$1"; mkdir -p "$results/ports-$1"; echo "$results/ports-$1"; }
 step "unit tests"
-npx jest --ci --selectProjects unit --json --outputFile="$results/unit.json" || status=1
-step "integration and e2e tests (real Flink, real pulumi CLI)"
-npx jest --ci --runInBand --selectProjects integration e2e --testPathIgnorePatterns tests/e2e/k8s-node.test.ts \
-  --json --outputFile="$results/real.json" || status=1
+PULUMI_FLINK_PORT_CLAIMS=$(claims unit) npx jest --ci --selectProjects unit --json --outputFile="$results/unit.json" || status=1
+# Two files at a time: most of a real test's time is spent waiting on Flink (checkpoints, restarts,
+# health windows), so two workers on 2 CPUs roughly halve the wall time.
+workers="${PULUMI_FLINK_TEST_WORKERS:-2}"
+step "integration and e2e tests (real Flink, real pulumi CLI; $workers files at a time)"
+PULUMI_FLINK_PORT_CLAIMS=$(claims real) npx jest --ci --maxWorkers="$workers" --selectProjects integration e2e \
+  --testPathIgnorePatterns tests/e2e/k8s-node.test.ts --json --outputFile="$results/real.json" || status=1
 
 step "waiting for the Kubernetes test bed (background build above)"
 if wait "$kube_bed"; then
@@ -109,7 +115,8 @@ else
   echo "[kube bed] FAILED (see the [kube bed] lines above): tests/e2e/k8s-node.test.ts fails for want of it" >&2
 fi
 step "Kubernetes for real: a single-node cluster, the Flink Kubernetes Operator, the real pulumi CLI (tests/e2e/k8s-node.test.ts)"
-npx jest --ci --runInBand --selectProjects e2e tests/e2e/k8s-node.test.ts --json --outputFile="$results/kube.json" || status=1
+PULUMI_FLINK_PORT_CLAIMS=$(claims kube) npx jest --ci --runInBand --selectProjects e2e tests/e2e/k8s-node.test.ts \
+  --json --outputFile="$results/kube.json" || status=1
 
 node -e '
   const fs = require("fs");

@@ -64,19 +64,19 @@ describe(`FlinkJob on a Kubernetes session cluster through the real pulumi CLI, 
     let project: PulumiProject;
 
     beforeAll(async () => {
-        cluster = await startCluster(line, portBlock(1160), {
+        cluster = await startCluster(line, portBlock(1210), {
             slotsPerTaskManager: 6,
             taskManagerMemory: "2g",
-            sqlGateway: { enabled: true, port: portBlock(1160) + 5 },
+            sqlGateway: { enabled: true, port: portBlock(1210) + 5 },
         });
-        api = await new ApiServerStandIn({ port: portBlock(1170), token: "e2e-secret-token-4f1a" }).start();
+        api = await new ApiServerStandIn({ port: portBlock(1220), token: "e2e-secret-token-4f1a" }).start();
         api.setObject(`/api/v1/namespaces/${NS}/services/sessions-rest`, restService(NS, "sessions-rest", 8081, labels));
         api.setPods(NS, [pod(NS, "sessions-jm-0", labels)]);
         const local = new URL(cluster.restUrl);
         api.mapPodPort(NS, "sessions-jm-0", 8081, { host: local.hostname, port: Number(local.port) });
         api.setObject(`/api/v1/namespaces/${NS}/services/sessions-sql-gateway`, restService(NS, "sessions-sql-gateway", 8083, { app: "sessions-sql-gateway" }));
         api.setPods(NS, [pod(NS, "sessions-jm-0", labels), pod(NS, "sessions-sql-gateway-0", { app: "sessions-sql-gateway" }, { containerPort: 8083 })]);
-        api.mapPodPort(NS, "sessions-sql-gateway-0", 8083, { host: local.hostname, port: portBlock(1160) + 5 });
+        api.mapPodPort(NS, "sessions-sql-gateway-0", 8083, { host: local.hostname, port: portBlock(1210) + 5 });
         project = new PulumiProject("k8s-portforward", PROGRAM);
         await project.init();
         await project.ok(["config", "set", "flinkVersion", line.version]);

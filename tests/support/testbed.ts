@@ -109,11 +109,27 @@ export function connectorJars(version: string): ConnectorSet {
 }
 
 /**
- * Ports for one test, from a range per Jest worker so parallel suites never collide. Kept below
- * Linux's ephemeral range (32768+): an outgoing connection that happens to get a test's port made
- * a cluster start fail with "port … already in use".
+ * Ports for one test file: block `offset` is 10 ports, and every test file takes its own offsets,
+ * so files running side by side in parallel Jest workers never collide (a per-worker range did:
+ * worker 2's block 400 was worker 1's block 500). Kept below Linux's ephemeral range (32768+): an
+ * outgoing connection that happens to get a test's port made a cluster start fail with "port …
+ * already in use". With PULUMI_FLINK_PORT_CLAIMS set (scripts/test.sh does), a second file taking
+ * an offset another file took fails at once, naming both.
  */
 export function portBlock(offset: number): number {
-    const worker = Number(process.env.JEST_WORKER_ID ?? "1");
-    return 10000 + worker * 1000 + offset * 10;
+    claimPortBlock(offset);
+    return 11000 + offset * 10;
+}
+
+function claimPortBlock(offset: number): void {
+    const dir = process.env.PULUMI_FLINK_PORT_CLAIMS;
+    const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+    if (!dir || !testPath) return;
+    const file = path.join(dir, String(offset));
+    try {
+        fs.writeFileSync(file, testPath, { flag: "wx" });
+    } catch {
+        const owner = fs.readFileSync(file, "utf8");
+        if (owner !== testPath) throw new Error(`port block ${offset} is taken by ${owner} too: give ${testPath} offsets of its own`);
+    }
 }
