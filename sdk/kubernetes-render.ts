@@ -81,7 +81,8 @@ function operatorChecked<T extends { flinkDeployment: Manifest }>(
             const compat = await operatorCompatibility({ kubeconfig, context }, operatorVersion, pulumi.runtime.isDryRun());
             if ("unknown" in compat) {
                 pulumi.log.warn(
-                    `${what}: whether the installed Flink Kubernetes Operator accepts Flink ${h.version} (and every field rendered) is unknown: ${compat.unknown}; ` +
+                    `${what}: whether the installed Flink Kubernetes Operator accepts Flink ${h.version} (and every field rendered) is unknown: ` +
+                        `${compat.unknown}; ` +
                         'set kubernetes.operatorVersion (e.g. "1.10") to check it offline',
                 );
                 return "unknown";
@@ -214,6 +215,6 @@ export function kubernetesApplication(name: string, home: FlinkHome, job: Applic
     const target: pulumi.Output<KubernetesTarget> = pulumi
         .all([inputs, restPort])
         .apply(([i, port]) => ({ namespace: i.namespace, name: i.name, restPort: port }));
-    const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access", "rollbackEnabled"]);
+    const props = fieldsOf(inputs, ["namespace", "name", "specHash", "upgradeMode", "context", "readyTimeoutSeconds", "access", "rollbackEnabled", "onDelete"]);
     return { objects, props, kubeconfig, target };
 }

@@ -100,6 +100,8 @@ export const k8sApplicationSchema = z
         /** REST Service of the application cluster. @default `<name>-rest`, 8081 */
         restService: label("Service name", 63).optional(),
         restPort: port.default(8081),
+        /** What destroy does to the job (FlinkJob `onDelete`). Absent in states written before it was recorded. */
+        onDelete: z.enum(["savepoint", "cancel"]).optional(),
     })
     .strict();
 

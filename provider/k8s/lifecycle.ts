@@ -188,19 +188,36 @@ export type DeletionPlan =
     | { action: "refuse"; why: string };
 
 /**
- * Why suspend first: with `savepoint-on-deletion`, Operator 1.7.0 stopped the job with a savepoint,
- * the application cluster exited, and the Operator's cleanup then failed on every retry
- * ("Unexpected non-terminal status"), leaving the object Terminating. A suspended deployment
- * (savepoint taken, cluster removed by the Operator itself) deletes cleanly.
+ * Why suspend first: with `savepoint-on-deletion`, Operator 1.7.0's cleanup stops the job with a
+ * savepoint itself, and it throws "Unexpected non-terminal status" on every retry whenever the job
+ * state it last recorded is neither RUNNING nor terminal (RECONCILING: seen after the application
+ * cluster exited), leaving the object Terminating. So the package takes the savepoint by
+ * suspending the job, and the same patch turns `savepoint-on-deletion` off (see suspensionPatch).
+ *
+ * `declared` is the job's onDelete as the program declares it; states written before it was
+ * recorded fall back to the flag rendered into the live object. A job already suspended (or
+ * being suspended) is reported or waited for whatever was declared: the flag then reads false.
  */
-export function deletionPlan(object: FlinkDeploymentObject): DeletionPlan {
-    const wanted = object.spec?.flinkConfiguration?.[SAVEPOINT_ON_DELETION];
-    if (String(wanted) !== "true") return { action: "delete", says: `onDelete "cancel": the Operator cancels the job without a savepoint` };
+export function deletionPlan(object: FlinkDeploymentObject, declared?: "savepoint" | "cancel"): DeletionPlan {
     const lifecycle = object.status?.lifecycleState;
     const job = object.status?.jobStatus?.state;
-    if (object.spec?.job?.state === "suspended" && lifecycle === "SUSPENDED") return { action: "suspended", savepoint: factsOf(object).lastSavepoint };
-    if (object.spec?.job?.state === "suspended" || job === "RUNNING") return { action: "suspend", upgradeMode: object.spec?.job?.upgradeMode ?? "savepoint" };
+    const suspended = object.spec?.job?.state === "suspended";
+    if (suspended && lifecycle === "SUSPENDED") return { action: "suspended", savepoint: factsOf(object).lastSavepoint };
+    const onDelete = declared ?? (String(object.spec?.flinkConfiguration?.[SAVEPOINT_ON_DELETION]) === "true" ? "savepoint" : "cancel");
+    if (onDelete === "cancel" && !suspended) return { action: "delete", says: `onDelete "cancel": the Operator cancels the job without a savepoint` };
+    if (suspended || job === "RUNNING") return { action: "suspend", upgradeMode: object.spec?.job?.upgradeMode ?? "savepoint" };
     return { action: "refuse", why: `the job is ${job ?? "not reported"} (lifecycle ${lifecycle ?? "unknown"}), not RUNNING: no savepoint can be taken now` };
+}
+
+/**
+ * The merge patch that suspends the job with a savepoint, or asks it to run again. Suspending
+ * also turns the Operator's own savepoint-on-deletion off: the Operator records the whole spec
+ * when it suspends, so its cleanup later cancels nothing and cannot hang (see deletionPlan).
+ * Running again puts back the flag the program declared.
+ */
+export function suspensionPatch(state: "suspended" | "running", upgradeMode: string, onDelete: "savepoint" | "cancel"): Record<string, unknown> {
+    const flag = state === "suspended" ? "false" : String(onDelete === "savepoint");
+    return { spec: { job: { state, upgradeMode }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: flag } } };
 }
 
 function parseJson(text: string | null | undefined): Record<string, unknown> | undefined {

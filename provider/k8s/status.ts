@@ -32,12 +32,12 @@ export async function readFlinkDeployment(access: KubeAccess, namespace: string,
     }
 }
 
-/** Merge-patch `spec.job` of the FlinkDeployment `namespace/name` (e.g. `{ state: "suspended" }`). */
-export async function patchFlinkDeploymentJob(access: KubeAccess, namespace: string, name: string, job: Record<string, string>): Promise<void> {
+/** Merge-patch the FlinkDeployment `namespace/name` with `body` (e.g. lifecycle.ts suspensionPatch). */
+export async function patchFlinkDeployment(access: KubeAccess, namespace: string, name: string, body: Record<string, unknown>): Promise<void> {
     const client = k8s();
     const api = loadKubeConfig(access).makeApiClient(client.CustomObjectsApi);
     await api.patchNamespacedCustomObject(
-        { group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: "flinkdeployments", name, body: { spec: { job } }, fieldManager: "pulumi-flink" },
+        { group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: "flinkdeployments", name, body, fieldManager: "pulumi-flink" },
         client.setHeaderOptions("Content-Type", client.PatchStrategy.MergePatch),
     );
 }

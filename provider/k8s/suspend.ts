@@ -7,8 +7,8 @@
 import { DeployError, messageOf } from "../core/errors";
 import { progressFor } from "../core/log";
 import type { K8sApplicationInputs } from "./inputs";
-import { deletionPlan, factsOf } from "./lifecycle";
-import { NotFoundError, patchFlinkDeploymentJob, readFlinkDeployment } from "./status";
+import { deletionPlan, factsOf, suspensionPatch } from "./lifecycle";
+import { NotFoundError, patchFlinkDeployment, readFlinkDeployment } from "./status";
 import { awaitOperator } from "./await-operator";
 
 export async function suspendBeforeDeletion(args: K8sApplicationInputs): Promise<void> {
@@ -22,7 +22,8 @@ export async function suspendBeforeDeletion(args: K8sApplicationInputs): Promise
         );
     });
     if (!object) return progress("the FlinkDeployment is gone already: nothing to stop");
-    const plan = deletionPlan(object);
+    const onDelete = declaredOnDelete(args);
+    const plan = deletionPlan(object, args.onDelete);
     if (plan.action === "delete") return progress(plan.says);
     if (plan.action === "suspended") return progress(`suspended already, with its savepoint at ${plan.savepoint || "(none reported)"}`);
     if (plan.action === "refuse") {
@@ -36,7 +37,7 @@ export async function suspendBeforeDeletion(args: K8sApplicationInputs): Promise
     const before = factsOf(object).lastSavepoint;
     progress("suspending the job with a savepoint before its FlinkDeployment is deleted");
     try {
-        await patchFlinkDeploymentJob(args, args.namespace, args.name, { state: "suspended", upgradeMode: "savepoint" });
+        await patchFlinkDeployment(args, args.namespace, args.name, suspensionPatch("suspended", "savepoint", onDelete));
     } catch (err) {
         throw new DeployError(
             `FlinkDeployment ${where} was not deleted: asking the Operator to suspend the job failed: ${messageOf(err).split("\n")[0]}`,
@@ -52,27 +53,28 @@ export async function suspendBeforeDeletion(args: K8sApplicationInputs): Promise
                 : `suspended; the Operator reports no new savepoint (newest known: ${after || "none"})`,
         );
     } catch (err) {
-        throw await resumed(args, plan.upgradeMode, err);
+        throw await resumed(args, plan.upgradeMode, onDelete, err);
     }
 }
 
 /** After a failed suspension: ask the job to run again, and say what is left behind. */
-async function resumed(args: K8sApplicationInputs, upgradeMode: string, err: unknown): Promise<DeployError> {
+async function resumed(args: K8sApplicationInputs, upgradeMode: string, onDelete: "savepoint" | "cancel", err: unknown): Promise<DeployError> {
     const why = messageOf(err).split("\n")[0];
     const where = `${args.namespace}/${args.name}`;
     try {
-        await patchFlinkDeploymentJob(args, args.namespace, args.name, { state: "running", upgradeMode });
+        await patchFlinkDeployment(args, args.namespace, args.name, suspensionPatch("running", upgradeMode, onDelete));
         return new DeployError(
             `FlinkDeployment ${where} was not deleted: suspending the job with a savepoint failed: ${why}`,
             "the FlinkDeployment in place with spec.job.state running again " +
                 "(the Operator restarts the job from its newest savepoint if it had stopped); retry",
         );
     } catch (again) {
+        const resume = JSON.stringify(suspensionPatch("running", upgradeMode, onDelete));
         return new DeployError(
             `FlinkDeployment ${where} was not deleted: suspending the job with a savepoint failed: ${why}; ` +
                 `asking it to run again failed too: ${messageOf(again).split("\n")[0]}`,
             "the FlinkDeployment in place with spec.job.state suspended; resume it with " +
-                `\`kubectl -n ${args.namespace} patch flinkdeployment ${args.name} --type merge -p '{"spec":{"job":{"state":"running"}}}'\``,
+                `\`kubectl -n ${args.namespace} patch flinkdeployment ${args.name} --type merge -p '${resume}'\``,
         );
     }
 }
@@ -89,5 +91,8 @@ export async function resumeIfSuspended(args: K8sApplicationInputs): Promise<voi
     const progress = progressFor(`FlinkJob ${args.namespace}/${args.name}`);
     const savepoint = factsOf(live).lastSavepoint;
     progress(`the job is suspended (spec.job.state suspended; its savepoint: ${savepoint || "none reported"}): asking it to run, as declared`);
-    await patchFlinkDeploymentJob(args, args.namespace, args.name, { state: "running", upgradeMode: args.upgradeMode });
+    await patchFlinkDeployment(args, args.namespace, args.name, suspensionPatch("running", args.upgradeMode, declaredOnDelete(args)));
 }
+
+/** onDelete as declared; a state written before it was recorded means the default, "savepoint". */
+const declaredOnDelete = (args: K8sApplicationInputs): "savepoint" | "cancel" => args.onDelete ?? "savepoint";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { k8sApplicationProvider as typed, timing } from "../../../provider/k8s/application-provider";
-import { deletionPlan, type FlinkDeploymentObject, SAVEPOINT_ON_DELETION } from "../../../provider/k8s/lifecycle";
+import { deletionPlan, type FlinkDeploymentObject, SAVEPOINT_ON_DELETION, suspensionPatch } from "../../../provider/k8s/lifecycle";
 import { DeployError } from "../../../provider/core/errors";
 import { ApiServerStandIn, type Json } from "../../support/apiserver-standin";
 import { portBlock } from "../../support/testbed";
@@ -35,9 +35,10 @@ function running(savepointOnDeletion: string | undefined, upgradeMode = "savepoi
 
 /** `base` after our patch (generation 3), as the Operator reports it while and after suspending. */
 function suspending(base: Json, stage: "picked-up" | "suspended" | "error"): Json {
-    const o = structuredClone(base) as Json & { metadata: Json; spec: { job: Json }; status: Json & { jobStatus: Json } };
+    const o = structuredClone(base) as Json & { metadata: Json; spec: { job: Json; flinkConfiguration: Json }; status: Json & { jobStatus: Json } };
     o.metadata.generation = 3;
     o.spec.job = { ...o.spec.job, state: "suspended", upgradeMode: "savepoint" };
+    o.spec.flinkConfiguration[SAVEPOINT_ON_DELETION] = "false";
     if (stage === "suspended") {
         o.status = {
             ...o.status,
@@ -73,6 +74,21 @@ describe("deletionPlan (pure): what deleting an application job's FlinkDeploymen
     it("suspended already (an interrupted destroy): nothing to do, its savepoint is reported", () => {
         expect(plan(suspending(running("true"), "suspended"))).toEqual({ action: "suspended", savepoint: NEW_SAVEPOINT });
         expect(plan(suspending(running("true"), "picked-up")).action).toBe("suspend"); // asked, not there yet: wait again
+    });
+    it("the declared onDelete wins over the live flag; a suspension under way is waited for whatever the flag says", () => {
+        expect(deletionPlan(running("false") as FlinkDeploymentObject, "savepoint").action).toBe("suspend");
+        expect(deletionPlan(running("true") as FlinkDeploymentObject, "cancel").action).toBe("delete");
+        // Our own suspension turned the flag off: an interrupted destroy of an old state (no declared onDelete) still waits.
+        expect(plan(suspending(running("true"), "picked-up")).action).toBe("suspend");
+        expect(plan(suspending(running("true"), "suspended")).action).toBe("suspended");
+    });
+    it("suspending turns the Operator's savepoint-on-deletion off; running again puts back what was declared", () => {
+        const flag = (p: Record<string, unknown>) => (p.spec as { flinkConfiguration: Json }).flinkConfiguration[SAVEPOINT_ON_DELETION];
+        expect(suspensionPatch("suspended", "savepoint", "savepoint")).toEqual({
+            spec: { job: { state: "suspended", upgradeMode: "savepoint" }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: "false" } },
+        });
+        expect(flag(suspensionPatch("running", "last-state", "savepoint"))).toBe("true");
+        expect(flag(suspensionPatch("running", "savepoint", "cancel"))).toBe("false");
     });
     it("a job that is not RUNNING cannot take a savepoint: refuse, naming its state", () => {
         const o = running("true") as Json & { status: { jobStatus: Json; lifecycleState: string } };
@@ -113,7 +129,11 @@ describe("k8sApplication delete with onDelete savepoint (stand-in apiserver; no 
         api.setSequence(PATH, [base, suspending(base, "picked-up"), suspending(base, "picked-up"), suspending(base, "suspended")]);
         await provider.delete!(`${NS}/${NAME}`, props());
         expect(api.patches).toEqual([
-            { path: PATH, contentType: "application/merge-patch+json", body: { spec: { job: { state: "suspended", upgradeMode: "savepoint" } } } },
+            {
+                path: PATH,
+                contentType: "application/merge-patch+json",
+                body: { spec: { job: { state: "suspended", upgradeMode: "savepoint" }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: "false" } } },
+            },
         ]);
         expect(lines()).toContain(`[FlinkJob ${NS}/${NAME}] suspended with a savepoint at ${NEW_SAVEPOINT}\n`);
         expect(lines().join("")).not.toContain("delete-token-42");
@@ -130,8 +150,8 @@ describe("k8sApplication delete with onDelete savepoint (stand-in apiserver; no 
         expect(err.message).toContain("Savepoint failed: Checkpoint Coordinator is suspending.");
         expect(err.message).toContain("left behind: the FlinkDeployment in place with spec.job.state running again");
         expect(api.patches.map((p) => p.body)).toEqual([
-            { spec: { job: { state: "suspended", upgradeMode: "savepoint" } } },
-            { spec: { job: { state: "running", upgradeMode: "last-state" } } },
+            { spec: { job: { state: "suspended", upgradeMode: "savepoint" }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: "false" } } },
+            { spec: { job: { state: "running", upgradeMode: "last-state" }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: "true" } } },
         ]);
     });
 
@@ -177,8 +197,11 @@ describe("k8sApplication delete with onDelete savepoint (stand-in apiserver; no 
         stable.metadata.generation = 4;
         stable.status.observedGeneration = 4;
         api.setSequence(PATH, [suspending(base, "suspended"), stable]);
-        const { outs } = await provider.update!(`${NS}/${NAME}`, {}, props({ upgradeMode: "last-state" }));
-        expect(api.patches.map((p) => p.body)).toEqual([{ spec: { job: { state: "running", upgradeMode: "last-state" } } }]);
+        const { outs } = await provider.update!(`${NS}/${NAME}`, {}, props({ upgradeMode: "last-state", onDelete: "cancel" }));
+        // Running again as declared: onDelete "cancel" puts the Operator's flag back to false.
+        expect(api.patches.map((p) => p.body)).toEqual([
+            { spec: { job: { state: "running", upgradeMode: "last-state" }, flinkConfiguration: { [SAVEPOINT_ON_DELETION]: "false" } } },
+        ]);
         expect(outs).toMatchObject({ lifecycleState: "STABLE", state: "RUNNING" });
         expect(lines()[0]).toContain(`the job is suspended (spec.job.state suspended; its savepoint: ${NEW_SAVEPOINT}): asking it to run, as declared`);
     });

@@ -28,6 +28,8 @@ export interface K8sApplicationInputs {
     access?: { mode: "auto" | "url" | "service" | "port-forward"; url?: string };
     /** The spec enables the Operator's rollback (the provider waits out a failing JobManager). */
     rollbackEnabled: boolean;
+    /** What destroy does to the job: the provider suspends it with a savepoint first, or not. */
+    onDelete: "savepoint" | "cancel";
 }
 
 export interface ApplicationManifests extends RbacManifests {
@@ -94,6 +96,7 @@ export function renderApplication(home: ImageHome, a: ApplicationArgs): Applicat
             upgradeMode: mode,
             // The provider then waits out a failing JobManager: the Operator rolls back, ROLLED_BACK is the outcome.
             rollbackEnabled: rollbackEnabled(a),
+            onDelete: a.onDelete === "cancel" ? "cancel" : "savepoint",
             ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}),
             ...(spec.context ? { context: spec.context } : {}),
             readyTimeoutSeconds: spec.readyTimeoutSeconds ?? DEFAULT_APPLICATION_TIMEOUT,
