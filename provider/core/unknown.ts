@@ -8,3 +8,14 @@ export function containsUnknown(value: unknown): boolean {
     if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
     return false;
 }
+
+/** Where in `value` Pulumi's placeholder sits, as dotted paths ("cluster.connection.restUrl"), so a message can name them. */
+export function unknownPaths(value: unknown, at = ""): string[] {
+    if (value === UNKNOWN) return [at || "(the whole value)"];
+    const entries: [string, unknown][] = Array.isArray(value)
+        ? value.map((v, i) => [`${at}[${i}]`, v])
+        : value !== null && typeof value === "object"
+          ? Object.entries(value).map(([k, v]) => [at ? `${at}.${k}` : k, v])
+          : [];
+    return entries.flatMap(([p, v]) => unknownPaths(v, p));
+}

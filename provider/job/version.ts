@@ -8,7 +8,7 @@ import { DeployContext, JobVersion } from "../deploy/redeploy";
 import { DeployError } from "../core/errors";
 import { progressFor } from "../core/log";
 import { redactedProgress, withRedaction } from "../core/redact";
-import { containsUnknown } from "../core/unknown";
+import { unknownPaths } from "../core/unknown";
 import { mergeVariables } from "../variables/merge";
 import { stringsIn, usedVariablesHash } from "../core/substitute";
 import type { PlanSummary } from "../sql/plan";
@@ -101,9 +101,13 @@ export function versionOf(
 
 /** The preview's state clause of a changed SQL job: compiled and judged, or why not. */
 export async function sqlVerdict(args: JobArgs, olds: Running): Promise<string> {
+    const unknown = unknownPaths(args);
+    if (unknown.length) {
+        const named = unknown.slice(0, 3).join(", ") + (unknown.length > 3 ? ` and ${unknown.length - 3} more` : "");
+        return verdictClause({ compiled: false, why: `${named} not known in preview (set by a resource this update changes)` }).text;
+    }
     const gatewayUrl = (connectionOf(args) as Connection & { sqlGatewayUrl?: string }).sqlGatewayUrl;
-    if (!gatewayUrl || containsUnknown(args))
-        return verdictClause({ compiled: false, why: "the cluster's SQL Gateway is not known until the cluster is updated" }).text;
+    if (!gatewayUrl) return verdictClause({ compiled: false, why: "the cluster's connection names no SQL Gateway" }).text;
     const desired = { ...args, variablesHash: variablesOf(args).hash };
     const secrets = variablesOf(args).secretValues;
     const version = versionOf(desired, context(args), olds, undefined, PREVIEW_GATEWAY_TIMEOUT_MS).sql as SqlVersion;

@@ -28,6 +28,8 @@ export type K8sClusterState = K8sClusterInputs &
         status: "running" | "unreachable";
         librariesHash: string;
         gatewayLocal: false;
+        /** Always empty: the local target's savepoints of a restart hand-over (see provider/cluster/handoff.ts). */
+        handoff: Record<string, never>;
         connection: ClusterConnection;
         stateVersion: number;
     };
@@ -89,6 +91,9 @@ function stateOf(args: K8sClusterInputs, conn: ClusterConnection, snap: ClusterS
         connection: conn,
         librariesHash: args.librariesHash ?? "",
         gatewayLocal: false, // the gateway runs in the cluster: it cannot read the deploying machine's files
+        // No local hand-over on Kubernetes, but an output jobs read must exist: a missing one is
+        // unknown in every preview, and a SQL edit could then never be compiled at preview.
+        handoff: {},
         stateVersion: K8S_CLUSTER_STATE_VERSION,
     });
 }
@@ -166,7 +171,9 @@ export const k8sClusterProvider: TypedProvider<K8sClusterState> = {
 
     async diff(_id, olds: K8sClusterState, rawNews) {
         const news = (checkK8sClusterInputs(rawNews).args ?? withoutPulumiKeys(rawNews)) as Record<string, unknown>;
-        const old = olds as unknown as Record<string, unknown>;
+        // State stores "no libraries" as "" (an output must be a string); the input leaves it out.
+        // Compared as is, every preview updated the cluster and made its outputs unknown to its jobs.
+        const old = { ...olds, librariesHash: olds.librariesHash || undefined } as unknown as Record<string, unknown>;
         const replaces = changedKeys(old, news, REPLACE_KEYS);
         const updates = changedKeys(old, news, UPDATE_KEYS);
         // A refresh that found the cluster unreachable makes the next `up` wait for it again.
@@ -188,7 +195,7 @@ export const k8sClusterProvider: TypedProvider<K8sClusterState> = {
         try {
             routeKubernetes(props.connection);
             const snap = await clusterApi(props.connection).snapshot();
-            return { id, props: { ...props, ...snap, status: "running" } };
+            return { id, props: { ...props, ...snap, handoff: {}, status: "running" } };
         } catch {
             return { id, props: { ...props, status: "unreachable" } };
         }

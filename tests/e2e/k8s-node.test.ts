@@ -85,10 +85,8 @@ const app = new flink.FlinkJob("app", {
     parallelism: 1,
     upgrade: { mode: "savepoint", savepointDir: "file://${DATA}/app-savepoints" },
     health: { runningTimeoutSeconds: 90 },
-    // Not "savepoint" (the default): with it destroy suspends the job with a savepoint (done, on this
-    // node), but Operator 1.7.0's cleanup then failed once in two runs ("Unexpected non-terminal status
-    // ... RECONCILING"), leaving the FlinkDeployment Terminating (README: deleting an application job).
-    onDelete: "cancel",
+    // onDelete "savepoint" (the default): destroy suspends the job with a savepoint first, and that
+    // patch turns the Operator's own savepoint-on-deletion off (its cleanup hung on it before).
     application: {
         home,
         kubernetes: {
@@ -272,7 +270,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(resumed.count).toBe(resumed.seq + 1); // the count continued: state kept across the kill
     });
 
-    test("B (SQL): a SQL job through the SQL Gateway pod: an edit is a savepoint-and-redeploy, the count continues, exactly one job; removed with a savepoint", async () => {
+    test("B (SQL): a SQL job through the SQL Gateway pod: an edit checked at preview (a broken one fails it) is a savepoint-and-redeploy, the count continues, exactly one job; removed with a savepoint", async () => {
         const out = path.join(DATA, "out", "counter");
         const counter = counterJob(line, "k8s-counter", out, ["--tag", SETTLED]);
         const sqlJob = (identifier: string, filter = "") => ({ name: "k8s-sql", sql: countingSql(identifier, filter), health: { stableSeconds: 2 } });
@@ -284,9 +282,19 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(v1).toMatchObject({ state: "RUNNING", generation: 1 });
         await printedPast("k8s-sql-v1", 20);
 
+        // The preview checks an edit through the port-forward to the SQL Gateway pod: a broken one fails it.
+        await project.ok(["config", "set", "jobs", JSON.stringify({ counter, agg: sqlJob("k8s-sql-v2", "WHERE no_such_column IS NOT NULL") })]);
+        const broken = await project.run(["preview"]);
+        expect(broken.code).not.toBe(0);
+        expect(broken.output).toMatch(/the SQL of job "k8s-sql" fails at sql line 3, column \d+: .*no_such_column/);
         await project.ok(["config", "set", "jobs", JSON.stringify({ counter, agg: sqlJob("k8s-sql-v2", "WHERE v IS NOT NULL") })]);
         const preview = await project.ok(["preview"]);
-        expect(preview.output).toContain("k8s-sql: savepoint-and-redeploy (changed: sql) - state verdict:");
+        // Only the job changes (the cluster was updated on every preview before), and its state
+        // verdict says why it is unknown: the plan the gateway pod compiles stays in the pod.
+        expect(preview.output).toMatch(/~ 1 to update/);
+        expect(preview.output).toContain(
+            "k8s-sql: savepoint-and-redeploy (changed: sql) - state verdict: unknown: its SQL Gateway runs on another machine: the plan it compiles cannot be read here",
+        );
         process.stdout.write(`the SQL edit's preview line: ${/k8s-sql: savepoint-and-redeploy.*/.exec(preview.output)?.[0]}\n`);
         await project.ok(["up", "--yes", "--skip-preview"], 900_000);
         const final = (await printed("k8s-sql-v1"))!.last; // v1 stopped: its last count is the savepoint's
@@ -347,7 +355,7 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         expect(after.count).toBe(after.seq + 1); // the count continued from the stop savepoint
     });
 
-    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, destroy with onDelete cancel (delete with a savepoint: see APP_PROGRAM)", async () => {
+    test("C: an application-mode job: deploy, upgrade with a savepoint (UPGRADING -> STABLE seen live), a bad version ROLLED_BACK with the Operator's message, the fix applied, delete with a savepoint (the job suspended first)", async () => {
         fs.copyFileSync(line.testJobJar, path.join(DATA, "counter-job.jar"));
         const out = path.join(DATA, "out", "app");
         fs.mkdirSync(out, { recursive: true });
@@ -411,8 +419,14 @@ describe(`Kubernetes for real: one node, the Flink Kubernetes Operator 1.7.0, Fl
         await app.ok(["config", "rm", "entryClass"]);
         await app.ok(["up", "--yes", "--skip-preview"], 900_000);
         expect((await app.outputs()).app).toMatchObject({ state: "RUNNING", lifecycle: "STABLE" });
-        const destroyed = await app.ok(["destroy", "--yes", "--skip-preview"], 300_000);
-        expect(destroyed.output).toContain('onDelete "cancel": the Operator cancels the job without a savepoint');
+        const known = new Set(savepoints());
+        const destroyed = await app.ok(["destroy", "--yes", "--skip-preview"], 600_000);
+        const finalSavepoint = /suspended with a savepoint at (\S+)/.exec(destroyed.output)?.[1] ?? "";
+        expect(finalSavepoint).toMatch(new RegExp(`^file:${DATA}/app-savepoints/savepoint-`));
+        process.stdout.write(`destroy of the application job: suspended with a savepoint at ${finalSavepoint}\n`);
+        const written = savepoints().filter((s) => !known.has(s));
+        expect(written).toEqual([path.basename(finalSavepoint)]);
+        expect(fs.existsSync(path.join(DATA, "app-savepoints", written[0]!, "_metadata"))).toBe(true);
         expect(await node.get("flinkdeployment", "k8s-app", APP_NS)).toBeUndefined();
     });
 });

@@ -1,6 +1,9 @@
 /** Compile at preview: a SQL error fails the preview, a silent gateway only makes the line say "not compiled", once per gateway. */
 import { previewSql, verdictClause } from "../../../provider/job/preview";
 import { leavingPlan, SqlStatementError, type SqlCheck, type SqlVersion } from "../../../provider/job/sql";
+import { sqlVerdict } from "../../../provider/job/version";
+import { UNKNOWN, unknownPaths } from "../../../provider/core/unknown";
+import type { JobArgs } from "../../../provider/job/schema";
 
 function version(check: () => Promise<SqlCheck>): SqlVersion & { calls: number } {
     const v = {
@@ -67,5 +70,24 @@ describe("a job that runs from a plan, whose next version cannot be deployed fro
         expect(verdictClause({ compiled: true, check: leavingPlan("try", why) }).text).toContain(
             "the new version tries to restore from it and is rolled back if Flink cannot",
         );
+    });
+});
+
+describe("a SQL edit whose inputs are not all known in preview", () => {
+    it("names the unknown inputs, not a guess at why", async () => {
+        const args = {
+            name: "tally",
+            sql: "INSERT INTO t SELECT 1",
+            cluster: { restUrl: "http://jm:8081", connection: { restUrl: UNKNOWN } },
+            variables: [{ name: "pw", value: UNKNOWN }],
+        };
+        expect(unknownPaths(args)).toEqual(["cluster.connection.restUrl", "variables[0].value"]);
+        const clause = await sqlVerdict(args as unknown as JobArgs, {});
+        expect(clause).toContain("not compiled: cluster.connection.restUrl, variables[0].value not known in preview (set by a resource this update changes)");
+        expect(clause).not.toContain("cluster is updated");
+    });
+    it("a cluster whose connection names no SQL Gateway says that", async () => {
+        const clause = await sqlVerdict({ name: "tally", sql: "INSERT INTO t SELECT 1", cluster: { restUrl: "http://jm:8081" } } as unknown as JobArgs, {});
+        expect(clause).toContain("not compiled: the cluster's connection names no SQL Gateway");
     });
 });

@@ -98,6 +98,7 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
             jobsRunning: 1,
             status: "running",
             sqlGatewayUrl: "",
+            handoff: {}, // present: an absent output is unknown in every preview of the jobs that read it
             connection: {
                 restUrl: "http://sessions-rest.analytics.svc:8081",
                 kubernetes: { namespace: NS, service: "sessions-rest", port: 8081, mode: "auto" },
@@ -264,6 +265,13 @@ describe("k8sCluster connection, check and diff (pure)", () => {
         ["namespace changed: replace", { namespace: "ns2" }, { changes: true, replaces: ["namespace"] }],
     ])("diff: %s", async (_name, patch, expected) => {
         expect(await k8sClusterProvider.diff!("ns/s", olds, { ...args, ...patch })).toMatchObject(expected);
+    });
+
+    it('diff: nothing changed against the state create stores (no libraries: librariesHash "") is no change', async () => {
+        // Seen on the node: every preview updated the cluster, so its jobs saw its outputs as unknown.
+        expect(await k8sClusterProvider.diff!("ns/s", { ...olds, librariesHash: "" }, args)).toMatchObject({ changes: false });
+        expect(await k8sClusterProvider.diff!("ns/s", { ...olds, librariesHash: "" }, { ...args, librariesHash: "l1" })).toMatchObject({ changes: true });
+        expect(await k8sClusterProvider.diff!("ns/s", { ...olds, librariesHash: "l1" }, args)).toMatchObject({ changes: true });
     });
 
     it("diff after a refresh found it unreachable: update (wait for it again)", async () => {
