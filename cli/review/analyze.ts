@@ -159,7 +159,8 @@ function reviewJob(steps: PreviewStep[], sets: Map<string, SetChange>, preview: 
             action: "replace",
             causes: causes.length ? causes : ["replaced by Pulumi"],
             stateImpact:
-                "DROPS STATE: a new job replaces this one and starts from empty state unless a savepoint of its name is found; the old job is stopped per its onDelete policy",
+                "DROPS STATE: a new job replaces this one and starts from empty state unless a savepoint of its name is found; " +
+                "the old job is stopped per its onDelete policy",
             dropsState: true,
         };
     }

@@ -36,7 +36,8 @@ export function review(text: string, options: { allowStateLoss: boolean; source?
             messages.push(`pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}); accepted with --allow-state-loss`);
         else {
             messages.push(
-                `pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}): pulumi up refuses them unless upgrade.onIncompatible says what to do; if intended, rerun with --allow-state-loss`,
+                `pulumi-flink review: ${incompatible.length} job(s) with an incompatible state change (${names}): ` +
+                    `pulumi up refuses them unless upgrade.onIncompatible says what to do; if intended, rerun with --allow-state-loss`,
             );
             code = 1;
         }

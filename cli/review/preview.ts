@@ -49,7 +49,9 @@ export function parsePreview(text: string, source = "the input"): ParsedPreview 
     if (!isObject(doc))
         return {
             ok: false,
-            problem: `${source} is JSON, but not the output of \`pulumi preview --json\` (it is ${Array.isArray(doc) ? "an array" : `a ${doc === null ? "null" : typeof doc}`}): ${HOW}`,
+            problem:
+                `${source} is JSON, but not the output of \`pulumi preview --json\` ` +
+                `(it is ${Array.isArray(doc) ? "an array" : `a ${doc === null ? "null" : typeof doc}`}): ${HOW}`,
         };
     if (isObject(doc.deployment) && "version" in doc) {
         return { ok: false, problem: `${source} looks like \`pulumi stack export\` output (a checkpoint), not a preview: ${HOW}` };

@@ -86,7 +86,9 @@ function table(jobs: readonly JobReview[]): string[] {
         "|---|---|---|---|---|",
         ...jobs.map(
             (j) =>
-                `| ${code(j.name)}${j.resource !== j.name ? ` (${cell(j.resource)})` : ""} | ${j.dropsState ? `**${j.action}**` : j.action} | ${cell(j.causes.join(", ") || "-")} | ${j.verdict === "incompatible" ? "**incompatible**" : j.verdict} | ${cell(j.dropsState ? `**${j.stateImpact}**` : j.stateImpact)} |`,
+                `| ${code(j.name)}${j.resource !== j.name ? ` (${cell(j.resource)})` : ""} | ${j.dropsState ? `**${j.action}**` : j.action} | ` +
+                `${cell(j.causes.join(", ") || "-")} | ${j.verdict === "incompatible" ? "**incompatible**" : j.verdict} | ` +
+                `${cell(j.dropsState ? `**${j.stateImpact}**` : j.stateImpact)} |`,
         ),
     ];
 }
@@ -149,7 +151,8 @@ export function renderReview(review: Review): string {
     if (review.clusters.length) out.push(...totals(review));
     if (jobs.some((j) => j.owner)) out.push(...owners(jobs));
     out.push(
-        "<sub>Jobs not listed are unchanged. Made by `pulumi-flink review` from `pulumi preview --json`; `pulumi up` classifies each job again with the values known then.</sub>",
+        "<sub>Jobs not listed are unchanged. Made by `pulumi-flink review` from `pulumi preview --json`; " +
+            "`pulumi up` classifies each job again with the values known then.</sub>",
         "",
     );
     return out.join("\n");

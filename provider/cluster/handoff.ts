@@ -59,10 +59,19 @@ export function describeHandoff(plan: HandoffPlan, why: string, handsOver: boole
     const names = (js: JobOverview[]) => js.map((j) => `${j.name} (${j.state})`).join(", ");
     if (!plan.ours.length && !plan.foreign.length) return `${why}: restarts the local cluster (no job runs on it)`;
     if (plan.foreign.length)
-        return `${why}: REFUSED at up: restarting would kill ${plan.foreign.length} job(s) pulumi-flink did not start without a savepoint: ${names(plan.foreign)}`;
+        return (
+            `${why}: REFUSED at up: ` +
+            `restarting would kill ${plan.foreign.length} job(s) pulumi-flink did not start without a savepoint: ${names(plan.foreign)}`
+        );
     if (!handsOver)
-        return `${why}: REFUSED at up: restarting would kill ${plan.ours.length} job(s) without a savepoint: ${names(plan.ours)}; only a change of libraries hands jobs over`;
-    return `${why}: stops ${plan.ours.length} job(s) with a savepoint, then restarts the local cluster; the jobs restore from those savepoints: ${names(plan.ours)}`;
+        return (
+            `${why}: REFUSED at up: restarting would kill ${plan.ours.length} job(s) without a savepoint: ${names(plan.ours)}; ` +
+            `only a change of libraries hands jobs over`
+        );
+    return (
+        `${why}: stops ${plan.ours.length} job(s) with a savepoint, then restarts the local cluster; ` +
+        `the jobs restore from those savepoints: ${names(plan.ours)}`
+    );
 }
 
 function handoffFile(runDir: string): string {
@@ -151,7 +160,8 @@ export async function handOver(conn: Connection, runDir: string, plan: HandoffPl
                     : "";
                 throw new DeployError(
                     `the cluster was not restarted: the savepoint of job ${job.name} (${job.jid}) failed: ${problem}`,
-                    `the cluster and its processes as they were; ${job.name}: ${left}${rest.length ? `; still running, untouched: ${rest.join(", ")}` : ""}${done}`,
+                    `the cluster and its processes as they were; ` +
+                        `${job.name}: ${left}${rest.length ? `; still running, untouched: ${rest.join(", ")}` : ""}${done}`,
                 );
             }
         }
@@ -184,7 +194,8 @@ export function refuseRestart(why: string, running: { name: string; state: strin
     const names = running.map((j) => `${j.name} (${j.state})`).join(", ");
     throw new DeployError(
         `${why} restarts the local cluster, which would kill ${running.length} job(s) without a savepoint: ${names}${note}`,
-        "the cluster unchanged and its jobs running; stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
+        "the cluster unchanged and its jobs running; " +
+            "stop the jobs with a savepoint first (remove them from the program, or `flink stop`), then run `pulumi up` again",
     );
 }
 

@@ -363,7 +363,8 @@ export const clusterProvider: TypedProvider<ClusterState> = {
                 .join("; ");
             throw new DeployError(
                 `${messageOf(err)}`,
-                `the jobs stopped with a savepoint before the restart (recorded in ${localLayout(args.workDir).pidDir}/handoff.json; the next \`pulumi up\` restores them): ${taken}`,
+                `the jobs stopped with a savepoint before the restart (recorded in ${localLayout(args.workDir).pidDir}/handoff.json; ` +
+                    `the next \`pulumi up\` restores them): ${taken}`,
                 err,
             );
         }

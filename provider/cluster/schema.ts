@@ -170,7 +170,8 @@ function gatewayInHome(home: HomeRef): InputFailure[] {
             "sqlGateway.enabled",
             true,
             `cannot be on: the FlinkHome (Flink ${home.flinkVersion} at ${home.homePath}) has no SQL Gateway: ${found.reason}`,
-            "turn sqlGateway off (JAR jobs still run), or use a home whose opt/ has flink-sql-gateway-*.jar: a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or a distributionUrl archive that ships it",
+            "turn sqlGateway off (JAR jobs still run), or use a home whose opt/ has flink-sql-gateway-*.jar: " +
+                "a line whose flink-sql-gateway is on Maven Central (e.g. 1.20.3), or a distributionUrl archive that ships it",
         ),
     ];
 }
@@ -192,7 +193,8 @@ function withoutRepositorySecrets(inputs: Record<string, unknown>): Record<strin
  */
 function refusedOnRemote(inputs: Record<string, unknown>): InputFailure[] {
     const fix =
-        'install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: "hdfs:///flink/jars/x.jar" })';
+        "install the jars into the lib folder of the remote cluster (and of its SQL Gateway) and restart it, " +
+        'or give a SQL job dependencies as URIs its gateway reads (e.g. { uri: "hdfs:///flink/jars/x.jar" })';
     return (["libraries", "mavenRepository"] as const)
         .filter((k) => inputs[k] !== undefined)
         .map((k) =>

@@ -72,7 +72,9 @@ export function parsedOrThrow<T>(resource: string, args: T | undefined, failures
             : [
                   {
                       property: "(inputs)",
-                      reason: `(inputs) = (unknown): some ${resource} inputs are not known yet; fix: report it, Pulumi resolves every input before create and update`,
+                      reason:
+                          `(inputs) = (unknown): some ${resource} inputs are not known yet; ` +
+                          `fix: report it, Pulumi resolves every input before create and update`,
                   },
               ],
     );

@@ -8,4 +8,6 @@ export const DEFAULT_KEEP_SAVEPOINTS = 3;
 export const KEEP_SAVEPOINTS_MIN = 1;
 export const KEEP_SAVEPOINTS_MAX = 1000;
 /** The fix of an out-of-range `upgrade.keepSavepoints`. */
-export const KEEP_SAVEPOINTS_FIX = `use a count from ${KEEP_SAVEPOINTS_MIN} to ${KEEP_SAVEPOINTS_MAX}; the default is ${DEFAULT_KEEP_SAVEPOINTS} (the one the job restored from is always kept too)`;
+export const KEEP_SAVEPOINTS_FIX =
+    `use a count from ${KEEP_SAVEPOINTS_MIN} to ${KEEP_SAVEPOINTS_MAX}; ` +
+    `the default is ${DEFAULT_KEEP_SAVEPOINTS} (the one the job restored from is always kept too)`;

@@ -105,7 +105,8 @@ export function classifyJobChange(storedOlds: Record<string, unknown>, givenNews
             changed: identity,
             policyChanged,
             stateImpact:
-                "a new job replaces this one: it starts from empty state unless a savepoint of its name is found; the old job is deleted per its onDelete policy",
+                "a new job replaces this one: it starts from empty state unless a savepoint of its name is found; " +
+                "the old job is deleted per its onDelete policy",
         };
     }
     const oldState = String(olds.state ?? "RUNNING");

@@ -98,6 +98,9 @@ export function decideRescale(c: Classification, olds: Record<string, unknown>, 
 /** The preview/progress line of a parallelism-only change. */
 export function describeRescale(name: string, c: Classification, d: RescaleDecision): string {
     if (d.inPlace)
-        return `${name}: in-place rescale (changed: parallelism ${d.from} -> ${d.to}) - keeps state and job id: Flink's adaptive scheduler restarts its tasks from the latest checkpoint`;
+        return (
+            `${name}: in-place rescale (changed: parallelism ${d.from} -> ${d.to}) - keeps state and job id: ` +
+            `Flink's adaptive scheduler restarts its tasks from the latest checkpoint`
+        );
     return `${name}: savepoint-and-redeploy (changed: ${c.changed.join(", ")}) - ${c.stateImpact}; not an in-place rescale: ${d.why}`;
 }

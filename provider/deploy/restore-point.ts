@@ -99,5 +99,8 @@ export function previewRestore(mode: RestoreMode, recorded: RecordedPoints, now:
     if (mode === "none") return "DROPS STATE: restarted from empty state (upgrade.restore is none)";
     const what = mode === "latest-state" ? "the newest retained checkpoint or savepoint" : "the newest savepoint";
     const last = chooseRestorePoint(recordedSnapshots(recorded), mode);
-    return `restores from ${what} Flink has at that time; last recorded: ${last ? describeSnapshot(last, now) : "none (empty state unless Flink still has one)"}`;
+    return (
+        `restores from ${what} Flink has at that time; ` +
+        `last recorded: ${last ? describeSnapshot(last, now) : "none (empty state unless Flink still has one)"}`
+    );
 }

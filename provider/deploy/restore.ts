@@ -183,7 +183,8 @@ export async function findRestorePoint(
     }
     if (prior && prior.generation > 0) {
         throw new DeployError(
-            `job "${name}" is not running and no savepoint${policy.restore === "latest-state" ? " or retained checkpoint" : ""} of it was found, so starting it would lose its state`,
+            `job "${name}" is not running and no savepoint${policy.restore === "latest-state" ? " or retained checkpoint" : ""} of it was found, ` +
+                `so starting it would lose its state`,
             `nothing started; to start it from empty state on purpose set upgrade.restore to "none" for this run`,
         );
     }

@@ -137,7 +137,8 @@ export async function applyRetention(
         if (problem) {
             failed.add(r.path);
             ctx.progress(
-                `warning: could not dispose savepoint ${r.path} (generation ${r.generation}): ${problem}; it stays listed and is tried again after the next upgrade`,
+                `warning: could not dispose savepoint ${r.path} (generation ${r.generation}): ${problem}; ` +
+                    `it stays listed and is tried again after the next upgrade`,
             );
         } else ctx.progress(`disposed savepoint ${r.path} (generation ${r.generation}, ${r.kind}; keeping the newest ${keep})`);
     }

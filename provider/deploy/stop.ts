@@ -72,7 +72,8 @@ export async function stopWithSavepoint(
         throw new DeployError(
             `the savepoint of job ${job.jid} ${timedOut ? "did not complete in time" : "failed"}, so nothing was redeployed: ${messageOf(err)}`,
             state === "RUNNING"
-                ? `the old job ${job.jid} RUNNING, untouched${timedOut ? " (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds" : ""}`
+                ? `the old job ${job.jid} RUNNING, untouched` +
+                      `${timedOut ? " (Flink may still complete that savepoint; it is not used). Raise upgrade.savepointTimeoutSeconds" : ""}`
                 : `the old job ${job.jid} in state ${state}`,
         );
     }
@@ -90,7 +91,8 @@ export async function stopWithSavepoint(
             state === "RUNNING" && !timedOut
                 ? `the old job ${job.jid} RUNNING, untouched`
                 : state === "RUNNING"
-                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; if it does, the next \`pulumi up\` restores the new version from that savepoint`
+                  ? `the old job ${job.jid} RUNNING, but Flink may still complete the stop in the background; ` +
+                    `if it does, the next \`pulumi up\` restores the new version from that savepoint`
                   : `the old job ${job.jid} in state ${state}; the next \`pulumi up\` restores it from its latest savepoint (at least ${probe})`,
         );
     }

@@ -47,7 +47,8 @@ export function boundedChecks(probe: Record<string, unknown>): InputFailure[] {
             invalid(
                 "rollbackOnFailure",
                 true,
-                "contradicts bounded: true (starting the previous version of a bounded job again would redo its output; a failed run fails the update with Flink's root cause)",
+                "contradicts bounded: true (starting the previous version of a bounded job again would redo its output; " +
+                    "a failed run fails the update with Flink's root cause)",
                 "remove rollbackOnFailure (bounded jobs never roll back)",
             ),
         );

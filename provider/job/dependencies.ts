@@ -11,7 +11,8 @@ export type DependencyInput = JarInput & { readonly uri?: string };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\S+)$/;
 const REMOTE_FIX =
-    'declare it in the cluster\'s libraries (then no ADD JAR is needed), or use { uri } with a location its SQL Gateway reads, e.g. "hdfs:///flink/jars/x.jar" or "s3://bucket/jars/x.jar"';
+    "declare it in the cluster's libraries (then no ADD JAR is needed), " +
+    'or use { uri } with a location its SQL Gateway reads, e.g. "hdfs:///flink/jars/x.jar" or "s3://bucket/jars/x.jar"';
 
 /**
  * Check `dependencies`. `gatewayLocal` says whether the cluster's SQL Gateway runs on the

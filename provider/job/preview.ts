@@ -71,7 +71,9 @@ export async function previewSql(gatewayUrl: string, version: SqlVersion): Promi
 export function verdictClause(p: SqlPreview): { text: string; dropsState: boolean } {
     if (!p.compiled)
         return {
-            text: `state verdict: unknown: not compiled: ${p.why}; stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`,
+            text:
+                `state verdict: unknown: not compiled: ${p.why}; ` +
+                `stopped with a savepoint, the new version tries to restore from it and is rolled back if Flink cannot`,
             dropsState: false,
         };
     const { check } = p;

@@ -92,9 +92,11 @@ export function checkMove(olds: Record<string, unknown>, probe: Record<string, u
     const fromText = `${from.major}.${from.minor}`;
     const problem =
         from.major !== to.major
-            ? `moves the job from a Flink ${fromText} cluster to a Flink ${to.major}.${to.minor} one: savepoints of Flink ${from.major}.x are not guaranteed to restore on ${to.major}.x`
+            ? `moves the job from a Flink ${fromText} cluster to a Flink ${to.major}.${to.minor} one: ` +
+              `savepoints of Flink ${from.major}.x are not guaranteed to restore on ${to.major}.x`
             : compareVersions(to, from) < 0
-              ? `moves the job from a Flink ${fromText} cluster to an older Flink ${to.major}.${to.minor} one: Flink restores savepoints only on the same or a newer version`
+              ? `moves the job from a Flink ${fromText} cluster to an older Flink ${to.major}.${to.minor} one: ` +
+                `Flink restores savepoints only on the same or a newer version`
               : undefined;
     if (!problem) return [];
     return [
@@ -102,7 +104,8 @@ export function checkMove(olds: Record<string, unknown>, probe: Record<string, u
             "cluster.flinkVersion",
             after.flinkVersion,
             problem,
-            `move it to a Flink ${from.major}.x cluster of version ${fromText} or newer; to change lines, delete the job and create it on the new cluster (its state starts empty, or from a restoreFrom savepoint you checked)`,
+            `move it to a Flink ${from.major}.x cluster of version ${fromText} or newer; ` +
+                `to change lines, delete the job and create it on the new cluster (its state starts empty, or from a restoreFrom savepoint you checked)`,
         ),
     ];
 }

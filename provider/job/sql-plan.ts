@@ -56,6 +56,9 @@ export function planMethod(opts: {
     if (opts.bounded || String(opts.configuration["execution.runtime-mode"] ?? "").toLowerCase() === "batch")
         return "it is bounded: Flink compiles plans of streaming jobs only";
     if (opts.runningWithoutPlan)
-        return "its running version was deployed without a compiled plan, so its operator ids are Flink's hashes of its job graph; it stays submitted as written (moving it to a plan would rename every operator)";
+        return (
+            "its running version was deployed without a compiled plan, so its operator ids are Flink's hashes of its job graph; " +
+            "it stays submitted as written (moving it to a plan would rename every operator)"
+        );
     return undefined;
 }

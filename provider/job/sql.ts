@@ -118,7 +118,9 @@ function located(stmt: SqlStatement, err: unknown, shift = 0): string {
  * operator gets Flink's hashed id and none finds its state. Refused unless the job says otherwise.
  */
 export function leavingPlan(onIncompatible: OnIncompatible, why: string): SqlCheck {
-    const text = `incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (${why}): submitted as written, no operator finds its state`;
+    const text =
+        `incompatible: the running version runs from a compiled plan with pinned operator ids, and this one cannot (${why}): ` +
+        `submitted as written, no operator finds its state`;
     if (onIncompatible === "try") return { verdict: undefined, text, decision: undefined }; // tried as usual: rolled back if Flink cannot restore
     if (onIncompatible === "drop-state")
         return {
@@ -137,7 +139,9 @@ export function leavingPlan(onIncompatible: OnIncompatible, why: string): SqlChe
         decision: {
             action: "refuse",
             text: "up refuses this change before touching the running job",
-            fix: 'deploy it where its gateway runs on this machine again (sqlGatewayOnThisMachine), or set upgrade.onIncompatible to "drop-state" to start it empty',
+            fix:
+                "deploy it where its gateway runs on this machine again (sqlGatewayOnThisMachine), " +
+                'or set upgrade.onIncompatible to "drop-state" to start it empty',
         },
     };
 }

@@ -31,7 +31,8 @@ const QUOTED = String.raw`(?s)'.*'`;
 const prop = (text: string) => text.replace(/\\/g, "\\\\");
 
 /** Message and stack trace, masked; exceptions are written by this pattern only. */
-export const GATEWAY_LOG_PATTERN = `%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %replace{%replace{%replace{%m%n%xEx}{${TOKEN}}{"***"}}{${ODD}}{$1'***$2}}{${QUOTED}}{'***'}`;
+export const GATEWAY_LOG_PATTERN =
+    "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - " + `%replace{%replace{%replace{%m%n%xEx}{${TOKEN}}{"***"}}{${ODD}}{$1'***$2}}{${QUOTED}}{'***'}`;
 
 /** The log4j2 properties file the local SQL Gateway runs with. */
 export function gatewayLog4jProperties(): string {

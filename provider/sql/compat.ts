@@ -102,7 +102,8 @@ export function compareSummaries(running: PlanSummary, next: PlanSummary, opts: 
     if (running.flinkVersion !== next.flinkVersion) {
         unknown = true;
         reasons.push(
-            `the running version was compiled by Flink ${running.flinkVersion}, the new one by ${next.flinkVersion}: Flink promises no SQL state compatibility across versions`,
+            `the running version was compiled by Flink ${running.flinkVersion}, the new one by ${next.flinkVersion}: ` +
+                `Flink promises no SQL state compatibility across versions`,
         );
     }
     const pairs = pairNodes(running.nodes, next.nodes);
@@ -220,7 +221,9 @@ export function decide(v: Verdict, policy: { onIncompatible?: "fail" | "drop-sta
         text: "up refuses this change before touching the running job",
         fix:
             v.incompatibleNodes.length && policy.allowNonRestoredState
-                ? 'allowNonRestoredState skips state without an operator, not state whose types changed: set upgrade.onIncompatible to "drop-state" to start those operators empty'
-                : 'set upgrade.onIncompatible to "drop-state" (incompatible operators start empty, the rest restores) or upgrade.allowNonRestoredState (for removed operators), or keep the old shape of the query',
+                ? "allowNonRestoredState skips state without an operator, not state whose types changed: " +
+                  'set upgrade.onIncompatible to "drop-state" to start those operators empty'
+                : 'set upgrade.onIncompatible to "drop-state" (incompatible operators start empty, ' +
+                  "the rest restores) or upgrade.allowNonRestoredState (for removed operators), or keep the old shape of the query",
     };
 }

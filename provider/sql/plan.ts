@@ -126,8 +126,10 @@ export function typeText(type: unknown): string {
     const t = type as Record<string, unknown>;
     const p = t.precision !== undefined ? `(${String(t.precision)})` : "";
     switch (t.type) {
-        case "ROW":
-            return `ROW<${(Array.isArray(t.fields) ? (t.fields as Record<string, unknown>[]) : []).map((f) => `\`${String(f.name)}\` ${typeText(f.fieldType)}`).join(", ")}>`;
+        case "ROW": {
+            const fields = Array.isArray(t.fields) ? (t.fields as Record<string, unknown>[]) : [];
+            return `ROW<${fields.map((f) => `\`${String(f.name)}\` ${typeText(f.fieldType)}`).join(", ")}>`;
+        }
         case "TIMESTAMP_WITHOUT_TIME_ZONE":
             return `TIMESTAMP${p}`;
         case "TIMESTAMP_WITH_LOCAL_TIME_ZONE":

@@ -245,7 +245,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
                             cause: err,
                         },
                         {},
-                        `Flink SQL Gateway at ${err.baseUrl} has no configure-session endpoint (it needs Flink 1.17 or later); run the statement with executeStatement instead`,
+                        `Flink SQL Gateway at ${err.baseUrl} has no configure-session endpoint (it needs Flink 1.17 or later); ` +
+                            `run the statement with executeStatement instead`,
                     );
                 }
                 throw err;
@@ -280,7 +281,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
                         flinkMessage: detail,
                     },
                     {},
-                    `SQL statement did not complete within ${opts.timeoutMs} ms on the Flink SQL Gateway at ${http.baseUrl} (${detail}); the operation was closed`,
+                    `SQL statement did not complete within ${opts.timeoutMs} ms on the Flink SQL Gateway at ${http.baseUrl} (${detail}); ` +
+                        `the operation was closed`,
                 );
             try {
                 for (;;) {

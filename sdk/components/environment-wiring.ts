@@ -177,7 +177,8 @@ function clusterTargets(key: string, hand: HandTargets | undefined, cluster: Ses
                     `alerts.targets.${key}`,
                     undefined,
                     "cannot be derived: the cluster's own reporter setting has fewer ports than processes",
-                    `give metrics.reporter.prom.port a range of 1 + taskManagers ports, remove it (the environment chooses), or set alerts.targets.${key}.jobManager`,
+                    `give metrics.reporter.prom.port a range of 1 + taskManagers ports, ` +
+                        `remove it (the environment chooses), or set alerts.targets.${key}.jobManager`,
                 ),
             ]);
         return { name: key, jobManagerTarget: t.jobManager, taskManagerTargets: t.taskManagers };

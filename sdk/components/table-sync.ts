@@ -142,7 +142,8 @@ export function tableSyncSql(spec: TableSyncSpec, flinkVersion: string): string[
         createTable(spec.source.table, spec.columns, spec.source.options),
         createTable(spec.sink.table, spec.columns, spec.sink.options, spec.primaryKey),
         // The source has no key: into a keyed upsert sink, Flink 2.3+ needs ON CONFLICT.
-        `INSERT INTO ${quoteId(spec.sink.table)} SELECT ${select} FROM ${quoteId(spec.source.table)}${where}${onConflictClause(flinkVersion, { connector: spec.sink.options.connector, primaryKey: spec.primaryKey })}`,
+        `INSERT INTO ${quoteId(spec.sink.table)} SELECT ${select} FROM ${quoteId(spec.source.table)}${where}` +
+            `${onConflictClause(flinkVersion, { connector: spec.sink.options.connector, primaryKey: spec.primaryKey })}`,
     ];
 }
 

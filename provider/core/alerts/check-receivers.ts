@@ -13,7 +13,8 @@ const KEYS: Record<ReceiverType, string[]> = {
 };
 const ADAPTER_FIX: Record<"dingtalk" | "lark", string> = {
     dingtalk:
-        "run a DingTalk adapter that takes Alertmanager's webhook payload (e.g. timonwong/prometheus-webhook-dingtalk) and set adapterUrl to its /dingtalk/<name>/send URL",
+        "run a DingTalk adapter that takes Alertmanager's webhook payload (e.g. timonwong/prometheus-webhook-dingtalk) " +
+        "and set adapterUrl to its /dingtalk/<name>/send URL",
     lark: "run a Lark/Feishu adapter that takes Alertmanager's webhook payload and set adapterUrl to its URL",
 };
 

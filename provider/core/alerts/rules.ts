@@ -76,7 +76,10 @@ export function conditionExpr(name: ConditionName, c: Condition, sel: string): s
             return `sum by (${BY}) (increase(${m.failedCheckpoints}${sel}[${c.window}])) > ${c.threshold}`;
         case "noCheckpoint":
             // Only for jobs up longer than the window: a fresh job has not had time to checkpoint.
-            return `sum by (${BY}) (increase(${m.completedCheckpoints}${sel}[${c.window}])) == 0 and on (${BY}) max by (${BY}) (${m.running}${sel}) > ${durationMs(c.window)}`;
+            return (
+                `sum by (${BY}) (increase(${m.completedCheckpoints}${sel}[${c.window}])) == 0 ` +
+                `and on (${BY}) max by (${BY}) (${m.running}${sel}) > ${durationMs(c.window)}`
+            );
         case "backpressure":
             return `max by (${BY}) (avg_over_time(${m.backpressure}${sel}[${c.window}])) > ${c.threshold}`;
         case "kafkaLag":
@@ -151,7 +154,10 @@ export function renderRuleGroups(spec: AlertSpec): RuleGroup[] {
 
 /** The rule file: our groups, then the user's custom groups (already parsed and checked). */
 export function renderRuleFile(spec: AlertSpec, customGroups: unknown[] = []): string {
-    return `# Written by pulumi-flink (AlertRoute). Manual edits are overwritten.\n${stringify({ groups: [...renderRuleGroups(spec), ...customGroups] }, { lineWidth: 0 })}`;
+    return (
+        `# Written by pulumi-flink (AlertRoute). Manual edits are overwritten.\n` +
+        `${stringify({ groups: [...renderRuleGroups(spec), ...customGroups] }, { lineWidth: 0 })}`
+    );
 }
 
 /** file_sd targets for Prometheus: every reporter endpoint with the labels the rules select on. */

@@ -103,7 +103,8 @@ export function checkCompat(fd: Manifest, homeVersion: string, facts: OperatorFa
             invalid(
                 "home.version",
                 homeVersion,
-                `is Flink ${key.slice(1).replace("_", ".")}, which the FlinkDeployment CRD of ${facts.source} does not accept (it accepts ${acceptedLines(facts.flinkVersions)})`,
+                `is Flink ${key.slice(1).replace("_", ".")}, which the FlinkDeployment CRD of ${facts.source} does not accept ` +
+                    `(it accepts ${acceptedLines(facts.flinkVersions)})`,
                 minimum
                     ? `upgrade the Flink Kubernetes Operator to >= ${minimum}, or use an image of Flink ${acceptedLines(facts.flinkVersions)}`
                     : `use an image of Flink ${acceptedLines(facts.flinkVersions)}; no Operator release the package knows accepts this line`,

@@ -14,7 +14,8 @@ const host = rule(
 const path = rule(
     z.string(),
     (p) => /^\/([A-Za-z0-9._~-]+\/|\{namespace\}\/|\{name\}\/)+$/.test(p),
-    "is not a path template (at least one segment; it must start and end with '/', and hold only letters, digits, '-', '.', '_', '~' and the placeholders {namespace} and {name} as whole segments)",
+    "is not a path template (at least one segment; " +
+        "it must start and end with '/', and hold only letters, digits, '-', '.', '_', '~' and the placeholders {namespace} and {name} as whole segments)",
     'use e.g. "/{namespace}/{name}/" or "/flink/{name}/"',
 );
 

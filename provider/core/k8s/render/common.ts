@@ -88,7 +88,8 @@ function withPort(containers: unknown, name: string, port: Record<string, unknow
 export function flinkDeployment(resourceName: string, home: ImageHome, spec: DeploymentSpec, config: Record<string, string>): Manifest {
     const name = deploymentName(resourceName, spec);
     const flinkVersion = crdFlinkVersion(home.version);
-    if (!flinkVersion) throw new InputError([invalid("home.version", home.version, "is not a Flink version", 'use a release such as "1.20.3"')]); // check rejects it first
+    // check rejects it first
+    if (!flinkVersion) throw new InputError([invalid("home.version", home.version, "is not a Flink version", 'use a release such as "1.20.3"')]);
     return {
         apiVersion: FLINK_API,
         kind: "FlinkDeployment",
