@@ -41,7 +41,16 @@ export async function restoreNow(
         checkpoints: (jid: string) => (known[jid] ? Promise.resolve(known[jid]!) : (requests++, client.checkpoints(jid))),
     };
     try {
-        const decision = await findRestorePoint(cached, job.name, generationsOf(job, overview), job.prior, { restore: job.restore }, () => undefined, now);
+        const decision = await findRestorePoint(
+            cached,
+            job.name,
+            generationsOf(job, overview),
+            job.prior,
+            { restore: job.restore },
+            () => undefined,
+            now,
+            async () => undefined,
+        );
         if (decision.kind === "snapshot") return { point: { kind: decision.snapshot.kind, path: decision.snapshot.path, at: decision.snapshot.at }, requests };
         if (decision.kind === "finished")
             return { point: { kind: "empty", why: `job ${decision.jobId} FINISHED by itself: the next version starts over` }, requests };

@@ -235,7 +235,7 @@ export async function converge(
         lastSavepoint = point.path;
         lastSavepointAt = point.at ? new Date(point.at).toISOString() : "";
     } else if (policy.mode === "savepoint") {
-        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress, clock.now());
+        const decision = await findRestorePoint(ctx.client, ctx.name, ended.filter(isOurs), prior, policy, ctx.progress, clock.now(), (ms) => clock.sleep(ms));
         if (decision.kind === "snapshot") {
             const point = decision.snapshot;
             restore = { path: point.path, allowNonRestoredState: policy.allowNonRestoredState, snapshot: point };

@@ -125,6 +125,9 @@ function handoffInFlight(name: string, h: HandoffPoint, endedOurs: JobOverview[]
     return (prior?.generation ?? 0) <= gen && !endedOurs.some((j) => later(j.jid));
 }
 
+/** How long after a job ends its checkpoint statistics may still be the cached ones from before. */
+export const STATS_SETTLE_MS = 10_000;
+
 export async function findRestorePoint(
     // Only its checkpoint statistics are read (pulumi-flink status passes the ones it already has).
     client: Pick<FlinkClient, "checkpoints">,
@@ -134,6 +137,8 @@ export async function findRestorePoint(
     policy: RestorePolicy,
     progress: Progress,
     now = Date.now(),
+    /** Waits out Flink's stats cache (see STATS_SETTLE_MS); the deploy passes its clock's. */
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<RestoreDecision> {
     const handoff = handoffSnapshot(prior?.handoff);
     if (handoff && prior?.handoff && handoffInFlight(name, prior.handoff, endedOurs, prior)) {
@@ -144,6 +149,15 @@ export async function findRestorePoint(
     const recent = endedOurs.slice(0, 5);
     const stats = await Promise.all(recent.map((j) => client.checkpoints(j.jid).catch(() => undefined)));
     const newest = recent[0];
+    const endedAgo = newest ? now - newest["end-time"] : Infinity;
+    if (newest?.state === "FINISHED" && !stoppedWithSavepoint(stats[0], newest) && endedAgo >= 0 && endedAgo < STATS_SETTLE_MS) {
+        // Flink's REST caches checkpoint statistics (rest.cache.checkpoint-statistics.timeout,
+        // default web.refresh-interval, 3 s): just after a stop they may not show its savepoint
+        // yet, and "FINISHED by itself" would start the new version from empty state.
+        progress(`job ${newest.jid} FINISHED ${Math.round(endedAgo / 1000)} s ago and shows no stop savepoint yet: reading its checkpoints again`);
+        await sleep(STATS_SETTLE_MS - endedAgo);
+        stats[0] = await client.checkpoints(newest.jid).catch(() => stats[0]);
+    }
     if (newest?.state === "FINISHED") {
         // Stopped with a savepoint (by us, a run that died, or by hand): an upgrade in flight,
         // its state is kept whatever the restore policy.

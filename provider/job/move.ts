@@ -53,6 +53,7 @@ export async function handOver(ctx: DeployContext, prior: PriorDeployment, polic
         policy,
         ctx.progress,
         clock.now(),
+        (ms) => clock.sleep(ms),
     );
     return decision.kind === "snapshot" ? decision.snapshot : undefined;
 }

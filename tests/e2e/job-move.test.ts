@@ -200,7 +200,12 @@ describe(`FlinkJob restoreFrom and moves between clusters on Flink ${line.versio
         // Killed between the stop on A and the submit on B: nothing of the job runs anywhere.
         expect(await stack.active(NAME)).toEqual([]);
         expect(await onB()).toEqual([]);
-        const stop = (await createFlinkClient({ baseUrl: a.restUrl }).checkpoints(before.jobId)).latest.savepoint?.external_path;
+        // Flink caches checkpoint statistics (3 s by default): just after the stop they may not list it yet.
+        const stop = await waitFor(
+            "the stop savepoint in A's checkpoint statistics",
+            async () => (await createFlinkClient({ baseUrl: a.restUrl }).checkpoints(before.jobId)).latest.savepoint?.external_path || undefined,
+            15_000,
+        );
         expect(stop).toMatch(/savepoint-/);
 
         await stack.project.run(["cancel", "--yes"]); // a killed CLI may leave the stack locked

@@ -104,7 +104,12 @@ describe.each(flinkLines().map((l, i) => [l.version, l, i] as const))("FlinkJob 
 
             // Every fault point comes after the stop: the old generation ended with a savepoint.
             await waitForState(stack.client, old.jobId, "FINISHED");
-            const savepoint = (await stack.client.checkpoints(old.jobId)).latest.savepoint?.external_path ?? "";
+            // Flink caches checkpoint statistics (3 s by default): just after the stop they may not list it yet.
+            const savepoint = await waitFor(
+                "the stop savepoint in the old job's checkpoint statistics",
+                async () => (await stack.client.checkpoints(old.jobId)).latest.savepoint?.external_path || undefined,
+                15_000,
+            );
             expect(savepoint).toMatch(/savepoint-/);
 
             // A killed CLI leaves the stack locked; `pulumi cancel` (as the lock error says) removes the lock.

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { CheckpointStats, FlinkClient, JobOverview } from "../../../provider/flink";
-import { findRestorePoint } from "../../../provider/deploy/restore";
+import { findRestorePoint, STATS_SETTLE_MS } from "../../../provider/deploy/restore";
 import { jobIdFor } from "../../../provider/deploy/identity";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "pf-restore-"));
@@ -119,6 +119,7 @@ test("JobManager lost and the recorded checkpoint folder is gone: the last savep
 test("the newest generation FINISHED by itself (no stop savepoint): nothing is restored, and no error", async () => {
     const chk = snapshotDir(`ck5/${gen2}/chk-3`);
     const client = clientOf({ [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
+    const slept: number[] = [];
     const d = await findRestorePoint(
         client,
         "orders",
@@ -127,8 +128,48 @@ test("the newest generation FINISHED by itself (no stop savepoint): nothing is r
         { restore: "latest-state" },
         () => undefined,
         now,
+        async (ms) => void slept.push(ms),
     );
     expect(d).toEqual({ kind: "finished", jobId: gen2 });
+    expect(slept).toEqual([STATS_SETTLE_MS - 1000]); // ended 1 s ago: Flink's cached statistics were waited out first
+});
+
+test("just after a stop, Flink's cached statistics show no savepoint yet: read again after the cache, restored from the stop savepoint", async () => {
+    const stop = snapshotDir("sp6/savepoint-222222-bbbbbbbbbbbb");
+    const answers = [stats(entry(`file:${root}/ck6/${gen2}/chk-3`, now - 4000, "CHECKPOINT"), null), stats(null, entry(stop, now - 500, "SYNC_SAVEPOINT"))];
+    const client = { checkpoints: async () => answers.shift() ?? answers[0] } as unknown as FlinkClient;
+    const lines: string[] = [];
+    const slept: number[] = [];
+    const d = await findRestorePoint(
+        client,
+        "orders",
+        [job(gen2, "FINISHED", now - 2000)],
+        { generation: 2, lastSavepoint: "" },
+        { restore: "latest-state" },
+        (l) => void lines.push(l),
+        now,
+        async (ms) => void slept.push(ms),
+    );
+    expect(d.kind === "snapshot" && d.snapshot.path).toBe(stop);
+    expect(slept).toEqual([STATS_SETTLE_MS - 2000]);
+    expect(lines[0]).toBe(`job ${gen2} FINISHED 2 s ago and shows no stop savepoint yet: reading its checkpoints again`);
+});
+
+test("a job that FINISHED long ago is judged at once: no wait", async () => {
+    const slept: number[] = [];
+    const client = clientOf({ [gen2]: stats(null, null) });
+    const d = await findRestorePoint(
+        client,
+        "orders",
+        [job(gen2, "FINISHED", now - STATS_SETTLE_MS)],
+        { generation: 2, lastSavepoint: "" },
+        { restore: "latest-state" },
+        () => undefined,
+        now,
+        async (ms) => void slept.push(ms),
+    );
+    expect(d).toEqual({ kind: "finished", jobId: gen2 });
+    expect(slept).toEqual([]);
 });
 
 test("nothing to restore for a job that ran before: refused rather than starting empty", async () => {
