@@ -116,20 +116,27 @@ test("JobManager lost and the recorded checkpoint folder is gone: the last savep
     expect(d.kind === "snapshot" && d.snapshot.path).toBe(sp);
 });
 
-test("the newest generation FINISHED by itself (no stop savepoint): nothing is restored, and no error", async () => {
-    const chk = snapshotDir(`ck5/${gen2}/chk-3`);
-    const client = clientOf({ [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
+/** The restore decision for a generation 2 that FINISHED `endedAgo` ms before `now`; records waits and progress lines. */
+async function afterFinish(client: FlinkClient, endedAgo: number) {
     const slept: number[] = [];
+    const lines: string[] = [];
     const d = await findRestorePoint(
         client,
         "orders",
-        [job(gen2, "FINISHED", now - 1000)],
+        [job(gen2, "FINISHED", now - endedAgo)],
         { generation: 2, lastSavepoint: "" },
         { restore: "latest-state" },
-        () => undefined,
+        (l) => void lines.push(l),
         now,
         async (ms) => void slept.push(ms),
     );
+    return { d, slept, lines };
+}
+
+test("the newest generation FINISHED by itself (no stop savepoint): nothing is restored, and no error", async () => {
+    const chk = snapshotDir(`ck5/${gen2}/chk-3`);
+    const client = clientOf({ [gen2]: stats(entry(chk, now - 3000, "CHECKPOINT"), null) });
+    const { d, slept } = await afterFinish(client, 1000);
     expect(d).toEqual({ kind: "finished", jobId: gen2 });
     expect(slept).toEqual([STATS_SETTLE_MS - 1000]); // ended 1 s ago: Flink's cached statistics were waited out first
 });
@@ -138,36 +145,14 @@ test("just after a stop, Flink's cached statistics show no savepoint yet: read a
     const stop = snapshotDir("sp6/savepoint-222222-bbbbbbbbbbbb");
     const answers = [stats(entry(`file:${root}/ck6/${gen2}/chk-3`, now - 4000, "CHECKPOINT"), null), stats(null, entry(stop, now - 500, "SYNC_SAVEPOINT"))];
     const client = { checkpoints: async () => answers.shift() ?? answers[0] } as unknown as FlinkClient;
-    const lines: string[] = [];
-    const slept: number[] = [];
-    const d = await findRestorePoint(
-        client,
-        "orders",
-        [job(gen2, "FINISHED", now - 2000)],
-        { generation: 2, lastSavepoint: "" },
-        { restore: "latest-state" },
-        (l) => void lines.push(l),
-        now,
-        async (ms) => void slept.push(ms),
-    );
+    const { d, slept, lines } = await afterFinish(client, 2000);
     expect(d.kind === "snapshot" && d.snapshot.path).toBe(stop);
     expect(slept).toEqual([STATS_SETTLE_MS - 2000]);
     expect(lines[0]).toBe(`job ${gen2} FINISHED 2 s ago and shows no stop savepoint yet: reading its checkpoints again`);
 });
 
 test("a job that FINISHED long ago is judged at once: no wait", async () => {
-    const slept: number[] = [];
-    const client = clientOf({ [gen2]: stats(null, null) });
-    const d = await findRestorePoint(
-        client,
-        "orders",
-        [job(gen2, "FINISHED", now - STATS_SETTLE_MS)],
-        { generation: 2, lastSavepoint: "" },
-        { restore: "latest-state" },
-        () => undefined,
-        now,
-        async (ms) => void slept.push(ms),
-    );
+    const { d, slept } = await afterFinish(clientOf({ [gen2]: stats(null, null) }), STATS_SETTLE_MS);
     expect(d).toEqual({ kind: "finished", jobId: gen2 });
     expect(slept).toEqual([]);
 });
