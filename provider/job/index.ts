@@ -18,7 +18,7 @@ import { normalizeSavepointDir } from "../core/flink-config";
 import { checkJobArgs, JobArgs } from "./schema";
 import { retained } from "./savepoints";
 import type { SavepointRecord, TakenSavepoint } from "../deploy/retention";
-import { context, Desired, sqlVerdict, texts, variablesOf, versionOf } from "./version";
+import { context, Desired, sqlVerdict, texts, usedVariableSets, variablesOf, versionOf } from "./version";
 import { nothingTouched } from "./sql";
 import { isRefreshDiff, markRead, refreshKey } from "./refresh-diff";
 import type { PlanSummary } from "../sql/plan";
@@ -194,7 +194,9 @@ export const jobProvider: TypedProvider<JobState> = {
         // A create's preview line (diff runs only for updates): where a named savepoint restores from.
         if (Object.keys(olds ?? {}).length === 0 && failures.length === 0 && created?.restoreFrom)
             progressFor("FlinkJob")(`preview: ${created.name}: create - ${describeRestoreFrom(created.restoreFrom.savepointPath)}`);
-        const inputs = jarDigest ? { ...news, artifactDigest: jarDigest } : news;
+        // Only the variables the job uses are kept (usedVariableSets says why).
+        const variables = created && news.variables !== undefined ? { variables: usedVariableSets(created) } : {};
+        const inputs = { ...news, ...(jarDigest ? { artifactDigest: jarDigest } : {}), ...variables };
         return { inputs, failures: failures.map((f) => ({ property: f.property, reason: f.reason })) };
     },
 

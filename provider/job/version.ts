@@ -9,8 +9,8 @@ import { DeployError } from "../core/errors";
 import { progressFor } from "../core/log";
 import { redactedProgress, withRedaction } from "../core/redact";
 import { unknownPaths } from "../core/unknown";
-import { mergeVariables } from "../variables/merge";
-import { stringsIn, usedVariablesHash } from "../core/substitute";
+import { mergeVariables, onlyUsed, VariableSetRef } from "../variables/merge";
+import { findReferences, stringsIn, usedVariablesHash } from "../core/substitute";
 import type { PlanSummary } from "../sql/plan";
 import { jarVersion } from "./jar";
 import { PREVIEW_GATEWAY_TIMEOUT_MS, previewSql, verdictClause } from "./preview";
@@ -24,6 +24,16 @@ export type Desired = JobArgs & { artifactDigest?: string; variablesHash: string
 /** The texts that may use `${NAME}`: a changed value of a variable they use is a redeploy. */
 export function texts(args: JobArgs): string[] {
     return stringsIn([args.sql ?? [], args.args, args.configuration]);
+}
+
+/**
+ * The job's VariableSets as its checked inputs (and so its state) keep them: only the variables
+ * its texts and its component's argument checks use. Check has already judged the whole sets
+ * (names no set defines, ambiguous names), so nothing later needs the other variables.
+ */
+export function usedVariableSets(args: JobArgs): VariableSetRef[] {
+    const used = new Set([...texts(args), ...(args.componentChecks ?? []).map((c) => c.text)].flatMap(findReferences));
+    return onlyUsed(args.variables ?? [], used);
 }
 
 export function variablesOf(args: JobArgs) {

@@ -56,3 +56,16 @@ export function mergeVariables(sets: readonly VariableSetRef[], property = "vari
         .sort();
     return { vars, secretNames, secretValues: [...secretValues], failures };
 }
+
+/**
+ * The sets with only the variables named in `used`, each set kept in its place (so `variables[i]`
+ * still names the same set). A job's state keeps this form: with every value of every set in it,
+ * changing a variable that one job uses changed the stored input of every job that shares the
+ * set, and Pulumi rewrites its whole state file for each resource whose stored input changed
+ * (500 jobs: about 200 s of a `pulumi up` that redeployed one).
+ */
+export function onlyUsed(sets: readonly VariableSetRef[], used: ReadonlySet<string>): VariableSetRef[] {
+    // fromEntries defines own properties, so a variable named __proto__ stays an entry.
+    const keep = (map: Readonly<Record<string, string>> = {}) => Object.fromEntries(Object.entries(map).filter(([name]) => used.has(name)));
+    return sets.map((set) => ({ values: keep(set.values), secrets: keep(set.secrets) }));
+}
