@@ -28,6 +28,8 @@ const CONFIG = {
     warmups: Number(env.BENCH_WARMUPS || 1), // per method, not counted
     redeploys: Number(env.BENCH_REDEPLOYS || 7), // per method, counted
     downtimePollMs: Number(env.BENCH_DOWNTIME_POLL_MS || 10),
+    outputPollMs: Number(env.BENCH_OUTPUT_POLL_MS || 2), // part rescale: the watch of the jobs' output
+    rescaleRate: env.BENCH_RESCALE_RATE || "200", // part rescale: records per second of its two jobs
     rawPollMs: Number(env.BENCH_RAW_POLL_MS || 10), // the raw-REST script's savepoint and RUNNING polls
     rescales: Number(env.BENCH_RESCALES || 5), // part rescale: changes per method, counted (plus 1 warm-up each)
     fleetSize: Number(env.BENCH_FLEET_SIZE || 20),
@@ -430,6 +432,15 @@ function report(ctx, down, fleet, rescale) {
         p(
             `| Service gap of a parallelism change (1↔2), in-place rescale vs savepoint-and-redeploy, adaptive scheduler | ${fmt(rs)} | redeploy: ${fmt(rd)} | ${x.toFixed(2)}× shorter | ≥ 5× shorter | ${ok(x >= 5)} |`,
         );
+        for (const [key, what] of [
+            ["stallMs", "Output stall (no record written) of the same changes"],
+            ["progressMs", "No new progress (highest sequence number written does not rise) in the same changes"],
+        ]) {
+            const o = (rs) => stats(rs.filter((r) => !r.warmup).map((r) => r.output[key]));
+            const [a, b] = [o(rescale.rescale), o(rescale.redeploy)];
+            const y = b.median / a.median;
+            p(`| ${what} | ${fmt(a)} | redeploy: ${fmt(b)} | ${y.toFixed(2)}× shorter | ≥ 5× shorter | ${ok(y >= 5)} |`);
+        }
     }
     if (fleet) {
         const all = stats(fleet.all.map((r) => r.upMs));
@@ -508,9 +519,23 @@ function report(ctx, down, fleet, rescale) {
         const up = (rs) => fmt(stats(rs.filter((r) => !r.warmup).map((r) => r.upMs)));
         p(`### Parallelism change 1↔2 on an adaptive-scheduler cluster (same observer, every ${CONFIG.downtimePollMs} ms)`);
         p();
+        const outs = (rs) =>
+            rs
+                .map((r) => {
+                    const o = r.output;
+                    return `${s(o.stallMs)}/${s(o.progressMs)}${o.replayed ? ` (${o.replayed} again)` : ""}${r.warmup ? " (warm-up)" : ""}`;
+                })
+                .join(", ");
         p("Service gap = first sample where the job does not run all its tasks → first sample where it runs all tasks at the new parallelism.");
-        p(`In-place rescale gaps (s): [${list(rescale.rescale)}]; \`pulumi up\` ${up(rescale.rescale)}.`);
-        p(`Savepoint-and-redeploy gaps (s, parallelism and \`--tag\` changed): [${list(rescale.redeploy)}]; \`pulumi up\` ${up(rescale.redeploy)}.`);
+        p(
+            `Output: the jobs run at ${CONFIG.rescaleRate} records/s, their output file is read every ${CONFIG.outputPollMs} ms; stall = longest time without a record written, no progress = longest time the highest sequence number written does not rise ("again": records processed a second time after a restore from a checkpoint).`,
+        );
+        p(
+            `In-place rescale gaps (s): [${list(rescale.rescale)}]; output stall/no progress (s): [${outs(rescale.rescale)}]; \`pulumi up\` ${up(rescale.rescale)}.`,
+        );
+        p(
+            `Savepoint-and-redeploy gaps (s, parallelism and \`--tag\` changed): [${list(rescale.redeploy)}]; output stall/no progress (s): [${outs(rescale.redeploy)}]; \`pulumi up\` ${up(rescale.redeploy)}.`,
+        );
         p();
     }
     if (fleet) {
@@ -588,7 +613,14 @@ async function main() {
         if (CONFIG.parts.includes("rescale"))
             rescale = await benchRescale(
                 { line, workspace, pulumiBin, log, jobArgs },
-                { restPort: CONFIG.restPort + 10, pollMs: CONFIG.downtimePollMs, reps: CONFIG.rescales, warmups: 1 },
+                {
+                    restPort: CONFIG.restPort + 10,
+                    pollMs: CONFIG.downtimePollMs,
+                    outputPollMs: CONFIG.outputPollMs,
+                    rate: CONFIG.rescaleRate,
+                    reps: CONFIG.rescales,
+                    warmups: 1,
+                },
             );
         if (CONFIG.parts.includes("fleet")) fleet = await benchFleet(ctx);
     } finally {

@@ -102,6 +102,75 @@ class Observer {
     }
 }
 
+/**
+ * Watches a counter job's output file (`count-<key>`: the job rewrites it atomically for every
+ * record it processes, with the record's `seq=`) every `pollMs` and keeps each change as
+ * { t, seq }. This is what the job's users see, which /jobs/overview cannot show: a
+ * stop-with-savepoint stops the sources while the tasks still count as RUNNING, and a rescale
+ * restarts from a checkpoint and processes again what came after it.
+ */
+class OutputWatch {
+    constructor(file, pollMs) {
+        this.file = file;
+        this.pollMs = pollMs;
+        this.events = [];
+        this.stopped = false;
+        this.loop = undefined;
+    }
+    start() {
+        let last;
+        this.loop = (async () => {
+            while (!this.stopped) {
+                let text;
+                try {
+                    text = fs.readFileSync(this.file, "utf8");
+                } catch {
+                    text = undefined; // not written yet, or between the job's rename and our read
+                }
+                const seq = text === undefined ? undefined : Number(/(?:^|\s)seq=(\d+)/.exec(text)?.[1]);
+                if (seq !== undefined && !Number.isNaN(seq) && text !== last) {
+                    last = text;
+                    this.events.push({ t: Date.now(), seq });
+                }
+                await sleep(this.pollMs);
+            }
+        })();
+        return this;
+    }
+    async stop() {
+        this.stopped = true;
+        await this.loop;
+        return this.events;
+    }
+}
+
+/**
+ * The job's output gaps in watched records [{ t, seq }]:
+ * - stallMs: the longest time in which the job wrote no record at all (records it processes
+ *   again after a restore count);
+ * - progressMs: the longest time in which the highest sequence number written did not rise
+ *   (records processed again after a restore from a checkpoint are not progress).
+ * Each is measured between the two records around it, so its resolution is the poll interval
+ * plus the spacing of records (1 / rate).
+ */
+function outputGaps(events) {
+    let stallMs = 0;
+    let progressMs = 0;
+    let high = -1;
+    let highAt;
+    let replayed = 0; // records written again: at or below a sequence number written before
+    for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        if (i > 0) stallMs = Math.max(stallMs, e.t - events[i - 1].t);
+        if (e.seq > high) {
+            if (highAt !== undefined) progressMs = Math.max(progressMs, e.t - highAt);
+            high = e.seq;
+            highAt = e.t;
+        } else replayed++;
+    }
+    return { stallMs, progressMs, records: events.length, replayed };
+}
+
 const serving = (j) => j.state === "RUNNING";
 const allTasks = (j) => j.state === "RUNNING" && j.total !== undefined && j.running === j.total;
 
@@ -193,4 +262,4 @@ function transitions(samples) {
     return out;
 }
 
-module.exports = { Observer, downtime, serviceGap, spacing, transitions, allTasks, sleep };
+module.exports = { Observer, OutputWatch, outputGaps, downtime, serviceGap, spacing, transitions, allTasks, sleep };

@@ -7,9 +7,12 @@
  * from its latest checkpoint): `bench-rescale` changes only `parallelism` (the provider rescales
  * it in place); `bench-redeploy` changes `parallelism` and its `--tag` argument, which makes the
  * same parallelism change a savepoint-and-redeploy. Parallelism alternates 1 -> 2 -> 1 ...; the
- * two runs alternate in order. Both are measured by the same observer (serviceGap).
+ * two runs alternate in order. Both are measured by the same observer (serviceGap) and by the
+ * same watch of their output (outputGaps): the jobs run at `cfg.rate` records per second, so a
+ * gap in what they write shows within a few milliseconds.
  */
-const { Observer, serviceGap, spacing, sleep } = require("./observer");
+const path = require("path");
+const { Observer, OutputWatch, outputGaps, serviceGap, spacing, sleep } = require("./observer");
 const { startCluster, Rest } = require("./flink");
 const { Project } = require("./pulumi");
 
@@ -17,7 +20,7 @@ const CHECKPOINTING = { "execution.checkpointing.interval": "1s" };
 
 /**
  * @param ctx { line, workspace, pulumiBin, log, jobArgs(name, tag) }
- * @param cfg { restPort, pollMs, reps, warmups }
+ * @param cfg { restPort, pollMs, outputPollMs, rate, reps, warmups }
  */
 async function benchRescale(ctx, cfg) {
     const { line, log } = ctx;
@@ -32,10 +35,17 @@ async function benchRescale(ctx, cfg) {
     const observer = new Observer(cluster.restUrl, cfg.pollMs);
     const rest = new Rest(cluster.restUrl);
     const project = new Project(ctx.workspace, "rescale", ctx.pulumiBin);
+    // The bench's args with this part's record rate; the counter writes OUT/count-0 per record.
+    const args = (name, tag) => {
+        const a = [...ctx.jobArgs(name, tag)];
+        a[a.indexOf("--rate") + 1] = String(cfg.rate);
+        return a;
+    };
+    const outputFile = (j) => path.join(j.args[j.args.indexOf("--out") + 1], "count-0");
     const job = (name, parallelism, tag) => ({
         name,
         jar: { path: line.testJobJar },
-        args: ctx.jobArgs(name, tag),
+        args: args(name, tag),
         parallelism,
         configuration: CHECKPOINTING,
         health: { stableSeconds: 0 },
@@ -53,7 +63,7 @@ async function benchRescale(ctx, cfg) {
             const p = i % 2 === 0 ? 2 : 1;
             const steps = [
                 ["rescale", "inplace", (j) => ({ ...j, parallelism: p })],
-                ["redeploy", "redeploy", (j) => ({ ...j, parallelism: p, args: ctx.jobArgs(j.name, `v${i + 1}`) })],
+                ["redeploy", "redeploy", (j) => ({ ...j, parallelism: p, args: args(j.name, `v${i + 1}`) })],
             ];
             for (const [kind, key, change] of i % 2 === 0 ? steps : steps.reverse()) {
                 const name = jobs[key].name;
@@ -61,12 +71,20 @@ async function benchRescale(ctx, cfg) {
                 if (!old) throw new Error(`rescale: no RUNNING job named ${name}`);
                 jobs[key] = change(jobs[key]);
                 await project.setJobs(jobs);
-                const rec = await observer.record(
-                    (j) => j.name === name,
-                    () => project.up(),
-                );
-                const g = serviceGap(rec.samples, name, old.tasks.total);
-                if (!g.ok) throw new Error(`rescale: ${kind} #${i} to parallelism ${p}: the job was not seen running all tasks at the new parallelism`);
+                const watch = new OutputWatch(outputFile(jobs[key]), cfg.outputPollMs).start();
+                let rec, g;
+                try {
+                    rec = await observer.record(
+                        (j) => j.name === name,
+                        () => project.up(),
+                    );
+                    g = serviceGap(rec.samples, name, old.tasks.total);
+                    if (!g.ok) throw new Error(`rescale: ${kind} #${i} to parallelism ${p}: the job was not seen running all tasks at the new parallelism`);
+                    await resumed(watch, g.up, `rescale: ${kind} #${i}`);
+                } finally {
+                    await watch.stop();
+                }
+                const out = outputGaps(watch.events);
                 const sameJob = g.jid === old.jid;
                 if ((kind === "rescale") !== sameJob) throw new Error(`rescale: ${kind} #${i}: ${sameJob ? "same" : "new"} job id, not what a ${kind} does`);
                 res[kind].push({
@@ -74,12 +92,13 @@ async function benchRescale(ctx, cfg) {
                     warmup: i < cfg.warmups,
                     to: p,
                     gapMs: g.gapMs,
+                    output: out,
                     upMs: rec.result.ms,
                     spacing: spacing(rec.samples),
                     cpuShare: rec.cpuShare,
                 });
                 log(
-                    `rescale: ${kind} #${i}${i < cfg.warmups ? " (warm-up)" : ""} to ${p}: gap ${(g.gapMs / 1000).toFixed(2)} s, up ${(rec.result.ms / 1000).toFixed(2)} s`,
+                    `rescale: ${kind} #${i}${i < cfg.warmups ? " (warm-up)" : ""} to ${p}: gap ${(g.gapMs / 1000).toFixed(2)} s, output stalled ${(out.stallMs / 1000).toFixed(3)} s, no progress ${(out.progressMs / 1000).toFixed(3)} s (${out.replayed} records again), up ${(rec.result.ms / 1000).toFixed(2)} s`,
                 );
                 await sleep(3000); // a checkpoint at the new parallelism before the next change
             }
@@ -89,6 +108,20 @@ async function benchRescale(ctx, cfg) {
         await cluster.stop();
     }
     return res;
+}
+
+/**
+ * Waits until the watched output shows progress after `upT` (a sequence number above every one
+ * written before it), so the output gap around the change is closed inside the watch.
+ */
+async function resumed(watch, upT, what) {
+    const deadline = Date.now() + 15000;
+    for (;;) {
+        const before = watch.events.filter((e) => e.t <= upT).reduce((m, e) => Math.max(m, e.seq), -1);
+        if (watch.events.some((e) => e.t > upT && e.seq > before)) return;
+        if (Date.now() > deadline) throw new Error(`${what}: the job wrote no new record within 15 s after it ran all tasks again`);
+        await sleep(20);
+    }
 }
 
 module.exports = { benchRescale };
