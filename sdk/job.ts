@@ -110,6 +110,16 @@ export interface UpgradePolicy {
      * @default 3
      */
     readonly keepSavepoints?: pulumi.Input<number>;
+    /**
+     * A change of `parallelism` alone: `in-place` rescales the running job where the cluster can
+     * (see the README's "In-place rescale"); `redeploy` always stops it with a savepoint and
+     * redeploys. An in-place rescale restarts the tasks from the latest checkpoint, so the input
+     * since that checkpoint (up to one checkpoint interval) is processed again; a
+     * savepoint-and-redeploy processes nothing twice. Choose `redeploy` for jobs with long
+     * checkpoint intervals that cannot catch up quickly, or whose sinks must not see duplicates.
+     * @default "in-place"
+     */
+    readonly rescale?: pulumi.Input<"in-place" | "redeploy">;
 }
 
 /** When a freshly (re)deployed job counts as healthy. */

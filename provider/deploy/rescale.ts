@@ -41,6 +41,7 @@ const no = (why: string): RescaleDecision => ({ inPlace: false, why });
 /** The first reason the job's definition rules an in-place rescale out, from inputs alone. */
 function inputsRuleOut(olds: Record<string, unknown>, news: Record<string, unknown>): string | undefined {
     if (news.sql !== undefined) return "not done for SQL jobs yet (their per-operator parallelism is only known by compiling them again)";
+    if ((news.upgrade as Record<string, unknown> | undefined)?.rescale === "redeploy") return 'upgrade.rescale is "redeploy"';
     const state = String(olds.state ?? "RUNNING");
     if (!isRunning(state)) return `the job is ${state}, not RUNNING`;
     if (typeof olds.parallelism !== "number") return "the running job's parallelism is the cluster's default (parallelism was unset)";

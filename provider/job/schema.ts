@@ -81,6 +81,8 @@ const upgradeSchema = z
         savepointTimeoutSeconds: intIn(10, 86400, "use a number of seconds from 10 to 86400 (one day); the default is 600").default(600),
         formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL"),
         keepSavepoints: intIn(KEEP_SAVEPOINTS_MIN, KEEP_SAVEPOINTS_MAX, KEEP_SAVEPOINTS_FIX).default(DEFAULT_KEEP_SAVEPOINTS),
+        // Optional, not defaulted: state written before it existed stays equal (no policy change).
+        rescale: z.enum(["in-place", "redeploy"]).optional(),
     })
     .strict();
 

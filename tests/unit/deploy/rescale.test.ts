@@ -37,6 +37,14 @@ describe("decideRescale: which parallelism changes are rescaled in place", () =>
         expect(decide({ parallelism: 2 })).toEqual({ inPlace: true, from: 1, to: 2, targets: { [SOURCE]: 1, [COUNTER]: 2 } });
     });
 
+    test('upgrade.rescale "redeploy" keeps a parallelism-only change a savepoint-and-redeploy, and says so; "in-place" is the default', () => {
+        const redeploy = { mode: "savepoint", rescale: "redeploy" };
+        const old = { ...olds, upgrade: redeploy };
+        expect(decide({ parallelism: 2, upgrade: redeploy }, facts, old)).toEqual({ inPlace: false, why: 'upgrade.rescale is "redeploy"' });
+        const inPlace = { mode: "savepoint", rescale: "in-place" };
+        expect(decide({ parallelism: 2, upgrade: inPlace }, facts, { ...olds, upgrade: inPlace })).toMatchObject({ inPlace: true, to: 2 });
+    });
+
     test.each<[string, Record<string, unknown>, RescaleFacts, Record<string, unknown>, string]>([
         ["parallelism and args changed", { parallelism: 2, args: ["--x", "2"] }, facts, olds, "not a parallelism-only change (changed: args, parallelism)"],
         [
