@@ -158,17 +158,23 @@ function outputGaps(events) {
     let progressMs = 0;
     let high = -1;
     let highAt;
+    let progressFrom; // when the longest time without progress began
     let replayed = 0; // records written again: at or below a sequence number written before
     for (let i = 0; i < events.length; i++) {
         const e = events[i];
         if (i > 0) stallMs = Math.max(stallMs, e.t - events[i - 1].t);
         if (e.seq > high) {
-            if (highAt !== undefined) progressMs = Math.max(progressMs, e.t - highAt);
+            if (highAt !== undefined && e.t - highAt > progressMs) {
+                progressMs = e.t - highAt;
+                progressFrom = highAt;
+            }
             high = e.seq;
             highAt = e.t;
         } else replayed++;
     }
-    return { stallMs, progressMs, records: events.length, replayed };
+    // The records around the longest time without progress, [ms from its start, seq], to look at.
+    const around = progressFrom === undefined ? [] : events.filter((e) => e.t >= progressFrom - 100 && e.t <= progressFrom + progressMs + 100);
+    return { stallMs, progressMs, records: events.length, replayed, around: around.map((e) => [e.t - progressFrom, e.seq]) };
 }
 
 const serving = (j) => j.state === "RUNNING";

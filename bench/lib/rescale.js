@@ -16,7 +16,10 @@ const { Observer, OutputWatch, outputGaps, serviceGap, spacing, sleep } = requir
 const { startCluster, Rest } = require("./flink");
 const { Project } = require("./pulumi");
 
-const CHECKPOINTING = { "execution.checkpointing.interval": "1s" };
+// Checkpoints every second (the adaptive scheduler restarts a rescaled job from its latest one);
+// network buffers flushed after every record (Flink's default waits up to 100 ms), so the output
+// watch sees each record when it is processed.
+const CHECKPOINTING = { "execution.checkpointing.interval": "1s", "execution.buffer-timeout.interval": "0 ms" };
 
 /**
  * @param ctx { line, workspace, pulumiBin, log, jobArgs(name, tag) }
