@@ -77,6 +77,14 @@ describe("tryRescaleInPlace (fake Flink, fake clock)", () => {
         );
     });
 
+    test('upgrade.rescale "redeploy" on an adaptive cluster: no PUT, returns nothing (the caller redeploys), the line says why', async () => {
+        const { flink, lines, news, run } = testbed();
+        const redeploy = { ...news, upgrade: { mode: "savepoint", rescale: "redeploy" } } as unknown as JobArgs;
+        expect(await run(redeploy)).toBeUndefined();
+        expect(flink.puts).toEqual([]);
+        expect(lines[0]).toContain('; not an in-place rescale: upgrade.rescale is "redeploy"');
+    });
+
     test("the cluster does not answer: unknown, returns nothing (the caller redeploys), no PUT", async () => {
         const { flink, lines, run } = testbed();
         flink.jobManagerConfig = () => Promise.reject(new Error("connect ECONNREFUSED 10.0.0.1:8081"));
