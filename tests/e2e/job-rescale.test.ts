@@ -78,6 +78,35 @@ describe.each(
         await stack.destroy();
     });
 
+    test('adaptive scheduler, upgrade.rescale "redeploy": preview says why not in place; up is a savepoint-and-redeploy at parallelism 2 and the count continues', async () => {
+        if (!adaptive) throw new Error("the adaptive cluster of the first test did not start");
+        const stack = new JobStack(`rescale-r-${tag}`, adaptive.restUrl);
+        const out = outDirFor(adaptive.workDir, "r");
+        const job = (parallelism: number) =>
+            counterJob(line, "counter-rr", out, [], { parallelism, upgrade: { mode: "savepoint", rescale: "redeploy" }, ...CHECKPOINTING });
+        await stack.init();
+        await stack.setJobs({ counter: job(1) });
+        await stack.upOk();
+        const v1 = await stack.job("counter");
+        const before = await countAbove(out, 40);
+
+        await stack.setJobs({ counter: job(2) });
+        const preview = await stack.project.ok(["preview"]);
+        expect(preview.output).toContain(
+            'counter-rr: savepoint-and-redeploy (changed: parallelism) - keeps state: stopped with a savepoint, the new version restores from it; not an in-place rescale: upgrade.rescale is "redeploy"',
+        );
+        const up = await stack.upOk();
+        expect(up.output).not.toContain("rescaled in place");
+        const after = await countAbove(out, before.count + 40);
+        const v2 = await stack.job("counter");
+        expect(v2.jobId).not.toBe(v1.jobId);
+        expect(v2.restoredFrom).toMatch(/savepoint-/);
+        expect((await counterVertex(stack, v2.jobId))?.parallelism).toBe(2);
+        expect(after.count).toBe(after.seq + 1);
+        expect(await stack.active("counter-rr")).toHaveLength(1);
+        await stack.destroy();
+    });
+
     test("adaptive scheduler, a job that takes no checkpoints: the preview says an in-place rescale would drop its state", async () => {
         if (!adaptive) throw new Error("the adaptive cluster of the previous test did not start");
         const stack = new JobStack(`rescale-n-${tag}`, adaptive.restUrl);
