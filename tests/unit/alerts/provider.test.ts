@@ -37,6 +37,7 @@ beforeAll(async () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -72,7 +72,10 @@ beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+});
 beforeEach(() => requests.splice(0));
 
 const ours = (name: string, gen = 1) => ({ jid: jobIdFor(name, gen, "d".repeat(12)), name, state: "RUNNING", "end-time": -1 });

@@ -43,7 +43,10 @@ beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+    server.closeAllConnections(); // undici keeps connections alive: close them, or the worker waits on them
+    return new Promise<void>((r) => server.close(() => r()));
+});
 
 const props = (i: number) =>
     ({ name: `job-${i}`, jobId: overview.jobs[i].jid, generation: 1, cluster: { restUrl: url, flinkVersion: "2.3.0", webUiUrl: url } }) as unknown as JobState;

@@ -82,7 +82,8 @@ describe("k8sCluster provider (mocked apiserver; no pods run)", () => {
     });
     afterAll(async () => {
         await api.close();
-        jm.close();
+        jm.closeAllConnections();
+        await new Promise((r) => jm.close(r));
     });
 
     it("create (outside Kubernetes): reaches the JobManager through a port-forward; outputs like any cluster", async () => {

@@ -64,8 +64,10 @@ describe("port-forward on demand (stand-in apiserver; no pods run)", () => {
     });
     afterAll(async () => {
         await api.close();
-        podA.close();
-        podB.close();
+        for (const pod of [podA, podB]) {
+            pod.closeAllConnections();
+            await new Promise((r) => pod.close(r));
+        }
     });
 
     it("reaches the ready pod behind the service, with the kubeconfig's token", async () => {
